@@ -1,0 +1,544 @@
+/* Command-line options. One table below feeds getopt_long, the --help
+ * text and the range checks; defaults are applied by parsing the table's
+ * default strings, so help and behaviour agree. Pure: prints nothing. */
+#include "config.h"
+
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <uv.h>
+
+enum cli_arg {
+  ARG_NONE,
+  ARG_UINT,
+  ARG_SECONDS,
+  ARG_SIZE,
+  ARG_STRING,
+  ARG_CODES
+};
+
+/* Option ids: a short option's letter, else a value past any char. */
+enum cli_id {
+  OPT_CONNECT_TIMEOUT = 256,
+  OPT_LOCATION_OFF,
+  OPT_MAX_REDIRS,
+  OPT_PROXY,
+  OPT_HTTP11,
+  OPT_HTTP2,
+  OPT_COMPRESSED,
+  OPT_COMPRESSED_OFF,
+  OPT_MAX_BODY,
+  OPT_BODY,
+  OPT_HEADERS,
+  OPT_ORDERED,
+  OPT_RETRY_ALL,
+  OPT_RETRY_ON,
+  OPT_RETRY_DELAY,
+  OPT_RETRY_MAX_DELAY,
+  OPT_DEADLINE,
+  OPT_GRACE,
+  OPT_RESUME,
+  OPT_RESUME_FAILED,
+  OPT_APPEND
+};
+
+struct cli_option {
+  int id;              /* getopt_long's val */
+  const char *name;    /* long name, without "--" */
+  char letter;         /* short option, 0 if none */
+  enum cli_arg kind;   /* what the argument is */
+  const char *metavar; /* shown in --help */
+  uint64_t min, max;   /* range for ARG_UINT */
+  const char *deflt;   /* parsed at start when not NULL */
+  const char *help;    /* one line; "(default X)" is added */
+};
+
+static const struct cli_option options[] = {
+  { 'i', "input", 'i', ARG_STRING, "FILE", 0, 0, NULL,
+    "read requests from FILE ('-' is stdin; repeatable)" },
+  { 'c', "concurrency", 'c', ARG_UINT, "N", 1, 100000, "50",
+    "requests in flight at once" },
+  { 't', "timeout", 't', ARG_SECONDS, "SECS", 0, 0, "30",
+    "limit on each attempt, 0 for none" },
+  { OPT_CONNECT_TIMEOUT, "connect-timeout", 0, ARG_SECONDS, "SECS", 0, 0,
+    "10", "limit on connecting" },
+  { 'r', "retries", 'r', ARG_UINT, "N", 0, 100, "2",
+    "retries of a transient failure" },
+  { OPT_RETRY_ON, "retry-on", 0, ARG_CODES, "CODES", 0, 0,
+    "408,429,500,502,503,504", "HTTP statuses that are retried" },
+  { OPT_RETRY_ALL, "retry-all-methods", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "retry POST and PATCH too" },
+  { OPT_RETRY_DELAY, "retry-delay", 0, ARG_SECONDS, "SECS", 0, 0, "0.5",
+    "base of the exponential backoff" },
+  { OPT_RETRY_MAX_DELAY, "retry-max-delay", 0, ARG_SECONDS, "SECS", 0, 0,
+    "30", "longest wait before a retry" },
+  { OPT_DEADLINE, "deadline", 0, ARG_SECONDS, "SECS", 0, 0, NULL,
+    "budget for the whole run; then cancel the rest" },
+  { OPT_GRACE, "grace", 0, ARG_SECONDS, "SECS", 0, 0, "5",
+    "time in-flight requests get after SIGINT/SIGTERM" },
+  { 'X', "method", 'X', ARG_STRING, "METHOD", 0, 0, NULL,
+    "request method (default GET, POST with --data)" },
+  { 'H', "header", 'H', ARG_STRING, "'K: V'", 0, 0, NULL,
+    "add a request header (repeatable)" },
+  { 'd', "data", 'd', ARG_STRING, "DATA|@FILE", 0, 0, NULL,
+    "request body; @FILE reads it from FILE" },
+  { 'A', "user-agent", 'A', ARG_STRING, "STRING", 0, 0, "volley/" VERSION,
+    "User-Agent header" },
+  { 'L', "location", 'L', ARG_NONE, NULL, 0, 0, NULL,
+    "follow redirects (the default)" },
+  { OPT_LOCATION_OFF, "no-location", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "do not follow redirects" },
+  { OPT_MAX_REDIRS, "max-redirs", 0, ARG_UINT, "N", 0, 1000, "10",
+    "redirects followed at most" },
+  { 'k', "insecure", 'k', ARG_NONE, NULL, 0, 0, NULL,
+    "do not verify TLS certificates" },
+  { OPT_PROXY, "proxy", 0, ARG_STRING, "URL", 0, 0, NULL,
+    "use this proxy (default: the *_proxy environment)" },
+  { OPT_HTTP11, "http1.1", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "use HTTP/1.1 only" },
+  { OPT_HTTP2, "http2", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "use HTTP/2 (TLS: ALPN; plain: h2c upgrade)" },
+  { OPT_COMPRESSED, "compressed", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "ask for compressed bodies and decode them (the default)" },
+  { OPT_COMPRESSED_OFF, "no-compressed", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "do not ask for compressed bodies" },
+  { OPT_MAX_BODY, "max-body", 0, ARG_SIZE, "BYTES", 0, 0, "10M",
+    "largest decoded body, K/M/G suffixes" },
+  { OPT_BODY, "body", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "put the body in the record" },
+  { OPT_HEADERS, "headers", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "put the response headers in the record" },
+  { 'o', "output", 'o', ARG_STRING, "FILE", 0, 0, NULL,
+    "write records to FILE (truncated) instead of stdout" },
+  { OPT_RESUME, "resume", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "with -o: skip requests FILE already has, append the rest" },
+  { OPT_RESUME_FAILED, "resume-failed", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "with -o: like --resume, and redo failed requests" },
+  { OPT_APPEND, "append", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "with -o: append to FILE instead of truncating it" },
+  { OPT_ORDERED, "ordered", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "write records in input order" },
+  { 'q', "quiet", 'q', ARG_NONE, NULL, 0, 0, NULL,
+    "no messages on stderr but fatal errors" },
+  { 'v', "verbose", 'v', ARG_NONE, NULL, 0, 0, NULL,
+    "one stderr line per event (repeat for more)" },
+  { 'h', "help", 'h', ARG_NONE, NULL, 0, 0, NULL,
+    "show this help and exit" },
+  { 'V', "version", 'V', ARG_NONE, NULL, 0, 0, NULL,
+    "show versions and exit" },
+};
+
+#define NOPTIONS (sizeof(options) / sizeof(options[0]))
+
+static void set_err(char err[VL_ERRLEN], const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+
+static void set_err(char err[VL_ERRLEN], const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(err, VL_ERRLEN, fmt, ap);
+  va_end(ap);
+}
+
+static const struct cli_option *find_option(int id)
+{
+  size_t i;
+
+  for (i = 0; i < NOPTIONS; i++)
+    if (options[i].id == id)
+      return &options[i];
+  return NULL;
+}
+
+/* "CODES" is a comma list of statuses 100-599; it replaces the set. */
+static int parse_codes(bool set[600], const char *s)
+{
+  bool tmp[600] = { false };
+  const char *p = s;
+
+  if (!*p)
+    return -1;
+  while (*p) {
+    char num[8];
+    size_t n = strcspn(p, ",");
+    uint64_t v;
+
+    if (n == 0 || n >= sizeof(num))
+      return -1;
+    memcpy(num, p, n);
+    num[n] = '\0';
+    if (util_parse_uint(num, 100, 599, &v) < 0)
+      return -1;
+    tmp[v] = true;
+    p += n;
+    if (*p == ',' && *++p == '\0')
+      return -1;
+  }
+  memcpy(set, tmp, sizeof(tmp));
+  return 0;
+}
+
+/* Check "arg" against the option's kind and range and store it. */
+static int apply(struct config *cfg, const struct cli_option *o,
+                 const char *arg, char err[VL_ERRLEN])
+{
+  uint64_t v = 0;
+
+  switch (o->kind) {
+  case ARG_UINT:
+    if (util_parse_uint(arg, o->min, o->max, &v) < 0) {
+      set_err(err, "--%s: '%s' is not a whole number from %llu to %llu",
+              o->name, arg, (unsigned long long)o->min,
+              (unsigned long long)o->max);
+      return -1;
+    }
+    break;
+  case ARG_SECONDS:
+    if (util_parse_seconds(arg, &v) < 0) {
+      set_err(err, "--%s: '%s' is not a number of seconds", o->name, arg);
+      return -1;
+    }
+    break;
+  case ARG_SIZE:
+    if (util_parse_size(arg, &v) < 0) {
+      set_err(err, "--%s: '%s' is not a size in bytes (K, M, G suffixes)",
+              o->name, arg);
+      return -1;
+    }
+    break;
+  case ARG_CODES:
+    if (parse_codes(cfg->retry_on, arg) < 0) {
+      set_err(err, "--%s: '%s' is not a comma list of HTTP statuses",
+              o->name, arg);
+      return -1;
+    }
+    return 0;
+  case ARG_STRING:
+    if (!*arg && o->id != 'd' && o->id != 'A') {
+      set_err(err, "--%s: the value must not be empty", o->name);
+      return -1;
+    }
+    break;
+  case ARG_NONE:
+    break;
+  }
+
+  switch (o->id) {
+  case 'i':
+    cfg->inputs = xrealloc(cfg->inputs,
+                           (cfg->ninputs + 1) * sizeof(*cfg->inputs));
+    cfg->inputs[cfg->ninputs++] = arg;
+    break;
+  case 'c':
+    cfg->concurrency = (unsigned)v;
+    break;
+  case 't':
+    cfg->timeout_ms = v;
+    break;
+  case OPT_CONNECT_TIMEOUT:
+    cfg->connect_timeout_ms = v;
+    break;
+  case 'r':
+    cfg->retries = (unsigned)v;
+    break;
+  case OPT_RETRY_ALL:
+    cfg->retry_all_methods = true;
+    break;
+  case OPT_RETRY_DELAY:
+    cfg->retry_delay_ms = v;
+    break;
+  case OPT_RETRY_MAX_DELAY:
+    cfg->retry_max_delay_ms = v;
+    break;
+  case OPT_DEADLINE:
+    if (v == 0) {
+      set_err(err, "--deadline: '%s' must be more than 0 seconds", arg);
+      return -1;
+    }
+    cfg->deadline_ms = v;
+    break;
+  case OPT_GRACE:
+    cfg->grace_ms = v;
+    break;
+  case 'X':
+    cfg->method = arg;
+    break;
+  case 'H':
+    if (!strchr(arg, ':') || arg[0] == ':') {
+      set_err(err, "--header: '%s' is not of the form 'Name: value'", arg);
+      return -1;
+    }
+    cfg->headers = xrealloc(cfg->headers,
+                            (cfg->nheaders + 1) * sizeof(*cfg->headers));
+    cfg->headers[cfg->nheaders++] = xstrdup(arg);
+    break;
+  case 'd':
+    cfg->data = arg;
+    break;
+  case 'A':
+    cfg->user_agent = arg;
+    break;
+  case 'L':
+    cfg->follow = true;
+    break;
+  case OPT_LOCATION_OFF:
+    cfg->follow = false;
+    break;
+  case OPT_MAX_REDIRS:
+    cfg->max_redirs = (unsigned)v;
+    break;
+  case 'k':
+    cfg->insecure = true;
+    break;
+  case OPT_PROXY:
+    cfg->proxy = arg;
+    break;
+  case OPT_HTTP11:
+    cfg->httpver = CLI_HTTP_1_1;
+    break;
+  case OPT_HTTP2:
+    cfg->httpver = CLI_HTTP_2;
+    break;
+  case OPT_COMPRESSED:
+    cfg->compressed = true;
+    break;
+  case OPT_COMPRESSED_OFF:
+    cfg->compressed = false;
+    break;
+  case OPT_MAX_BODY:
+    if (v == 0) {
+      set_err(err, "--max-body: '%s' must be at least 1 byte", arg);
+      return -1;
+    }
+    cfg->max_body = v;
+    break;
+  case OPT_BODY:
+    cfg->want_body = true;
+    break;
+  case OPT_HEADERS:
+    cfg->want_headers = true;
+    break;
+  case 'o':
+    cfg->output = arg;
+    break;
+  case OPT_RESUME:
+    cfg->resume = true;
+    break;
+  case OPT_RESUME_FAILED:
+    cfg->resume = true;
+    cfg->resume_failed = true;
+    break;
+  case OPT_APPEND:
+    cfg->append = true;
+    break;
+  case OPT_ORDERED:
+    cfg->ordered = true;
+    break;
+  case 'q':
+    cfg->quiet = true;
+    break;
+  case 'v':
+    cfg->verbose++;
+    break;
+  default:
+    break;
+  }
+  return 0;
+}
+
+static void set_defaults(struct config *cfg)
+{
+  char err[VL_ERRLEN];
+  size_t i;
+
+  memset(cfg, 0, sizeof(*cfg));
+  cfg->follow = true;
+  cfg->compressed = true;
+  for (i = 0; i < NOPTIONS; i++) {
+    /* The table's defaults are valid by construction. */
+    if (options[i].deflt && apply(cfg, &options[i], options[i].deflt,
+                                  err) < 0)
+      abort();
+  }
+}
+
+enum cli_status cli_parse(struct config *cfg, int argc, char **argv,
+                          char err[VL_ERRLEN])
+{
+  struct option longopts[NOPTIONS + 1];
+  char shortopts[NOPTIONS * 2 + 2];
+  size_t i, ns = 0;
+  int c;
+
+  set_defaults(cfg);
+  err[0] = '\0';
+
+  /* No leading '+': URLs may come before options, as in curl. The
+   * leading ':' makes getopt report a missing argument as ':'. */
+  shortopts[ns++] = ':';
+  for (i = 0; i < NOPTIONS; i++) {
+    longopts[i].name = options[i].name;
+    longopts[i].has_arg =
+      options[i].kind == ARG_NONE ? no_argument : required_argument;
+    longopts[i].flag = NULL;
+    longopts[i].val = options[i].id;
+    if (options[i].letter) {
+      shortopts[ns++] = options[i].letter;
+      if (options[i].kind != ARG_NONE)
+        shortopts[ns++] = ':';
+    }
+  }
+  memset(&longopts[NOPTIONS], 0, sizeof(longopts[NOPTIONS]));
+  shortopts[ns] = '\0';
+
+  /* optind = 0 makes glibc start afresh, so cli_parse() can run twice. */
+  optind = 0;
+  opterr = 0;
+  for (;;) {
+    const struct cli_option *o;
+    int li = -1;
+
+    c = getopt_long(argc, argv, shortopts, longopts, &li);
+    if (c == -1)
+      break;
+    if (c == '?') {
+      if (optopt && optopt < 256)
+        set_err(err, "unknown option '-%c'", optopt);
+      else
+        set_err(err, "unknown option '%s'", argv[optind - 1]);
+      return CLI_USAGE;
+    }
+    if (c == ':') {
+      set_err(err, "option '%s' needs a value", argv[optind - 1]);
+      return CLI_USAGE;
+    }
+    if (c == 'h')
+      return CLI_HELP;
+    if (c == 'V')
+      return CLI_VERSION;
+    o = find_option(c);
+    if (!o || apply(cfg, o, optarg, err) < 0)
+      return CLI_USAGE;
+  }
+  cfg->urls = argv + optind;
+  cfg->nurls = (size_t)(argc - optind);
+
+  if ((cfg->resume || cfg->append) && !cfg->output) {
+    set_err(err, "--%s needs -o FILE", cfg->resume ? "resume" : "append");
+    return CLI_USAGE;
+  }
+  if (cfg->resume && cfg->append) {
+    set_err(err, "--append and --resume cannot be used together");
+    return CLI_USAGE;
+  }
+  if (cfg->nurls && cfg->ninputs) {
+    set_err(err, "give URLs as arguments or with -i, not both");
+    return CLI_USAGE;
+  }
+  return CLI_OK;
+}
+
+void cli_free(struct config *cfg)
+{
+  size_t i;
+
+  for (i = 0; i < cfg->nheaders; i++)
+    free(cfg->headers[i]);
+  free(cfg->headers);
+  free(cfg->inputs);
+  cfg->headers = NULL;
+  cfg->inputs = NULL;
+  cfg->nheaders = 0;
+  cfg->ninputs = 0;
+}
+
+/* A growing string for the help and version texts. */
+struct strbuf {
+  char *p;
+  size_t len, cap;
+};
+
+static void sb_printf(struct strbuf *sb, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+
+static void sb_printf(struct strbuf *sb, const char *fmt, ...)
+{
+  va_list ap;
+  int n;
+
+  for (;;) {
+    va_start(ap, fmt);
+    n = vsnprintf(sb->p + sb->len, sb->cap - sb->len, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+      abort();
+    if ((size_t)n < sb->cap - sb->len)
+      break;
+    sb->cap = (sb->cap + (size_t)n) * 2;
+    sb->p = xrealloc(sb->p, sb->cap);
+  }
+  sb->len += (size_t)n;
+}
+
+char *cli_help_text(void)
+{
+  struct strbuf sb = { xmalloc(4096), 0, 4096 };
+  size_t i;
+
+  sb_printf(&sb,
+            "Usage: volley [OPTIONS] [URL...]\n"
+            "       volley [OPTIONS] -i FILE\n"
+            "Fetch many URLs concurrently; print one JSON record per "
+            "request.\n"
+            "With no URL and no -i, read requests from stdin: one URL per "
+            "line,\nor a JSON object per line "
+            "({\"url\":...,\"method\":...,\"headers\":{...},\n"
+            "\"body\":...,\"id\":...}).\n\nOptions:\n");
+  for (i = 0; i < NOPTIONS; i++) {
+    const struct cli_option *o = &options[i];
+    char left[64];
+
+    if (o->letter)
+      snprintf(left, sizeof(left), "-%c, --%s%s%s", o->letter, o->name,
+               o->metavar ? " " : "", o->metavar ? o->metavar : "");
+    else
+      snprintf(left, sizeof(left), "    --%s%s%s", o->name,
+               o->metavar ? " " : "", o->metavar ? o->metavar : "");
+    if (strlen(left) > 26)
+      sb_printf(&sb, "  %s\n  %-26s  %s", left, "", o->help);
+    else
+      sb_printf(&sb, "  %-26s  %s", left, o->help);
+    if (o->deflt)
+      sb_printf(&sb, " (default %s)", o->deflt);
+    sb_printf(&sb, "\n");
+  }
+  sb_printf(&sb,
+            "\nExit status: 0 all requests ok, 1 some failed, 2 usage "
+            "error,\n3 output not written, 130 SIGINT, 143 SIGTERM.\n"
+            "See volley(1) for the record format.\n");
+  return sb.p;
+}
+
+char *cli_version_text(void)
+{
+  struct strbuf sb = { xmalloc(256), 0, 256 };
+  const curl_version_info_data *ci = curl_version_info(CURLVERSION_NOW);
+
+  sb_printf(&sb, "volley %s\n", VERSION);
+  sb_printf(&sb, "libcurl %s (%s%s%s)\n", ci->version,
+            ci->ssl_version ? ci->ssl_version : "no TLS",
+            ci->nghttp2_version ? ", nghttp2/" : "",
+            ci->nghttp2_version ? ci->nghttp2_version : "");
+  sb_printf(&sb, "libuv %s\n", uv_version_string());
+  sb_printf(&sb, "jansson %s\n", jansson_version_str());
+  return sb.p;
+}

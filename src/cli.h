@@ -1,0 +1,80 @@
+/* Command-line options: one table feeds getopt_long, --help and the value
+ * checks, so the three cannot disagree. Pure: no I/O; main prints. */
+#ifndef VOLLEY_CLI_H
+#define VOLLEY_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+enum cli_httpver {
+  CLI_HTTP_DEFAULT,
+  CLI_HTTP_1_1,
+  CLI_HTTP_2
+};
+
+/* Everything the command line decides. Strings point into argv (or into
+ * "headers", owned here) and live as long as argv. */
+struct config {
+  unsigned concurrency;        /* >= 1 */
+  uint64_t timeout_ms;         /* per attempt, 0 = none */
+  uint64_t connect_timeout_ms; /* 0 = libcurl's default */
+  const char *method;          /* NULL: GET, or POST with --data */
+  char **headers;              /* "K: V" strings, "nheaders" of them */
+  size_t nheaders;
+  const char *data;            /* --data as given ("@FILE" not read) */
+  const char *user_agent;      /* never NULL */
+  bool follow;                 /* follow redirects */
+  unsigned max_redirs;
+  bool insecure;
+  const char *proxy;
+  enum cli_httpver httpver;
+  bool compressed;
+  uint64_t max_body; /* bytes of decoded body, per response */
+  bool want_body;
+  bool want_headers;
+  const char *output; /* NULL: stdout */
+  bool ordered;
+  bool quiet;
+  int verbose;
+  const char **inputs; /* -i files, "-" = stdin; "ninputs" of them */
+  size_t ninputs;
+  char **urls; /* positional URLs, pointing into argv */
+  size_t nurls;
+  unsigned retries;
+  bool retry_all_methods;
+  bool retry_on[600];      /* statuses that are retried */
+  uint64_t retry_delay_ms; /* base of the backoff */
+  uint64_t retry_max_delay_ms;
+  uint64_t deadline_ms; /* 0 = none */
+  uint64_t grace_ms;
+  bool resume;
+  bool resume_failed;
+  bool append;
+};
+
+enum cli_status {
+  CLI_OK,
+  CLI_HELP,    /* print cli_help_text() on stdout, exit 0 */
+  CLI_VERSION, /* print cli_version_text() on stdout, exit 0 */
+  CLI_USAGE    /* "err" names option and value; exit 2 */
+};
+
+/* Fill "cfg" from "argv". On CLI_USAGE "err" holds one line naming the
+ * option and the bad value. The caller releases "cfg" with cli_free()
+ * whatever the result. */
+enum cli_status cli_parse(struct config *cfg, int argc, char **argv,
+                          char err[VL_ERRLEN]);
+
+/* Release what cli_parse() allocated in "cfg" (not "cfg" itself). */
+void cli_free(struct config *cfg);
+
+/* The --help text, built from the option table. Caller frees. */
+char *cli_help_text(void);
+
+/* The --version text: volley's version and the libraries'. Caller frees. */
+char *cli_version_text(void);
+
+#endif

@@ -1,0 +1,44 @@
+/* Drives libcurl's multi socket API from libuv: a uv_poll_t per socket,
+ * one uv_timer_t, completions handed to a callback. Knows nothing of
+ * admission, records or output. */
+#ifndef VOLLEY_ENGINE_H
+#define VOLLEY_ENGINE_H
+
+#include <stdbool.h>
+
+#include <curl/curl.h>
+#include <uv.h>
+
+#include "util.h"
+
+struct engine;
+
+/* A transfer ended with "code". The engine has removed "easy" from the
+ * multi handle already; the callee owns it again. Runs inside the
+ * engine's poll or timer callback, outside any libcurl callback, so it
+ * may add and remove handles. */
+typedef void engine_done_fn(CURL *easy, CURLcode code, void *ud);
+
+/* A new engine on "loop"; "maxconns" sizes libcurl's connection cache.
+ * Returns NULL with "err" filled if libcurl or libuv refused. */
+struct engine *engine_new(uv_loop_t *loop, long maxconns,
+                          engine_done_fn *done_cb, void *ud,
+                          char err[VL_ERRLEN]);
+
+/* Start "easy". Returns 0; or -1 with "err" filled, and the caller still
+ * owns "easy" (done_cb is never called for it). */
+int engine_add(struct engine *eng, CURL *easy, char err[VL_ERRLEN]);
+
+/* Stop "easy" at once (a cancellation); done_cb is not called. Must not
+ * run inside a libcurl callback. */
+void engine_remove(struct engine *eng, CURL *easy);
+
+/* Transfers running. */
+int engine_running(const struct engine *eng);
+
+/* Clean up the multi handle (every easy must be removed first) and close
+ * the timer and sockets; the engine frees itself in the last close
+ * callback, so the loop must run on. NULL is fine. */
+void engine_close(struct engine *eng);
+
+#endif

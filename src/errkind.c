@@ -1,0 +1,88 @@
+/* Error kinds of a record. The one table from CURLcode to kind lives
+ * here; everything else asks errkind_from_curl(). Pure. */
+#include "config.h"
+
+#include "errkind.h"
+
+#include <stddef.h>
+
+static const char *const names[ERRKIND_COUNT] = {
+  [ERRKIND_NONE] = NULL,
+  [ERRKIND_INPUT] = "input",
+  [ERRKIND_DNS] = "dns",
+  [ERRKIND_CONNECT] = "connect",
+  [ERRKIND_TLS] = "tls",
+  [ERRKIND_TIMEOUT] = "timeout",
+  [ERRKIND_HTTP] = "http",
+  [ERRKIND_TOO_LARGE] = "too_large",
+  [ERRKIND_CANCELLED] = "cancelled",
+  [ERRKIND_PROTOCOL] = "protocol",
+  [ERRKIND_OTHER] = "other",
+};
+
+/* Codes not listed are ERRKIND_OTHER. A send or receive failure counts
+ * as "connect": the connection broke (a reset), whatever the phase. */
+static const struct {
+  CURLcode code;
+  enum errkind kind;
+} table[] = {
+  { CURLE_OK, ERRKIND_NONE },
+  { CURLE_UNSUPPORTED_PROTOCOL, ERRKIND_INPUT },
+  { CURLE_URL_MALFORMAT, ERRKIND_INPUT },
+  { CURLE_COULDNT_RESOLVE_PROXY, ERRKIND_DNS },
+  { CURLE_COULDNT_RESOLVE_HOST, ERRKIND_DNS },
+  { CURLE_COULDNT_CONNECT, ERRKIND_CONNECT },
+  { CURLE_SEND_ERROR, ERRKIND_CONNECT },
+  { CURLE_RECV_ERROR, ERRKIND_CONNECT },
+  { CURLE_GOT_NOTHING, ERRKIND_CONNECT },
+  { CURLE_OPERATION_TIMEDOUT, ERRKIND_TIMEOUT },
+  { CURLE_SSL_CONNECT_ERROR, ERRKIND_TLS },
+  { CURLE_PEER_FAILED_VERIFICATION, ERRKIND_TLS },
+  { CURLE_SSL_ENGINE_NOTFOUND, ERRKIND_TLS },
+  { CURLE_SSL_ENGINE_SETFAILED, ERRKIND_TLS },
+  { CURLE_SSL_CERTPROBLEM, ERRKIND_TLS },
+  { CURLE_SSL_CIPHER, ERRKIND_TLS },
+  { CURLE_SSL_CACERT_BADFILE, ERRKIND_TLS },
+  { CURLE_SSL_SHUTDOWN_FAILED, ERRKIND_TLS },
+  { CURLE_SSL_CRL_BADFILE, ERRKIND_TLS },
+  { CURLE_SSL_ISSUER_ERROR, ERRKIND_TLS },
+  { CURLE_SSL_PINNEDPUBKEYNOTMATCH, ERRKIND_TLS },
+  { CURLE_SSL_INVALIDCERTSTATUS, ERRKIND_TLS },
+  { CURLE_SSL_CLIENTCERT, ERRKIND_TLS },
+  { CURLE_USE_SSL_FAILED, ERRKIND_TLS },
+  { CURLE_FILESIZE_EXCEEDED, ERRKIND_TOO_LARGE },
+  { CURLE_ABORTED_BY_CALLBACK, ERRKIND_CANCELLED },
+  { CURLE_WEIRD_SERVER_REPLY, ERRKIND_PROTOCOL },
+  { CURLE_HTTP2, ERRKIND_PROTOCOL },
+  { CURLE_HTTP2_STREAM, ERRKIND_PROTOCOL },
+  { CURLE_PARTIAL_FILE, ERRKIND_PROTOCOL },
+  { CURLE_TOO_MANY_REDIRECTS, ERRKIND_PROTOCOL },
+  { CURLE_BAD_CONTENT_ENCODING, ERRKIND_PROTOCOL },
+  { CURLE_RANGE_ERROR, ERRKIND_PROTOCOL },
+  { CURLE_HTTP_RETURNED_ERROR, ERRKIND_HTTP },
+  { CURLE_HTTP3, ERRKIND_PROTOCOL },
+  { CURLE_UNRECOVERABLE_POLL, ERRKIND_OTHER },
+};
+
+enum errkind errkind_from_curl(CURLcode code)
+{
+  size_t i;
+
+  for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+    if (table[i].code == code)
+      return table[i].kind;
+  return ERRKIND_OTHER;
+}
+
+const char *errkind_name(enum errkind kind)
+{
+  if ((unsigned)kind >= ERRKIND_COUNT)
+    return "other";
+  return names[kind];
+}
+
+bool errkind_is_reset(CURLcode code)
+{
+  return code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR ||
+         code == CURLE_GOT_NOTHING;
+}

@@ -1,0 +1,225 @@
+/* One input line to one request item. Plain lines are URLs; a line that
+ * starts with '{' is a JSON request object. A bad line becomes an item of
+ * kind error, never a stop: the run goes on. Pure. */
+#include "config.h"
+
+#include "inputline.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+static bool is_blank(char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
+         c == '\v';
+}
+
+/* RFC 9110 token characters, for methods and header names. */
+static bool is_token(const char *s)
+{
+  if (!*s)
+    return false;
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+
+    if (c <= 32 || c >= 127 || strchr("\"(),/:;<=>?@[\\]{}", c))
+      return false;
+  }
+  return true;
+}
+
+static bool has_crlf(const char *s)
+{
+  return strpbrk(s, "\r\n") != NULL;
+}
+
+int inputline_check_url(const char *url, char err[VL_ERRLEN])
+{
+  CURLU *u = NULL;
+  char *scheme = NULL;
+  CURLUcode uc;
+  int rc = -1;
+
+  if (!*url) {
+    snprintf(err, VL_ERRLEN, "empty URL");
+    return -1;
+  }
+  if (!strstr(url, "://")) {
+    snprintf(err, VL_ERRLEN, "'%.100s' has no scheme (http:// or https://)",
+             url);
+    return -1;
+  }
+  u = curl_url();
+  if (!u) {
+    snprintf(err, VL_ERRLEN, "out of memory parsing the URL");
+    return -1;
+  }
+  uc = curl_url_set(u, CURLUPART_URL, url, 0);
+  if (uc != CURLUE_OK) {
+    snprintf(err, VL_ERRLEN, "'%.100s' is not a valid URL: %s", url,
+             curl_url_strerror(uc));
+    goto done;
+  }
+  uc = curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
+  if (uc != CURLUE_OK || !scheme ||
+      (strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0)) {
+    snprintf(err, VL_ERRLEN,
+             "unsupported scheme in '%.100s': only http and https", url);
+    goto done;
+  }
+  rc = 0;
+done:
+  curl_free(scheme);
+  curl_url_cleanup(u);
+  return rc;
+}
+
+static void fail(struct inputline *it, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+
+static void fail(struct inputline *it, const char *fmt, ...)
+{
+  va_list ap;
+
+  it->kind = INPUTLINE_ERROR;
+  va_start(ap, fmt);
+  vsnprintf(it->err, VL_ERRLEN, fmt, ap);
+  va_end(ap);
+}
+
+static void add_header(struct inputline *it, const char *name,
+                       const char *value)
+{
+  size_t n = strlen(name) + strlen(value) + 3;
+  char *h = xmalloc(n);
+
+  snprintf(h, n, "%s: %s", name, value);
+  it->headers = xrealloc(it->headers, (it->nheaders + 1) * sizeof(char *));
+  it->headers[it->nheaders++] = h;
+}
+
+static void parse_json(struct inputline *it, const char *line, size_t len)
+{
+  json_error_t jerr;
+  json_t *root, *v;
+
+  root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+  if (!root) {
+    fail(it, "invalid JSON request: %s", jerr.text);
+    return;
+  }
+  if (!json_is_object(root)) {
+    fail(it, "%s", "a JSON request must be an object");
+    goto done;
+  }
+
+  /* The id comes first so that even a bad request keeps its own id. */
+  v = json_object_get(root, "id");
+  if (v && !json_is_null(v))
+    it->id_json = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+
+  v = json_object_get(root, "url");
+  if (!json_is_string(v)) {
+    fail(it, "%s", "a JSON request needs \"url\" as a string");
+    goto done;
+  }
+  it->url = xstrdup(json_string_value(v));
+
+  v = json_object_get(root, "method");
+  if (v) {
+    if (!json_is_string(v) || !is_token(json_string_value(v))) {
+      fail(it, "%s", "\"method\" must be a string of token characters");
+      goto done;
+    }
+    it->method = xstrdup(json_string_value(v));
+  }
+
+  v = json_object_get(root, "headers");
+  if (v && !json_is_null(v)) {
+    const char *name;
+    json_t *hv;
+
+    if (!json_is_object(v)) {
+      fail(it, "%s", "\"headers\" must be an object of strings");
+      goto done;
+    }
+    json_object_foreach(v, name, hv)
+    {
+      if (!json_is_string(hv) || !is_token(name) ||
+          has_crlf(json_string_value(hv))) {
+        fail(it, "bad header '%.80s': a token name and a one-line string",
+             name);
+        goto done;
+      }
+      add_header(it, name, json_string_value(hv));
+    }
+  }
+
+  v = json_object_get(root, "body");
+  if (json_is_string(v)) {
+    it->body_len = json_string_length(v);
+    it->body = xmalloc(it->body_len + 1);
+    memcpy(it->body, json_string_value(v), it->body_len + 1);
+  } else if (v && !json_is_null(v)) {
+    /* An object or array body is sent as its JSON text. */
+    it->body = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    if (!it->body)
+      abort();
+    it->body_len = strlen(it->body);
+  }
+
+  if (inputline_check_url(it->url, it->err) < 0)
+    it->kind = INPUTLINE_ERROR;
+  else
+    it->kind = INPUTLINE_REQUEST;
+done:
+  json_decref(root);
+}
+
+void inputline_parse(struct inputline *it, const char *line, size_t len)
+{
+  memset(it, 0, sizeof(*it));
+  while (len && is_blank(line[0])) {
+    line++;
+    len--;
+  }
+  while (len && is_blank(line[len - 1]))
+    len--;
+  if (len == 0 || line[0] == '#') {
+    it->kind = INPUTLINE_SKIP;
+    return;
+  }
+  if (line[0] == '{') {
+    parse_json(it, line, len);
+    return;
+  }
+  it->url = xstrndup(line, len);
+  if (memchr(line, '\0', len)) {
+    fail(it, "%s", "the line holds a NUL byte");
+    return;
+  }
+  if (inputline_check_url(it->url, it->err) < 0)
+    it->kind = INPUTLINE_ERROR;
+  else
+    it->kind = INPUTLINE_REQUEST;
+}
+
+void inputline_clear(struct inputline *it)
+{
+  size_t i;
+
+  free(it->url);
+  free(it->method);
+  for (i = 0; i < it->nheaders; i++)
+    free(it->headers[i]);
+  free(it->headers);
+  free(it->body);
+  free(it->id_json);
+  memset(it, 0, sizeof(*it));
+}

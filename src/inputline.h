@@ -1,0 +1,43 @@
+/* One input line to one request item: a plain URL or a JSON request
+ * object. Pure: no I/O. */
+#ifndef VOLLEY_INPUTLINE_H
+#define VOLLEY_INPUTLINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+enum inputline_kind {
+  INPUTLINE_SKIP,    /* blank or '#' comment: no request, no record */
+  INPUTLINE_REQUEST, /* a request to make */
+  INPUTLINE_ERROR    /* a bad line: a record with error kind "input" */
+};
+
+/* A parsed line. Every pointer is owned by the item and released by
+ * inputline_clear(). */
+struct inputline {
+  enum inputline_kind kind;
+  char *url;       /* as given; NULL when the line had none (bad JSON) */
+  char *method;    /* NULL: the default */
+  char **headers;  /* "Name: value", "nheaders" of them */
+  size_t nheaders;
+  char *body;      /* request body, "body_len" bytes; NULL: none */
+  size_t body_len;
+  char *id_json;   /* the request's own id as compact JSON; NULL: none */
+  char err[VL_ERRLEN]; /* why, when kind is INPUTLINE_ERROR */
+};
+
+/* Parse "len" bytes of "line" (no newline) into "it", which the caller
+ * then owns and releases with inputline_clear(). Never fails: a bad line
+ * is an item of kind INPUTLINE_ERROR. */
+void inputline_parse(struct inputline *it, const char *line, size_t len);
+
+/* Release what "it" holds and reset it to an empty item. */
+void inputline_clear(struct inputline *it);
+
+/* Check that "url" is an absolute http or https URL. Returns 0, or -1
+ * with "err" filled. */
+int inputline_check_url(const char *url, char err[VL_ERRLEN]);
+
+#endif

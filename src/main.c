@@ -1,0 +1,69 @@
+/* volley's entry point: parse options, run, return the exit status. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "cli.h"
+#include "msg.h"
+#include "run.h"
+
+/* A closed fd 0, 1 or 2 would be reused by the first file we open (the
+ * epoll fd as "stdout"): park /dev/null there. */
+static void ensure_std_fds(void)
+{
+  int fd;
+
+  for (fd = 0; fd <= 2; fd++)
+    if (fcntl(fd, F_GETFD) < 0 &&
+        open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) < 0)
+      abort();
+}
+
+int main(int argc, char **argv)
+{
+  struct config cfg;
+  char err[VL_ERRLEN];
+  enum cli_status cs;
+  char *text;
+  int status;
+
+  ensure_std_fds();
+  /* A reader that goes away shows as EPIPE on the write, not a kill. */
+  signal(SIGPIPE, SIG_IGN);
+
+  cs = cli_parse(&cfg, argc, argv, err);
+  switch (cs) {
+  case CLI_OK:
+    break;
+  case CLI_HELP:
+  case CLI_VERSION:
+    text = cs == CLI_HELP ? cli_help_text() : cli_version_text();
+    fputs(text, stdout);
+    free(text);
+    cli_free(&cfg);
+    return fflush(stdout) == 0 ? RUN_EXIT_OK : RUN_EXIT_OUTPUT;
+  case CLI_USAGE:
+    msg_usage("%s", err);
+    cli_free(&cfg);
+    return RUN_EXIT_USAGE;
+  }
+
+  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    msg_error(NULL, "libcurl failed to initialise");
+    cli_free(&cfg);
+    return RUN_EXIT_USAGE;
+  }
+  if (!(curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_ASYNCHDNS))
+    msg_warn(NULL, "this libcurl resolves names synchronously: a slow DNS "
+                   "server will stall every transfer");
+  status = run_main(&cfg);
+  curl_global_cleanup();
+  cli_free(&cfg);
+  return status;
+}

@@ -1,0 +1,193 @@
+/* Messages on stderr with the "volley: " prefix. Owns a libuv stream on a
+ * dup of fd 2 once the loop runs; lines past MSG_QUEUE_MAX queued bytes
+ * are dropped and counted instead of blocking the loop. */
+#include "config.h"
+
+#include "msg.h"
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* Bytes queued on the stream beyond which new lines are dropped. */
+#define MSG_QUEUE_MAX (256 * 1024)
+
+struct msg_write {
+  uv_write_t req;
+  char text[]; /* the line, freed with the request in write_done_cb */
+};
+
+static void write_done_cb(uv_write_t *req, int status)
+{
+  (void)status; /* A lost message cannot be reported anywhere better. */
+  free(req);
+}
+
+static void emit(struct msg *m, const char *kind, const char *fmt,
+                 va_list ap)
+{
+  char line[2048];
+  int n, k;
+  struct msg_write *w;
+  uv_buf_t buf;
+
+  n = snprintf(line, sizeof(line), "volley: %s", kind);
+  k = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+  if (k < 0)
+    return;
+  n += k;
+  if ((size_t)n > sizeof(line) - 2)
+    n = (int)sizeof(line) - 2;
+  line[n++] = '\n';
+
+  if (!m || !m->stream) {
+    /* No loop yet, or stderr is a file: a plain write does not stall. */
+    fwrite(line, 1, (size_t)n, stderr);
+    fflush(stderr);
+    return;
+  }
+  if (uv_stream_get_write_queue_size(m->stream) > MSG_QUEUE_MAX) {
+    m->dropped++;
+    return;
+  }
+  w = xmalloc(sizeof(*w) + (size_t)n);
+  memcpy(w->text, line, (size_t)n);
+  buf = uv_buf_init(w->text, (unsigned)n);
+  if (uv_write(&w->req, m->stream, &buf, 1, write_done_cb) < 0) {
+    free(w);
+    m->dropped++;
+  }
+}
+
+void msg_usage(const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start(ap, fmt);
+  emit(NULL, "", fmt, ap);
+  va_end(ap);
+  fputs("Try 'volley --help' for more information.\n", stderr);
+}
+
+void msg_error(struct msg *m, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start(ap, fmt);
+  emit(m, "", fmt, ap);
+  va_end(ap);
+}
+
+void msg_warn(struct msg *m, const char *fmt, ...)
+{
+  va_list ap;
+
+  if (m && m->quiet)
+    return;
+  va_start(ap, fmt);
+  emit(m, "warning: ", fmt, ap);
+  va_end(ap);
+}
+
+void msg_verbose(struct msg *m, int level, const char *fmt, ...)
+{
+  va_list ap;
+
+  if (!m || m->quiet || m->verbose < level)
+    return;
+  va_start(ap, fmt);
+  emit(m, "", fmt, ap);
+  va_end(ap);
+}
+
+/* The stream is closed: put stderr's file flags back, since the O_NONBLOCK
+ * libuv set on a pipe is shared with every process writing to it. */
+static void close_cb(uv_handle_t *h)
+{
+  struct msg *m = h->data;
+
+  if (m->saved_flags >= 0)
+    (void)fcntl(2, F_SETFL, m->saved_flags); /* Best effort at exit. */
+  free(h);
+  if (m->dropped) {
+    fprintf(stderr, "volley: %zu messages dropped: stderr was too slow\n",
+            m->dropped);
+    m->dropped = 0;
+  }
+}
+
+static void shutdown_cb(uv_shutdown_t *req, int status)
+{
+  (void)status; /* Closing follows whatever the outcome. */
+  uv_close((uv_handle_t *)req->handle, close_cb);
+  free(req);
+}
+
+int msg_start(struct msg *m, uv_loop_t *loop)
+{
+  uv_handle_type type = uv_guess_handle(2);
+  int fd;
+
+  m->loop = loop;
+  m->stream = NULL;
+  m->saved_flags = -1;
+  if (type != UV_NAMED_PIPE && type != UV_TTY)
+    return 0;
+  m->saved_flags = fcntl(2, F_GETFL);
+  /* A dup, so that closing the stream leaves fd 2 for the last lines. */
+  fd = fcntl(2, F_DUPFD_CLOEXEC, 3);
+  if (fd < 0)
+    return -1;
+  if (type == UV_TTY) {
+    uv_tty_t *tty = xmalloc(sizeof(*tty));
+
+    if (uv_tty_init(loop, tty, fd, 0) < 0) {
+      free(tty);
+      close(fd);
+      return -1;
+    }
+    m->stream = (uv_stream_t *)tty;
+  } else {
+    uv_pipe_t *pipe = xmalloc(sizeof(*pipe));
+
+    if (uv_pipe_init(loop, pipe, 0) < 0) {
+      free(pipe);
+      close(fd);
+      return -1;
+    }
+    pipe->data = m;
+    if (uv_pipe_open(pipe, fd) < 0) {
+      uv_close((uv_handle_t *)pipe, close_cb);
+      close(fd);
+      return -1;
+    }
+    m->stream = (uv_stream_t *)pipe;
+  }
+  m->stream->data = m;
+  return 0;
+}
+
+void msg_close(struct msg *m)
+{
+  uv_shutdown_t *req;
+  uv_stream_t *s = m->stream;
+
+  if (!s) {
+    if (m->dropped)
+      fprintf(stderr, "volley: %zu messages dropped\n", m->dropped);
+    m->dropped = 0;
+    return;
+  }
+  /* Later lines are written directly; the queued ones drain first. */
+  m->stream = NULL;
+  req = xmalloc(sizeof(*req));
+  if (uv_shutdown(req, s, shutdown_cb) < 0) {
+    free(req);
+    uv_close((uv_handle_t *)s, close_cb);
+  }
+}

@@ -1,0 +1,393 @@
+/* One result to one NDJSON line, written by hand into a reused buffer:
+ * no allocation per record once the buffer has grown, and strings are
+ * escaped and repaired to valid UTF-8 (jansson refuses invalid UTF-8, and
+ * servers send anything). Pure. */
+#include "config.h"
+
+#include "record.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static void reserve(struct record_buf *b, size_t more)
+{
+  if (b->cap - b->len >= more)
+    return;
+  while (b->cap - b->len < more)
+    b->cap = b->cap ? b->cap * 2 : 1024;
+  b->p = xrealloc(b->p, b->cap);
+}
+
+static void put(struct record_buf *b, const char *s, size_t n)
+{
+  reserve(b, n);
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+}
+
+static void puts_lit(struct record_buf *b, const char *s)
+{
+  put(b, s, strlen(s));
+}
+
+static void put_fmt_u64(struct record_buf *b, uint64_t v)
+{
+  char tmp[24];
+  int n = snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)v);
+
+  put(b, tmp, (size_t)n);
+}
+
+/* Length of the valid UTF-8 sequence at "s" (of "n" bytes), 0 if none. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+  unsigned char c = s[0];
+
+  if (c < 0x80)
+    return 1;
+  if (c >= 0xc2 && c <= 0xdf)
+    return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
+  if (c >= 0xe0 && c <= 0xef) {
+    unsigned char lo = c == 0xe0 ? 0xa0 : 0x80;
+    unsigned char hi = c == 0xed ? 0x9f : 0xbf;
+
+    return n >= 3 && s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 ? 3
+                                                                        : 0;
+  }
+  if (c >= 0xf0 && c <= 0xf4) {
+    unsigned char lo = c == 0xf0 ? 0x90 : 0x80;
+    unsigned char hi = c == 0xf4 ? 0x8f : 0xbf;
+
+    return n >= 4 && s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 &&
+               (s[3] & 0xc0) == 0x80
+             ? 4
+             : 0;
+  }
+  return 0;
+}
+
+bool record_is_utf8(const char *s, size_t len)
+{
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+
+  while (i < len) {
+    size_t n;
+
+    if (p[i] >= 0x20 && p[i] < 0x80) {
+      i++;
+      continue;
+    }
+    if (p[i] == 0)
+      return false;
+    n = utf8_seq(p + i, len - i);
+    if (n == 0)
+      return false;
+    i += n;
+  }
+  return true;
+}
+
+void record_put_string(struct record_buf *b, const char *s, size_t len)
+{
+  static const char hex[] = "0123456789abcdef";
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+
+  /* Worst case: every byte becomes a 6-byte escape. */
+  reserve(b, len * 6 + 2);
+  b->p[b->len++] = '"';
+  while (i < len) {
+    size_t start = i, n;
+
+    /* Copy the run of plain ASCII in one go: the common case. */
+    while (i < len && p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' &&
+           p[i] != '\\')
+      i++;
+    if (i > start) {
+      memcpy(b->p + b->len, s + start, i - start);
+      b->len += i - start;
+    }
+    if (i >= len)
+      break;
+    if (p[i] == '"' || p[i] == '\\') {
+      b->p[b->len++] = '\\';
+      b->p[b->len++] = (char)p[i++];
+      continue;
+    }
+    if (p[i] < 0x20) {
+      char e = 0;
+
+      switch (p[i]) {
+      case '\n':
+        e = 'n';
+        break;
+      case '\r':
+        e = 'r';
+        break;
+      case '\t':
+        e = 't';
+        break;
+      case '\b':
+        e = 'b';
+        break;
+      case '\f':
+        e = 'f';
+        break;
+      default:
+        break;
+      }
+      b->p[b->len++] = '\\';
+      if (e) {
+        b->p[b->len++] = e;
+      } else {
+        memcpy(b->p + b->len, "u00", 3);
+        b->len += 3;
+        b->p[b->len++] = hex[p[i] >> 4];
+        b->p[b->len++] = hex[p[i] & 15];
+      }
+      i++;
+      continue;
+    }
+    n = utf8_seq(p + i, len - i);
+    if (n == 0) {
+      /* Invalid byte: U+FFFD in place of it, then resynchronise. */
+      memcpy(b->p + b->len, "\\ufffd", 6);
+      b->len += 6;
+      i++;
+      continue;
+    }
+    memcpy(b->p + b->len, s + i, n);
+    b->len += n;
+    i += n;
+  }
+  b->p[b->len++] = '"';
+}
+
+static void put_cstr_or_null(struct record_buf *b, const char *s)
+{
+  if (s)
+    record_put_string(b, s, strlen(s));
+  else
+    puts_lit(b, "null");
+}
+
+static void put_base64(struct record_buf *b, const char *s, size_t len)
+{
+  static const char tab[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i;
+
+  reserve(b, (len + 2) / 3 * 4 + 2);
+  b->p[b->len++] = '"';
+  for (i = 0; i + 2 < len; i += 3) {
+    b->p[b->len++] = tab[p[i] >> 2];
+    b->p[b->len++] = tab[((p[i] & 3) << 4) | (p[i + 1] >> 4)];
+    b->p[b->len++] = tab[((p[i + 1] & 15) << 2) | (p[i + 2] >> 6)];
+    b->p[b->len++] = tab[p[i + 2] & 63];
+  }
+  if (i < len) {
+    b->p[b->len++] = tab[p[i] >> 2];
+    if (i + 1 < len) {
+      b->p[b->len++] = tab[((p[i] & 3) << 4) | (p[i + 1] >> 4)];
+      b->p[b->len++] = tab[(p[i + 1] & 15) << 2];
+    } else {
+      b->p[b->len++] = tab[(p[i] & 3) << 4];
+      b->p[b->len++] = '=';
+    }
+    b->p[b->len++] = '=';
+  }
+  b->p[b->len++] = '"';
+}
+
+/* One header line of the raw block: name and value, trimmed. */
+struct hdr {
+  const char *name;
+  size_t name_len;
+  const char *value;
+  size_t value_len;
+};
+
+static size_t split_headers(const char *s, size_t len, struct hdr **out)
+{
+  struct hdr *h = NULL;
+  size_t n = 0, cap = 0;
+  const char *end = s + len;
+
+  while (s < end) {
+    const char *eol = memchr(s, '\n', (size_t)(end - s));
+    const char *line_end = eol ? eol : end;
+    const char *colon = memchr(s, ':', (size_t)(line_end - s));
+
+    if (colon && colon > s) {
+      const char *v = colon + 1;
+      const char *ve = line_end;
+
+      while (v < ve && (*v == ' ' || *v == '\t'))
+        v++;
+      while (ve > v && (ve[-1] == '\r' || ve[-1] == ' ' || ve[-1] == '\t'))
+        ve--;
+      if (n == cap) {
+        cap = cap ? cap * 2 : 16;
+        h = xrealloc(h, cap * sizeof(*h));
+      }
+      h[n].name = s;
+      h[n].name_len = (size_t)(colon - s);
+      h[n].value = v;
+      h[n].value_len = (size_t)(ve - v);
+      n++;
+    }
+    s = eol ? eol + 1 : end;
+  }
+  *out = h;
+  return n;
+}
+
+static bool same_name(const struct hdr *a, const struct hdr *b)
+{
+  return a->name_len == b->name_len &&
+         strncasecmp(a->name, b->name, a->name_len) == 0;
+}
+
+/* Headers as an object with lower-case names; a repeated header's values
+ * are joined with ", " (RFC 9110 5.3), in the order they came. */
+static void put_headers(struct record_buf *b, const char *s, size_t len)
+{
+  struct hdr *h = NULL;
+  size_t n = split_headers(s, len, &h);
+  size_t i, j;
+  bool first = true;
+
+  puts_lit(b, "{");
+  for (i = 0; i < n; i++) {
+    struct record_buf val = { NULL, 0, 0 };
+    char *lname;
+    bool seen = false;
+
+    for (j = 0; j < i && !seen; j++)
+      seen = same_name(&h[i], &h[j]);
+    if (seen)
+      continue;
+    lname = xstrndup(h[i].name, h[i].name_len);
+    for (j = 0; j < h[i].name_len; j++)
+      lname[j] = (char)tolower((unsigned char)lname[j]);
+    put(&val, h[i].value, h[i].value_len);
+    for (j = i + 1; j < n; j++) {
+      if (same_name(&h[i], &h[j])) {
+        put(&val, ", ", 2);
+        put(&val, h[j].value, h[j].value_len);
+      }
+    }
+    if (!first)
+      puts_lit(b, ",");
+    first = false;
+    record_put_string(b, lname, h[i].name_len);
+    puts_lit(b, ":");
+    record_put_string(b, val.p ? val.p : "", val.len);
+    free(lname);
+    record_buf_free(&val);
+  }
+  puts_lit(b, "}");
+  free(h);
+}
+
+bool record_ok(const struct result *r)
+{
+  return r->kind == ERRKIND_NONE && r->status > 0 && r->status < 400;
+}
+
+void record_build(struct record_buf *b, const struct result *r)
+{
+  char num[64];
+  int n;
+
+  puts_lit(b, "{\"id\":");
+  if (r->id_json)
+    puts_lit(b, r->id_json);
+  else
+    put_fmt_u64(b, r->line);
+  puts_lit(b, ",\"url\":");
+  put_cstr_or_null(b, r->url);
+  puts_lit(b, record_ok(r) ? ",\"ok\":true" : ",\"ok\":false");
+  puts_lit(b, ",\"status\":");
+  if (r->status > 0)
+    put_fmt_u64(b, (uint64_t)r->status);
+  else
+    puts_lit(b, "null");
+  puts_lit(b, ",\"attempts\":");
+  put_fmt_u64(b, r->attempts);
+  n = snprintf(num, sizeof(num), ",\"time\":%.6f", r->time_s);
+  put(b, num, (size_t)n);
+  puts_lit(b, ",\"error\":");
+  if (record_ok(r)) {
+    puts_lit(b, "null");
+  } else {
+    enum errkind kind = r->kind == ERRKIND_NONE ? ERRKIND_HTTP : r->kind;
+
+    puts_lit(b, "{\"kind\":");
+    put_cstr_or_null(b, errkind_name(kind));
+    puts_lit(b, ",\"message\":");
+    if (r->message) {
+      put_cstr_or_null(b, r->message);
+    } else {
+      n = snprintf(num, sizeof(num), "HTTP %ld", r->status);
+      record_put_string(b, num, (size_t)n);
+    }
+    puts_lit(b, "}");
+  }
+  if (r->final_url) {
+    puts_lit(b, ",\"final_url\":");
+    put_cstr_or_null(b, r->final_url);
+  }
+  if (r->http_version) {
+    puts_lit(b, ",\"http_version\":");
+    put_cstr_or_null(b, r->http_version);
+  }
+  if (r->content_type) {
+    puts_lit(b, ",\"content_type\":");
+    put_cstr_or_null(b, r->content_type);
+  }
+  if (r->size >= 0) {
+    puts_lit(b, ",\"size\":");
+    put_fmt_u64(b, (uint64_t)r->size);
+  }
+  if (r->redirects >= 0) {
+    puts_lit(b, ",\"redirects\":");
+    put_fmt_u64(b, (uint64_t)r->redirects);
+  }
+  if (r->remote_ip) {
+    puts_lit(b, ",\"remote_ip\":");
+    put_cstr_or_null(b, r->remote_ip);
+  }
+  if (r->headers) {
+    puts_lit(b, ",\"headers\":");
+    put_headers(b, r->headers, r->headers_len);
+  }
+  if (r->body) {
+    if (record_is_utf8(r->body, r->body_len)) {
+      puts_lit(b, ",\"body\":");
+      record_put_string(b, r->body, r->body_len);
+    } else {
+      puts_lit(b, ",\"body_base64\":");
+      put_base64(b, r->body, r->body_len);
+    }
+  }
+  puts_lit(b, "}\n");
+}
+
+void record_buf_reset(struct record_buf *b)
+{
+  b->len = 0;
+}
+
+void record_buf_free(struct record_buf *b)
+{
+  free(b->p);
+  b->p = NULL;
+  b->len = b->cap = 0;
+}

@@ -1,0 +1,408 @@
+/* One request: the only place that sets easy options. Owns the request's
+ * strings and buffers; borrows the easy handle between request_attach()
+ * and request_detach(). Its callbacks run inside libcurl and never remove
+ * handles: past --max-body the write callback notes why and returns 0. */
+#include "config.h"
+
+#include "request.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util.h"
+
+/* Set one easy option or leave through "fail" naming it. */
+#define SETOPT(opt, val)                                                     \
+  do {                                                                       \
+    CURLcode setopt_rc = curl_easy_setopt(easy, opt, val);                   \
+    if (setopt_rc != CURLE_OK) {                                             \
+      snprintf(err, VL_ERRLEN, "setting %s: %s", #opt,                       \
+               curl_easy_strerror(setopt_rc));                               \
+      goto fail;                                                             \
+    }                                                                        \
+  } while (0)
+
+struct request *request_new_take(struct inputline *it, uint64_t line,
+                                 uint64_t seq,
+                                 const struct request_shared *shared)
+{
+  struct request *req = xcalloc(1, sizeof(*req));
+  size_t i;
+
+  req->seq = seq;
+  req->line = line;
+  req->shared = shared;
+  req->id_json = it->id_json;
+  req->url = it->url;
+  req->method = it->method;
+  req->body = it->body;
+  req->body_len = it->body_len;
+  req->retry_after_ms = -1;
+  if (it->nheaders) {
+    struct curl_slist *s;
+
+    /* The shared headers first, then the line's, so that a line's header
+     * comes last and wins where a server takes the last. */
+    for (s = shared->headers; s; s = s->next)
+      req->headers = curl_slist_append(req->headers, s->data);
+    for (i = 0; i < it->nheaders; i++)
+      req->headers = curl_slist_append(req->headers, it->headers[i]);
+    if (!req->headers)
+      abort(); /* curl_slist_append fails only without memory. */
+  }
+  for (i = 0; i < it->nheaders; i++)
+    free(it->headers[i]);
+  free(it->headers);
+  memset(it, 0, sizeof(*it));
+  return req;
+}
+
+void request_free(struct request *req)
+{
+  if (!req)
+    return;
+  free(req->id_json);
+  free(req->url);
+  free(req->method);
+  free(req->body);
+  curl_slist_free_all(req->headers);
+  record_buf_free(&req->bodybuf);
+  record_buf_free(&req->hdrbuf);
+  free(req);
+}
+
+static size_t body_write_cb(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+  struct request *req = ud;
+  size_t n = size * nmemb;
+
+  req->body_bytes += n;
+  if (req->body_bytes > req->shared->cfg->max_body) {
+    /* A short count aborts the transfer with CURLE_WRITE_ERROR. */
+    req->too_large = true;
+    return 0;
+  }
+  if (req->shared->cfg->want_body) {
+    struct record_buf *b = &req->bodybuf;
+
+    if (b->cap - b->len < n) {
+      while (b->cap - b->len < n)
+        b->cap = b->cap ? b->cap * 2 : 16 * 1024;
+      b->p = xrealloc(b->p, b->cap);
+    }
+    memcpy(b->p + b->len, ptr, n);
+    b->len += n;
+  }
+  return n;
+}
+
+/* Parse a Retry-After value: delta-seconds or an HTTP date. Returns the
+ * wait in ms, or -1. */
+static long parse_retry_after(const char *v, size_t len)
+{
+  char tmp[64];
+  time_t when;
+
+  while (len && isspace((unsigned char)*v)) {
+    v++;
+    len--;
+  }
+  while (len && isspace((unsigned char)v[len - 1]))
+    len--;
+  if (len == 0 || len >= sizeof(tmp))
+    return -1;
+  memcpy(tmp, v, len);
+  tmp[len] = '\0';
+  if (isdigit((unsigned char)tmp[0])) {
+    uint64_t secs;
+
+    if (util_parse_uint(tmp, 0, 86400 * 366, &secs) < 0)
+      return -1;
+    return (long)(secs * 1000);
+  }
+  when = curl_getdate(tmp, NULL);
+  if (when < 0)
+    return -1;
+  {
+    double delta = (double)when - util_wallclock();
+
+    return delta <= 0 ? 0 : (long)(delta * 1000.0);
+  }
+}
+
+static size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+  struct request *req = ud;
+  size_t n = size * nmemb;
+
+  if (n >= 5 && memcmp(ptr, "HTTP/", 5) == 0) {
+    /* A new response: after a redirect or a 100 Continue, only the last
+     * one's headers count. */
+    req->got_response = true;
+    req->hdrbuf.len = 0;
+    req->retry_after_ms = -1;
+    return n;
+  }
+  if (n > 12 && strncasecmp(ptr, "retry-after:", 12) == 0)
+    req->retry_after_ms = parse_retry_after(ptr + 12, n - 12);
+  if (req->shared->cfg->want_headers && n > 2) {
+    struct record_buf *b = &req->hdrbuf;
+
+    if (b->cap - b->len < n) {
+      while (b->cap - b->len < n)
+        b->cap = b->cap ? b->cap * 2 : 4096;
+      b->p = xrealloc(b->p, b->cap);
+    }
+    memcpy(b->p + b->len, ptr, n);
+    b->len += n;
+  }
+  return n;
+}
+
+void request_reset_attempt(struct request *req)
+{
+  req->too_large = false;
+  req->got_response = false;
+  req->retry_after_ms = -1;
+  req->body_bytes = 0;
+  req->bodybuf.len = 0;
+  req->hdrbuf.len = 0;
+  req->errbuf[0] = '\0';
+}
+
+int request_attach(struct request *req, CURL *easy, char err[VL_ERRLEN])
+{
+  const struct request_shared *sh = req->shared;
+  const struct config *cfg = sh->cfg;
+  const char *body = req->body ? req->body : sh->data;
+  size_t body_len = req->body ? req->body_len : sh->data_len;
+  const char *method = req->method;
+
+  req->easy = easy;
+  req->attempts++;
+  request_reset_attempt(req);
+
+  SETOPT(CURLOPT_URL, req->url);
+  SETOPT(CURLOPT_PRIVATE, req);
+  SETOPT(CURLOPT_ERRORBUFFER, req->errbuf);
+  SETOPT(CURLOPT_NOSIGNAL, 1L);
+  SETOPT(CURLOPT_PROTOCOLS_STR, "http,https");
+  SETOPT(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  SETOPT(CURLOPT_WRITEFUNCTION, body_write_cb);
+  SETOPT(CURLOPT_WRITEDATA, req);
+  SETOPT(CURLOPT_HEADERFUNCTION, header_cb);
+  SETOPT(CURLOPT_HEADERDATA, req);
+  SETOPT(CURLOPT_TIMEOUT_MS, (long)cfg->timeout_ms);
+  SETOPT(CURLOPT_CONNECTTIMEOUT_MS, (long)cfg->connect_timeout_ms);
+  SETOPT(CURLOPT_FOLLOWLOCATION, cfg->follow ? 1L : 0L);
+  SETOPT(CURLOPT_MAXREDIRS, (long)cfg->max_redirs);
+  SETOPT(CURLOPT_USERAGENT, cfg->user_agent);
+  SETOPT(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)cfg->max_body);
+  if (req->headers || sh->headers)
+    SETOPT(CURLOPT_HTTPHEADER, req->headers ? req->headers : sh->headers);
+  if (cfg->compressed)
+    SETOPT(CURLOPT_ACCEPT_ENCODING, "");
+  if (cfg->insecure) {
+    SETOPT(CURLOPT_SSL_VERIFYPEER, 0L);
+    SETOPT(CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  if (cfg->proxy)
+    SETOPT(CURLOPT_PROXY, cfg->proxy);
+  if (cfg->httpver == CLI_HTTP_1_1)
+    SETOPT(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+  else if (cfg->httpver == CLI_HTTP_2)
+    SETOPT(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2_0);
+  if (cfg->httpver != CLI_HTTP_1_1)
+    SETOPT(CURLOPT_PIPEWAIT, 1L);
+
+  if (body) {
+    SETOPT(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+    SETOPT(CURLOPT_POSTFIELDS, body);
+  }
+  if (method) {
+    if (strcmp(method, "HEAD") == 0 && !body)
+      SETOPT(CURLOPT_NOBODY, 1L);
+    else if (!(strcmp(method, "GET") == 0 && !body) &&
+             !(strcmp(method, "POST") == 0 && body))
+      SETOPT(CURLOPT_CUSTOMREQUEST, method);
+  }
+  return 0;
+fail:
+  return -1;
+}
+
+CURL *request_detach(struct request *req)
+{
+  CURL *easy = req->easy;
+
+  req->easy = NULL;
+  return easy;
+}
+
+struct request *request_from_easy(CURL *easy)
+{
+  char *p = NULL;
+
+  (void)curl_easy_getinfo(easy, CURLINFO_PRIVATE, &p); /* Always set. */
+  return (struct request *)p;
+}
+
+static const char *version_name(long v)
+{
+  switch (v) {
+  case CURL_HTTP_VERSION_1_0:
+    return "1.0";
+  case CURL_HTTP_VERSION_1_1:
+    return "1.1";
+  case CURL_HTTP_VERSION_2_0:
+    return "2";
+  case CURL_HTTP_VERSION_3:
+    return "3";
+  default:
+    return NULL;
+  }
+}
+
+void request_result(struct request *req, CURLcode code, uint64_t now_ns,
+                    struct result *res)
+{
+  CURL *easy = req->easy;
+
+  memset(res, 0, sizeof(*res));
+  res->id_json = req->id_json;
+  res->line = req->line;
+  res->url = req->url;
+  res->attempts = req->attempts;
+  res->time_s = (double)(now_ns - req->started_ns) / 1e9;
+  res->size = -1;
+  res->redirects = -1;
+
+  if (easy && req->got_response) {
+    long v = 0;
+    char *s = NULL;
+
+    /* getinfo on a handle that ran cannot fail for these: results are
+     * only read when set. */
+    if (curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &v) == CURLE_OK)
+      res->status = v;
+    if (curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &s) == CURLE_OK)
+      res->final_url = s;
+    if (curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &v) == CURLE_OK)
+      res->http_version = version_name(v);
+    s = NULL;
+    if (curl_easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &s) == CURLE_OK)
+      res->content_type = s;
+    if (curl_easy_getinfo(easy, CURLINFO_REDIRECT_COUNT, &v) == CURLE_OK)
+      res->redirects = v;
+    s = NULL;
+    if (curl_easy_getinfo(easy, CURLINFO_PRIMARY_IP, &s) == CURLE_OK &&
+        s && *s)
+      res->remote_ip = s;
+    res->size = (int64_t)req->body_bytes;
+    if (req->shared->cfg->want_headers)
+      res->headers = req->hdrbuf.p ? req->hdrbuf.p : "";
+    res->headers_len = req->hdrbuf.len;
+    if (req->shared->cfg->want_body && code == CURLE_OK)
+      res->body = req->bodybuf.p ? req->bodybuf.p : "";
+    res->body_len = req->bodybuf.len;
+  }
+
+  if (req->cancel_why) {
+    res->kind = ERRKIND_CANCELLED;
+    res->message = req->cancel_why;
+    res->body = NULL;
+  } else if (req->too_large) {
+    res->kind = ERRKIND_TOO_LARGE;
+    res->message = "body larger than --max-body";
+  } else if (code != CURLE_OK) {
+    res->kind = errkind_from_curl(code);
+    if (res->kind == ERRKIND_TOO_LARGE)
+      res->message = "body larger than --max-body";
+    else
+      res->message = req->errbuf[0] ? req->errbuf : curl_easy_strerror(code);
+  } else if (res->status >= 400) {
+    res->kind = ERRKIND_HTTP;
+  }
+}
+
+bool request_idempotent(const struct request *req)
+{
+  static const char *const safe[] = { "GET",    "HEAD",    "PUT",
+                                      "DELETE", "OPTIONS", "TRACE" };
+  size_t i;
+
+  if (!req->method)
+    return !(req->body || req->shared->data);
+  for (i = 0; i < sizeof(safe) / sizeof(safe[0]); i++)
+    if (strcmp(req->method, safe[i]) == 0)
+      return true;
+  return false;
+}
+
+void request_host(const struct request *req, char *out, size_t outlen)
+{
+  const char *p = strstr(req->url, "://");
+  size_t n = 0;
+
+  out[0] = '\0';
+  if (!p || outlen == 0)
+    return;
+  p += 3;
+  /* Skip userinfo; stop at the port, path, query or fragment. */
+  {
+    const char *at = NULL, *q;
+
+    for (q = p; *q && !strchr("/?#", *q); q++)
+      if (*q == '@')
+        at = q;
+    if (at)
+      p = at + 1;
+  }
+  if (*p == '[') {
+    while (p[n] && p[n] != ']')
+      n++;
+    if (p[n] == ']')
+      n++;
+  } else {
+    while (p[n] && !strchr(":/?#", p[n]))
+      n++;
+  }
+  if (n >= outlen)
+    n = outlen - 1;
+  for (size_t i = 0; i < n; i++)
+    out[i] = (char)tolower((unsigned char)p[i]);
+  out[n] = '\0';
+}
+
+CURL *request_pool_get(struct request_pool *pool)
+{
+  if (pool->len > 0)
+    return pool->v[--pool->len];
+  return curl_easy_init();
+}
+
+void request_pool_put(struct request_pool *pool, CURL *easy)
+{
+  if (!easy)
+    return;
+  curl_easy_reset(easy);
+  if (pool->len == pool->cap) {
+    pool->cap = pool->cap ? pool->cap * 2 : 64;
+    pool->v = xrealloc(pool->v, pool->cap * sizeof(*pool->v));
+  }
+  pool->v[pool->len++] = easy;
+}
+
+void request_pool_free(struct request_pool *pool)
+{
+  size_t i;
+
+  for (i = 0; i < pool->len; i++)
+    curl_easy_cleanup(pool->v[i]);
+  free(pool->v);
+  pool->v = NULL;
+  pool->len = pool->cap = 0;
+}

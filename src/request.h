@@ -1,0 +1,103 @@
+/* One request and its current transfer: the easy handle's options, the
+ * write and header callbacks, --max-body, and the result they produce.
+ * Embeds no uv handle, so request_free() is synchronous. */
+#ifndef VOLLEY_REQUEST_H
+#define VOLLEY_REQUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <curl/curl.h>
+
+#include "cli.h"
+#include "inputline.h"
+#include "record.h"
+
+/* Settings shared by every request of a run, built once by the caller. */
+struct request_shared {
+  const struct config *cfg;
+  struct curl_slist *headers; /* -H headers; owned by the caller */
+  const char *data;           /* --data bytes (after @FILE), or NULL */
+  size_t data_len;
+};
+
+struct request {
+  struct request *prev, *next; /* links of sched's in-flight list */
+  uint64_t seq;                /* admission order, from 0 */
+  uint64_t line;               /* input line number */
+  char *id_json;               /* own id as JSON, or NULL; owned */
+  char *url;                   /* owned */
+  char *method;                /* owned; NULL: GET, or POST with a body */
+  struct curl_slist *headers;  /* owned: shared ones plus the line's, or
+                                  NULL to use the shared list as is */
+  char *body;                  /* the line's own body, owned, or NULL */
+  size_t body_len;
+  const struct request_shared *shared;
+  CURL *easy; /* from request_attach() to request_detach() */
+  char errbuf[CURL_ERROR_SIZE];
+  unsigned attempts;        /* attempts started */
+  uint64_t started_ns;      /* uv_hrtime() when first admitted */
+  uint64_t retry_at_ms;     /* when a waiting retry is due */
+  const char *cancel_why;   /* set: the record is a cancellation */
+  bool too_large;           /* the body passed --max-body */
+  bool got_response;        /* a status line arrived this attempt */
+  long retry_after_ms;      /* Retry-After of this attempt, -1 if none */
+  uint64_t body_bytes;      /* decoded body bytes of this attempt */
+  struct record_buf bodybuf; /* the body, kept with --body */
+  struct record_buf hdrbuf;  /* the final response's headers */
+};
+
+/* A request for "it" (a parsed INPUTLINE_REQUEST), taking its strings:
+ * "it" is left empty. The request belongs to the caller. */
+struct request *request_new_take(struct inputline *it, uint64_t line,
+                                 uint64_t seq,
+                                 const struct request_shared *shared);
+
+/* Release "req" and what it owns; its easy handle must be detached. NULL
+ * is fine. */
+void request_free(struct request *req);
+
+/* Give "req" the easy handle "easy" (fresh or reset) and set every option
+ * of the next attempt; counts the attempt. Returns 0, or -1 with
+ * "err" naming the option that failed (the request keeps "easy"). */
+int request_attach(struct request *req, CURL *easy, char err[VL_ERRLEN]);
+
+/* Take the easy handle back from "req" (NULL if none). */
+CURL *request_detach(struct request *req);
+
+/* The request an easy handle belongs to. */
+struct request *request_from_easy(CURL *easy);
+
+/* Fill "res" from the attempt that ended with "code" (a cancellation if
+ * "cancel_why" is set). Pointers in "res" borrow "req" and its easy
+ * handle: use "res" before request_detach(). "now_ns" is uv_hrtime(). */
+void request_result(struct request *req, CURLcode code, uint64_t now_ns,
+                    struct result *res);
+
+/* Forget the last attempt's response, before a retry. */
+void request_reset_attempt(struct request *req);
+
+/* Whether the method is idempotent (GET HEAD PUT DELETE OPTIONS TRACE). */
+bool request_idempotent(const struct request *req);
+
+/* The host of the request's URL, lower-case, into "out" ("" if none). */
+void request_host(const struct request *req, char *out, size_t outlen);
+
+/* A pool of easy handles, reused with curl_easy_reset(): creating one per
+ * request costs more than the transfer on loopback. */
+struct request_pool {
+  CURL **v;
+  size_t len, cap;
+};
+
+/* An easy handle from the pool, or a new one; NULL if libcurl failed. */
+CURL *request_pool_get(struct request_pool *pool);
+
+/* Return "easy" to the pool (reset). */
+void request_pool_put(struct request_pool *pool, CURL *easy);
+
+/* Release every handle in the pool. */
+void request_pool_free(struct request_pool *pool);
+
+#endif

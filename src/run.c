@@ -1,0 +1,647 @@
+/* A whole run. Owns the loop and every module on it; wires input to
+ * admission, admission to the engine, completions to records and records
+ * to the output. Handles SIGINT/SIGTERM, --deadline and --grace, closes
+ * everything in order, and computes the exit status in one place. */
+#include "config.h"
+
+#include "run.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <uv.h>
+
+#include "engine.h"
+#include "errkind.h"
+#include "input.h"
+#include "inputline.h"
+#include "msg.h"
+#include "order.h"
+#include "output.h"
+#include "record.h"
+#include "request.h"
+#include "retry.h"
+#include "sched.h"
+#include "util.h"
+
+struct run {
+  uv_loop_t loop;
+  const struct config *cfg;
+  struct msg msg;
+  struct input *in;       /* NULL when the URLs are arguments */
+  size_t next_arg;        /* next positional URL */
+  struct output *out;
+  struct engine *eng;
+  struct sched sched;
+  struct order *order;    /* --ordered only */
+  struct request_pool pool;
+  struct request_shared shared;
+  char *data;             /* --data @FILE contents, owned */
+  struct record_buf rec;  /* reused for every record */
+  struct retry_policy policy;
+  uint64_t rng;           /* xorshift state for backoff jitter */
+  uint64_t next_seq;      /* sequence number of the next request */
+  uint64_t deadline_at;   /* uv_now() of --deadline, 0 if none */
+  uv_signal_t sigint, sigterm;
+  uv_timer_t deadline, grace;
+  bool handles_ready;     /* the four handles above are initialised */
+  bool sched_ready;
+  bool input_done;        /* no more requests will be read */
+  bool input_failed;      /* reading the input failed */
+  bool stopping;          /* admission stopped for good */
+  bool closing;           /* begin_close() ran */
+  bool deadline_hit;
+  int signal;             /* the first signal, 0 if none */
+  int output_error;       /* the write error, 0 if none */
+  int setup_status;       /* exit status of a failed setup, 0 if none */
+  unsigned at_signal;     /* requests in flight at the first signal */
+  uint64_t n_ok, n_failed, n_cancelled;
+};
+
+static void check_finished(struct run *r);
+
+static uint64_t next_random(struct run *r)
+{
+  /* xorshift64*: jitter needs spread, not cryptographic strength. */
+  r->rng ^= r->rng >> 12;
+  r->rng ^= r->rng << 25;
+  r->rng ^= r->rng >> 27;
+  return r->rng * 2685821657736338717ULL;
+}
+
+/* Turn "res" into a record and hand it to the output, in sequence order
+ * with --ordered. */
+static void emit(struct run *r, uint64_t seq, const struct result *res)
+{
+  char *line;
+  size_t len;
+
+  if (r->output_error)
+    return;
+  record_buf_reset(&r->rec);
+  record_build(&r->rec, res);
+  if (record_ok(res))
+    r->n_ok++;
+  else
+    r->n_failed++;
+  if (!r->order) {
+    output_write(r->out, r->rec.p, r->rec.len);
+    return;
+  }
+  order_put_take(r->order, seq, xstrndup(r->rec.p, r->rec.len), r->rec.len);
+  while (order_pop(r->order, &line, &len)) {
+    output_write(r->out, line, len);
+    free(line);
+  }
+}
+
+/* Write the record of "req" for an attempt that ended with "code", and
+ * release the request. */
+static void finish(struct run *r, struct request *req, CURLcode code,
+                   const char *note)
+{
+  struct result res;
+  char message[VL_ERRLEN + CURL_ERROR_SIZE];
+
+  request_result(req, code, uv_hrtime(), &res);
+  if (note && *note) {
+    if (res.message)
+      snprintf(message, sizeof(message), "%s; %s", res.message, note);
+    else
+      snprintf(message, sizeof(message), "HTTP %ld; %s", res.status, note);
+    res.message = message;
+  }
+  msg_verbose(&r->msg, 1, "done #%llu %s: %s", (unsigned long long)req->line,
+              req->url,
+              res.kind == ERRKIND_NONE && res.status < 400
+                ? "ok"
+                : (res.message ? res.message : "HTTP error"));
+  emit(r, req->seq, &res);
+  request_pool_put(&r->pool, request_detach(req));
+  request_free(req);
+}
+
+/* A request that could not start: a record of kind "other". */
+static void fail_start(struct run *r, struct request *req, const char *why)
+{
+  struct result res;
+
+  request_result(req, CURLE_FAILED_INIT, uv_hrtime(), &res);
+  res.kind = ERRKIND_OTHER;
+  res.message = why;
+  emit(r, req->seq, &res);
+  request_pool_put(&r->pool, request_detach(req));
+  request_free(req);
+}
+
+static void emit_input_error(struct run *r, const struct inputline *it,
+                             uint64_t lineno)
+{
+  struct result res;
+
+  memset(&res, 0, sizeof(res));
+  res.id_json = it->id_json;
+  res.line = lineno;
+  res.url = it->url;
+  res.kind = ERRKIND_INPUT;
+  res.message = it->err;
+  res.size = -1;
+  res.redirects = -1;
+  emit(r, r->next_seq++, &res);
+}
+
+/* sched's next_cb: the next request from the arguments or the input. */
+static struct request *next_cb(void *ud)
+{
+  struct run *r = ud;
+  const struct config *cfg = r->cfg;
+
+  for (;;) {
+    struct inputline it;
+    struct input_line line;
+    struct request *req;
+
+    if (r->stopping || r->input_done)
+      return NULL;
+    if (r->order && !order_room(r->order, r->next_seq))
+      return NULL;
+    if (!r->in) {
+      if (r->next_arg >= cfg->nurls) {
+        r->input_done = true;
+        return NULL;
+      }
+      line.p = cfg->urls[r->next_arg];
+      line.len = strlen(line.p);
+      line.lineno = ++r->next_arg;
+      line.overlong = false;
+    } else {
+      switch (input_next(r->in, &line)) {
+      case INPUT_WAIT:
+        return NULL;
+      case INPUT_ERROR:
+        msg_error(&r->msg, "reading input: %s", input_error(r->in));
+        r->input_failed = true;
+        r->input_done = true;
+        return NULL;
+      case INPUT_END:
+        r->input_done = true;
+        return NULL;
+      case INPUT_LINE:
+        break;
+      }
+    }
+    if (line.overlong) {
+      memset(&it, 0, sizeof(it));
+      it.kind = INPUTLINE_ERROR;
+      snprintf(it.err, sizeof(it.err), "line longer than 16 MiB");
+    } else {
+      inputline_parse(&it, line.p, line.len);
+    }
+    if (it.kind == INPUTLINE_SKIP)
+      continue;
+    if (it.kind == INPUTLINE_ERROR) {
+      emit_input_error(r, &it, line.lineno);
+      inputline_clear(&it);
+      continue;
+    }
+    req = request_new_take(&it, line.lineno, r->next_seq++, &r->shared);
+    req->started_ns = uv_hrtime();
+    return req;
+  }
+}
+
+/* sched's start_cb: attach an easy handle and hand it to the engine. */
+static int start_cb(struct request *req, void *ud)
+{
+  struct run *r = ud;
+  char err[VL_ERRLEN];
+  CURL *easy = request_pool_get(&r->pool);
+
+  if (!easy) {
+    fail_start(r, req, "curl_easy_init failed");
+    return -1;
+  }
+  if (request_attach(req, easy, err) < 0 ||
+      engine_add(r->eng, easy, err) < 0) {
+    fail_start(r, req, err);
+    return -1;
+  }
+  msg_verbose(&r->msg, 2, "start #%llu %s (attempt %u)",
+              (unsigned long long)req->line, req->url, req->attempts);
+  return 0;
+}
+
+static void pump(struct run *r)
+{
+  if (r->closing)
+    return;
+  sched_pump(&r->sched);
+  check_finished(r);
+}
+
+/* The engine's done_cb: retry, or write the record. */
+static void done_cb(CURL *easy, CURLcode code, void *ud)
+{
+  struct run *r = ud;
+  struct request *req = request_from_easy(easy);
+  struct retry_attempt a;
+  struct result res;
+  uint64_t delay_ms, left_ms = UINT64_MAX;
+  char why[160];
+
+  sched_done(&r->sched, req);
+  request_result(req, code, uv_hrtime(), &res);
+  a.kind = res.kind;
+  a.code = code;
+  a.got_response = req->got_response;
+  a.status = res.status;
+  a.idempotent = request_idempotent(req);
+  a.attempts = req->attempts;
+  a.retry_after_ms = req->retry_after_ms;
+  if (r->deadline_at) {
+    uint64_t now = uv_now(&r->loop);
+
+    left_ms = r->deadline_at > now ? r->deadline_at - now : 0;
+  }
+  if (!r->stopping && retry_decide(&r->policy, &a, left_ms, next_random(r),
+                                   &delay_ms, why, sizeof(why))) {
+    msg_verbose(&r->msg, 1, "retry #%llu %s in %.3fs after %s",
+                (unsigned long long)req->line, req->url,
+                (double)delay_ms / 1000.0,
+                res.message ? res.message : "an HTTP error");
+    request_pool_put(&r->pool, request_detach(req));
+    sched_retry(&r->sched, req, delay_ms);
+  } else {
+    finish(r, req, code, why);
+  }
+  pump(r);
+}
+
+static void cancel_waiting_cb(struct request *req, void *ud)
+{
+  struct run *r = ud;
+
+  if (!req->cancel_why)
+    req->cancel_why = "cancelled while waiting to retry";
+  r->n_cancelled++;
+  finish(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
+}
+
+/* Cancel every request in flight and every waiting retry; each gets a
+ * record of kind "cancelled" saying "why". */
+static void cancel_all(struct run *r, const char *why)
+{
+  struct request *req;
+
+  while ((req = sched_inflight(&r->sched))) {
+    engine_remove(r->eng, req->easy);
+    sched_done(&r->sched, req);
+    req->cancel_why = why;
+    r->n_cancelled++;
+    finish(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
+  }
+  sched_drain(&r->sched, cancel_waiting_cb, r);
+}
+
+/* No more admission and no more reading, for good. */
+static void stop_admission(struct run *r)
+{
+  r->stopping = true;
+  if (r->sched_ready)
+    sched_stop(&r->sched);
+  if (r->in)
+    input_stop(r->in);
+}
+
+static void grace_cb(uv_timer_t *h)
+{
+  struct run *r = h->data;
+
+  msg_verbose(&r->msg, 1, "grace period over: cancelling %u in flight",
+              r->sched.inflight);
+  cancel_all(r, "cancelled: the grace period after a signal ended");
+  check_finished(r);
+}
+
+static void signal_cb(uv_signal_t *h, int signum)
+{
+  struct run *r = h->data;
+
+  if (r->closing)
+    return;
+  if (r->signal) {
+    msg_verbose(&r->msg, 1, "second signal: cancelling %u in flight",
+                r->sched.inflight);
+    cancel_all(r, "cancelled by a second signal");
+    check_finished(r);
+    return;
+  }
+  r->signal = signum;
+  r->at_signal = r->sched.inflight;
+  stop_admission(r);
+  msg_verbose(&r->msg, 1, "%s: no new requests; %u in flight get %.1fs",
+              signum == SIGINT ? "SIGINT" : "SIGTERM", r->sched.inflight,
+              (double)r->cfg->grace_ms / 1000.0);
+  /* A retry waiting for its time would start after the signal: cancel
+   * it at once. */
+  sched_drain(&r->sched, cancel_waiting_cb, r);
+  if (r->cfg->grace_ms == 0)
+    cancel_all(r, "cancelled by a signal");
+  else
+    (void)uv_timer_start(&r->grace, grace_cb, r->cfg->grace_ms, 0);
+  check_finished(r);
+}
+
+static void deadline_cb(uv_timer_t *h)
+{
+  struct run *r = h->data;
+
+  r->deadline_hit = true;
+  stop_admission(r);
+  msg_verbose(&r->msg, 1, "deadline passed: cancelling %u in flight",
+              r->sched.inflight);
+  cancel_all(r, "cancelled: --deadline passed");
+  check_finished(r);
+}
+
+static void input_ready_cb(void *ud)
+{
+  pump(ud);
+}
+
+static void pressure_cb(bool high, void *ud)
+{
+  struct run *r = ud;
+
+  if (!r->sched_ready)
+    return;
+  if (high) {
+    sched_pause(&r->sched, SCHED_PAUSE_OUTPUT);
+  } else {
+    sched_resume(&r->sched, SCHED_PAUSE_OUTPUT);
+    check_finished(r);
+  }
+}
+
+static void output_error_cb(int status, void *ud)
+{
+  struct run *r = ud;
+
+  /* A reader that went away (| head) ends the run quietly. */
+  if (status != UV_EPIPE)
+    msg_error(&r->msg, "cannot write records: %s", uv_strerror(status));
+  r->output_error = status;
+  stop_admission(r);
+  if (!r->closing) {
+    cancel_all(r, "cancelled: the output failed");
+    check_finished(r);
+  }
+}
+
+static void output_closed_cb(void *ud)
+{
+  struct run *r = ud;
+
+  r->out = NULL;
+  msg_close(&r->msg);
+}
+
+/* Close everything in order: input, admission, signals and timers, the
+ * engine (every transfer is over), then the output, whose close callback
+ * closes stderr's stream last. */
+static void begin_close(struct run *r)
+{
+  r->closing = true;
+  if (r->signal || r->deadline_hit)
+    msg_verbose(&r->msg, 1,
+                "shutdown: %llu ok, %llu failed, %llu cancelled of which "
+                "%u were in flight at the signal",
+                (unsigned long long)r->n_ok, (unsigned long long)r->n_failed,
+                (unsigned long long)r->n_cancelled, r->at_signal);
+  input_close(r->in);
+  r->in = NULL;
+  if (r->sched_ready)
+    sched_close(&r->sched);
+  if (r->handles_ready) {
+    uv_close((uv_handle_t *)&r->sigint, NULL);
+    uv_close((uv_handle_t *)&r->sigterm, NULL);
+    uv_close((uv_handle_t *)&r->deadline, NULL);
+    uv_close((uv_handle_t *)&r->grace, NULL);
+  }
+  engine_close(r->eng);
+  r->eng = NULL;
+  if (r->out)
+    output_close(r->out, output_closed_cb);
+  else
+    msg_close(&r->msg);
+}
+
+static void check_finished(struct run *r)
+{
+  if (r->closing || !(r->input_done || r->stopping))
+    return;
+  if (r->sched_ready && !sched_idle(&r->sched))
+    return;
+  begin_close(r);
+}
+
+static int exit_status(const struct run *r)
+{
+  if (r->setup_status)
+    return r->setup_status;
+  if (r->output_error && r->output_error != UV_EPIPE)
+    return RUN_EXIT_OUTPUT;
+  if (r->signal == SIGINT)
+    return RUN_EXIT_SIGINT;
+  if (r->signal == SIGTERM)
+    return RUN_EXIT_SIGTERM;
+  if (r->input_failed)
+    return RUN_EXIT_USAGE;
+  if (r->deadline_hit || r->n_failed)
+    return RUN_EXIT_FAILED;
+  return RUN_EXIT_OK;
+}
+
+/* Read --data @FILE before the loop runs. */
+static int load_data(struct run *r, char err[VL_ERRLEN])
+{
+  const char *d = r->cfg->data;
+  FILE *f;
+  size_t cap = 4096, len = 0, n;
+
+  if (!d)
+    return 0;
+  if (d[0] != '@') {
+    r->shared.data = d;
+    r->shared.data_len = strlen(d);
+    return 0;
+  }
+  f = strcmp(d + 1, "-") == 0 ? stdin : fopen(d + 1, "rb");
+  if (!f) {
+    snprintf(err, VL_ERRLEN, "--data: cannot open '%s': %s", d + 1,
+             strerror(errno));
+    return -1;
+  }
+  r->data = xmalloc(cap);
+  while ((n = fread(r->data + len, 1, cap - len, f)) > 0) {
+    len += n;
+    if (len == cap) {
+      cap *= 2;
+      r->data = xrealloc(r->data, cap);
+    }
+  }
+  if (ferror(f)) {
+    snprintf(err, VL_ERRLEN, "--data: cannot read '%s'", d + 1);
+    if (f != stdin)
+      fclose(f);
+    return -1;
+  }
+  if (f != stdin)
+    fclose(f);
+  r->shared.data = r->data;
+  r->shared.data_len = len;
+  return 0;
+}
+
+/* Sockets are file descriptors: make room for -c of them. */
+static void raise_nofile(struct run *r)
+{
+  struct rlimit rl;
+  rlim_t want = (rlim_t)r->cfg->concurrency * 2 + 64;
+
+  if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+    return;
+  if (rl.rlim_cur < want && rl.rlim_cur < rl.rlim_max) {
+    rlim_t old = rl.rlim_cur;
+
+    rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+    if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+      msg_verbose(&r->msg, 1, "raised the open files limit from %llu to %llu",
+                  (unsigned long long)old, (unsigned long long)rl.rlim_cur);
+  }
+  if (rl.rlim_cur < (rlim_t)r->cfg->concurrency + 64)
+    msg_warn(&r->msg,
+             "-c %u may not fit: the open files limit is %llu (hard "
+             "limit %llu); raise it with ulimit -n",
+             r->cfg->concurrency, (unsigned long long)rl.rlim_cur,
+             (unsigned long long)rl.rlim_max);
+}
+
+static int setup(struct run *r, char err[VL_ERRLEN])
+{
+  const struct config *cfg = r->cfg;
+  size_t i;
+  int rc;
+
+  r->shared.cfg = cfg;
+  for (i = 0; i < cfg->nheaders; i++) {
+    r->shared.headers = curl_slist_append(r->shared.headers,
+                                          cfg->headers[i]);
+    if (!r->shared.headers)
+      abort(); /* Fails only without memory. */
+  }
+  if (load_data(r, err) < 0)
+    return RUN_EXIT_USAGE;
+  if (cfg->nurls == 0 &&
+      input_open(&r->in, &r->loop, cfg->inputs, cfg->ninputs, input_ready_cb,
+                 r, err) < 0)
+    return RUN_EXIT_USAGE;
+  if (output_open(&r->out, &r->loop, cfg->output,
+                  cfg->append || cfg->resume ? OUTPUT_APPEND
+                                             : OUTPUT_TRUNCATE,
+                  pressure_cb, output_error_cb, r, err) < 0)
+    return RUN_EXIT_OUTPUT;
+  r->eng = engine_new(&r->loop, (long)cfg->concurrency + 16, done_cb, r, err);
+  if (!r->eng)
+    return RUN_EXIT_USAGE;
+  rc = sched_init(&r->sched, &r->loop, cfg->concurrency, next_cb, start_cb,
+                  r);
+  if (rc < 0) {
+    snprintf(err, VL_ERRLEN, "timer: %s", uv_strerror(rc));
+    return RUN_EXIT_USAGE;
+  }
+  r->sched_ready = true;
+  if (cfg->ordered)
+    r->order = order_new((size_t)cfg->concurrency * 4 + 16);
+
+  /* Signal and timer handles cannot fail to initialise on a live loop. */
+  (void)uv_signal_init(&r->loop, &r->sigint);
+  (void)uv_signal_init(&r->loop, &r->sigterm);
+  (void)uv_timer_init(&r->loop, &r->deadline);
+  (void)uv_timer_init(&r->loop, &r->grace);
+  r->sigint.data = r->sigterm.data = r->deadline.data = r->grace.data = r;
+  r->handles_ready = true;
+  if (uv_signal_start(&r->sigint, signal_cb, SIGINT) < 0 ||
+      uv_signal_start(&r->sigterm, signal_cb, SIGTERM) < 0) {
+    snprintf(err, VL_ERRLEN, "cannot handle signals");
+    return RUN_EXIT_USAGE;
+  }
+  /* The signal handles must not keep the loop alive on their own. */
+  uv_unref((uv_handle_t *)&r->sigint);
+  uv_unref((uv_handle_t *)&r->sigterm);
+  if (cfg->deadline_ms) {
+    r->deadline_at = uv_now(&r->loop) + cfg->deadline_ms;
+    (void)uv_timer_start(&r->deadline, deadline_cb, cfg->deadline_ms, 0);
+    uv_unref((uv_handle_t *)&r->deadline);
+  }
+  return 0;
+}
+
+int run_main(const struct config *cfg)
+{
+  struct run *r = xcalloc(1, sizeof(*r));
+  char err[VL_ERRLEN] = "";
+  int status, rc;
+
+  rc = uv_loop_init(&r->loop);
+  if (rc < 0) {
+    msg_error(NULL, "cannot start the event loop: %s", uv_strerror(rc));
+    free(r);
+    return RUN_EXIT_USAGE;
+  }
+  r->cfg = cfg;
+  r->msg.verbose = cfg->verbose;
+  r->msg.quiet = cfg->quiet;
+  r->msg.saved_flags = -1;
+  r->rng = uv_hrtime() ^ ((uint64_t)getpid() << 32) ^ 0x9e3779b97f4a7c15ULL;
+  r->policy.retries = cfg->retries;
+  r->policy.all_methods = cfg->retry_all_methods;
+  r->policy.retry_on = cfg->retry_on;
+  r->policy.base_ms = cfg->retry_delay_ms;
+  r->policy.cap_ms = cfg->retry_max_delay_ms;
+  raise_nofile(r);
+
+  r->setup_status = setup(r, err);
+  if (r->setup_status) {
+    msg_error(NULL, "%s", err);
+    r->stopping = true;
+    begin_close(r);
+  } else {
+    if (msg_start(&r->msg, &r->loop) < 0)
+      msg_warn(&r->msg, "stderr stays blocking: cannot attach it");
+    pump(r);
+  }
+  (void)uv_run(&r->loop, UV_RUN_DEFAULT);
+
+  status = exit_status(r);
+  request_pool_free(&r->pool);
+  order_free(r->order);
+  record_buf_free(&r->rec);
+  curl_slist_free_all(r->shared.headers);
+  free(r->data);
+  rc = uv_loop_close(&r->loop);
+  if (rc != 0) {
+#ifdef VOLLEY_DEBUG
+    uv_print_all_handles(&r->loop, stderr);
+#endif
+    msg_error(NULL, "internal error: handles left open at exit");
+  }
+  free(r);
+  return status;
+}

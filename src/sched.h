@@ -1,0 +1,86 @@
+/* Admission: the global semaphore of -c, the list of requests in flight,
+ * and retries waiting for their time (a heap under one timer). A waiting
+ * retry holds no slot. The in-flight count lives here only. */
+#ifndef VOLLEY_SCHED_H
+#define VOLLEY_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <uv.h>
+
+#include "heap.h"
+#include "request.h"
+
+/* The next new request to admit, or NULL when there is none now (input
+ * not ready, window full, the end). Owned by sched after. */
+typedef struct request *sched_next_fn(void *ud);
+
+/* Start "req", admitted into a slot. Returns 0 (in flight), or -1: the
+ * callee already wrote its record and freed it. */
+typedef int sched_start_fn(struct request *req, void *ud);
+
+/* Called for each request handed back by sched_drain(). */
+typedef void sched_each_fn(struct request *req, void *ud);
+
+/* Reasons to pause admission; each is set and cleared on its own. */
+enum sched_pause {
+  SCHED_PAUSE_OUTPUT = 1 /* the writer is above its high watermark */
+};
+
+struct sched {
+  uv_loop_t *loop;
+  unsigned limit;         /* -c */
+  unsigned inflight;      /* <= limit; length of the "head" list */
+  struct request *head;   /* requests in flight, owned by their transfer */
+  struct request *ready;  /* retries due, first in first out (via next) */
+  struct request *ready_tail;
+  struct heap waiting;    /* retries not due yet, keyed by due time (ms) */
+  uv_timer_t timer;       /* fires at the earliest waiting retry */
+  unsigned paused;        /* enum sched_pause bits */
+  bool stopped;           /* no more admission, ever */
+  bool pumping;           /* in sched_pump(): no recursion */
+  sched_next_fn *next_cb;
+  sched_start_fn *start_cb;
+  void *ud;
+};
+
+/* Set up "s" on "loop" with "limit" slots. Returns 0 or a libuv error. */
+int sched_init(struct sched *s, uv_loop_t *loop, unsigned limit,
+               sched_next_fn *next_cb, sched_start_fn *start_cb, void *ud);
+
+/* Admit while a slot is free and nothing pauses: due retries first, then
+ * new requests from next_cb. Safe to call from any callback. */
+void sched_pump(struct sched *s);
+
+/* Set or clear a pause reason; clearing the last one pumps. */
+void sched_pause(struct sched *s, enum sched_pause why);
+void sched_resume(struct sched *s, enum sched_pause why);
+
+/* Admit nothing more. */
+void sched_stop(struct sched *s);
+
+/* "req" left flight (finished or cancelled): its slot is free. The caller
+ * owns "req" again. Does not pump. */
+void sched_done(struct sched *s, struct request *req);
+
+/* Wait "delay_ms", then admit "req" again ahead of new requests. sched
+ * owns "req" until it is admitted or drained. */
+void sched_retry(struct sched *s, struct request *req, uint64_t delay_ms);
+
+/* The first request in flight (walk with ->next), NULL if none. */
+struct request *sched_inflight(const struct sched *s);
+
+/* Hand every waiting retry to "fn" (which takes ownership). */
+void sched_drain(struct sched *s, sched_each_fn *fn, void *ud);
+
+/* Nothing in flight and no retry waiting. */
+bool sched_idle(const struct sched *s);
+
+/* Retries waiting (due or not). */
+size_t sched_waiting(const struct sched *s);
+
+/* Close the timer; the loop must run on for its close callback. */
+void sched_close(struct sched *s);
+
+#endif

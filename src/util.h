@@ -1,0 +1,36 @@
+/* Small helpers with no state: allocation that aborts on exhaustion and
+ * checked parsers for numbers, sizes and durations. */
+#ifndef VOLLEY_UTIL_H
+#define VOLLEY_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Room for one error line, as filled by every fallible function. */
+#define VL_ERRLEN 256
+
+/* Allocate or die: on exhaustion print "volley: out of memory" and abort(). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t n);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* Parse a decimal unsigned integer in ["min", "max"] from all of "s".
+ * Returns 0 and sets "*out", or -1 on junk, overflow or out of range. */
+int util_parse_uint(const char *s, uint64_t min, uint64_t max,
+                    uint64_t *out);
+
+/* Parse seconds ("1", "0.25", "1e1") into milliseconds, rounding up so
+ * that a tiny positive value never becomes 0. Negative, NaN and values
+ * over a year are refused. Returns 0 or -1. */
+int util_parse_seconds(const char *s, uint64_t *out_ms);
+
+/* Parse a byte count with an optional K, M or G suffix (powers of 1024,
+ * case-insensitive, optional trailing "B" or "iB"). Returns 0 or -1. */
+int util_parse_size(const char *s, uint64_t *out);
+
+/* Current wall-clock time in seconds since the epoch, as a double. */
+double util_wallclock(void);
+
+#endif
