@@ -19,6 +19,7 @@
 
 #include "engine.h"
 #include "errkind.h"
+#include "hmap.h"
 #include "input.h"
 #include "inputline.h"
 #include "msg.h"
@@ -26,6 +27,7 @@
 #include "output.h"
 #include "record.h"
 #include "request.h"
+#include "resume.h"
 #include "retry.h"
 #include "sched.h"
 #include "util.h"
@@ -45,6 +47,7 @@ struct run {
   char *data;             /* --data @FILE contents, owned */
   struct record_buf rec;  /* reused for every record */
   struct retry_policy policy;
+  struct hmap done;       /* --resume: keys of requests FILE has */
   uint64_t rng;           /* xorshift state for backoff jitter */
   uint64_t next_seq;      /* sequence number of the next request */
   uint64_t deadline_at;   /* uv_now() of --deadline, 0 if none */
@@ -205,6 +208,16 @@ static struct request *next_cb(void *ud)
     }
     if (it.kind == INPUTLINE_SKIP)
       continue;
+    if (r->done.len) {
+      struct hmap_key k;
+
+      /* FILE has this request's record already: no new one. */
+      resume_key(&k, it.id_json, line.lineno, it.url);
+      if (hmap_has(&r->done, &k)) {
+        inputline_clear(&it);
+        continue;
+      }
+    }
     if (it.kind == INPUTLINE_ERROR) {
       emit_input_error(r, &it, line.lineno);
       inputline_clear(&it);
@@ -552,6 +565,15 @@ static int setup(struct run *r, char err[VL_ERRLEN])
       input_open(&r->in, &r->loop, cfg->inputs, cfg->ninputs, input_ready_cb,
                  r, err) < 0)
     return RUN_EXIT_USAGE;
+  if (cfg->resume) {
+    uint64_t kept = 0;
+
+    if (resume_load(cfg->output, cfg->resume_failed, &r->done, &kept,
+                    err) < 0)
+      return RUN_EXIT_OUTPUT;
+    msg_verbose(&r->msg, 1, "resume: %llu requests are done in '%s'",
+                (unsigned long long)kept, cfg->output);
+  }
   if (output_open(&r->out, &r->loop, cfg->output,
                   cfg->append || cfg->resume ? OUTPUT_APPEND
                                              : OUTPUT_TRUNCATE,
@@ -632,6 +654,7 @@ int run_main(const struct config *cfg)
   status = exit_status(r);
   request_pool_free(&r->pool);
   order_free(r->order);
+  hmap_free(&r->done);
   record_buf_free(&r->rec);
   curl_slist_free_all(r->shared.headers);
   free(r->data);

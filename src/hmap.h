@@ -1,0 +1,34 @@
+/* A set of 128-bit keys (hashes of strings), open addressing: 16 bytes a
+ * slot, at most half full, so about 32-64 bytes per key. Used for the
+ * requests a resumed run already has. Pure. */
+#ifndef VOLLEY_HMAP_H
+#define VOLLEY_HMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct hmap_key {
+  uint64_t a, b; /* never both 0: that marks an empty slot */
+};
+
+struct hmap {
+  struct hmap_key *slots;
+  size_t cap; /* a power of two, or 0 */
+  size_t len;
+};
+
+/* The key of the pair ("s1", "s2"): a 128-bit hash of both. */
+void hmap_key_of(struct hmap_key *k, const char *s1, size_t n1,
+                 const char *s2, size_t n2);
+
+/* Add "k"; returns false if it was there already. */
+bool hmap_add(struct hmap *h, const struct hmap_key *k);
+
+/* Whether "k" is in "h". */
+bool hmap_has(const struct hmap *h, const struct hmap_key *k);
+
+/* Release the slots; "h" is empty after. */
+void hmap_free(struct hmap *h);
+
+#endif

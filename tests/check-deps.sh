@@ -1,0 +1,54 @@
+#!/bin/sh
+# Checks every #include "..." in src/ against the layer table of
+# STYLE.md: a file includes its own header, config.h and lower layers
+# only; siblings in layers 1-3 never include each other. Prints TAP.
+srcdir=${VOLLEY_SRCDIR:-$(dirname "$0")/..}/src
+
+layer() {
+  case "$1" in
+  main) echo 5 ;;
+  run) echo 4 ;;
+  engine | sched) echo 3 ;;
+  request) echo 2 ;;
+  input | output | resume | save | progress | msg) echo 1 ;;
+  cli | inputline | record | errkind | extract | crawl | robots | urlnorm | \
+    order | stats | heap | hmap | util | retry) echo 0 ;;
+  *) echo unknown ;;
+  esac
+}
+
+n=0
+fail=0
+out=""
+for f in "$srcdir"/*.c "$srcdir"/*.h; do
+  base=$(basename "$f")
+  mod=${base%.*}
+  l=$(layer "$mod")
+  n=$((n + 1))
+  bad=""
+  if [ "$l" = unknown ]; then
+    bad="module '$mod' is not in the layer table"
+  else
+    for inc in $(sed -n 's/^#include "\([a-z0-9_]*\)\.h".*/\1/p' "$f"); do
+      [ "$inc" = config ] && continue
+      [ "$inc" = "$mod" ] && continue
+      il=$(layer "$inc")
+      if [ "$il" = unknown ]; then
+        bad="$bad includes unknown $inc.h;"
+      elif [ "$il" -gt "$l" ] || { [ "$il" -eq "$l" ] && [ "$l" -ne 0 ]; }; then
+        bad="$bad includes $inc.h (layer $il) from layer $l;"
+      fi
+    done
+  fi
+  if [ -n "$bad" ]; then
+    out="${out}not ok $n - $base:$bad
+"
+    fail=1
+  else
+    out="${out}ok $n - $base follows the layer table
+"
+  fi
+done
+echo "1..$n"
+printf '%s' "$out"
+exit $fail
