@@ -27,6 +27,7 @@ enum cli_arg {
 /* Option ids: a short option's letter, else a value past any char. */
 enum cli_id {
   OPT_CONNECT_TIMEOUT = 256,
+  OPT_PER_HOST,
   OPT_LOCATION_OFF,
   OPT_MAX_REDIRS,
   OPT_PROXY,
@@ -65,6 +66,8 @@ static const struct cli_option options[] = {
     "read requests from FILE ('-' is stdin; repeatable)" },
   { 'c', "concurrency", 'c', ARG_UINT, "N", 1, 100000, "50",
     "requests in flight at once" },
+  { OPT_PER_HOST, "per-host", 0, ARG_UINT, "N", 0, 100000, "0",
+    "requests in flight per host, 0 for no cap" },
   { 't', "timeout", 't', ARG_SECONDS, "SECS", 0, 0, "30",
     "limit on each attempt, 0 for none" },
   { OPT_CONNECT_TIMEOUT, "connect-timeout", 0, ARG_SECONDS, "SECS", 0, 0,
@@ -240,6 +243,9 @@ static int apply(struct config *cfg, const struct cli_option *o,
     break;
   case 'c':
     cfg->concurrency = (unsigned)v;
+    break;
+  case OPT_PER_HOST:
+    cfg->per_host = (unsigned)v;
     break;
   case 't':
     cfg->timeout_ms = v;

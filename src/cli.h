@@ -19,6 +19,7 @@ enum cli_httpver {
  * "headers", owned here) and live as long as argv. */
 struct config {
   unsigned concurrency;        /* >= 1 */
+  unsigned per_host;           /* in flight per host, 0 = no cap */
   uint64_t timeout_ms;         /* per attempt, 0 = none */
   uint64_t connect_timeout_ms; /* 0 = libcurl's default */
   const char *method;          /* NULL: GET, or POST with --data */

@@ -41,6 +41,7 @@ struct request *request_new_take(struct inputline *it, uint64_t line,
   req->body = it->body;
   req->body_len = it->body_len;
   req->retry_after_ms = -1;
+  request_host(req, req->host, sizeof(req->host));
   if (it->nheaders) {
     struct curl_slist *s;
 

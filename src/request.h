@@ -28,6 +28,7 @@ struct request {
   uint64_t line;               /* input line number */
   char *id_json;               /* own id as JSON, or NULL; owned */
   char *url;                   /* owned */
+  char host[256];              /* lower-case host of "url", for sched */
   char *method;                /* owned; NULL: GET, or POST with a body */
   struct curl_slist *headers;  /* owned: shared ones plus the line's, or
                                   NULL to use the shared list as is */

@@ -270,6 +270,16 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
 
   sched_done(&r->sched, req);
   request_result(req, code, uv_hrtime(), &res);
+  if ((res.status == 429 || res.status == 503) && req->retry_after_ms >= 0) {
+    uint64_t pause_ms = (uint64_t)req->retry_after_ms;
+
+    /* The whole host asked for a pause, not just this request. */
+    if (pause_ms > r->cfg->retry_max_delay_ms)
+      pause_ms = r->cfg->retry_max_delay_ms;
+    sched_pause_host(&r->sched, req->host, pause_ms);
+    msg_verbose(&r->msg, 1, "host %s: HTTP %ld, Retry-After: pausing it %.1fs",
+                req->host, res.status, (double)pause_ms / 1000.0);
+  }
   a.kind = res.kind;
   a.code = code;
   a.got_response = req->got_response;
@@ -582,8 +592,8 @@ static int setup(struct run *r, char err[VL_ERRLEN])
   r->eng = engine_new(&r->loop, (long)cfg->concurrency + 16, done_cb, r, err);
   if (!r->eng)
     return RUN_EXIT_USAGE;
-  rc = sched_init(&r->sched, &r->loop, cfg->concurrency, next_cb, start_cb,
-                  r);
+  rc = sched_init(&r->sched, &r->loop, cfg->concurrency, cfg->per_host,
+                  next_cb, start_cb, r);
   if (rc < 0) {
     snprintf(err, VL_ERRLEN, "timer: %s", uv_strerror(rc));
     return RUN_EXIT_USAGE;

@@ -1,27 +1,132 @@
-/* Admission. Owns the global semaphore, the list of requests in flight
- * and the retries that wait for their time: a heap under one uv timer,
- * never a sleep, and no slot held while waiting. Knows nothing of the
- * engine or the output: run.c's callbacks start requests. */
+/* Admission. Owns the global semaphore, per-host state (in-flight count,
+ * a pause from Retry-After, the requests parked behind it), the list of
+ * requests in flight and the retries that wait for their time: a heap
+ * under one uv timer, never a sleep, and no slot held while waiting.
+ * Knows nothing of the engine or the output: run.c's callbacks start
+ * requests. */
 #include "config.h"
 
 #include "sched.h"
 
 #include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+struct sched_host {
+  struct sched_host *chain; /* next in the hash bucket */
+  unsigned inflight;        /* requests to this host in flight */
+  uint64_t until_ms;        /* paused until this uv_now(), 0 if not */
+  struct request *head;     /* parked requests, first in first out */
+  struct request *tail;
+  char name[];
+};
+
+static uint64_t hash_name(const char *s)
+{
+  uint64_t h = 0xcbf29ce484222325ULL;
+
+  while (*s) {
+    h ^= (unsigned char)*s++;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+static struct sched_host **bucket(struct sched *s, const char *name)
+{
+  return &s->hosts[hash_name(name) & (s->nbuckets - 1)];
+}
+
+static struct sched_host *host_find(struct sched *s, const char *name)
+{
+  struct sched_host *h;
+
+  for (h = *bucket(s, name); h; h = h->chain)
+    if (strcmp(h->name, name) == 0)
+      return h;
+  return NULL;
+}
+
+static void grow_table(struct sched *s)
+{
+  struct sched_host **old = s->hosts;
+  size_t i, n = s->nbuckets;
+
+  s->nbuckets *= 2;
+  s->hosts = xcalloc(s->nbuckets, sizeof(*s->hosts));
+  for (i = 0; i < n; i++) {
+    struct sched_host *h = old[i], *next;
+
+    for (; h; h = next) {
+      struct sched_host **b = bucket(s, h->name);
+
+      next = h->chain;
+      h->chain = *b;
+      *b = h;
+    }
+  }
+  free(old);
+}
+
+static struct sched_host *host_get(struct sched *s, const char *name)
+{
+  struct sched_host *h = host_find(s, name);
+  struct sched_host **b;
+  size_t n;
+
+  if (h)
+    return h;
+  if (s->nhosts >= s->nbuckets)
+    grow_table(s);
+  n = strlen(name);
+  h = xcalloc(1, sizeof(*h) + n + 1);
+  memcpy(h->name, name, n + 1);
+  b = bucket(s, name);
+  h->chain = *b;
+  *b = h;
+  s->nhosts++;
+  return h;
+}
+
+/* Forget a host with nothing in flight, parked or paused: the table
+ * holds only hosts with state, however many a run touches. */
+static void host_maybe_drop(struct sched *s, struct sched_host *h)
+{
+  struct sched_host **p;
+
+  if (h->inflight || h->head || h->until_ms > uv_now(s->loop))
+    return;
+  for (p = bucket(s, h->name); *p != h; p = &(*p)->chain)
+    ;
+  *p = h->chain;
+  s->nhosts--;
+  free(h);
+}
+
+static bool host_blocked(const struct sched *s, const struct sched_host *h)
+{
+  return h->until_ms > uv_now(s->loop) ||
+         (s->per_host && h->inflight >= s->per_host);
+}
 
 int sched_init(struct sched *s, uv_loop_t *loop, unsigned limit,
-               sched_next_fn *next_cb, sched_start_fn *start_cb, void *ud)
+               unsigned per_host, sched_next_fn *next_cb,
+               sched_start_fn *start_cb, void *ud)
 {
   int rc;
 
+  memset(s, 0, sizeof(*s));
   s->loop = loop;
   s->limit = limit;
-  s->inflight = 0;
-  s->head = NULL;
-  s->ready = s->ready_tail = NULL;
+  s->per_host = per_host;
   heap_init(&s->waiting);
-  s->paused = 0;
-  s->stopped = false;
-  s->pumping = false;
+  s->nbuckets = 64;
+  s->hosts = xcalloc(s->nbuckets, sizeof(*s->hosts));
+  /* Parked requests were read from the input: bound them so that one
+   * paused host cannot pull the whole input into memory. */
+  s->park_limit = (size_t)limit * 4 + 64;
   s->next_cb = next_cb;
   s->start_cb = start_cb;
   s->ud = ud;
@@ -33,17 +138,22 @@ int sched_init(struct sched *s, uv_loop_t *loop, unsigned limit,
 
 static void link_inflight(struct sched *s, struct request *req)
 {
+  struct sched_host *h = host_get(s, req->host);
+
   req->prev = NULL;
   req->next = s->head;
   if (s->head)
     s->head->prev = req;
   s->head = req;
   s->inflight++;
+  h->inflight++;
 }
 
 void sched_done(struct sched *s, struct request *req)
 {
-  assert(s->inflight > 0);
+  struct sched_host *h = host_find(s, req->host);
+
+  assert(s->inflight > 0 && h && h->inflight > 0);
   if (req->prev)
     req->prev->next = req->next;
   else
@@ -52,10 +162,49 @@ void sched_done(struct sched *s, struct request *req)
     req->next->prev = req->prev;
   req->prev = req->next = NULL;
   s->inflight--;
+  h->inflight--;
+  host_maybe_drop(s, h);
 }
 
-/* Move retries whose time came from the heap to the ready queue, and set
- * the timer for the next one. */
+static void park(struct sched *s, struct sched_host *h, struct request *req)
+{
+  req->next = NULL;
+  if (h->tail)
+    h->tail->next = req;
+  else
+    h->head = req;
+  h->tail = req;
+  s->parked++;
+}
+
+/* A parked request whose host is free now, or NULL. Hosts with parked
+ * requests are few (park_limit bounds them), so a scan is cheap. */
+static struct request *unpark(struct sched *s)
+{
+  size_t i;
+
+  if (!s->parked)
+    return NULL;
+  for (i = 0; i < s->nbuckets; i++) {
+    struct sched_host *h;
+
+    for (h = s->hosts[i]; h; h = h->chain) {
+      struct request *req = h->head;
+
+      if (!req || host_blocked(s, h))
+        continue;
+      h->head = req->next;
+      if (!h->head)
+        h->tail = NULL;
+      req->next = NULL;
+      s->parked--;
+      return req;
+    }
+  }
+  return NULL;
+}
+
+/* Move retries whose time came from the heap to the ready queue. */
 static void collect_due(struct sched *s)
 {
   const struct heap_entry *e;
@@ -75,18 +224,31 @@ static void collect_due(struct sched *s)
 
 static void timer_cb(uv_timer_t *h);
 
+/* Set the one timer for the earliest of: the next retry due, the end of
+ * a pause of a host with parked requests. */
 static void arm_timer(struct sched *s)
 {
   const struct heap_entry *e = heap_peek(&s->waiting);
-  uint64_t now = uv_now(s->loop);
+  uint64_t now = uv_now(s->loop), due = UINT64_MAX;
+  size_t i;
 
-  if (!e) {
+  if (e)
+    due = e->key;
+  if (s->parked) {
+    for (i = 0; i < s->nbuckets; i++) {
+      struct sched_host *h;
+
+      for (h = s->hosts[i]; h; h = h->chain)
+        if (h->head && h->until_ms > now && h->until_ms < due)
+          due = h->until_ms;
+    }
+  }
+  if (due == UINT64_MAX) {
     (void)uv_timer_stop(&s->timer); /* Cannot fail. */
     return;
   }
   /* Cannot fail on an initialised timer. */
-  (void)uv_timer_start(&s->timer, timer_cb, e->key > now ? e->key - now : 0,
-                       0);
+  (void)uv_timer_start(&s->timer, timer_cb, due > now ? due - now : 0, 0);
 }
 
 static void timer_cb(uv_timer_t *h)
@@ -94,8 +256,8 @@ static void timer_cb(uv_timer_t *h)
   struct sched *s = h->data;
 
   collect_due(s);
-  arm_timer(s);
   sched_pump(s);
+  arm_timer(s);
 }
 
 void sched_pump(struct sched *s)
@@ -105,6 +267,7 @@ void sched_pump(struct sched *s)
   s->pumping = true;
   while (!s->stopped && !s->paused && s->inflight < s->limit) {
     struct request *req = s->ready;
+    struct sched_host *h;
 
     if (req) {
       s->ready = req->next;
@@ -112,15 +275,28 @@ void sched_pump(struct sched *s)
         s->ready_tail = NULL;
       req->next = NULL;
     } else {
-      req = s->next_cb(s->ud);
-      if (!req)
-        break;
+      req = unpark(s);
+      if (!req) {
+        if (s->parked >= s->park_limit)
+          break;
+        req = s->next_cb(s->ud);
+        if (!req)
+          break;
+      }
+    }
+    h = host_get(s, req->host);
+    if (host_blocked(s, h)) {
+      park(s, h, req);
+      continue;
     }
     /* A failed start wrote the request's record and freed it. */
     if (s->start_cb(req, s->ud) == 0)
       link_inflight(s, req);
+    else
+      host_maybe_drop(s, h);
   }
   s->pumping = false;
+  arm_timer(s);
 }
 
 void sched_pause(struct sched *s, enum sched_pause why)
@@ -133,6 +309,15 @@ void sched_resume(struct sched *s, enum sched_pause why)
   s->paused &= ~(unsigned)why;
   if (!s->paused)
     sched_pump(s);
+}
+
+void sched_pause_host(struct sched *s, const char *host, uint64_t delay_ms)
+{
+  struct sched_host *h = host_get(s, host);
+  uint64_t until = uv_now(s->loop) + delay_ms;
+
+  if (until > h->until_ms)
+    h->until_ms = until;
 }
 
 void sched_stop(struct sched *s)
@@ -155,6 +340,7 @@ struct request *sched_inflight(const struct sched *s)
 void sched_drain(struct sched *s, sched_each_fn *fn, void *ud)
 {
   struct request *req;
+  size_t i;
 
   while (s->ready) {
     req = s->ready;
@@ -165,27 +351,44 @@ void sched_drain(struct sched *s, sched_each_fn *fn, void *ud)
   s->ready_tail = NULL;
   while ((req = heap_pop(&s->waiting)))
     fn(req, ud);
+  for (i = 0; i < s->nbuckets && s->parked; i++) {
+    struct sched_host *h;
+
+    for (h = s->hosts[i]; h; h = h->chain) {
+      while ((req = h->head)) {
+        h->head = req->next;
+        req->next = NULL;
+        s->parked--;
+        fn(req, ud);
+      }
+      h->tail = NULL;
+    }
+  }
   (void)uv_timer_stop(&s->timer); /* Cannot fail. */
 }
 
 bool sched_idle(const struct sched *s)
 {
-  return s->inflight == 0 && !s->ready && s->waiting.len == 0;
-}
-
-size_t sched_waiting(const struct sched *s)
-{
-  size_t n = s->waiting.len;
-  const struct request *r;
-
-  for (r = s->ready; r; r = r->next)
-    n++;
-  return n;
+  return s->inflight == 0 && !s->ready && s->waiting.len == 0 &&
+         s->parked == 0;
 }
 
 void sched_close(struct sched *s)
 {
+  size_t i;
+
   heap_free(&s->waiting);
+  for (i = 0; i < s->nbuckets; i++) {
+    struct sched_host *h, *next;
+
+    for (h = s->hosts[i]; h; h = next) {
+      next = h->chain;
+      free(h);
+    }
+  }
+  free(s->hosts);
+  s->hosts = NULL;
+  s->nbuckets = s->nhosts = 0;
   if (!uv_is_closing((uv_handle_t *)&s->timer))
     uv_close((uv_handle_t *)&s->timer, NULL);
 }

@@ -1,10 +1,13 @@
-/* Admission: the global semaphore of -c, the list of requests in flight,
- * and retries waiting for their time (a heap under one timer). A waiting
- * retry holds no slot. The in-flight count lives here only. */
+/* Admission: the global semaphore of -c, per-host caps and pauses, the
+ * list of requests in flight, and retries waiting for their time (a heap
+ * under one timer). A waiting retry, or a request parked behind a full or
+ * paused host, holds no slot and blocks no other host. The in-flight
+ * counts live here only. */
 #ifndef VOLLEY_SCHED_H
 #define VOLLEY_SCHED_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <uv.h>
@@ -28,34 +31,49 @@ enum sched_pause {
   SCHED_PAUSE_OUTPUT = 1 /* the writer is above its high watermark */
 };
 
+struct sched_host; /* per-host state, private to sched.c */
+
 struct sched {
   uv_loop_t *loop;
-  unsigned limit;         /* -c */
-  unsigned inflight;      /* <= limit; length of the "head" list */
-  struct request *head;   /* requests in flight, owned by their transfer */
-  struct request *ready;  /* retries due, first in first out (via next) */
+  unsigned limit;          /* -c */
+  unsigned per_host;       /* --per-host, 0 for no cap */
+  unsigned inflight;       /* <= limit; length of the "head" list */
+  struct request *head;    /* requests in flight, owned by their transfer */
+  struct request *ready;   /* retries due, first in first out (via next) */
   struct request *ready_tail;
-  struct heap waiting;    /* retries not due yet, keyed by due time (ms) */
-  uv_timer_t timer;       /* fires at the earliest waiting retry */
-  unsigned paused;        /* enum sched_pause bits */
-  bool stopped;           /* no more admission, ever */
-  bool pumping;           /* in sched_pump(): no recursion */
+  struct heap waiting;     /* retries not due yet, keyed by due time (ms) */
+  struct sched_host **hosts; /* hash table of hosts, "nbuckets" chains */
+  size_t nbuckets;
+  size_t nhosts;
+  size_t parked;           /* requests parked behind their host */
+  size_t park_limit;       /* stop reading new requests past this */
+  uv_timer_t timer;        /* next retry due or host pause over */
+  unsigned paused;         /* enum sched_pause bits */
+  bool stopped;            /* no more admission, ever */
+  bool pumping;            /* in sched_pump(): no recursion */
   sched_next_fn *next_cb;
   sched_start_fn *start_cb;
   void *ud;
 };
 
-/* Set up "s" on "loop" with "limit" slots. Returns 0 or a libuv error. */
+/* Set up "s" on "loop" with "limit" slots and at most "per_host" of them
+ * per host (0: no cap). Returns 0 or a libuv error. */
 int sched_init(struct sched *s, uv_loop_t *loop, unsigned limit,
-               sched_next_fn *next_cb, sched_start_fn *start_cb, void *ud);
+               unsigned per_host, sched_next_fn *next_cb,
+               sched_start_fn *start_cb, void *ud);
 
 /* Admit while a slot is free and nothing pauses: due retries first, then
- * new requests from next_cb. Safe to call from any callback. */
+ * parked requests whose host is free, then new ones from next_cb. Safe
+ * to call from any callback. */
 void sched_pump(struct sched *s);
 
 /* Set or clear a pause reason; clearing the last one pumps. */
 void sched_pause(struct sched *s, enum sched_pause why);
 void sched_resume(struct sched *s, enum sched_pause why);
+
+/* Start no request to "host" for "delay_ms" (a Retry-After): requests for
+ * it are parked meanwhile; other hosts go on. */
+void sched_pause_host(struct sched *s, const char *host, uint64_t delay_ms);
 
 /* Admit nothing more. */
 void sched_stop(struct sched *s);
@@ -71,16 +89,15 @@ void sched_retry(struct sched *s, struct request *req, uint64_t delay_ms);
 /* The first request in flight (walk with ->next), NULL if none. */
 struct request *sched_inflight(const struct sched *s);
 
-/* Hand every waiting retry to "fn" (which takes ownership). */
+/* Hand every request not in flight (waiting retries, parked requests) to
+ * "fn", which takes ownership. */
 void sched_drain(struct sched *s, sched_each_fn *fn, void *ud);
 
-/* Nothing in flight and no retry waiting. */
+/* Nothing in flight, waiting or parked. */
 bool sched_idle(const struct sched *s);
 
-/* Retries waiting (due or not). */
-size_t sched_waiting(const struct sched *s);
-
-/* Close the timer; the loop must run on for its close callback. */
+/* Close the timer and free the host table; the loop must run on for the
+ * timer's close callback. */
 void sched_close(struct sched *s);
 
 #endif

@@ -1,0 +1,58 @@
+#!/usr/bin/env bats
+# Per-host admission: --per-host caps and the pause a Retry-After puts on
+# a whole host. The test server is reached as 127.0.0.1 and as localhost,
+# two hosts to volley.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup_file() { server_start; }
+teardown_file() { server_stop; }
+
+@test "--per-host 2: never more than 2 in flight per host, other hosts go on" {
+    local list=$BATS_TEST_TMPDIR/list i
+    other=${SERVER/127.0.0.1/localhost}
+    for ((i = 1; i <= 8; i++)); do
+        echo "$SERVER/delay/200?i=$i"
+        echo "$other/delay/200?i=$i"
+    done >"$list"
+    stats_reset
+    run_volley 0 -c 10 --per-host 2 -i "$list"
+    jq -es 'length == 16 and all(.ok)' <<<"$output"
+    stats | jq -e '.max_inflight_by_host["127.0.0.1:'"$SERVER_PORT"'"] == 2'
+    stats | jq -e '.max_inflight_by_host["localhost:'"$SERVER_PORT"'"] == 2'
+    stats | jq -e '.max_inflight == 4'
+}
+
+@test "--per-host: a bad value is a usage error" {
+    run_volley 2 --per-host x "$SERVER/status/200"
+    [[ $stderr == *"--per-host: 'x'"* ]]
+    [ -z "$output" ]
+}
+
+@test "Retry-After on 429 pauses new requests to that host, not to others" {
+    key=ra$RANDOM$RANDOM
+    other=${SERVER/127.0.0.1/localhost}
+    stats_reset
+    run_volley 0 -c 1 "$SERVER/retry-after-once/$key/1" \
+        "$SERVER/delay/10?a" "$other/delay/10?b" "$SERVER/delay/10?c"
+    # The other host's request finished first, long before the pause ended.
+    jq -es '.[0].id == 3 and .[0].time < 0.5' <<<"$output"
+    # The same host's requests waited for the pause (about 1 s).
+    jq -es 'map(select(.id == 2 or .id == 4)) | all(.time >= 0.9)' \
+        <<<"$output"
+    jq -es 'map(select(.id == 1)) | .[0].attempts == 2 and .[0].ok' \
+        <<<"$output"
+}
+
+@test "a host pause is capped by --retry-max-delay" {
+    key=cap$RANDOM$RANDOM
+    # Retry-After: 60 is beyond the cap of 0.3 s: no retry, the record says
+    # why, and the host pause lasts the cap, not 60 s.
+    run_volley 1 -c 1 --retry-max-delay 0.3 "$SERVER/retry-after-once/$key/60" \
+        "$SERVER/delay/10?a"
+    jq -es 'map(select(.id == 1))[0] | .status == 429 and .attempts == 1
+            and (.error.message | test("retry-max-delay"))' <<<"$output"
+    jq -es 'map(select(.id == 2))[0] | .ok and .time >= 0.25 and .time < 5' \
+        <<<"$output"
+}
