@@ -70,8 +70,8 @@ static const struct cli_option options[] = {
     "requests in flight per host, 0 for no cap" },
   { 't', "timeout", 't', ARG_SECONDS, "SECS", 0, 0, "30",
     "limit on each attempt, 0 for none" },
-  { OPT_CONNECT_TIMEOUT, "connect-timeout", 0, ARG_SECONDS, "SECS", 0, 0,
-    "10", "limit on connecting" },
+  { OPT_CONNECT_TIMEOUT, "connect-timeout", 0, ARG_SECONDS, "SECS", 0, 0, "10",
+    "limit on connecting" },
   { 'r', "retries", 'r', ARG_UINT, "N", 0, 100, "2",
     "retries of a transient failure" },
   { OPT_RETRY_ON, "retry-on", 0, ARG_CODES, "CODES", 0, 0,
@@ -80,8 +80,8 @@ static const struct cli_option options[] = {
     "retry POST and PATCH too" },
   { OPT_RETRY_DELAY, "retry-delay", 0, ARG_SECONDS, "SECS", 0, 0, "0.5",
     "base of the exponential backoff" },
-  { OPT_RETRY_MAX_DELAY, "retry-max-delay", 0, ARG_SECONDS, "SECS", 0, 0,
-    "30", "longest wait before a retry" },
+  { OPT_RETRY_MAX_DELAY, "retry-max-delay", 0, ARG_SECONDS, "SECS", 0, 0, "30",
+    "longest wait before a retry" },
   { OPT_DEADLINE, "deadline", 0, ARG_SECONDS, "SECS", 0, 0, NULL,
     "budget for the whole run; then cancel the rest" },
   { OPT_GRACE, "grace", 0, ARG_SECONDS, "SECS", 0, 0, "5",
@@ -132,8 +132,7 @@ static const struct cli_option options[] = {
     "no messages on stderr but fatal errors" },
   { 'v', "verbose", 'v', ARG_NONE, NULL, 0, 0, NULL,
     "one stderr line per event (repeat for more)" },
-  { 'h', "help", 'h', ARG_NONE, NULL, 0, 0, NULL,
-    "show this help and exit" },
+  { 'h', "help", 'h', ARG_NONE, NULL, 0, 0, NULL, "show this help and exit" },
   { 'V', "version", 'V', ARG_NONE, NULL, 0, 0, NULL,
     "show versions and exit" },
 };
@@ -141,7 +140,7 @@ static const struct cli_option options[] = {
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
 static void set_err(char err[VL_ERRLEN], const char *fmt, ...)
-  __attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void set_err(char err[VL_ERRLEN], const char *fmt, ...)
 {
@@ -220,8 +219,8 @@ static int apply(struct config *cfg, const struct cli_option *o,
     break;
   case ARG_CODES:
     if (parse_codes(cfg->retry_on, arg) < 0) {
-      set_err(err, "--%s: '%s' is not a comma list of HTTP statuses",
-              o->name, arg);
+      set_err(err, "--%s: '%s' is not a comma list of HTTP statuses", o->name,
+              arg);
       return -1;
     }
     return 0;
@@ -237,8 +236,8 @@ static int apply(struct config *cfg, const struct cli_option *o,
 
   switch (o->id) {
   case 'i':
-    cfg->inputs = xrealloc(cfg->inputs,
-                           (cfg->ninputs + 1) * sizeof(*cfg->inputs));
+    cfg->inputs =
+        xrealloc(cfg->inputs, (cfg->ninputs + 1) * sizeof(*cfg->inputs));
     cfg->inputs[cfg->ninputs++] = arg;
     break;
   case 'c':
@@ -283,8 +282,8 @@ static int apply(struct config *cfg, const struct cli_option *o,
       set_err(err, "--header: '%s' is not of the form 'Name: value'", arg);
       return -1;
     }
-    cfg->headers = xrealloc(cfg->headers,
-                            (cfg->nheaders + 1) * sizeof(*cfg->headers));
+    cfg->headers =
+        xrealloc(cfg->headers, (cfg->nheaders + 1) * sizeof(*cfg->headers));
     cfg->headers[cfg->nheaders++] = xstrdup(arg);
     break;
   case 'd':
@@ -371,8 +370,7 @@ static void set_defaults(struct config *cfg)
   cfg->compressed = true;
   for (i = 0; i < NOPTIONS; i++) {
     /* The table's defaults are valid by construction. */
-    if (options[i].deflt && apply(cfg, &options[i], options[i].deflt,
-                                  err) < 0)
+    if (options[i].deflt && apply(cfg, &options[i], options[i].deflt, err) < 0)
       abort();
   }
 }
@@ -394,7 +392,7 @@ enum cli_status cli_parse(struct config *cfg, int argc, char **argv,
   for (i = 0; i < NOPTIONS; i++) {
     longopts[i].name = options[i].name;
     longopts[i].has_arg =
-      options[i].kind == ARG_NONE ? no_argument : required_argument;
+        options[i].kind == ARG_NONE ? no_argument : required_argument;
     longopts[i].flag = NULL;
     longopts[i].val = options[i].id;
     if (options[i].letter) {
@@ -474,7 +472,7 @@ struct strbuf {
 };
 
 static void sb_printf(struct strbuf *sb, const char *fmt, ...)
-  __attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void sb_printf(struct strbuf *sb, const char *fmt, ...)
 {
@@ -527,10 +525,9 @@ char *cli_help_text(void)
       sb_printf(&sb, " (default %s)", o->deflt);
     sb_printf(&sb, "\n");
   }
-  sb_printf(&sb,
-            "\nExit status: 0 all requests ok, 1 some failed, 2 usage "
-            "error,\n3 output not written, 130 SIGINT, 143 SIGTERM.\n"
-            "See volley(1) for the record format.\n");
+  sb_printf(&sb, "\nExit status: 0 all requests ok, 1 some failed, 2 usage "
+                 "error,\n3 output not written, 130 SIGINT, 143 SIGTERM.\n"
+                 "See volley(1) for the record format.\n");
   return sb.p;
 }
 

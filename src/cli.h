@@ -9,11 +9,7 @@
 
 #include "util.h"
 
-enum cli_httpver {
-  CLI_HTTP_DEFAULT,
-  CLI_HTTP_1_1,
-  CLI_HTTP_2
-};
+enum cli_httpver { CLI_HTTP_DEFAULT, CLI_HTTP_1_1, CLI_HTTP_2 };
 
 /* Everything the command line decides. Strings point into argv (or into
  * "headers", owned here) and live as long as argv. */
@@ -25,9 +21,9 @@ struct config {
   const char *method;          /* NULL: GET, or POST with --data */
   char **headers;              /* "K: V" strings, "nheaders" of them */
   size_t nheaders;
-  const char *data;            /* --data as given ("@FILE" not read) */
-  const char *user_agent;      /* never NULL */
-  bool follow;                 /* follow redirects */
+  const char *data;       /* --data as given ("@FILE" not read) */
+  const char *user_agent; /* never NULL */
+  bool follow;            /* follow redirects */
   unsigned max_redirs;
   bool insecure;
   const char *proxy;

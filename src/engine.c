@@ -12,10 +12,10 @@ struct engine {
   uv_loop_t *loop;
   CURLM *multi;
   uv_timer_t timer;
-  int running;      /* transfers libcurl reports running */
-  int added;        /* easy handles added and not removed */
-  int handles;      /* open uv handles, timer and sockets */
-  bool closing;     /* engine_close() ran */
+  int running;  /* transfers libcurl reports running */
+  int added;    /* easy handles added and not removed */
+  int handles;  /* open uv handles, timer and sockets */
+  bool closing; /* engine_close() ran */
   engine_done_fn *done_cb;
   void *ud;
 };
@@ -119,8 +119,8 @@ static int multi_timer_cb(CURLM *multi, long timeout_ms, void *ud)
   if (eng->closing)
     return 0;
   return uv_timer_start(&eng->timer, timeout_cb, (uint64_t)timeout_ms, 0) < 0
-           ? -1
-           : 0;
+             ? -1
+             : 0;
 }
 
 /* CURLMOPT_SOCKETFUNCTION. Also runs inside curl_multi_cleanup(), after
@@ -197,11 +197,11 @@ struct engine *engine_new(uv_loop_t *loop, long maxconns,
   if (curl_multi_setopt(eng->multi, CURLMOPT_SOCKETFUNCTION,
                         multi_socket_cb) != CURLM_OK ||
       curl_multi_setopt(eng->multi, CURLMOPT_SOCKETDATA, eng) != CURLM_OK ||
-      curl_multi_setopt(eng->multi, CURLMOPT_TIMERFUNCTION,
-                        multi_timer_cb) != CURLM_OK ||
+      curl_multi_setopt(eng->multi, CURLMOPT_TIMERFUNCTION, multi_timer_cb) !=
+          CURLM_OK ||
       curl_multi_setopt(eng->multi, CURLMOPT_TIMERDATA, eng) != CURLM_OK ||
       curl_multi_setopt(eng->multi, CURLMOPT_MAXCONNECTS, maxconns) !=
-        CURLM_OK) {
+          CURLM_OK) {
     snprintf(err, VL_ERRLEN, "curl_multi_setopt failed");
     engine_close(eng);
     return NULL;

@@ -37,8 +37,8 @@ static void absorb(uint64_t *h1, uint64_t *h2, const char *s, size_t n)
   *h2 = mix(*h2 + n * 0x165667b19e3779f9ULL);
 }
 
-void hmap_key_of(struct hmap_key *k, const char *s1, size_t n1,
-                 const char *s2, size_t n2)
+void hmap_key_of(struct hmap_key *k, const char *s1, size_t n1, const char *s2,
+                 size_t n2)
 {
   uint64_t h1 = 0x243f6a8885a308d3ULL, h2 = 0x13198a2e03707344ULL;
 

@@ -19,8 +19,8 @@ struct hmap {
 };
 
 /* The key of the pair ("s1", "s2"): a 128-bit hash of both. */
-void hmap_key_of(struct hmap_key *k, const char *s1, size_t n1,
-                 const char *s2, size_t n2);
+void hmap_key_of(struct hmap_key *k, const char *s1, size_t n1, const char *s2,
+                 size_t n2);
 
 /* Add "k"; returns false if it was there already. */
 bool hmap_add(struct hmap *h, const struct hmap_key *k);

@@ -19,14 +19,14 @@ struct input;
 typedef void input_ready_fn(void *ud);
 
 enum input_status {
-  INPUT_LINE,  /* a line is handed out */
-  INPUT_WAIT,  /* none yet: ready_cb follows */
-  INPUT_END,   /* no more lines (or input_stop() was called) */
-  INPUT_ERROR  /* a read failed: input_error() says why */
+  INPUT_LINE, /* a line is handed out */
+  INPUT_WAIT, /* none yet: ready_cb follows */
+  INPUT_END,  /* no more lines (or input_stop() was called) */
+  INPUT_ERROR /* a read failed: input_error() says why */
 };
 
 struct input_line {
-  const char *p;   /* not NUL-terminated; valid until the next call */
+  const char *p; /* not NUL-terminated; valid until the next call */
   size_t len;
   uint64_t lineno; /* 1-based over all inputs, every line counted */
   bool overlong;   /* longer than the limit: "p" holds the start only */

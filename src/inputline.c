@@ -81,7 +81,7 @@ done:
 }
 
 static void fail(struct inputline *it, const char *fmt, ...)
-  __attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void fail(struct inputline *it, const char *fmt, ...)
 {

@@ -18,13 +18,13 @@ enum inputline_kind {
  * inputline_clear(). */
 struct inputline {
   enum inputline_kind kind;
-  char *url;       /* as given; NULL when the line had none (bad JSON) */
-  char *method;    /* NULL: the default */
-  char **headers;  /* "Name: value", "nheaders" of them */
+  char *url;      /* as given; NULL when the line had none (bad JSON) */
+  char *method;   /* NULL: the default */
+  char **headers; /* "Name: value", "nheaders" of them */
   size_t nheaders;
-  char *body;      /* request body, "body_len" bytes; NULL: none */
+  char *body; /* request body, "body_len" bytes; NULL: none */
   size_t body_len;
-  char *id_json;   /* the request's own id as compact JSON; NULL: none */
+  char *id_json;       /* the request's own id as compact JSON; NULL: none */
   char err[VL_ERRLEN]; /* why, when kind is INPUTLINE_ERROR */
 };
 

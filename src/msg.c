@@ -28,8 +28,7 @@ static void write_done_cb(uv_write_t *req, int status)
   free(req);
 }
 
-static void emit(struct msg *m, const char *kind, const char *fmt,
-                 va_list ap)
+static void emit(struct msg *m, const char *kind, const char *fmt, va_list ap)
 {
   char line[2048];
   int n, k;

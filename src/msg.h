@@ -26,11 +26,11 @@ void msg_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * "m" may be NULL (before options are known): then errors and warnings
  * are written directly and verbose lines dropped. */
 void msg_error(struct msg *m, const char *fmt, ...)
-  __attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void msg_warn(struct msg *m, const char *fmt, ...)
-  __attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void msg_verbose(struct msg *m, int level, const char *fmt, ...)
-  __attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Attach stderr to "loop" as a pipe or TTY stream when it is one.
  * Returns 0, or -1 (then messages keep being written directly). */

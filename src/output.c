@@ -19,7 +19,7 @@
 /* Queued bytes above which the caller is told to pause, and below which
  * it may resume. */
 #define OUTPUT_HIGH (1024 * 1024)
-#define OUTPUT_LOW (256 * 1024)
+#define OUTPUT_LOW  (256 * 1024)
 /* A batch this large is written without waiting for the loop turn. */
 #define OUTPUT_BATCH (256 * 1024)
 /* Least time between two fsyncs of a file. */

@@ -55,17 +55,16 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     unsigned char lo = c == 0xe0 ? 0xa0 : 0x80;
     unsigned char hi = c == 0xed ? 0x9f : 0xbf;
 
-    return n >= 3 && s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 ? 3
-                                                                        : 0;
+    return n >= 3 && s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 ? 3 : 0;
   }
   if (c >= 0xf0 && c <= 0xf4) {
     unsigned char lo = c == 0xf0 ? 0x90 : 0x80;
     unsigned char hi = c == 0xf4 ? 0x8f : 0xbf;
 
     return n >= 4 && s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 &&
-               (s[3] & 0xc0) == 0x80
-             ? 4
-             : 0;
+                   (s[3] & 0xc0) == 0x80
+               ? 4
+               : 0;
   }
   return 0;
 }
@@ -179,7 +178,7 @@ static void put_cstr_or_null(struct record_buf *b, const char *s)
 static void put_base64(struct record_buf *b, const char *s, size_t len)
 {
   static const char tab[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   const unsigned char *p = (const unsigned char *)s;
   size_t i;
 

@@ -12,23 +12,23 @@
 
 /* What a finished request produced. Pointers are borrowed for the call. */
 struct result {
-  const char *id_json;  /* the request's own id as JSON text, or NULL */
-  uint64_t line;        /* the input line number, the id when no id_json */
-  const char *url;      /* as given; NULL is written as null */
+  const char *id_json; /* the request's own id as JSON text, or NULL */
+  uint64_t line;       /* the input line number, the id when no id_json */
+  const char *url;     /* as given; NULL is written as null */
   unsigned attempts;
-  double time_s;        /* all attempts, backoff included */
-  long status;          /* final HTTP status, 0 when no response came */
-  enum errkind kind;    /* ERRKIND_NONE when the transfer completed */
-  const char *message;  /* why, when kind is set */
+  double time_s;            /* all attempts, backoff included */
+  long status;              /* final HTTP status, 0 when no response came */
+  enum errkind kind;        /* ERRKIND_NONE when the transfer completed */
+  const char *message;      /* why, when kind is set */
   const char *final_url;    /* NULL when unknown */
   const char *http_version; /* "1.1", "2"; NULL when unknown */
   const char *content_type;
   const char *remote_ip;
-  int64_t size;         /* decoded body bytes; -1 when unknown */
-  long redirects;       /* -1 when unknown */
-  const char *headers;  /* raw header block of the final response, or NULL */
+  int64_t size;        /* decoded body bytes; -1 when unknown */
+  long redirects;      /* -1 when unknown */
+  const char *headers; /* raw header block of the final response, or NULL */
   size_t headers_len;
-  const char *body;     /* the body when requested, or NULL */
+  const char *body; /* the body when requested, or NULL */
   size_t body_len;
 };
 

@@ -15,14 +15,14 @@
 #include "util.h"
 
 /* Set one easy option or leave through "fail" naming it. */
-#define SETOPT(opt, val)                                                     \
-  do {                                                                       \
-    CURLcode setopt_rc = curl_easy_setopt(easy, opt, val);                   \
-    if (setopt_rc != CURLE_OK) {                                             \
-      snprintf(err, VL_ERRLEN, "setting %s: %s", #opt,                       \
-               curl_easy_strerror(setopt_rc));                               \
-      goto fail;                                                             \
-    }                                                                        \
+#define SETOPT(opt, val)                                                      \
+  do {                                                                        \
+    CURLcode setopt_rc = curl_easy_setopt(easy, opt, val);                    \
+    if (setopt_rc != CURLE_OK) {                                              \
+      snprintf(err, VL_ERRLEN, "setting %s: %s", #opt,                        \
+               curl_easy_strerror(setopt_rc));                                \
+      goto fail;                                                              \
+    }                                                                         \
   } while (0)
 
 struct request *request_new_take(struct inputline *it, uint64_t line,
@@ -299,8 +299,8 @@ void request_result(struct request *req, CURLcode code, uint64_t now_ns,
     if (curl_easy_getinfo(easy, CURLINFO_REDIRECT_COUNT, &v) == CURLE_OK)
       res->redirects = v;
     s = NULL;
-    if (curl_easy_getinfo(easy, CURLINFO_PRIMARY_IP, &s) == CURLE_OK &&
-        s && *s)
+    if (curl_easy_getinfo(easy, CURLINFO_PRIMARY_IP, &s) == CURLE_OK && s &&
+        *s)
       res->remote_ip = s;
     res->size = (int64_t)req->body_bytes;
     if (req->shared->cfg->want_headers)

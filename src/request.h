@@ -37,14 +37,14 @@ struct request {
   const struct request_shared *shared;
   CURL *easy; /* from request_attach() to request_detach() */
   char errbuf[CURL_ERROR_SIZE];
-  unsigned attempts;        /* attempts started */
-  uint64_t started_ns;      /* uv_hrtime() when first admitted */
-  uint64_t retry_at_ms;     /* when a waiting retry is due */
-  const char *cancel_why;   /* set: the record is a cancellation */
-  bool too_large;           /* the body passed --max-body */
-  bool got_response;        /* a status line arrived this attempt */
-  long retry_after_ms;      /* Retry-After of this attempt, -1 if none */
-  uint64_t body_bytes;      /* decoded body bytes of this attempt */
+  unsigned attempts;         /* attempts started */
+  uint64_t started_ns;       /* uv_hrtime() when first admitted */
+  uint64_t retry_at_ms;      /* when a waiting retry is due */
+  const char *cancel_why;    /* set: the record is a cancellation */
+  bool too_large;            /* the body passed --max-body */
+  bool got_response;         /* a status line arrived this attempt */
+  long retry_after_ms;       /* Retry-After of this attempt, -1 if none */
+  uint64_t body_bytes;       /* decoded body bytes of this attempt */
   struct record_buf bodybuf; /* the body, kept with --body */
   struct record_buf hdrbuf;  /* the final response's headers */
 };

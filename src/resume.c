@@ -46,8 +46,8 @@ static int parse_record(const char *p, size_t len, struct hmap_key *k,
   if (id && (json_is_string(url) || json_is_null(url))) {
     id_json = json_dumps(id, JSON_COMPACT | JSON_ENCODE_ANY);
     if (id_json) {
-      resume_key(k, id_json, 0, json_is_string(url) ? json_string_value(url)
-                                                    : NULL);
+      resume_key(k, id_json, 0,
+                 json_is_string(url) ? json_string_value(url) : NULL);
       free(id_json);
       *ok = json_is_true(json_object_get(root, "ok"));
       rc = 0;
@@ -102,11 +102,11 @@ static int64_t each_line(int fd, void (*fn)(const char *, size_t, void *),
 struct loader {
   struct hmap *done;
   bool redo_failed;
-  FILE *out;         /* the rewritten file with --resume-failed */
+  FILE *out; /* the rewritten file with --resume-failed */
   uint64_t kept;
-  int64_t good;      /* offset after the last line worth keeping */
-  int64_t offset;    /* offset after the line being looked at */
-  bool pending_bad;  /* the last complete line is not a record */
+  int64_t good;     /* offset after the last line worth keeping */
+  int64_t offset;   /* offset after the line being looked at */
+  bool pending_bad; /* the last complete line is not a record */
   bool write_failed;
 };
 
@@ -129,8 +129,8 @@ static void load_line(const char *p, size_t len, void *ud)
     if (hmap_add(l->done, &k))
       l->kept++;
   }
-  if (l->out && ok && (fwrite(p, 1, len, l->out) != len ||
-                       fputc('\n', l->out) == EOF))
+  if (l->out && ok &&
+      (fwrite(p, 1, len, l->out) != len || fputc('\n', l->out) == EOF))
     l->write_failed = true;
 }
 
@@ -163,8 +163,8 @@ int resume_load(const char *path, bool redo_failed, struct hmap *done,
     snprintf(tmp, n, "%s.volley-%ld.tmp", path, (long)getpid());
     l.out = fopen(tmp, "wb");
     if (!l.out) {
-      snprintf(err, VL_ERRLEN, "--resume-failed: cannot create '%s': %s",
-               tmp, strerror(errno));
+      snprintf(err, VL_ERRLEN, "--resume-failed: cannot create '%s': %s", tmp,
+               strerror(errno));
       goto done;
     }
   }

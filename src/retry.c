@@ -48,8 +48,9 @@ bool retry_decide(const struct retry_policy *p, const struct retry_attempt *a,
   if (a->attempts > p->retries || !retry_transient(p, a))
     return false;
   if (!a->idempotent && !p->all_methods) {
-    snprintf(why, whylen, "not retried: the method is not idempotent "
-                          "(--retry-all-methods)");
+    snprintf(why, whylen,
+             "not retried: the method is not idempotent "
+             "(--retry-all-methods)");
     return false;
   }
   if (a->retry_after_ms >= 0 && (a->status == 429 || a->status == 503)) {

@@ -24,11 +24,11 @@ struct retry_attempt {
 
 /* The policy's knobs, from the command line. */
 struct retry_policy {
-  unsigned retries;          /* retries allowed after the first attempt */
-  bool all_methods;          /* retry POST and PATCH too */
-  const bool *retry_on;      /* 600 flags: statuses to retry */
-  uint64_t base_ms;          /* backoff base */
-  uint64_t cap_ms;           /* longest wait */
+  unsigned retries;     /* retries allowed after the first attempt */
+  bool all_methods;     /* retry POST and PATCH too */
+  const bool *retry_on; /* 600 flags: statuses to retry */
+  uint64_t base_ms;     /* backoff base */
+  uint64_t cap_ms;      /* longest wait */
 };
 
 /* Whether the attempt failed in a way a retry may fix: dns, connect (a

@@ -36,34 +36,34 @@ struct run {
   uv_loop_t loop;
   const struct config *cfg;
   struct msg msg;
-  struct input *in;       /* NULL when the URLs are arguments */
-  size_t next_arg;        /* next positional URL */
+  struct input *in; /* NULL when the URLs are arguments */
+  size_t next_arg;  /* next positional URL */
   struct output *out;
   struct engine *eng;
   struct sched sched;
-  struct order *order;    /* --ordered only */
+  struct order *order; /* --ordered only */
   struct request_pool pool;
   struct request_shared shared;
-  char *data;             /* --data @FILE contents, owned */
-  struct record_buf rec;  /* reused for every record */
+  char *data;            /* --data @FILE contents, owned */
+  struct record_buf rec; /* reused for every record */
   struct retry_policy policy;
-  struct hmap done;       /* --resume: keys of requests FILE has */
-  uint64_t rng;           /* xorshift state for backoff jitter */
-  uint64_t next_seq;      /* sequence number of the next request */
-  uint64_t deadline_at;   /* uv_now() of --deadline, 0 if none */
+  struct hmap done;     /* --resume: keys of requests FILE has */
+  uint64_t rng;         /* xorshift state for backoff jitter */
+  uint64_t next_seq;    /* sequence number of the next request */
+  uint64_t deadline_at; /* uv_now() of --deadline, 0 if none */
   uv_signal_t sigint, sigterm;
   uv_timer_t deadline, grace;
-  bool handles_ready;     /* the four handles above are initialised */
+  bool handles_ready; /* the four handles above are initialised */
   bool sched_ready;
-  bool input_done;        /* no more requests will be read */
-  bool input_failed;      /* reading the input failed */
-  bool stopping;          /* admission stopped for good */
-  bool closing;           /* begin_close() ran */
+  bool input_done;   /* no more requests will be read */
+  bool input_failed; /* reading the input failed */
+  bool stopping;     /* admission stopped for good */
+  bool closing;      /* begin_close() ran */
   bool deadline_hit;
-  int signal;             /* the first signal, 0 if none */
-  int output_error;       /* the write error, 0 if none */
-  int setup_status;       /* exit status of a failed setup, 0 if none */
-  unsigned at_signal;     /* requests in flight at the first signal */
+  int signal;         /* the first signal, 0 if none */
+  int output_error;   /* the write error, 0 if none */
+  int setup_status;   /* exit status of a failed setup, 0 if none */
+  unsigned at_signal; /* requests in flight at the first signal */
   uint64_t n_ok, n_failed, n_cancelled;
 };
 
@@ -123,8 +123,8 @@ static void finish(struct run *r, struct request *req, CURLcode code,
   msg_verbose(&r->msg, 1, "done #%llu %s: %s", (unsigned long long)req->line,
               req->url,
               res.kind == ERRKIND_NONE && res.status < 400
-                ? "ok"
-                : (res.message ? res.message : "HTTP error"));
+                  ? "ok"
+                  : (res.message ? res.message : "HTTP error"));
   emit(r, req->seq, &res);
   request_pool_put(&r->pool, request_detach(req));
   request_free(req);
@@ -564,29 +564,25 @@ static int setup(struct run *r, char err[VL_ERRLEN])
 
   r->shared.cfg = cfg;
   for (i = 0; i < cfg->nheaders; i++) {
-    r->shared.headers = curl_slist_append(r->shared.headers,
-                                          cfg->headers[i]);
+    r->shared.headers = curl_slist_append(r->shared.headers, cfg->headers[i]);
     if (!r->shared.headers)
       abort(); /* Fails only without memory. */
   }
   if (load_data(r, err) < 0)
     return RUN_EXIT_USAGE;
-  if (cfg->nurls == 0 &&
-      input_open(&r->in, &r->loop, cfg->inputs, cfg->ninputs, input_ready_cb,
-                 r, err) < 0)
+  if (cfg->nurls == 0 && input_open(&r->in, &r->loop, cfg->inputs,
+                                    cfg->ninputs, input_ready_cb, r, err) < 0)
     return RUN_EXIT_USAGE;
   if (cfg->resume) {
     uint64_t kept = 0;
 
-    if (resume_load(cfg->output, cfg->resume_failed, &r->done, &kept,
-                    err) < 0)
+    if (resume_load(cfg->output, cfg->resume_failed, &r->done, &kept, err) < 0)
       return RUN_EXIT_OUTPUT;
     msg_verbose(&r->msg, 1, "resume: %llu requests are done in '%s'",
                 (unsigned long long)kept, cfg->output);
   }
   if (output_open(&r->out, &r->loop, cfg->output,
-                  cfg->append || cfg->resume ? OUTPUT_APPEND
-                                             : OUTPUT_TRUNCATE,
+                  cfg->append || cfg->resume ? OUTPUT_APPEND : OUTPUT_TRUNCATE,
                   pressure_cb, output_error_cb, r, err) < 0)
     return RUN_EXIT_OUTPUT;
   r->eng = engine_new(&r->loop, (long)cfg->concurrency + 16, done_cb, r, err);

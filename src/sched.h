@@ -35,22 +35,22 @@ struct sched_host; /* per-host state, private to sched.c */
 
 struct sched {
   uv_loop_t *loop;
-  unsigned limit;          /* -c */
-  unsigned per_host;       /* --per-host, 0 for no cap */
-  unsigned inflight;       /* <= limit; length of the "head" list */
-  struct request *head;    /* requests in flight, owned by their transfer */
-  struct request *ready;   /* retries due, first in first out (via next) */
+  unsigned limit;        /* -c */
+  unsigned per_host;     /* --per-host, 0 for no cap */
+  unsigned inflight;     /* <= limit; length of the "head" list */
+  struct request *head;  /* requests in flight, owned by their transfer */
+  struct request *ready; /* retries due, first in first out (via next) */
   struct request *ready_tail;
-  struct heap waiting;     /* retries not due yet, keyed by due time (ms) */
+  struct heap waiting;       /* retries not due yet, keyed by due time (ms) */
   struct sched_host **hosts; /* hash table of hosts, "nbuckets" chains */
   size_t nbuckets;
   size_t nhosts;
-  size_t parked;           /* requests parked behind their host */
-  size_t park_limit;       /* stop reading new requests past this */
-  uv_timer_t timer;        /* next retry due or host pause over */
-  unsigned paused;         /* enum sched_pause bits */
-  bool stopped;            /* no more admission, ever */
-  bool pumping;            /* in sched_pump(): no recursion */
+  size_t parked;     /* requests parked behind their host */
+  size_t park_limit; /* stop reading new requests past this */
+  uv_timer_t timer;  /* next retry due or host pause over */
+  unsigned paused;   /* enum sched_pause bits */
+  bool stopped;      /* no more admission, ever */
+  bool pumping;      /* in sched_pump(): no recursion */
   sched_next_fn *next_cb;
   sched_start_fn *start_cb;
   void *ud;

@@ -18,8 +18,7 @@ char *xstrndup(const char *s, size_t n);
 
 /* Parse a decimal unsigned integer in ["min", "max"] from all of "s".
  * Returns 0 and sets "*out", or -1 on junk, overflow or out of range. */
-int util_parse_uint(const char *s, uint64_t min, uint64_t max,
-                    uint64_t *out);
+int util_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
 /* Parse seconds ("1", "0.25", "1e1") into milliseconds, rounding up so
  * that a tiny positive value never becomes 0. Negative, NaN and values
