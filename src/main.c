@@ -14,14 +14,15 @@
 #include "run.h"
 
 /* A closed fd 0, 1 or 2 would be reused by the first file we open (the
- * epoll fd as "stdout"): park /dev/null there. */
+ * epoll fd as "stdout"): park /dev/null there, read-only, so that a
+ * closed stdout still fails every write (exit 3) instead of swallowing
+ * the records. */
 static void ensure_std_fds(void)
 {
   int fd;
 
   for (fd = 0; fd <= 2; fd++)
-    if (fcntl(fd, F_GETFD) < 0 &&
-        open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) < 0)
+    if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDONLY) < 0)
       abort();
 }
 

@@ -65,6 +65,7 @@ struct run {
   int setup_status;   /* exit status of a failed setup, 0 if none */
   unsigned at_signal; /* requests in flight at the first signal */
   uint64_t n_ok, n_failed, n_cancelled;
+  uint64_t n_grace_done; /* transfers that ended after the signal */
 };
 
 static void check_finished(struct run *r);
@@ -269,6 +270,8 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
   char why[160];
 
   sched_done(&r->sched, req);
+  if (r->signal)
+    r->n_grace_done++;
   request_result(req, code, uv_hrtime(), &res);
   if ((res.status == 429 || res.status == 503) && req->retry_after_ms >= 0) {
     uint64_t pause_ms = (uint64_t)req->retry_after_ms;
@@ -443,9 +446,9 @@ static void begin_close(struct run *r)
   r->closing = true;
   if (r->signal || r->deadline_hit)
     msg_verbose(&r->msg, 1,
-                "shutdown: %llu ok, %llu failed, %llu cancelled of which "
-                "%u were in flight at the signal",
-                (unsigned long long)r->n_ok, (unsigned long long)r->n_failed,
+                "shutdown: %llu finished after the signal, %llu cancelled "
+                "(%u were in flight at the signal)",
+                (unsigned long long)r->n_grace_done,
                 (unsigned long long)r->n_cancelled, r->at_signal);
   input_close(r->in);
   r->in = NULL;
