@@ -60,7 +60,8 @@ static void check_done(struct engine *eng)
   CURLMsg *m;
   int left;
 
-  while ((m = curl_multi_info_read(eng->multi, &left))) {
+  /* done_cb may end the run and close the engine: then stop reading. */
+  while (eng->multi && (m = curl_multi_info_read(eng->multi, &left))) {
     CURL *easy;
     CURLcode code;
 
@@ -91,6 +92,8 @@ static void sock_poll_cb(uv_poll_t *h, int status, int events)
     if (events & UV_WRITABLE)
       flags |= CURL_CSELECT_OUT;
   }
+  if (!eng->multi)
+    return; /* Closing: the handle is being closed too. */
   (void)curl_multi_socket_action(eng->multi, ctx->fd, flags, &eng->running);
   check_done(eng);
 }
@@ -99,6 +102,8 @@ static void timeout_cb(uv_timer_t *h)
 {
   struct engine *eng = h->data;
 
+  if (!eng->multi)
+    return;
   (void)curl_multi_socket_action(eng->multi, CURL_SOCKET_TIMEOUT, 0,
                                  &eng->running);
   check_done(eng);

@@ -267,7 +267,7 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
   struct retry_attempt a;
   struct result res;
   uint64_t delay_ms, left_ms = UINT64_MAX;
-  char why[160];
+  char why[160] = "";
 
   sched_done(&r->sched, req);
   if (r->signal)
