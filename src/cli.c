@@ -415,10 +415,16 @@ enum cli_status cli_parse(struct config *cfg, int argc, char **argv,
     if (c == -1)
       break;
     if (c == '?') {
-      if (optopt && optopt < 256)
-        set_err(err, "unknown option '-%c'", optopt);
+      const char *arg = argv[optind - 1];
+
+      /* For "--quiet=1" glibc sets optopt to 'q': name what was typed. */
+      if (strncmp(arg, "--", 2) == 0 && strchr(arg, '=') && optopt)
+        set_err(err, "option '%.*s' takes no value",
+                (int)(strchr(arg, '=') - arg), arg);
+      else if (strncmp(arg, "--", 2) == 0 || !optopt || optopt >= 256)
+        set_err(err, "unknown option '%s'", arg);
       else
-        set_err(err, "unknown option '%s'", argv[optind - 1]);
+        set_err(err, "unknown option '-%c'", optopt);
       return CLI_USAGE;
     }
     if (c == ':') {

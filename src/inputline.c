@@ -34,6 +34,12 @@ static bool is_token(const char *s)
   return true;
 }
 
+/* Only the body may hold NUL bytes (JSON_ALLOW_NUL lets them in). */
+static bool has_nul(const json_t *v)
+{
+  return strlen(json_string_value(v)) != json_string_length(v);
+}
+
 static bool has_crlf(const char *s)
 {
   return strpbrk(s, "\r\n") != NULL;
@@ -109,7 +115,7 @@ static void parse_json(struct inputline *it, const char *line, size_t len)
   json_error_t jerr;
   json_t *root, *v;
 
-  root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+  root = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
   if (!root) {
     fail(it, "invalid JSON request: %s", jerr.text);
     return;
@@ -125,7 +131,7 @@ static void parse_json(struct inputline *it, const char *line, size_t len)
     it->id_json = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 
   v = json_object_get(root, "url");
-  if (!json_is_string(v)) {
+  if (!json_is_string(v) || has_nul(v)) {
     fail(it, "%s", "a JSON request needs \"url\" as a string");
     goto done;
   }
@@ -133,7 +139,7 @@ static void parse_json(struct inputline *it, const char *line, size_t len)
 
   v = json_object_get(root, "method");
   if (v) {
-    if (!json_is_string(v) || !is_token(json_string_value(v))) {
+    if (!json_is_string(v) || has_nul(v) || !is_token(json_string_value(v))) {
       fail(it, "%s", "\"method\" must be a string of token characters");
       goto done;
     }
@@ -151,7 +157,7 @@ static void parse_json(struct inputline *it, const char *line, size_t len)
     }
     json_object_foreach(v, name, hv)
     {
-      if (!json_is_string(hv) || !is_token(name) ||
+      if (!json_is_string(hv) || has_nul(hv) || !is_token(name) ||
           has_crlf(json_string_value(hv))) {
         fail(it, "bad header '%.80s': a token name and a one-line string",
              name);

@@ -24,6 +24,8 @@ static void reserve(struct record_buf *b, size_t more)
 
 static void put(struct record_buf *b, const char *s, size_t n)
 {
+  if (n == 0)
+    return; /* memcpy from NULL is undefined even for 0 bytes. */
   reserve(b, n);
   memcpy(b->p + b->len, s, n);
   b->len += n;
@@ -223,6 +225,9 @@ static size_t split_headers(const char *s, size_t len, struct hdr **out)
     const char *line_end = eol ? eol : end;
     const char *colon = memchr(s, ':', (size_t)(line_end - s));
 
+    /* A status line may hold a colon in its reason phrase. */
+    if (line_end - s >= 5 && memcmp(s, "HTTP/", 5) == 0)
+      colon = NULL;
     if (colon && colon > s) {
       const char *v = colon + 1;
       const char *ve = line_end;

@@ -32,9 +32,11 @@ uint64_t retry_backoff_ms(const struct retry_policy *p, unsigned attempts,
   unsigned i;
 
   for (i = 1; i < attempts && ceiling < p->cap_ms; i++)
-    ceiling *= 2;
+    ceiling = ceiling > UINT64_MAX / 2 ? UINT64_MAX : ceiling * 2;
   if (ceiling > p->cap_ms)
     ceiling = p->cap_ms;
+  if (ceiling == UINT64_MAX)
+    return rnd;
   return ceiling ? rnd % (ceiling + 1) : 0;
 }
 

@@ -78,16 +78,30 @@ int util_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 
 int util_parse_seconds(const char *s, uint64_t *out_ms)
 {
-  double v;
+  double v, ms, whole;
   char *end;
 
-  if (!s || !*s || isspace((unsigned char)s[0]) || s[0] == '-')
+  /* Decimal only: strtod would also take hex floats, "inf" and "nan". */
+  if (!s || !*s || strspn(s, "0123456789.eE+-") != strlen(s) ||
+      !(isdigit((unsigned char)s[0]) || s[0] == '.'))
     return -1;
   errno = 0;
   v = strtod(s, &end);
-  if (errno || *end || !isfinite(v) || v < 0 || v > 366.0 * 86400)
+  if (errno == ERANGE && v != 0)
     return -1;
-  *out_ms = (uint64_t)ceil(v * 1000.0);
+  if (*end || !isfinite(v) || v < 0 || v > 366.0 * 86400)
+    return -1;
+  /* Round up so that a tiny positive value never becomes 0, but not past
+   * the binary error of a decimal: "4.03" is 4030 ms, not 4031. */
+  ms = v * 1000.0;
+  whole = floor(ms + 0.5);
+  if (fabs(ms - whole) < 1e-6 * (1.0 + ms))
+    ms = whole;
+  else
+    ms = ceil(ms);
+  if (v > 0 && ms < 1)
+    ms = 1;
+  *out_ms = (uint64_t)ms;
   return 0;
 }
 

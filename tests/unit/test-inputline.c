@@ -1,1 +1,513 @@
-int main(void){return 0;}
+/* Unit tests of inputline.c: skipped lines, plain URLs, JSON request
+ * objects and the errors of both. One row per case. */
+#include "config.h"
+
+#include <string.h>
+
+#include "inputline.h"
+#include "tap.h"
+
+/* Parse a C string (no NUL inside) into "it". */
+static void parse(struct inputline *it, const char *line)
+{
+  inputline_parse(it, line, strlen(line));
+}
+
+/* The kind of "line" once parsed; the item is released. */
+static enum inputline_kind kind_of(const char *line)
+{
+  struct inputline it;
+  enum inputline_kind k;
+
+  parse(&it, line);
+  k = it.kind;
+  inputline_clear(&it);
+  return k;
+}
+
+static int skip_blank(char *why)
+{
+  CHECK_INT(kind_of(""), INPUTLINE_SKIP);
+  CHECK_INT(kind_of(" "), INPUTLINE_SKIP);
+  CHECK_INT(kind_of(" \t \r"), INPUTLINE_SKIP);
+  CHECK_INT(kind_of("\r"), INPUTLINE_SKIP);
+  return 0;
+}
+
+static int skip_comment(char *why)
+{
+  struct inputline it;
+
+  CHECK_INT(kind_of("#"), INPUTLINE_SKIP);
+  CHECK_INT(kind_of("# http://example.com/"), INPUTLINE_SKIP);
+  CHECK_INT(kind_of("   #indented"), INPUTLINE_SKIP);
+  parse(&it, "#x");
+  CHECK(!it.url && it.err[0] == '\0');
+  inputline_clear(&it);
+  return 0;
+}
+
+static int url_plain(char *why)
+{
+  struct inputline it;
+
+  parse(&it, "http://example.com/a?b=c");
+  CHECK_INT(it.kind, INPUTLINE_REQUEST);
+  CHECK_STREQ(it.url, "http://example.com/a?b=c");
+  CHECK(!it.method && !it.headers && it.nheaders == 0);
+  CHECK(!it.body && it.body_len == 0 && !it.id_json);
+  CHECK_STREQ(it.err, "");
+  inputline_clear(&it);
+  parse(&it, "https://example.com:8443/");
+  CHECK_INT(it.kind, INPUTLINE_REQUEST);
+  CHECK_STREQ(it.url, "https://example.com:8443/");
+  inputline_clear(&it);
+  return 0;
+}
+
+static int url_trimmed(char *why)
+{
+  struct inputline it;
+
+  parse(&it, "  \thttps://example.com/x \t\r");
+  CHECK_INT(it.kind, INPUTLINE_REQUEST);
+  CHECK_STREQ(it.url, "https://example.com/x");
+  inputline_clear(&it);
+  parse(&it, "http://example.com/\r");
+  CHECK_STREQ(it.url, "http://example.com/");
+  inputline_clear(&it);
+  return 0;
+}
+
+static int url_uses_len(char *why)
+{
+  static const char line[] = "http://a.example/xyz";
+  struct inputline it;
+
+  inputline_parse(&it, line, 16);
+  CHECK_INT(it.kind, INPUTLINE_REQUEST);
+  CHECK_STREQ(it.url, "http://a.example");
+  inputline_clear(&it);
+  return 0;
+}
+
+static int url_odd_but_valid(char *why)
+{
+  CHECK_INT(kind_of("HTTP://EXAMPLE.COM/"), INPUTLINE_REQUEST);
+  CHECK_INT(kind_of("http://[::1]:8080/"), INPUTLINE_REQUEST);
+  CHECK_INT(kind_of("http://127.0.0.1/"), INPUTLINE_REQUEST);
+  return 0;
+}
+
+static int err_ftp(char *why)
+{
+  struct inputline it;
+
+  parse(&it, "ftp://example.com/file");
+  CHECK_INT(it.kind, INPUTLINE_ERROR);
+  CHECK_HAS(it.err, "scheme");
+  CHECK_STREQ(it.url, "ftp://example.com/file");
+  inputline_clear(&it);
+  CHECK_INT(kind_of("file:///etc/passwd"), INPUTLINE_ERROR);
+  return 0;
+}
+
+static int err_no_scheme(char *why)
+{
+  struct inputline it;
+
+  parse(&it, "example.com/path");
+  CHECK_INT(it.kind, INPUTLINE_ERROR);
+  CHECK_HAS(it.err, "scheme");
+  inputline_clear(&it);
+  CHECK_INT(kind_of("http:/example.com"), INPUTLINE_ERROR);
+  CHECK_INT(kind_of("//example.com/"), INPUTLINE_ERROR);
+  return 0;
+}
+
+static int err_junk_urls(char *why)
+{
+  static const char *const bad[] = {
+    "http://",
+    "https://",
+    "http://exa mple.com/",
+    "http://a b/",
+    "http://example.com:99999/",
+    "[1,2]",
+    "not a url at all",
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    struct inputline it;
+    int bad_kind, no_err;
+
+    parse(&it, bad[i]);
+    bad_kind = it.kind != INPUTLINE_ERROR;
+    no_err = it.err[0] == '\0';
+    inputline_clear(&it);
+    if (bad_kind || no_err)
+      return tap_fail(why, __FILE__, __LINE__, "'%s' not an error", bad[i]);
+  }
+  return 0;
+}
+
+static int err_nul_byte(char *why)
+{
+  static const char line[] = "http://example.com/\0x";
+  struct inputline it;
+
+  inputline_parse(&it, line, sizeof(line) - 1);
+  CHECK_INT(it.kind, INPUTLINE_ERROR);
+  CHECK_HAS(it.err, "NUL");
+  inputline_clear(&it);
+  return 0;
+}
+
+static int check_url(char *why)
+{
+  char err[VL_ERRLEN];
+
+  err[0] = '\0';
+  CHECK_INT(inputline_check_url("https://example.com/", err), 0);
+  CHECK_INT(inputline_check_url("", err), -1);
+  CHECK(err[0] != '\0');
+  CHECK_INT(inputline_check_url("gopher://example.com/", err), -1);
+  CHECK_HAS(err, "gopher://example.com/");
+  return 0;
+}
+
+static int json_url_only(char *why)
+{
+  struct inputline it;
+
+  parse(&it, "{\"url\":\"http://example.com/j\"}");
+  CHECK_INT(it.kind, INPUTLINE_REQUEST);
+  CHECK_STREQ(it.url, "http://example.com/j");
+  CHECK(!it.method && it.nheaders == 0 && !it.body && !it.id_json);
+  CHECK_STREQ(it.err, "");
+  inputline_clear(&it);
+  return 0;
+}
+
+static int json_trimmed(char *why)
+{
+  struct inputline it;
+
+  parse(&it, "  { \"url\" : \"http://example.com/\" }  \r");
+  CHECK_INT(it.kind, INPUTLINE_REQUEST);
+  CHECK_STREQ(it.url, "http://example.com/");
+  inputline_clear(&it);
+  return 0;
+}
+
+static int json_method(char *why)
+{
+  struct inputline it;
+
+  parse(&it, "{\"url\":\"http://example.com/\",\"method\":\"DELETE\"}");
+  CHECK_INT(it.kind, INPUTLINE_REQUEST);
+  CHECK_STREQ(it.method, "DELETE");
+  inputline_clear(&it);
+  return 0;
+}
+
+static int json_method_bad(char *why)
+{
+  CHECK_INT(kind_of("{\"url\":\"http://e.com/\",\"method\":\"GE T\"}"),
+            INPUTLINE_ERROR);
+  CHECK_INT(kind_of("{\"url\":\"http://e.com/\",\"method\":\"\"}"),
+            INPUTLINE_ERROR);
+  CHECK_INT(kind_of("{\"url\":\"http://e.com/\",\"method\":5}"),
+            INPUTLINE_ERROR);
+  CHECK_INT(kind_of("{\"url\":\"http://e.com/\",\"method\":\"G\\r\\nX\"}"),
+            INPUTLINE_ERROR);
+  return 0;
+}
+
+static int json_headers(char *why)
+{
+  struct inputline it;
+
+  parse(&it, "{\"url\":\"http://example.com/\",\"headers\":"
+             "{\"X-A\":\"1\",\"Accept\":\"text/html\",\"X-Empty\":\"\"}}");
+  CHECK_INT(it.kind, INPUTLINE_REQUEST);
+  CHECK_INT(it.nheaders, 3);
+  /* jansson keeps insertion order, so the headers keep the line's. */
+  CHECK_STREQ(it.headers[0], "X-A: 1");
+  CHECK_STREQ(it.headers[1], "Accept: text/html");
+  CHECK_STREQ(it.headers[2], "X-Empty: ");
+  inputline_clear(&it);
+  parse(&it, "{\"url\":\"http://example.com/\",\"headers\":null}");
+  CHECK_INT(it.kind, INPUTLINE_REQUEST);
+  CHECK_INT(it.nheaders, 0);
+  inputline_clear(&it);
+  return 0;
+}
+
+static int json_header_bad(char *why)
+{
+  static const char *const bad[] = {
+    "{\"url\":\"http://e.com/\",\"headers\":{\"A\":1}}",
+    "{\"url\":\"http://e.com/\",\"headers\":{\"A\":null}}",
+    "{\"url\":\"http://e.com/\",\"headers\":{\"A\":[\"x\"]}}",
+    "{\"url\":\"http://e.com/\",\"headers\":[\"A: 1\"]}",
+    "{\"url\":\"http://e.com/\",\"headers\":\"A: 1\"}",
+    "{\"url\":\"http://e.com/\",\"headers\":{\"A B\":\"x\"}}",
+    "{\"url\":\"http://e.com/\",\"headers\":{\"\":\"x\"}}",
+    "{\"url\":\"http://e.com/\",\"headers\":{\"A\":\"x\\r\\nB: y\"}}",
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    struct inputline it;
+    int bad_kind, no_err;
+
+    parse(&it, bad[i]);
+    bad_kind = it.kind != INPUTLINE_ERROR;
+    no_err = it.err[0] == '\0';
+    inputline_clear(&it);
+    if (bad_kind || no_err)
+      return tap_fail(why, __FILE__, __LINE__, "'%s' not an error", bad[i]);
+  }
+  return 0;
+}
+
+static int json_body_string(char *why)
+{
+  struct inputline it;
+
+  parse(&it, "{\"url\":\"http://example.com/\",\"body\":\"a=1&b=\\u00e9\"}");
+  CHECK_INT(it.kind, INPUTLINE_REQUEST);
+  CHECK_INT(it.body_len, 8);
+  CHECK(memcmp(it.body, "a=1&b=\xc3\xa9", 8) == 0);
+  inputline_clear(&it);
+  return 0;
+}
+
+/* BUG: json_loadb() is called without JSON_ALLOW_NUL, so a string body
+ * holding "\u0000" makes the whole line an input error ("\u0000 is not
+ * allowed without JSON_ALLOW_NUL"), although the man page says a string
+ * body "is sent as it is" and parse_json() keeps body_len for it. (With
+ * the flag, url, method and header strings would need a NUL check.) */
+static int json_body_nul(char *why)
+{
+  struct inputline it;
+  enum inputline_kind kind;
+  size_t len;
+  int same;
+
+  parse(&it, "{\"url\":\"http://example.com/\",\"body\":\"a\\u0000b\"}");
+  kind = it.kind;
+  len = it.body_len;
+  same = it.body && len == 3 && memcmp(it.body, "a\0b", 3) == 0;
+  if (kind != INPUTLINE_REQUEST)
+    tap_fail(why, __FILE__, __LINE__, "kind %d: %s", (int)kind, it.err);
+  inputline_clear(&it);
+  if (kind != INPUTLINE_REQUEST)
+    return -1;
+  CHECK_INT(len, 3);
+  CHECK(same);
+  return 0;
+}
+
+static int json_body_object(char *why)
+{
+  struct inputline it;
+
+  parse(&it, "{\"url\":\"http://example.com/\",\"body\":"
+             "{ \"k\" : [1, 2, \"x\"], \"n\" : null }}");
+  CHECK_INT(it.kind, INPUTLINE_REQUEST);
+  CHECK_STREQ(it.body, "{\"k\":[1,2,\"x\"],\"n\":null}");
+  CHECK_INT(it.body_len, strlen("{\"k\":[1,2,\"x\"],\"n\":null}"));
+  inputline_clear(&it);
+  parse(&it, "{\"url\":\"http://example.com/\",\"body\":[true]}");
+  CHECK_STREQ(it.body, "[true]");
+  inputline_clear(&it);
+  parse(&it, "{\"url\":\"http://example.com/\",\"body\":null}");
+  CHECK_INT(it.kind, INPUTLINE_REQUEST);
+  CHECK(!it.body && it.body_len == 0);
+  inputline_clear(&it);
+  return 0;
+}
+
+static int json_id_number(char *why)
+{
+  struct inputline it;
+
+  parse(&it, "{\"id\":7,\"url\":\"http://example.com/\"}");
+  CHECK_INT(it.kind, INPUTLINE_REQUEST);
+  CHECK_STREQ(it.id_json, "7");
+  inputline_clear(&it);
+  parse(&it, "{\"id\":-1.5,\"url\":\"http://example.com/\"}");
+  CHECK_STREQ(it.id_json, "-1.5");
+  inputline_clear(&it);
+  return 0;
+}
+
+static int json_id_string(char *why)
+{
+  struct inputline it;
+
+  parse(&it, "{\"id\":\"a \\\"b\\\"\",\"url\":\"http://example.com/\"}");
+  CHECK_INT(it.kind, INPUTLINE_REQUEST);
+  CHECK_STREQ(it.id_json, "\"a \\\"b\\\"\"");
+  inputline_clear(&it);
+  return 0;
+}
+
+static int json_id_object(char *why)
+{
+  struct inputline it;
+
+  parse(&it, "{\"url\":\"http://example.com/\","
+             "\"id\": { \"a\" : 1, \"b\" : [ true, null ] } }");
+  CHECK_INT(it.kind, INPUTLINE_REQUEST);
+  CHECK_STREQ(it.id_json, "{\"a\":1,\"b\":[true,null]}");
+  inputline_clear(&it);
+  return 0;
+}
+
+static int json_id_null(char *why)
+{
+  struct inputline it;
+
+  parse(&it, "{\"id\":null,\"url\":\"http://example.com/\"}");
+  CHECK_INT(it.kind, INPUTLINE_REQUEST);
+  CHECK(!it.id_json);
+  inputline_clear(&it);
+  return 0;
+}
+
+static int json_invalid(char *why)
+{
+  struct inputline it;
+
+  parse(&it, "{\"url\":");
+  CHECK_INT(it.kind, INPUTLINE_ERROR);
+  CHECK_HAS(it.err, "JSON");
+  CHECK(!it.url && !it.id_json);
+  inputline_clear(&it);
+  CHECK_INT(kind_of("{url: \"http://example.com/\"}"), INPUTLINE_ERROR);
+  CHECK_INT(kind_of("{\"url\":\"http://example.com/\"} x"), INPUTLINE_ERROR);
+  CHECK_INT(kind_of("{\"url\":\"http://example.com/\xff\"}"), INPUTLINE_ERROR);
+  return 0;
+}
+
+static int json_no_url(char *why)
+{
+  struct inputline it;
+
+  parse(&it, "{\"id\":5,\"method\":\"GET\"}");
+  CHECK_INT(it.kind, INPUTLINE_ERROR);
+  CHECK_HAS(it.err, "url");
+  CHECK_STREQ(it.id_json, "5");
+  CHECK(!it.url);
+  inputline_clear(&it);
+  parse(&it, "{\"id\":\"x\",\"url\":5}");
+  CHECK_INT(it.kind, INPUTLINE_ERROR);
+  CHECK_STREQ(it.id_json, "\"x\"");
+  inputline_clear(&it);
+  return 0;
+}
+
+static int json_bad_url_keeps_id(char *why)
+{
+  struct inputline it;
+
+  parse(&it, "{\"id\":[1],\"url\":\"ftp://example.com/\"}");
+  CHECK_INT(it.kind, INPUTLINE_ERROR);
+  CHECK_HAS(it.err, "scheme");
+  CHECK_STREQ(it.id_json, "[1]");
+  CHECK_STREQ(it.url, "ftp://example.com/");
+  inputline_clear(&it);
+  parse(&it,
+        "{\"id\":2,\"url\":\"http://example.com/\",\"headers\":{\"A\":1}}");
+  CHECK_INT(it.kind, INPUTLINE_ERROR);
+  CHECK_STREQ(it.id_json, "2");
+  inputline_clear(&it);
+  return 0;
+}
+
+static int json_duplicate_keys(char *why)
+{
+  struct inputline it;
+
+  parse(&it, "{\"url\":\"http://a.example/\",\"url\":\"http://b.example/\"}");
+  CHECK_INT(it.kind, INPUTLINE_ERROR);
+  CHECK(it.err[0] != '\0');
+  inputline_clear(&it);
+  CHECK_INT(kind_of("{\"url\":\"http://e.com/\",\"headers\":"
+                    "{\"A\":\"1\",\"A\":\"2\"}}"),
+            INPUTLINE_ERROR);
+  return 0;
+}
+
+static int json_unknown_keys(char *why)
+{
+  struct inputline it;
+
+  parse(&it, "{\"url\":\"http://example.com/\",\"timeout\":5,"
+             "\"extra\":{\"x\":[1]},\"note\":null}");
+  CHECK_INT(it.kind, INPUTLINE_REQUEST);
+  CHECK_STREQ(it.url, "http://example.com/");
+  inputline_clear(&it);
+  return 0;
+}
+
+static int clear_zeroes(char *why)
+{
+  struct inputline it, zero;
+
+  memset(&zero, 0, sizeof(zero));
+  parse(&it, "{\"url\":\"http://example.com/\",\"method\":\"POST\","
+             "\"headers\":{\"A\":\"1\"},\"body\":\"x\",\"id\":1}");
+  CHECK_INT(it.kind, INPUTLINE_REQUEST);
+  inputline_clear(&it);
+  CHECK(memcmp(&it, &zero, sizeof(it)) == 0);
+  parse(&it, "ftp://x/");
+  inputline_clear(&it);
+  CHECK(memcmp(&it, &zero, sizeof(it)) == 0);
+  /* Clearing an empty item again is harmless. */
+  inputline_clear(&it);
+  CHECK(memcmp(&it, &zero, sizeof(it)) == 0);
+  return 0;
+}
+
+static const struct tap_case cases[] = {
+  { "blank and whitespace-only lines are skipped", skip_blank },
+  { "'#' comments are skipped", skip_comment },
+  { "plain http and https URLs", url_plain },
+  { "surrounding blanks and \\r are trimmed", url_trimmed },
+  { "only len bytes are read", url_uses_len },
+  { "upper-case scheme, IPv6 and IPv4 hosts", url_odd_but_valid },
+  { "ftp:// and file:// are errors", err_ftp },
+  { "a URL without scheme is an error", err_no_scheme },
+  { "junk URLs are errors with a message", err_junk_urls },
+  { "a NUL byte is an error", err_nul_byte },
+  { "inputline_check_url", check_url },
+  { "JSON: url only", json_url_only },
+  { "JSON: surrounding blanks trimmed", json_trimmed },
+  { "JSON: method", json_method },
+  { "JSON: bad method is an error", json_method_bad },
+  { "JSON: headers in order", json_headers },
+  { "JSON: bad headers are errors", json_header_bad },
+  { "JSON: string body", json_body_string },
+  { "JSON: body with \\u0000 keeps its length", json_body_nul },
+  { "JSON: object body sent as JSON text", json_body_object },
+  { "JSON: number id", json_id_number },
+  { "JSON: string id", json_id_string },
+  { "JSON: object id kept as compact JSON", json_id_object },
+  { "JSON: null id is no id", json_id_null },
+  { "JSON: invalid JSON is an error", json_invalid },
+  { "JSON: no url is an error, id kept", json_no_url },
+  { "JSON: bad url or header is an error, id kept", json_bad_url_keeps_id },
+  { "JSON: duplicate keys rejected", json_duplicate_keys },
+  { "JSON: unknown keys ignored", json_unknown_keys },
+  { "inputline_clear leaves the item zeroed", clear_zeroes },
+};
+
+int main(void)
+{
+  return tap_run(cases, TAP_COUNT(cases));
+}
