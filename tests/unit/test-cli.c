@@ -490,9 +490,8 @@ static int err_unknown_option(char *why)
   return 0;
 }
 
-/* BUG: a value given to a flag that takes none ("--quiet=1") is reported
- * as "unknown option '-q'": getopt sets optopt to the option's val, which
- * cli.c prints as a short option. The message should name "--quiet". */
+/* A value given to a flag that takes none ("--quiet=1") names "--quiet":
+ * getopt sets optopt to the short letter, which once showed as "-q". */
 static int err_flag_with_value(char *why)
 {
   char err[VL_ERRLEN];

@@ -90,9 +90,8 @@ static int tls(char *why)
   return 0;
 }
 
-/* BUG: CURLE_SSL_ENGINE_INITFAILED (66, "Failed to initialise SSL
- * Engine") is the one CURLE_SSL_* code missing from errkind.c's table,
- * so it maps to "other" while its siblings 53 and 54 are "tls". */
+/* CURLE_SSL_ENGINE_INITFAILED (66) is "tls" like its siblings 53 and 54;
+ * it was once missing from the table. */
 static int tls_engine_init(char *why)
 {
   static const CURLcode codes[] = { CURLE_SSL_ENGINE_INITFAILED };

@@ -285,11 +285,8 @@ static int json_body_string(char *why)
   return 0;
 }
 
-/* BUG: json_loadb() is called without JSON_ALLOW_NUL, so a string body
- * holding "\u0000" makes the whole line an input error ("\u0000 is not
- * allowed without JSON_ALLOW_NUL"), although the man page says a string
- * body "is sent as it is" and parse_json() keeps body_len for it. (With
- * the flag, url, method and header strings would need a NUL check.) */
+/* A string body holding "\u0000" is sent as it is (JSON_ALLOW_NUL), while
+ * url, method and header strings still refuse NUL. */
 static int json_body_nul(char *why)
 {
   struct inputline it;

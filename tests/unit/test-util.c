@@ -137,8 +137,7 @@ static int seconds_junk(char *why)
   return 0;
 }
 
-/* BUG: strtod() reads hexadecimal floats, so "--timeout 0x10" is taken
- * as 16 seconds instead of being refused as junk. */
+/* strtod() reads hexadecimal floats: "--timeout 0x10" must be refused. */
 static int seconds_hex_refused(char *why)
 {
   CHECK_UINT(psecs("0x10"), BAD);
@@ -155,9 +154,8 @@ static int seconds_tiny_round_up(char *why)
   return 0;
 }
 
-/* BUG: ceil(v * 1000.0) rounds the binary error of v up by a whole
- * millisecond: "4.03" gives 4031 ms, "2.007" gives 2008 ms. About 0.7%
- * of the three-decimal values below 100 s are off by one. */
+/* Rounding up must not add the binary error of a decimal: "4.03" is
+ * 4030 ms, "2.007" is 2007 ms. */
 static int seconds_exact_millis(char *why)
 {
   char s[32];
