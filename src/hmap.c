@@ -79,7 +79,9 @@ bool hmap_add(struct hmap *h, const struct hmap_key *k)
 {
   size_t i;
 
-  if ((h->len + 1) * 2 > h->cap)
+  /* At most three quarters full: linear probing stays short, and ten
+   * million keys fit in 2^24 slots (256 MiB). */
+  if ((h->len + 1) * 4 > h->cap * 3)
     grow(h);
   i = find(h, k);
   if (h->slots[i].b != 0)

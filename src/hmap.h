@@ -1,6 +1,7 @@
 /* A set of 128-bit keys (hashes of strings), open addressing: 16 bytes a
- * slot, at most half full, so about 32-64 bytes per key. Used for the
- * requests a resumed run already has. Pure. */
+ * slot, at most three quarters full, so 21-43 bytes per key (and the old
+ * table beside the new one while it doubles). Used for the requests a
+ * resumed run already has. Pure. */
 #ifndef VOLLEY_HMAP_H
 #define VOLLEY_HMAP_H
 

@@ -180,7 +180,7 @@ int request_attach(struct request *req, CURL *easy, char err[VL_ERRLEN])
   const struct config *cfg = sh->cfg;
   const char *body = req->body ? req->body : sh->data;
   size_t body_len = req->body ? req->body_len : sh->data_len;
-  const char *method = req->method;
+  const char *method = req->method ? req->method : cfg->method;
 
   req->easy = easy;
   req->attempts++;
@@ -216,7 +216,10 @@ int request_attach(struct request *req, CURL *easy, char err[VL_ERRLEN])
     SETOPT(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
   else if (cfg->httpver == CLI_HTTP_2)
     SETOPT(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2_0);
-  if (cfg->httpver != CLI_HTTP_1_1)
+  /* Waiting for a connection to multiplex on pays only where HTTP/2 is
+   * likely: over TLS. On http:// it would queue a request behind a
+   * sibling's whole response, a hang included. */
+  if (cfg->httpver != CLI_HTTP_1_1 && strncasecmp(req->url, "https:", 6) == 0)
     SETOPT(CURLOPT_PIPEWAIT, 1L);
 
   if (body) {
@@ -333,12 +336,13 @@ bool request_idempotent(const struct request *req)
 {
   static const char *const safe[] = { "GET",    "HEAD",    "PUT",
                                       "DELETE", "OPTIONS", "TRACE" };
+  const char *method = req->method ? req->method : req->shared->cfg->method;
   size_t i;
 
-  if (!req->method)
+  if (!method)
     return !(req->body || req->shared->data);
   for (i = 0; i < sizeof(safe) / sizeof(safe[0]); i++)
-    if (strcmp(req->method, safe[i]) == 0)
+    if (strcmp(method, safe[i]) == 0)
       return true;
   return false;
 }
