@@ -47,7 +47,10 @@ enum cli_id {
   OPT_GRACE,
   OPT_RESUME,
   OPT_RESUME_FAILED,
-  OPT_APPEND
+  OPT_APPEND,
+  OPT_FAIL_FAST,
+  OPT_SHARD,
+  OPT_INPUT_FORMAT
 };
 
 struct cli_option {
@@ -64,6 +67,10 @@ struct cli_option {
 static const struct cli_option options[] = {
   { 'i', "input", 'i', ARG_STRING, "FILE", 0, 0, NULL,
     "read requests from FILE ('-' is stdin; repeatable)" },
+  { OPT_INPUT_FORMAT, "input-format", 0, ARG_STRING, "FORMAT", 0, 0, "auto",
+    "auto, lines (URLs only) or jsonl (JSON requests only)" },
+  { OPT_SHARD, "shard", 0, ARG_STRING, "K/N", 0, 0, NULL,
+    "only the requests in part K (0 to N-1) of N, by URL hash" },
   { 'c', "concurrency", 'c', ARG_UINT, "N", 1, 100000, "50",
     "requests in flight at once" },
   { OPT_PER_HOST, "per-host", 0, ARG_UINT, "N", 0, 100000, "0",
@@ -126,6 +133,8 @@ static const struct cli_option options[] = {
     "with -o: like --resume, and redo failed requests" },
   { OPT_APPEND, "append", 0, ARG_NONE, NULL, 0, 0, NULL,
     "with -o: append to FILE instead of truncating it" },
+  { OPT_FAIL_FAST, "fail-fast", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "at the first failed request, cancel the rest and exit 1" },
   { OPT_ORDERED, "ordered", 0, ARG_NONE, NULL, 0, 0, NULL,
     "write records in input order" },
   { 'q', "quiet", 'q', ARG_NONE, NULL, 0, 0, NULL,
@@ -186,6 +195,25 @@ static int parse_codes(bool set[600], const char *s)
       return -1;
   }
   memcpy(set, tmp, sizeof(tmp));
+  return 0;
+}
+
+/* "K/N": shard K of N, 0 <= K < N. */
+static int parse_shard(struct config *cfg, const char *s)
+{
+  const char *slash = strchr(s, '/');
+  char k[24];
+  uint64_t kv, nv;
+
+  if (!slash || (size_t)(slash - s) >= sizeof(k))
+    return -1;
+  memcpy(k, s, (size_t)(slash - s));
+  k[slash - s] = '\0';
+  if (util_parse_uint(k, 0, 1000000, &kv) < 0 ||
+      util_parse_uint(slash + 1, 1, 1000000, &nv) < 0 || kv >= nv)
+    return -1;
+  cfg->shard_k = (unsigned)kv;
+  cfg->shard_n = (unsigned)nv;
   return 0;
 }
 
@@ -348,6 +376,27 @@ static int apply(struct config *cfg, const struct cli_option *o,
   case OPT_ORDERED:
     cfg->ordered = true;
     break;
+  case OPT_FAIL_FAST:
+    cfg->fail_fast = true;
+    break;
+  case OPT_SHARD:
+    if (parse_shard(cfg, arg) < 0) {
+      set_err(err, "--shard: '%s' is not K/N with 0 <= K < N", arg);
+      return -1;
+    }
+    break;
+  case OPT_INPUT_FORMAT:
+    if (strcmp(arg, "auto") == 0)
+      cfg->inputfmt = CLI_INPUT_AUTO;
+    else if (strcmp(arg, "lines") == 0)
+      cfg->inputfmt = CLI_INPUT_LINES;
+    else if (strcmp(arg, "jsonl") == 0)
+      cfg->inputfmt = CLI_INPUT_JSONL;
+    else {
+      set_err(err, "--input-format: '%s' is not auto, lines or jsonl", arg);
+      return -1;
+    }
+    break;
   case 'q':
     cfg->quiet = true;
     break;
@@ -375,16 +424,101 @@ static void set_defaults(struct config *cfg)
   }
 }
 
+/* Split "s" into words as a shell would, quotes and backslashes
+ * included, but without expansions. Returns the number of words, or -1
+ * on an unclosed quote. "*out" is a NULL-terminated array the caller
+ * frees (words and array). */
+static int split_words(const char *s, char ***out)
+{
+  char **v = NULL;
+  size_t n = 0;
+
+  *out = NULL;
+  for (;;) {
+    char *w, *p;
+    char quote = 0;
+
+    while (*s == ' ' || *s == '\t' || *s == '\n')
+      s++;
+    if (!*s)
+      break;
+    w = p = xmalloc(strlen(s) + 1);
+    while (*s && (quote || (*s != ' ' && *s != '\t' && *s != '\n'))) {
+      if (quote) {
+        if (*s == quote)
+          quote = 0;
+        else if (quote == '"' && *s == '\\' && s[1])
+          *p++ = *++s;
+        else
+          *p++ = *s;
+      } else if (*s == '\'' || *s == '"') {
+        quote = *s;
+      } else if (*s == '\\' && s[1]) {
+        *p++ = *++s;
+      } else {
+        *p++ = *s;
+      }
+      s++;
+    }
+    *p = '\0';
+    v = xrealloc(v, (n + 2) * sizeof(*v));
+    v[n++] = w;
+    v[n] = NULL;
+    if (quote) {
+      *out = v;
+      return -1;
+    }
+  }
+  if (!v)
+    v = xcalloc(1, sizeof(*v));
+  *out = v;
+  return (int)n;
+}
+
+static void free_words(char **v)
+{
+  size_t i;
+
+  if (!v)
+    return;
+  for (i = 0; v[i]; i++)
+    free(v[i]);
+  free(v);
+}
+
 enum cli_status cli_parse(struct config *cfg, int argc, char **argv,
-                          char err[VL_ERRLEN])
+                          const char *env_opts, char err[VL_ERRLEN])
 {
   struct option longopts[NOPTIONS + 1];
   char shortopts[NOPTIONS * 2 + 2];
+  char **all = NULL;
   size_t i, ns = 0;
-  int c;
+  int c, nenv = 0;
 
   set_defaults(cfg);
   err[0] = '\0';
+  if (env_opts) {
+    char **words;
+
+    nenv = split_words(env_opts, &words);
+    cfg->env_argv = words;
+    if (nenv < 0) {
+      set_err(err, "VOLLEY_OPTS: unclosed quote");
+      return CLI_USAGE;
+    }
+  }
+  if (nenv > 0) {
+    /* The defaults from VOLLEY_OPTS come first: the command line, parsed
+     * after them, wins. The array is kept until cli_free(). */
+    all = xmalloc(((size_t)argc + (size_t)nenv + 1) * sizeof(*all));
+    all[0] = argv[0];
+    memcpy(all + 1, cfg->env_argv, (size_t)nenv * sizeof(*all));
+    memcpy(all + 1 + nenv, argv + 1, (size_t)(argc - 1) * sizeof(*all));
+    all[argc + nenv] = NULL;
+    argc += nenv;
+    argv = all;
+    cfg->all_argv = all;
+  }
 
   /* No leading '+': URLs may come before options, as in curl. The
    * leading ':' makes getopt report a missing argument as ':'. */
@@ -461,6 +595,10 @@ void cli_free(struct config *cfg)
 {
   size_t i;
 
+  free_words(cfg->env_argv);
+  cfg->env_argv = NULL;
+  free(cfg->all_argv);
+  cfg->all_argv = NULL;
   for (i = 0; i < cfg->nheaders; i++)
     free(cfg->headers[i]);
   free(cfg->headers);

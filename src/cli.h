@@ -11,6 +11,12 @@
 
 enum cli_httpver { CLI_HTTP_DEFAULT, CLI_HTTP_1_1, CLI_HTTP_2 };
 
+enum cli_inputfmt {
+  CLI_INPUT_AUTO,  /* a line starting with '{' is JSON, else a URL */
+  CLI_INPUT_LINES, /* every line is a URL */
+  CLI_INPUT_JSONL  /* every line is a JSON request */
+};
+
 /* Everything the command line decides. Strings point into argv (or into
  * "headers", owned here) and live as long as argv. */
 struct config {
@@ -50,6 +56,13 @@ struct config {
   bool resume;
   bool resume_failed;
   bool append;
+  bool fail_fast;   /* cancel everything at the first failure */
+  unsigned shard_k; /* --shard K/N: this run's part, K < N */
+  unsigned shard_n; /* 0: no sharding */
+  enum cli_inputfmt inputfmt;
+  char **env_argv; /* VOLLEY_OPTS words, owned; strings above
+                      may point into them */
+  char **all_argv; /* VOLLEY_OPTS words and argv, owned */
 };
 
 enum cli_status {
@@ -59,11 +72,13 @@ enum cli_status {
   CLI_USAGE    /* "err" names option and value; exit 2 */
 };
 
-/* Fill "cfg" from "argv". On CLI_USAGE "err" holds one line naming the
- * option and the bad value. The caller releases "cfg" with cli_free()
- * whatever the result. */
+/* Fill "cfg" from "env_opts" (VOLLEY_OPTS: default options, split like
+ * a shell would, without expansions; NULL for none) and then "argv", so
+ * that the command line wins. On CLI_USAGE "err" holds one line naming
+ * the option and the bad value. The caller releases "cfg" with
+ * cli_free() whatever the result. */
 enum cli_status cli_parse(struct config *cfg, int argc, char **argv,
-                          char err[VL_ERRLEN]);
+                          const char *env_opts, char err[VL_ERRLEN]);
 
 /* Release what cli_parse() allocated in "cfg" (not "cfg" itself). */
 void cli_free(struct config *cfg);

@@ -190,6 +190,30 @@ done:
 
 void inputline_parse(struct inputline *it, const char *line, size_t len)
 {
+  inputline_parse_as(it, line, len, INPUTLINE_AUTO);
+}
+
+uint64_t inputline_shard_hash(const char *method, const char *url)
+{
+  /* FNV-1a: fixed by its definition, so shards agree across builds. */
+  uint64_t h = 0xcbf29ce484222325ULL;
+  const char *parts[3] = { method, " ", url };
+  size_t i;
+
+  for (i = 0; i < 3; i++) {
+    const unsigned char *p = (const unsigned char *)parts[i];
+
+    for (; *p; p++) {
+      h ^= *p;
+      h *= 0x100000001b3ULL;
+    }
+  }
+  return h;
+}
+
+void inputline_parse_as(struct inputline *it, const char *line, size_t len,
+                        enum inputline_format format)
+{
   memset(it, 0, sizeof(*it));
   while (len && is_blank(line[0])) {
     line++;
@@ -201,7 +225,8 @@ void inputline_parse(struct inputline *it, const char *line, size_t len)
     it->kind = INPUTLINE_SKIP;
     return;
   }
-  if (line[0] == '{') {
+  if (format == INPUTLINE_JSONL ||
+      (format == INPUTLINE_AUTO && line[0] == '{')) {
     parse_json(it, line, len);
     return;
   }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util.h"
 
@@ -28,10 +29,23 @@ struct inputline {
   char err[VL_ERRLEN]; /* why, when kind is INPUTLINE_ERROR */
 };
 
+enum inputline_format {
+  INPUTLINE_AUTO,  /* '{' starts a JSON request, anything else a URL */
+  INPUTLINE_LINES, /* every line is a URL */
+  INPUTLINE_JSONL  /* every line is a JSON request */
+};
+
 /* Parse "len" bytes of "line" (no newline) into "it", which the caller
  * then owns and releases with inputline_clear(). Never fails: a bad line
- * is an item of kind INPUTLINE_ERROR. */
+ * is an item of kind INPUTLINE_ERROR. inputline_parse() is the AUTO
+ * format. */
 void inputline_parse(struct inputline *it, const char *line, size_t len);
+void inputline_parse_as(struct inputline *it, const char *line, size_t len,
+                        enum inputline_format format);
+
+/* A stable 64-bit hash of a request's method and URL, for --shard: the
+ * same on every machine and every run. */
+uint64_t inputline_shard_hash(const char *method, const char *url);
 
 /* Release what "it" holds and reset it to an empty item. */
 void inputline_clear(struct inputline *it);

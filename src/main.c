@@ -38,7 +38,7 @@ int main(int argc, char **argv)
   /* A reader that goes away shows as EPIPE on the write, not a kill. */
   signal(SIGPIPE, SIG_IGN);
 
-  cs = cli_parse(&cfg, argc, argv, err);
+  cs = cli_parse(&cfg, argc, argv, getenv("VOLLEY_OPTS"), err);
   switch (cs) {
   case CLI_OK:
     break;

@@ -79,6 +79,28 @@ static uint64_t next_random(struct run *r)
   return r->rng * 2685821657736338717ULL;
 }
 
+static void stop_admission(struct run *r);
+static void cancel_all(struct run *r, const char *why);
+
+static void fail_fast_cb(uv_timer_t *h)
+{
+  struct run *r = h->data;
+
+  msg_verbose(&r->msg, 1, "--fail-fast: cancelling %u in flight",
+              r->sched.inflight);
+  cancel_all(r, "cancelled: another request failed (--fail-fast)");
+  check_finished(r);
+}
+
+/* --fail-fast: stop admission now; cancel on the next loop turn, never
+ * from inside the emit that saw the failure (it may run in the middle of
+ * admission or of a cancellation). */
+static void fail_fast(struct run *r)
+{
+  stop_admission(r);
+  (void)uv_timer_start(&r->grace, fail_fast_cb, 0, 0); /* Cannot fail. */
+}
+
 /* Turn "res" into a record and hand it to the output, in sequence order
  * with --ordered. */
 static void emit(struct run *r, uint64_t seq, const struct result *res)
@@ -90,10 +112,13 @@ static void emit(struct run *r, uint64_t seq, const struct result *res)
     return;
   record_buf_reset(&r->rec);
   record_build(&r->rec, res);
-  if (record_ok(res))
+  if (record_ok(res)) {
     r->n_ok++;
-  else
+  } else {
     r->n_failed++;
+    if (r->cfg->fail_fast && !r->stopping)
+      fail_fast(r);
+  }
   if (!r->order) {
     output_write(r->out, r->rec.p, r->rec.len);
     return;
@@ -160,6 +185,19 @@ static void emit_input_error(struct run *r, const struct inputline *it,
   emit(r, r->next_seq++, &res);
 }
 
+/* Whether "it" falls in this run's --shard. A bad line goes by its raw
+ * text, so that exactly one shard reports it. */
+static bool in_shard(const struct run *r, const struct inputline *it)
+{
+  const char *method = it->method ? it->method : r->cfg->method;
+  uint64_t h;
+
+  if (!method)
+    method = it->body || r->shared.data ? "POST" : "GET";
+  h = inputline_shard_hash(method, it->url ? it->url : it->err);
+  return h % r->cfg->shard_n == r->cfg->shard_k;
+}
+
 /* sched's next_cb: the next request from the arguments or the input. */
 static struct request *next_cb(void *ud)
 {
@@ -205,10 +243,18 @@ static struct request *next_cb(void *ud)
       it.kind = INPUTLINE_ERROR;
       snprintf(it.err, sizeof(it.err), "line longer than 16 MiB");
     } else {
-      inputline_parse(&it, line.p, line.len);
+      inputline_parse_as(&it, line.p, line.len,
+                         cfg->inputfmt == CLI_INPUT_LINES   ? INPUTLINE_LINES
+                         : cfg->inputfmt == CLI_INPUT_JSONL ? INPUTLINE_JSONL
+                                                            : INPUTLINE_AUTO);
     }
     if (it.kind == INPUTLINE_SKIP)
       continue;
+    if (cfg->shard_n && !in_shard(r, &it)) {
+      /* Another shard's request: no record here, ids unchanged. */
+      inputline_clear(&it);
+      continue;
+    }
     if (r->done.len) {
       struct hmap_key k;
 

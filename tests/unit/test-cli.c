@@ -37,7 +37,7 @@ static enum cli_status parse(struct config *cfg, struct args *a, char *err,
     a->argv[a->argc++] = xstrdup(s);
   va_end(ap);
   a->argv[a->argc] = NULL;
-  return cli_parse(cfg, a->argc, a->argv, err);
+  return cli_parse(cfg, a->argc, a->argv, NULL, err);
 }
 
 static void args_free(struct args *a)
