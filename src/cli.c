@@ -50,7 +50,9 @@ enum cli_id {
   OPT_APPEND,
   OPT_FAIL_FAST,
   OPT_SHARD,
-  OPT_INPUT_FORMAT
+  OPT_INPUT_FORMAT,
+  OPT_PROGRESS,
+  OPT_PROGRESS_OFF
 };
 
 struct cli_option {
@@ -137,8 +139,12 @@ static const struct cli_option options[] = {
     "at the first failed request, cancel the rest and exit 1" },
   { OPT_ORDERED, "ordered", 0, ARG_NONE, NULL, 0, 0, NULL,
     "write records in input order" },
+  { OPT_PROGRESS, "progress", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "show a progress line on stderr (default: when it is a terminal)" },
+  { OPT_PROGRESS_OFF, "no-progress", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "no progress line" },
   { 'q', "quiet", 'q', ARG_NONE, NULL, 0, 0, NULL,
-    "no messages on stderr but fatal errors" },
+    "no messages on stderr but fatal errors, no progress line" },
   { 'v', "verbose", 'v', ARG_NONE, NULL, 0, 0, NULL,
     "one stderr line per event (repeat for more)" },
   { 'h', "help", 'h', ARG_NONE, NULL, 0, 0, NULL, "show this help and exit" },
@@ -399,6 +405,13 @@ static int apply(struct config *cfg, const struct cli_option *o,
     break;
   case 'q':
     cfg->quiet = true;
+    cfg->progress = 0;
+    break;
+  case OPT_PROGRESS:
+    cfg->progress = 1;
+    break;
+  case OPT_PROGRESS_OFF:
+    cfg->progress = 0;
     break;
   case 'v':
     cfg->verbose++;
@@ -415,6 +428,7 @@ static void set_defaults(struct config *cfg)
   size_t i;
 
   memset(cfg, 0, sizeof(*cfg));
+  cfg->progress = -1;
   cfg->follow = true;
   cfg->compressed = true;
   for (i = 0; i < NOPTIONS; i++) {

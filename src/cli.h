@@ -57,6 +57,7 @@ struct config {
   bool resume_failed;
   bool append;
   bool fail_fast;   /* cancel everything at the first failure */
+  int progress;     /* -1 auto (stderr a TTY), 0 off, 1 on */
   unsigned shard_k; /* --shard K/N: this run's part, K < N */
   unsigned shard_n; /* 0: no sharding */
   enum cli_inputfmt inputfmt;

@@ -28,25 +28,17 @@ static void write_done_cb(uv_write_t *req, int status)
   free(req);
 }
 
-static void emit(struct msg *m, const char *kind, const char *fmt, va_list ap)
+/* Put "n" bytes of "text" on stderr: directly before the loop runs or
+ * when stderr is a file, else queued on the stream, or dropped (and
+ * counted) when too much is queued already. */
+static void send_text(struct msg *m, const char *text, size_t n)
 {
-  char line[2048];
-  int n, k;
   struct msg_write *w;
   uv_buf_t buf;
 
-  n = snprintf(line, sizeof(line), "volley: %s", kind);
-  k = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
-  if (k < 0)
-    return;
-  n += k;
-  if ((size_t)n > sizeof(line) - 2)
-    n = (int)sizeof(line) - 2;
-  line[n++] = '\n';
-
   if (!m || !m->stream) {
     /* No loop yet, or stderr is a file: a plain write does not stall. */
-    fwrite(line, 1, (size_t)n, stderr);
+    fwrite(text, 1, n, stderr);
     fflush(stderr);
     return;
   }
@@ -54,13 +46,54 @@ static void emit(struct msg *m, const char *kind, const char *fmt, va_list ap)
     m->dropped++;
     return;
   }
-  w = xmalloc(sizeof(*w) + (size_t)n);
-  memcpy(w->text, line, (size_t)n);
+  w = xmalloc(sizeof(*w) + n);
+  memcpy(w->text, text, n);
   buf = uv_buf_init(w->text, (unsigned)n);
   if (uv_write(&w->req, m->stream, &buf, 1, write_done_cb) < 0) {
     free(w);
     m->dropped++;
   }
+}
+
+static void emit(struct msg *m, const char *kind, const char *fmt, va_list ap)
+{
+  char line[2048];
+  int n = 0, k;
+
+  /* A progress line is on the terminal: erase it first. */
+  if (m && m->status_shown) {
+    n = snprintf(line, sizeof(line), "\r\033[K");
+    m->status_shown = false;
+  }
+  n += snprintf(line + n, sizeof(line) - (size_t)n, "volley: %s", kind);
+  k = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+  if (k < 0)
+    return;
+  n += k;
+  if ((size_t)n > sizeof(line) - 2)
+    n = (int)sizeof(line) - 2;
+  line[n++] = '\n';
+  send_text(m, line, (size_t)n);
+}
+
+void msg_status(struct msg *m, const char *line)
+{
+  char text[512];
+  int n;
+
+  if (!line) {
+    if (m->status_shown)
+      send_text(m, "\r\033[K", 4);
+    m->status_shown = false;
+    return;
+  }
+  n = snprintf(text, sizeof(text), "\r%s\033[K", line);
+  if (n < 0)
+    return;
+  if ((size_t)n >= sizeof(text))
+    n = (int)sizeof(text) - 1;
+  send_text(m, text, (size_t)n);
+  m->status_shown = true;
 }
 
 void msg_usage(const char *fmt, ...)

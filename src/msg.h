@@ -17,6 +17,7 @@ struct msg {
   uv_stream_t *stream; /* NULL: write directly (regular file, or no loop) */
   int saved_flags;     /* fd 2's file flags before libuv, -1 if untouched */
   size_t dropped;      /* lines dropped because the queue was full */
+  bool status_shown;   /* a progress line is on the terminal */
 };
 
 /* A usage error: "volley: TEXT" and the --help hint, written directly. */
@@ -31,6 +32,10 @@ void msg_warn(struct msg *m, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void msg_verbose(struct msg *m, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Show "line" as the status (progress) line, in place of the last one,
+ * without a newline; NULL erases it. Other messages erase it first. */
+void msg_status(struct msg *m, const char *line);
 
 /* Attach stderr to "loop" as a pipe or TTY stream when it is one.
  * Returns 0, or -1 (then messages keep being written directly). */

@@ -25,6 +25,7 @@
 #include "msg.h"
 #include "order.h"
 #include "output.h"
+#include "progress.h"
 #include "record.h"
 #include "request.h"
 #include "resume.h"
@@ -39,6 +40,7 @@ struct run {
   struct input *in; /* NULL when the URLs are arguments */
   size_t next_arg;  /* next positional URL */
   struct output *out;
+  struct progress *progress; /* NULL when off */
   struct engine *eng;
   struct sched sched;
   struct order *order; /* --ordered only */
@@ -64,7 +66,7 @@ struct run {
   int output_error;   /* the write error, 0 if none */
   int setup_status;   /* exit status of a failed setup, 0 if none */
   unsigned at_signal; /* requests in flight at the first signal */
-  uint64_t n_ok, n_failed, n_cancelled;
+  uint64_t n_ok, n_failed, n_cancelled, n_retries;
   uint64_t n_grace_done; /* transfers that ended after the signal */
 };
 
@@ -348,6 +350,7 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
                 (double)delay_ms / 1000.0,
                 res.message ? res.message : "an HTTP error");
     request_pool_put(&r->pool, request_detach(req));
+    r->n_retries++;
     sched_retry(&r->sched, req, delay_ms);
   } else {
     finish(r, req, code, why);
@@ -496,6 +499,8 @@ static void begin_close(struct run *r)
                 "(%u were in flight at the signal)",
                 (unsigned long long)r->n_grace_done,
                 (unsigned long long)r->n_cancelled, r->at_signal);
+  progress_stop(r->progress);
+  r->progress = NULL;
   input_close(r->in);
   r->in = NULL;
   if (r->sched_ready)
@@ -512,6 +517,40 @@ static void begin_close(struct run *r)
     output_close(r->out, output_closed_cb);
   else
     msg_close(&r->msg);
+}
+
+static void progress_sample_cb(struct progress_counts *c, void *ud)
+{
+  struct run *r = ud;
+
+  c->ok = r->n_ok;
+  c->failed = r->n_failed;
+  c->done = r->n_ok + r->n_failed;
+  c->retries = r->n_retries;
+  c->inflight = r->sched.inflight;
+  c->total = r->cfg->nurls;
+}
+
+static void progress_show_cb(const char *line, void *ud)
+{
+  struct run *r = ud;
+
+  msg_status(&r->msg, line);
+}
+
+/* The progress line: on when asked, or by default when stderr is a
+ * terminal; coloured unless NO_COLOR is set. */
+static void start_progress(struct run *r)
+{
+  char err[VL_ERRLEN];
+  bool tty = isatty(2);
+
+  if (r->cfg->progress == 0 || (r->cfg->progress < 0 && !tty))
+    return;
+  r->progress = progress_start(&r->loop, tty && !getenv("NO_COLOR"),
+                               progress_sample_cb, progress_show_cb, r, err);
+  if (!r->progress)
+    msg_warn(&r->msg, "%s", err);
 }
 
 static void check_finished(struct run *r)
@@ -702,6 +741,7 @@ int run_main(const struct config *cfg)
   } else {
     if (msg_start(&r->msg, &r->loop) < 0)
       msg_warn(&r->msg, "stderr stays blocking: cannot attach it");
+    start_progress(r);
     pump(r);
   }
   (void)uv_run(&r->loop, UV_RUN_DEFAULT);

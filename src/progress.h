@@ -1,0 +1,47 @@
+/* The progress line on stderr: redrawn from a uv timer at most ten times
+ * a second from counters the caller samples. Writes nothing itself: the
+ * caller's show_cb puts the text on the terminal (msg.c does). */
+#ifndef VOLLEY_PROGRESS_H
+#define VOLLEY_PROGRESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <uv.h>
+
+#include "util.h"
+
+struct progress_counts {
+  uint64_t done; /* records written */
+  uint64_t ok;
+  uint64_t failed;
+  uint64_t retries; /* retries started */
+  unsigned inflight;
+  uint64_t total; /* requests in all, 0 when unknown */
+};
+
+/* Fill "c" with the run's counters now. */
+typedef void progress_sample_fn(struct progress_counts *c, void *ud);
+
+/* Show "line" (no newline) in place of the previous one; NULL erases. */
+typedef void progress_show_fn(const char *line, void *ud);
+
+struct progress;
+
+/* Start redrawing every 100 ms; "color" marks ok and failed counts.
+ * Returns NULL with "err" filled if the timer could not start. */
+struct progress *progress_start(uv_loop_t *loop, bool color,
+                                progress_sample_fn *sample_cb,
+                                progress_show_fn *show_cb, void *ud,
+                                char err[VL_ERRLEN]);
+
+/* Erase the line and stop; the memory goes in the timer's close
+ * callback, so the loop must run on. NULL is fine. */
+void progress_stop(struct progress *p);
+
+/* Format the line for "c" after "elapsed_ms", at "rate" requests a
+ * second, into "out" (at most "outlen" bytes). Pure; for tests too. */
+void progress_format(const struct progress_counts *c, uint64_t elapsed_ms,
+                     double rate, bool color, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,40 @@
+/* robots.txt (RFC 9309): the rules of one host's file for one crawler,
+ * and whether they allow a path. Pure: the caller fetches the file. */
+#ifndef VOLLEY_ROBOTS_H
+#define VOLLEY_ROBOTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The rules kept from one robots.txt for one user agent. */
+struct robots;
+
+/* Parse "len" bytes of robots.txt "text" for the crawler "agent", a
+ * User-Agent string whose product token (the leading letters, digits, '-'
+ * and '_': "volley" in "volley/0.1.0") is matched case-insensitively. The
+ * groups kept are those naming the most specific match: the token itself,
+ * or a prefix of it ending before a '-' ("volley" for "volley-news"),
+ * longest first; with none, the "*" groups; with none of those either, no
+ * rules. Several groups for the same name are merged. Never fails: junk
+ * lines are skipped; CRLF, CR, comments and a UTF-8 BOM are understood;
+ * empty or NULL "text" (no file) allows everything. Returns a new object
+ * the caller releases with robots_free(). */
+struct robots *robots_parse(const char *text, size_t len, const char *agent);
+
+/* Whether "r" allows "path_and_query" (the URL's path and query, "/a?b";
+ * NULL or empty means "/"). The longest matching rule wins and Allow wins
+ * a tie; '*' in a rule matches any run of bytes and a final '$' anchors it
+ * to the end; percent-encoding is compared case-insensitively, unreserved
+ * characters and their %XX form are equal, and non-ASCII bytes equal their
+ * %XX form. "/robots.txt" itself is always allowed, as is anything when
+ * "r" is NULL. */
+bool robots_allowed(const struct robots *r, const char *path_and_query);
+
+/* The Crawl-delay of the kept groups in seconds (the first valid one), or
+ * 0 when they set none. */
+double robots_crawl_delay(const struct robots *r);
+
+/* Release "r"; NULL is allowed. */
+void robots_free(struct robots *r);
+
+#endif

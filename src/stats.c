@@ -1,0 +1,389 @@
+/* Run statistics: counts by outcome, error kind and status class, and a
+ * latency histogram of fixed size from which quantiles are read, so a run
+ * of any length needs the same few kilobytes and never stores a list of
+ * times. Formats the summary as text or JSON into the caller's buffer;
+ * prints nothing. Pure. */
+#include "config.h"
+
+#include "stats.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+#define SUB_COUNT   (1u << STATS_SUB_BITS)
+#define EXACT_COUNT (1u << (STATS_SUB_BITS + 1))
+
+/* Append "n" bytes of "s" to "b", growing it as record.c does (both only
+ * realloc "b->p" and keep "len" <= "cap"). */
+static void put(struct record_buf *b, const char *s, size_t n)
+{
+  if (n == 0)
+    return; /* memcpy from NULL is undefined even for 0 bytes. */
+  if (b->cap - b->len < n) {
+    while (b->cap - b->len < n)
+      b->cap = b->cap ? b->cap * 2 : 1024;
+    b->p = xrealloc(b->p, b->cap);
+  }
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+}
+
+static void put_lit(struct record_buf *b, const char *s)
+{
+  put(b, s, strlen(s));
+}
+
+static void put_fmt(struct record_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void put_fmt(struct record_buf *b, const char *fmt, ...)
+{
+  char tmp[128];
+  va_list ap;
+  int n;
+
+  /* Every caller prints a few numbers and words: 128 bytes hold them. */
+  va_start(ap, fmt);
+  n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    return;
+  put(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+
+/* A JSON number, or null for what JSON cannot hold (NaN, infinities). */
+static void put_json_double(struct record_buf *b, const char *fmt, double v)
+{
+  if (isfinite(v))
+    put_fmt(b, fmt, v);
+  else
+    put_lit(b, "null");
+}
+
+/* The bucket of a time of "us" microseconds. */
+static unsigned bucket_of(uint64_t us)
+{
+  unsigned e;
+
+  if (us < EXACT_COUNT)
+    return (unsigned)us;
+  if (us >= (uint64_t)1 << STATS_TOP_BITS)
+    return STATS_BUCKETS - 1;
+  /* e is the top bit, STATS_SUB_BITS + 1 or more; the next
+   * STATS_SUB_BITS bits pick the sub-bucket. */
+  e = 63u - (unsigned)__builtin_clzll(us);
+  return EXACT_COUNT + (e - STATS_SUB_BITS - 1) * SUB_COUNT +
+         (unsigned)((us >> (e - STATS_SUB_BITS)) - SUB_COUNT);
+}
+
+/* The middle of bucket "i" in microseconds: the bucket holds the whole
+ * numbers lo .. lo + width - 1, each the rounding of a real time. */
+static double bucket_mid_us(unsigned i)
+{
+  unsigned k, e;
+  double lo, width;
+
+  if (i < EXACT_COUNT)
+    return (double)i;
+  k = i - EXACT_COUNT;
+  e = STATS_SUB_BITS + 1 + k / SUB_COUNT;
+  width = ldexp(1.0, (int)(e - STATS_SUB_BITS));
+  lo = (double)(SUB_COUNT + k % SUB_COUNT) * width;
+  return lo + (width - 1) / 2;
+}
+
+static enum stats_status status_class(long status)
+{
+  if (status == 0)
+    return STATS_STATUS_NONE;
+  if (status < 100 || status > 599)
+    return STATS_STATUS_OTHER;
+  return (enum stats_status)(STATS_STATUS_1XX + (status / 100 - 1));
+}
+
+void stats_init(struct stats *s)
+{
+  memset(s, 0, sizeof(*s));
+}
+
+void stats_add(struct stats *s, const struct result *r)
+{
+  double t = r->time_s;
+  double us;
+  unsigned i;
+
+  s->requests++;
+  if (record_ok(r)) {
+    s->ok++;
+  } else {
+    /* Name the kind as record_build() does: a completed transfer that
+     * is not ok failed on its status. */
+    enum errkind kind = r->kind == ERRKIND_NONE ? ERRKIND_HTTP : r->kind;
+
+    s->failed++;
+    if ((unsigned)kind < ERRKIND_COUNT)
+      s->kinds[kind]++;
+    else
+      s->kinds[ERRKIND_OTHER]++;
+  }
+  if (r->kind == ERRKIND_CANCELLED)
+    s->cancelled++;
+  s->status[status_class(r->status)]++;
+  if (r->attempts > 1)
+    s->retries += r->attempts - 1;
+  if (r->size > 0)
+    s->bytes += (uint64_t)r->size;
+  if (r->kind == ERRKIND_CANCELLED)
+    return;
+
+  /* "!(t > 0)" also catches NaN; an infinite time is a bug upstream
+   * and would turn the mean into infinity. */
+  if (!(t > 0) || !isfinite(t))
+    t = 0;
+  us = t * 1e6 + 0.5;
+  if (us >= ldexp(1.0, STATS_TOP_BITS))
+    i = STATS_BUCKETS - 1;
+  else
+    i = bucket_of((uint64_t)us);
+  s->latency[i]++;
+  if (s->latency_n == 0 || t < s->latency_min_s)
+    s->latency_min_s = t;
+  if (s->latency_n == 0 || t > s->latency_max_s)
+    s->latency_max_s = t;
+  s->latency_sum_s += t;
+  s->latency_n++;
+}
+
+double stats_quantile(const struct stats *s, double q)
+{
+  uint64_t rank, seen = 0;
+  double v;
+  unsigned i;
+
+  if (s->latency_n == 0)
+    return 0;
+  if (!(q > 0))
+    return s->latency_min_s;
+  if (q >= 1)
+    return s->latency_max_s;
+  /* The nearest rank. The small slack keeps 0.07 * 100, which is
+   * 7.000000000000001 in binary, at rank 7. */
+  v = ceil(q * (double)s->latency_n - 1e-9);
+  rank = v < 1 ? 1 : (uint64_t)v;
+  if (rank > s->latency_n)
+    rank = s->latency_n;
+  for (i = 0; i < STATS_BUCKETS; i++) {
+    seen += s->latency[i];
+    if (seen >= rank)
+      break;
+  }
+  if (i == STATS_BUCKETS)
+    return s->latency_max_s; /* unreachable while the invariants hold */
+  /* The clamp makes the top and bottom buckets exact where it matters:
+   * a one-sample run reports its time, not its bucket's middle. */
+  v = bucket_mid_us(i) / 1e6;
+  if (v < s->latency_min_s)
+    v = s->latency_min_s;
+  if (v > s->latency_max_s)
+    v = s->latency_max_s;
+  return v;
+}
+
+static double mean_s(const struct stats *s)
+{
+  return s->latency_n ? s->latency_sum_s / (double)s->latency_n : 0;
+}
+
+/* The run's wall time made safe to divide by and print. */
+static double clean_elapsed(double elapsed_s)
+{
+  return elapsed_s > 0 && isfinite(elapsed_s) ? elapsed_s : 0;
+}
+
+static double rate_of(const struct stats *s, double elapsed_s)
+{
+  return elapsed_s > 0 ? (double)s->requests / elapsed_s : 0;
+}
+
+static const char *const status_names[STATS_STATUS_COUNT] = {
+  [STATS_STATUS_NONE] = "none",   [STATS_STATUS_1XX] = "1xx",
+  [STATS_STATUS_2XX] = "2xx",     [STATS_STATUS_3XX] = "3xx",
+  [STATS_STATUS_4XX] = "4xx",     [STATS_STATUS_5XX] = "5xx",
+  [STATS_STATUS_OTHER] = "other",
+};
+
+/* "errors: timeout 7, dns 3": the kinds seen, most frequent first, ties
+ * in the enum's order. */
+static void text_errors(const struct stats *s, struct record_buf *out)
+{
+  enum errkind order[ERRKIND_COUNT];
+  size_t n = 0, i, j;
+
+  for (i = 0; i < ERRKIND_COUNT; i++) {
+    if (s->kinds[i] == 0)
+      continue;
+    /* Insertion sort, stable: a strictly larger count moves up. */
+    for (j = n; j > 0 && s->kinds[order[j - 1]] < s->kinds[i]; j--)
+      order[j] = order[j - 1];
+    order[j] = (enum errkind)i;
+    n++;
+  }
+  put_lit(out, "errors:");
+  if (n == 0)
+    put_lit(out, " none");
+  for (i = 0; i < n; i++) {
+    const char *name = errkind_name(order[i]);
+
+    put_fmt(out, "%s %s %llu", i ? "," : "", name ? name : "none",
+            (unsigned long long)s->kinds[order[i]]);
+  }
+  put_lit(out, "\n");
+}
+
+/* "status: 2xx 10, 3xx 0, 4xx 0, 5xx 0, none 0": the classes people look
+ * for always, 1xx and other only when they occurred. */
+static void text_status(const struct stats *s, struct record_buf *out)
+{
+  static const enum stats_status order[] = {
+    STATS_STATUS_1XX, STATS_STATUS_2XX,   STATS_STATUS_3XX,  STATS_STATUS_4XX,
+    STATS_STATUS_5XX, STATS_STATUS_OTHER, STATS_STATUS_NONE,
+  };
+  const char *sep = " ";
+  size_t i;
+
+  put_lit(out, "status:");
+  for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+    enum stats_status c = order[i];
+
+    if ((c == STATS_STATUS_1XX || c == STATS_STATUS_OTHER) &&
+        s->status[c] == 0)
+      continue;
+    put_fmt(out, "%s%s %llu", sep, status_names[c],
+            (unsigned long long)s->status[c]);
+    sep = ", ";
+  }
+  put_lit(out, "\n");
+}
+
+/* "bytes: 21474836 (20.5 MiB)", in the powers of 1024 that --max-body
+ * takes. */
+static void text_bytes(const struct stats *s, struct record_buf *out)
+{
+  static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
+  double v = (double)s->bytes;
+  size_t u = 0;
+
+  put_fmt(out, "bytes: %llu", (unsigned long long)s->bytes);
+  if (s->bytes >= 1024) {
+    v /= 1024;
+    while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
+      v /= 1024;
+      u++;
+    }
+    put_fmt(out, " (%.1f %s)", v, units[u]);
+  }
+  put_lit(out, "\n");
+}
+
+void stats_text(const struct stats *s, double elapsed_s,
+                struct record_buf *out)
+{
+  double elapsed = clean_elapsed(elapsed_s);
+
+  put_fmt(out, "requests: %llu (%llu ok, %llu failed)\n",
+          (unsigned long long)s->requests, (unsigned long long)s->ok,
+          (unsigned long long)s->failed);
+  put_fmt(out, "retries: %llu\n", (unsigned long long)s->retries);
+  text_errors(s, out);
+  text_status(s, out);
+  text_bytes(s, out);
+  put_fmt(out, "rate: %.1f requests/s over %.3f s\n", rate_of(s, elapsed),
+          elapsed);
+  if (s->latency_n == 0) {
+    put_lit(out, "latency: no samples\n");
+    return;
+  }
+  /* Milliseconds with three decimals: the histogram's microsecond, in a
+   * unit that reads well from a LAN's 0.2 ms to a slow API's seconds. */
+  put_fmt(out, "latency: min %.3f ms, p50 %.3f ms, p90 %.3f ms,",
+          s->latency_min_s * 1e3, stats_quantile(s, 0.5) * 1e3,
+          stats_quantile(s, 0.9) * 1e3);
+  put_fmt(out, " p99 %.3f ms, max %.3f ms, mean %.3f ms\n",
+          stats_quantile(s, 0.99) * 1e3, s->latency_max_s * 1e3,
+          mean_s(s) * 1e3);
+}
+
+static void json_u64(struct record_buf *out, const char *key, uint64_t v)
+{
+  record_put_string(out, key, strlen(key));
+  put_fmt(out, ":%llu", (unsigned long long)v);
+}
+
+/* "key":seconds, or "key":null when there is no sample. */
+static void json_latency(struct record_buf *out, const struct stats *s,
+                         const char *key, double v)
+{
+  record_put_string(out, key, strlen(key));
+  put_lit(out, ":");
+  if (s->latency_n == 0)
+    put_lit(out, "null");
+  else
+    put_json_double(out, "%.6f", v);
+}
+
+void stats_json(const struct stats *s, double elapsed_s,
+                struct record_buf *out)
+{
+  double elapsed = clean_elapsed(elapsed_s);
+  size_t i;
+
+  put_lit(out, "{");
+  json_u64(out, "requests", s->requests);
+  put_lit(out, ",");
+  json_u64(out, "ok", s->ok);
+  put_lit(out, ",");
+  json_u64(out, "failed", s->failed);
+  put_lit(out, ",");
+  json_u64(out, "cancelled", s->cancelled);
+  put_lit(out, ",");
+  json_u64(out, "retries", s->retries);
+  /* Every kind, zeros included: a fixed shape is easier on jq and
+   * spreadsheets than keys that come and go. */
+  put_lit(out, ",\"errors\":{");
+  for (i = ERRKIND_NONE + 1; i < ERRKIND_COUNT; i++) {
+    if (i > ERRKIND_NONE + 1)
+      put_lit(out, ",");
+    json_u64(out, errkind_name((enum errkind)i), s->kinds[i]);
+  }
+  put_lit(out, "},\"status\":{");
+  for (i = STATS_STATUS_1XX; i <= STATS_STATUS_5XX; i++) {
+    json_u64(out, status_names[i], s->status[i]);
+    put_lit(out, ",");
+  }
+  json_u64(out, "other", s->status[STATS_STATUS_OTHER]);
+  put_lit(out, ",");
+  json_u64(out, "none", s->status[STATS_STATUS_NONE]);
+  put_lit(out, "},");
+  json_u64(out, "bytes", s->bytes);
+  put_lit(out, ",\"elapsed\":");
+  put_json_double(out, "%.6f", elapsed);
+  put_lit(out, ",\"rate\":");
+  put_json_double(out, "%.3f", rate_of(s, elapsed));
+  put_lit(out, ",\"latency\":{");
+  json_latency(out, s, "min", s->latency_min_s);
+  put_lit(out, ",");
+  json_latency(out, s, "p50", stats_quantile(s, 0.5));
+  put_lit(out, ",");
+  json_latency(out, s, "p90", stats_quantile(s, 0.9));
+  put_lit(out, ",");
+  json_latency(out, s, "p99", stats_quantile(s, 0.99));
+  put_lit(out, ",");
+  json_latency(out, s, "max", s->latency_max_s);
+  put_lit(out, ",");
+  json_latency(out, s, "mean", mean_s(s));
+  put_lit(out, "}}\n");
+}

@@ -1,0 +1,89 @@
+/* Run statistics for --stats, --stats-json and the progress line: counts
+ * by outcome, error kind and status class, and a latency histogram of
+ * fixed size. Pure: no I/O, no allocation after the caller's struct. */
+#ifndef VOLLEY_STATS_H
+#define VOLLEY_STATS_H
+
+#include <stdint.h>
+
+#include "errkind.h"
+#include "record.h"
+
+/* The histogram is log-linear, as HDR histograms are: times in whole
+ * microseconds below 2^(STATS_SUB_BITS + 1) get a bucket each; above,
+ * each power of two [2^e, 2^(e+1)) is cut into 2^STATS_SUB_BITS equal
+ * buckets. A bucket is then at most 1/64 of its values wide, and its
+ * midpoint within 0.8% of any value in it. The top power of two ends at
+ * 2^32 us (71 minutes); longer times go in the last bucket. */
+#define STATS_SUB_BITS 6
+#define STATS_TOP_BITS 32
+#define STATS_BUCKETS                                                         \
+  ((1u << (STATS_SUB_BITS + 1)) +                                             \
+   (STATS_TOP_BITS - STATS_SUB_BITS - 1) * (1u << STATS_SUB_BITS))
+
+/* Classes of the final HTTP status, the index into stats.status. */
+enum stats_status {
+  STATS_STATUS_NONE,  /* no response: status 0 */
+  STATS_STATUS_1XX,   /* 100-199 */
+  STATS_STATUS_2XX,   /* 200-299 */
+  STATS_STATUS_3XX,   /* 300-399 */
+  STATS_STATUS_4XX,   /* 400-499 */
+  STATS_STATUS_5XX,   /* 500-599 */
+  STATS_STATUS_OTHER, /* a response with a status outside 100-599 */
+  STATS_STATUS_COUNT
+};
+
+/* All counts of a run. The fields are public for the progress line to
+ * read; only stats_add() changes them. Invariants: requests == ok +
+ * failed; the sum of kinds[] is failed; the sum of status[] is requests;
+ * latency_n is the sum of latency[]. */
+struct stats {
+  uint64_t requests;  /* records added */
+  uint64_t ok;        /* those for which record_ok() holds */
+  uint64_t failed;    /* the others, cancelled ones included */
+  uint64_t cancelled; /* == kinds[ERRKIND_CANCELLED] */
+  uint64_t retries;   /* attempts - 1, summed over requests */
+  uint64_t bytes;     /* body sizes summed; unknown sizes (-1) count 0 */
+  /* Failed requests by the kind their record names: a completed transfer
+   * with a status of 400 or more is ERRKIND_HTTP, so [ERRKIND_NONE] stays
+   * 0. */
+  uint64_t kinds[ERRKIND_COUNT];
+  uint64_t status[STATS_STATUS_COUNT]; /* by enum stats_status */
+  /* Latency of every request but cancelled ones, whose time we cut short
+   * ourselves and which would drag the quantiles towards --deadline. */
+  uint64_t latency[STATS_BUCKETS]; /* counts per bucket */
+  uint64_t latency_n;              /* samples, the sum of latency[] */
+  double latency_min_s;            /* exact; meaningful when latency_n > 0 */
+  double latency_max_s;            /* exact; meaningful when latency_n > 0 */
+  double latency_sum_s;            /* exact, for the mean */
+};
+
+/* Set every count of "s" to zero. */
+void stats_init(struct stats *s);
+
+/* Count the finished request "r" (borrowed for the call): its outcome
+ * (record_ok()), r->kind, r->status, r->attempts, r->size and, unless it
+ * was cancelled, r->time_s. A negative or NaN time counts as 0. */
+void stats_add(struct stats *s, const struct result *r);
+
+/* The "q"-quantile of the latency in seconds, "q" in [0, 1]: the time of
+ * the request of rank ceil(q * latency_n), to within 0.8% (a microsecond
+ * below 128 us). 0 gives the exact minimum, 1 the exact maximum; the
+ * result never leaves [min, max]. Returns 0 when there is no sample. */
+double stats_quantile(const struct stats *s, double q);
+
+/* Append to "out" the human summary for stderr: a few lines, each ending
+ * in '\n', e.g. "requests: 20000 (19990 ok, 10 failed)". "elapsed_s" is
+ * the run's wall time, for the rate. */
+void stats_text(const struct stats *s, double elapsed_s,
+                struct record_buf *out);
+
+/* Append to "out" the same as one JSON object and '\n': requests, ok,
+ * failed, cancelled, retries, errors (an object with every kind, zeros
+ * included), status (1xx..5xx, other, none), bytes, elapsed, rate and
+ * latency (min, p50, p90, p99, max, mean in seconds; null when there was
+ * no sample). */
+void stats_json(const struct stats *s, double elapsed_s,
+                struct record_buf *out);
+
+#endif

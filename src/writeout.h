@@ -1,0 +1,74 @@
+/* -w/--write-out: one line of text per record from a template, in curl's
+ * style, instead of the JSON record. The template is compiled once by
+ * writeout_parse() and rendered per record. Pure: no I/O. */
+#ifndef VOLLEY_WRITEOUT_H
+#define VOLLEY_WRITEOUT_H
+
+#include <stddef.h>
+
+#include "record.h"
+#include "util.h"
+
+/* What a piece of a compiled template writes. */
+enum writeout_var {
+  WRITEOUT_LITERAL, /* text from the template itself */
+  WRITEOUT_ID,      /* the id's JSON text, else the line number */
+  WRITEOUT_URL,
+  WRITEOUT_OK, /* "true" or "false" */
+  WRITEOUT_STATUS,
+  WRITEOUT_ATTEMPTS,
+  WRITEOUT_TIME, /* seconds, 6 decimals */
+  WRITEOUT_ERROR,
+  WRITEOUT_ERROR_MESSAGE,
+  WRITEOUT_FINAL_URL,
+  WRITEOUT_HTTP_VERSION,
+  WRITEOUT_CONTENT_TYPE,
+  WRITEOUT_SIZE,
+  WRITEOUT_REDIRECTS,
+  WRITEOUT_REMOTE_IP,
+  WRITEOUT_VAR_COUNT
+};
+
+/* One piece: a variable, or "len" bytes of literal text at "off" in the
+ * template's text. */
+struct writeout_piece {
+  enum writeout_var var;
+  size_t off; /* into writeout.text; WRITEOUT_LITERAL only */
+  size_t len;
+};
+
+/* A compiled template. Owns "pieces" and "text"; all fields NULL/0 when
+ * it holds nothing (after a failed parse or writeout_free()). */
+struct writeout {
+  struct writeout_piece *pieces;
+  size_t npieces;
+  char *text; /* the literal text with escapes resolved, not terminated */
+};
+
+/* Compile "format" into "w" (which must hold nothing). The format is
+ * literal text with:
+ *   %{name}      a variable: id url ok status attempts time error
+ *                error_message final_url http_version content_type size
+ *                redirects remote_ip
+ *   %%           a literal '%' (a '%' before anything else stays as is)
+ *   \n \t \r \\  newline, tab, carriage return, backslash (any other
+ *                backslash stays as is, as in curl)
+ * Returns 0; or -1 with "err" filled ("unknown variable %{foo}",
+ * "unclosed %{ at column 3") and "w" holding nothing. */
+int writeout_parse(struct writeout *w, const char *format,
+                   char err[VL_ERRLEN]);
+
+/* Append to "out" the line of "r" (borrowed for the call) from "w", with
+ * '\n' added unless the rendered text ends with one. Values are written
+ * raw, not JSON-quoted, but tabs, CRs and newlines inside them become
+ * spaces, so a value never breaks the line, and invalid UTF-8 becomes
+ * U+FFFD. Unknown values (status 0, size or redirects -1, a NULL string)
+ * and the error fields of an ok record are empty. */
+void writeout_render(const struct writeout *w, const struct result *r,
+                     struct record_buf *out);
+
+/* Release what "w" holds and leave it holding nothing. Takes a "w" that
+ * holds nothing. */
+void writeout_free(struct writeout *w);
+
+#endif
