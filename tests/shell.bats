@@ -1,0 +1,139 @@
+#!/usr/bin/env bats
+# At home in the shell: the progress line (through a pseudo-terminal),
+# --fail-fast, --shard with GNU parallel, --input-format, VOLLEY_OPTS,
+# NO_COLOR and the proxy environment.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup_file() { server_start; }
+teardown_file() { server_stop; }
+
+# in_pty OUT CMD...: run CMD with stdin, stdout and stderr on a
+# pseudo-terminal, the terminal's bytes into OUT.
+in_pty() {
+    local out=$1
+    shift
+    python3 - "$out" "$@" <<'PY'
+import os, pty, sys
+out = open(sys.argv[1], "wb")
+def read(fd):
+    data = os.read(fd, 65536)
+    out.write(data)
+    return data
+status = pty.spawn(sys.argv[2:], read)
+out.close()
+sys.exit(os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else status >> 8)
+PY
+}
+
+make_list() {
+    local i
+    for ((i = 1; i <= $1; i++)); do echo "$SERVER/delay/$3?i=$i"; done >"$2"
+}
+
+@test "progress line: shown on a terminal, erased at exit, stdout untouched" {
+    list=$BATS_TEST_TMPDIR/list
+    make_list 60 "$list" 100
+    in_pty "$BATS_TEST_TMPDIR/tty" "$VOLLEY" -c 10 -i "$list" \
+        -o "$BATS_TEST_TMPDIR/out"
+    jq -es 'length == 60 and all(.ok)' "$BATS_TEST_TMPDIR/out"
+    tty=$(tr '\r' '\n' <"$BATS_TEST_TMPDIR/tty")
+    [[ $tty == *"done |"*"in flight"*"ok "*"failed "*"retries "* ]]
+    # The last thing written is the erase sequence.
+    [[ $(tail -c 4 "$BATS_TEST_TMPDIR/tty" | od -An -c | tr -d ' ') == '\r033[K' ]]
+}
+
+@test "progress line: coloured, and not with NO_COLOR" {
+    list=$BATS_TEST_TMPDIR/list
+    make_list 30 "$list" 100
+    in_pty "$BATS_TEST_TMPDIR/tty" "$VOLLEY" -c 5 -i "$list" -o /dev/null
+    grep -q $'\033\\[32m' "$BATS_TEST_TMPDIR/tty"
+    NO_COLOR=1 in_pty "$BATS_TEST_TMPDIR/tty2" "$VOLLEY" -c 5 -i "$list" \
+        -o /dev/null
+    grep -q 'in flight' "$BATS_TEST_TMPDIR/tty2"
+    ! grep -q $'\033\\[32m' "$BATS_TEST_TMPDIR/tty2"
+}
+
+@test "--no-progress and -q: no progress line on a terminal" {
+    list=$BATS_TEST_TMPDIR/list
+    make_list 30 "$list" 100
+    in_pty "$BATS_TEST_TMPDIR/tty" "$VOLLEY" --no-progress -c 5 -i "$list" \
+        -o /dev/null
+    ! grep -q 'in flight' "$BATS_TEST_TMPDIR/tty"
+    in_pty "$BATS_TEST_TMPDIR/tty" "$VOLLEY" -q -c 5 -i "$list" -o /dev/null
+    ! grep -q 'in flight' "$BATS_TEST_TMPDIR/tty"
+}
+
+@test "--progress: forced on when stderr is not a terminal, total known for URL arguments" {
+    run_volley 0 --progress -c 2 "$SERVER/delay/300?a" "$SERVER/delay/300?b" \
+        "$SERVER/delay/300?c"
+    jq -es 'length == 3' <<<"$output"
+    [[ $stderr == *"/3 done"* ]]
+}
+
+@test "--fail-fast: the first failure cancels the rest, each with a record, exit 1" {
+    run_volley 1 -r 0 --fail-fast -c 3 "$SERVER/delay/5000?a" \
+        "$SERVER/status/500" "$SERVER/delay/5000?b" "$SERVER/status/200?late"
+    jq -es 'length == 3' <<<"$output"
+    jq -es 'map(select(.status == 500)) | length == 1' <<<"$output"
+    jq -es 'map(select(.error.kind == "cancelled")) | length == 2' <<<"$output"
+    # Cancelled at once, not after the 5 s delays.
+    jq -es 'all(.time < 3)' <<<"$output"
+}
+
+@test "--shard K/N: GNU parallel runs 4 shards whose union is the input, each request once" {
+    command -v parallel >/dev/null || skip "GNU parallel is not installed"
+    list=$BATS_TEST_TMPDIR/list
+    for ((i = 1; i <= 200; i++)); do echo "$SERVER/status/200?i=$i"; done >"$list"
+    echo "not a url" >>"$list"
+    parallel -j 4 "$VOLLEY" -c 10 --shard {}/4 -i "$list" \
+        -o "$BATS_TEST_TMPDIR/part-{}.ndjson" ::: 0 1 2 3 || true
+    cat "$BATS_TEST_TMPDIR"/part-*.ndjson >"$BATS_TEST_TMPDIR/all"
+    # Complete and disjoint: 201 records, ids 1..201 once each.
+    jq -es 'length == 201 and ([.[].id] | sort) == [range(1; 202)]' \
+        "$BATS_TEST_TMPDIR/all"
+    # Every shard got a share, and ids are input line numbers.
+    for k in 0 1 2 3; do
+        jq -es 'length > 20' "$BATS_TEST_TMPDIR/part-$k.ndjson"
+    done
+    jq -es 'all(.id as $i | .url == null or (.url | endswith("i=\($i)")) or .error.kind == "input")' \
+        "$BATS_TEST_TMPDIR/all"
+}
+
+@test "--shard: a bad value is a usage error" {
+    run_volley 2 --shard 4/4 "$SERVER/status/200"
+    [[ $stderr == *"--shard: '4/4'"* ]]
+    run_volley 2 --shard x "$SERVER/status/200"
+}
+
+@test "--input-format lines|jsonl: no auto-detection" {
+    printf '%s\n' "{\"url\":\"$SERVER/status/200\"}" "$SERVER/status/200" \
+        >"$BATS_TEST_TMPDIR/in"
+    run_volley 1 --input-format lines -i "$BATS_TEST_TMPDIR/in"
+    jq -es '(.[] | select(.id == 1) | .error.kind) == "input"
+            and (.[] | select(.id == 2) | .ok)' <<<"$output"
+    run_volley 1 --input-format jsonl -i "$BATS_TEST_TMPDIR/in"
+    jq -es '(.[] | select(.id == 1) | .ok)
+            and (.[] | select(.id == 2) | .error.kind) == "input"' <<<"$output"
+    run_volley 2 --input-format csv -i "$BATS_TEST_TMPDIR/in"
+}
+
+@test "VOLLEY_OPTS: default options, quotes kept, the command line wins" {
+    VOLLEY_OPTS="-X PUT -A 'my bot/1.0' --body" run_volley 0 "$SERVER/echo"
+    jq -es '.[0].body | fromjson | .method == "PUT"
+            and .headers["user-agent"] == "my bot/1.0"' <<<"$output"
+    VOLLEY_OPTS="-X PUT --body" run_volley 0 -X DELETE "$SERVER/echo"
+    jq -es '.[0].body | fromjson | .method == "DELETE"' <<<"$output"
+    VOLLEY_OPTS="-c 0" run_volley 2 "$SERVER/echo"
+    VOLLEY_OPTS="-A 'unclosed" run_volley 2 "$SERVER/echo"
+}
+
+@test "http_proxy: honoured as curl does (the test server proxies absolute URLs)" {
+    # A host that does not resolve reaches the server only through the proxy.
+    http_proxy=$SERVER run_volley 0 -r 0 "http://proxied.invalid/status/200"
+    jq -es '.[0].ok and .[0].status == 200' <<<"$output"
+    no_proxy=proxied.invalid http_proxy=$SERVER run_volley 1 -r 0 \
+        "http://proxied.invalid/status/200"
+    jq -es '.[0].error.kind == "dns"' <<<"$output"
+}
