@@ -1,0 +1,191 @@
+#!/usr/bin/python3
+"""Turn the per-run TSV of tests/bench/run into markdown tables.
+
+    table.py RAW.tsv
+
+Every figure is the median over the runs of a row, with [min-max] when there
+is more than one run.  The ratio columns compare the set's subject (volley, or
+volley --http2 in the h2 set) with each row, run by run: runs with the same
+index ran back to back, so each ratio pairs runs made at about the same time
+on this drifting machine; the column is the median of those per-run ratios.
+"""
+import csv
+import statistics
+import sys
+from collections import OrderedDict
+
+SUBJECT = {"h2": "volley-h2"}
+# volley's targets (issue 5): ratio of volley's figure to the peer's
+TARGETS = [("wget2", "req/s", 1.0, ">="), ("curl-parallel", "req/s", 2.5, ">="),
+           ("wrk", "req/s", 0.75, ">="), ("curl-parallel", "CPU/req", 0.5, "<=")]
+LABEL = {
+    "volley": "volley",
+    "volley-h2": "volley --http2",
+    "volley-h1.1": "volley --http1.1",
+    "curl-parallel": "curl --parallel",
+    "curl-h2": "curl --parallel --http2",
+    "curl-h1.1": "curl --parallel --http1.1",
+    "xargs-curl": "xargs -P C curl (50 URLs each)",
+    "wget2": "wget2 --max-threads",
+    "aiohttp": "python3 aiohttp",
+    "aria2c": "aria2c -j",
+    "wrk": "wrk (one URL, the ceiling)",
+}
+
+
+def med(xs):
+    return statistics.median(xs)
+
+
+def fmt(xs, nd):
+    if not xs:
+        return "-"
+    if len(xs) == 1:
+        return f"{xs[0]:.{nd}f}"
+    return f"{med(xs):.{nd}f} [{min(xs):.{nd}f}-{max(xs):.{nd}f}]"
+
+
+class Run:
+    def __init__(self, row):
+        self.tool = row["tool"]
+        self.run = int(row["run"])
+        self.n = int(row["N"])
+        self.wall = float(row["wall_s"])
+        self.cpu = float(row["user_s"]) + float(row["sys_s"])
+        self.rss = int(row["maxrss_kb"]) / 1024
+        self.ok = int(row["ok"] or 0)
+        self.conns = int(row["conns"])
+        self.ncpu = float(row["nginx_cpu_s"])
+        self.other = float(row["other_cpu_s"])
+        self.rc = row["rc"]
+        self.rps = self.ok / self.wall if self.wall > 0 else 0.0
+        self.cpureq = self.cpu / self.ok * 1e6 if self.ok else None
+
+
+def ok_cell(tool, runs, n):
+    oks = [r.ok for r in runs]
+    if tool == "wrk":
+        cell = f"{int(med(oks))} in {med([r.wall for r in runs]):.0f} s"
+    elif min(oks) == max(oks):
+        cell = f"{oks[0]}/{n}"
+    else:
+        cell = f"{min(oks)}..{max(oks)}/{n}"
+    rcs = sorted({r.rc for r in runs} - {"0"})
+    if rcs:
+        cell += f" (exit {','.join(rcs)})"
+    return cell
+
+
+def paired(subj, runs, attr):
+    by_run = {r.run: getattr(r, attr) for r in subj}
+    out = []
+    for r in runs:
+        a, b = by_run.get(r.run), getattr(r, attr)
+        if a is not None and b:
+            out.append(a / b)
+    return out
+
+
+def peer_table(set_name, key, tools):
+    body, c, n = key
+    subj_name = SUBJECT.get(set_name, "volley")
+    subj = tools.get(subj_name, [])
+    proto = "HTTPS, TLS server block" if set_name == "h2" else "HTTP/1.1"
+    print(f"\n#### {set_name}: {body} body, C={c}, N={n} ({proto})\n")
+    sl = LABEL.get(subj_name, subj_name)
+    print(f"| tool | runs | req/s | wall s | CPU s | CPU µs/req | peak RSS MB | conns "
+          f"| ok/N | nginx cores | other cores | {sl} ÷ this, req/s "
+          f"| {sl} ÷ this, CPU/req |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    ratios = {}
+    for tool, runs in tools.items():
+        rps = [r.rps for r in runs]
+        cpureq = [r.cpureq for r in runs if r.cpureq is not None]
+        if tool == subj_name or not subj:
+            rr = rc = "-"
+        else:
+            a, b = paired(subj, runs, "rps"), paired(subj, runs, "cpureq")
+            ratios[tool] = (med(a) if a else None, med(b) if b else None)
+            rr = f"{med(a):.2f}" if a else "-"
+            rc = f"{med(b):.2f}" if b else "-"
+        print(f"| {LABEL.get(tool, tool)} | {len(runs)} | {fmt(rps, 0)} "
+              f"| {fmt([r.wall for r in runs], 2)} | {fmt([r.cpu for r in runs], 2)} "
+              f"| {fmt(cpureq, 1)} | {fmt([r.rss for r in runs], 1)} "
+              f"| {int(med([r.conns for r in runs]))} | {ok_cell(tool, runs, n)} "
+              f"| {med([r.ncpu / r.wall for r in runs]):.2f} "
+              f"| {med([r.other / r.wall for r in runs]):.2f} | {rr} | {rc} |")
+    if set_name == "h2":
+        parts = []
+        for t, rs in tools.items():
+            k = int(med([r.conns for r in rs]))
+            parts.append(f"{LABEL.get(t, t)} used {k} connection{'' if k == 1 else 's'}")
+        print(f"\nConnections for {n} requests at C={c}: " + "; ".join(parts) + ".")
+        return
+    if not subj:
+        return
+    verdicts = []
+    for peer, what, want, op in TARGETS:
+        if peer not in ratios:
+            continue
+        got = ratios[peer][0 if what == "req/s" else 1]
+        if got is None:
+            continue
+        met = got >= want if op == ">=" else got <= want
+        verdicts.append(f"{what} vs {peer} {got:.2f}x (target {op} {want}: "
+                        f"{'met' if met else 'NOT met'})")
+    if verdicts:
+        print("\nvolley's targets here: " + "; ".join(verdicts) + ".")
+
+
+def scale_table(runs_by_n):
+    print("\n#### scale: volley, 1k body, memory and throughput against N\n")
+    print("| N | runs | req/s | wall s | CPU µs/req | peak RSS MB | RSS ÷ RSS at N=20000 | ok/N |")
+    print("|---|---|---|---|---|---|---|---|")
+    base = runs_by_n.get(20000)
+    base_rss = med([r.rss for r in base]) if base else None
+    for n in sorted(runs_by_n):
+        runs = runs_by_n[n]
+        rss = med([r.rss for r in runs])
+        rel = f"{rss / base_rss:.2f}" if base_rss else "-"
+        print(f"| {n} | {len(runs)} | {fmt([r.rps for r in runs], 0)} "
+              f"| {fmt([r.wall for r in runs], 2)} "
+              f"| {fmt([r.cpureq for r in runs if r.cpureq is not None], 1)} "
+              f"| {fmt([r.rss for r in runs], 1)} | {rel} | {ok_cell('volley', runs, n)} |")
+    top = max(runs_by_n)
+    if base_rss and top > 20000:
+        rss = med([r.rss for r in runs_by_n[top]])
+        flat = rss <= 1.1 * base_rss
+        small = rss < 32
+        print(f"\nvolley's targets here: RSS at N={top} is {rss / base_rss:.2f}x N=20000 "
+              f"(target <= 1.1: {'met' if flat else 'NOT met'}); {rss:.1f} MB "
+              f"(target < 32 MB: {'met' if small else 'NOT met'}).")
+
+
+def main(path):
+    sets = OrderedDict()
+    with open(path) as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            key = (row["body"], int(row["C"]), int(row["N"]))
+            tools = sets.setdefault(row["set"], OrderedDict())
+            if row["set"] == "scale":
+                key = (row["body"], int(row["C"]), 0)
+            tools.setdefault(key, OrderedDict()).setdefault(row["tool"], []).append(Run(row))
+    for set_name, groups in sets.items():
+        if set_name == "scale":
+            by_n = {}
+            for runs in groups.values():
+                for r in runs.get("volley", []):
+                    by_n.setdefault(r.n, []).append(r)
+            # the main set's volley row is the N=20000 point when it matches
+            if 20000 not in by_n:
+                for (body, c, n), tools in sets.get("main", {}).items():
+                    if body == "1k" and n == 20000 and "volley" in tools:
+                        by_n[20000] = tools["volley"]
+            scale_table(by_n)
+            continue
+        for key, tools in groups.items():
+            peer_table(set_name, key, tools)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
