@@ -85,7 +85,7 @@ static void sock_poll_cb(uv_poll_t *h, int status, int events)
   /* An error (POLLERR arrives as a status, e.g. EBADF when the peer
    * vanished) is libcurl's to handle: report it, do not stop. */
   if (status < 0)
-    flags = CURL_CSELECT_ERR;
+    flags = CURL_CSELECT_ERR | CURL_CSELECT_IN; /* let curl read why */
   else {
     if (events & UV_READABLE)
       flags |= CURL_CSELECT_IN;

@@ -27,8 +27,10 @@ static const struct {
   enum errkind kind;
 } table[] = {
   { CURLE_OK, ERRKIND_NONE },
-  { CURLE_UNSUPPORTED_PROTOCOL, ERRKIND_INPUT },
-  { CURLE_URL_MALFORMAT, ERRKIND_INPUT },
+  /* volley checks every URL before libcurl sees it: these come from a
+   * response (an unknown HTTP version, a redirect to a bad URL). */
+  { CURLE_UNSUPPORTED_PROTOCOL, ERRKIND_PROTOCOL },
+  { CURLE_URL_MALFORMAT, ERRKIND_PROTOCOL },
   { CURLE_COULDNT_RESOLVE_PROXY, ERRKIND_DNS },
   { CURLE_COULDNT_RESOLVE_HOST, ERRKIND_DNS },
   { CURLE_COULDNT_CONNECT, ERRKIND_CONNECT },

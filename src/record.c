@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util.h"
 
@@ -283,7 +284,13 @@ static void put_headers(struct record_buf *b, const char *s, size_t len)
     put(&val, h[i].value, h[i].value_len);
     for (j = i + 1; j < n; j++) {
       if (same_name(&h[i], &h[j])) {
-        put(&val, ", ", 2);
+        /* Set-Cookie values may hold commas (RFC 9110 5.3): a newline
+         * keeps them apart. */
+        if (h[i].name_len == 10 &&
+            strncasecmp(h[i].name, "set-cookie", 10) == 0)
+          put(&val, "\n", 1);
+        else
+          put(&val, ", ", 2);
         put(&val, h[j].value, h[j].value_len);
       }
     }

@@ -51,11 +51,21 @@ _server_launch() {
     exec {fd}<>"$fifo"
     # up to 10 s, but give up at once if the server has died
     local i
+    # A read that times out mid-line still stores what it took: keep it,
+    # or the port comes out cut short.
+    local part
     _srv_port=
     for ((i = 0; i < 100; i++)); do
-        if read -r -t 0.1 -u "$fd" _srv_port; then break; fi
+        part=
+        if read -r -t 0.1 -u "$fd" part; then
+            _srv_port+=$part
+            break
+        fi
+        _srv_port+=$part
         if ! kill -0 "$_srv_pid" 2>/dev/null; then
-            read -r -t 0.1 -u "$fd" _srv_port || true
+            part=
+            read -r -t 0.1 -u "$fd" part || true
+            _srv_port+=$part
             break
         fi
     done

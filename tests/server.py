@@ -155,6 +155,10 @@ class Conn:
                 return head
             if len(self.buf) > MAX_HEAD:
                 raise BadRequest("request head too large")
+            if self.buf[:1] == b"\x16":
+                # A TLS ClientHello on the plain server: no request head
+                # will ever come, so answer at once instead of waiting.
+                raise BadRequest("TLS spoken to a plain HTTP server")
             start = max(0, len(self.buf) - 3)
             if not await self.fill():
                 return None
@@ -538,6 +542,9 @@ class Server:
                                   headers=[("X-Was-Gzipped", "0")])
 
     async def r_gzip_bomb(self, conn, req, keep, ctx, args, intarg):
+        if self.bomb is None:
+            # Built on first use: most runs never ask, and it costs ~1 s.
+            self.bomb = start_bomb()
         body = await asyncio.wrap_future(self.bomb)
         return await self.respond(conn, req, keep, ctx, 200, body,
                                   "application/octet-stream",
@@ -643,7 +650,6 @@ def write_portfile(path, port):
 async def main(args):
     loop = asyncio.get_running_loop()
     srv = Server(args)
-    srv.bomb = start_bomb()
     sslctx = None
     if args.tls_cert:
         sslctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -133,12 +133,14 @@ static int cancelled(char *why)
   return 0;
 }
 
-static int input(char *why)
+/* URLs are checked before libcurl sees them: a bad URL or protocol met
+ * during a transfer came from the server. */
+static int bad_url_from_server(char *why)
 {
   static const CURLcode codes[] = { CURLE_URL_MALFORMAT,
                                     CURLE_UNSUPPORTED_PROTOCOL };
 
-  CHECK_MAP(codes, ERRKIND_INPUT);
+  CHECK_MAP(codes, ERRKIND_PROTOCOL);
   return 0;
 }
 
@@ -250,7 +252,8 @@ static const struct tap_case cases[] = {
     protocol },
   { "filesize exceeded is too_large", too_large },
   { "aborted by callback is cancelled", cancelled },
-  { "bad URL and protocol are input", input },
+  { "a bad URL or protocol met in a transfer is protocol",
+    bad_url_from_server },
   { "HTTP returned error is http", http },
   { "unknown and local codes are other", other },
   { "every code maps into range, only CURLE_OK to none", every_code_in_range },

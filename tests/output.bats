@@ -1,0 +1,202 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2016,SC2154 # bash -c scripts take $1..; run sets $status, $output, $stderr
+# Output (issue 2, "Output" and "Never block the loop"): the record's keys,
+# --headers and --body, valid JSON and UTF-8 whatever the server sends, -o,
+# a reader that goes away, a slow reader.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY \
+    no_proxy NO_PROXY
+
+setup_file() { server_start; }
+teardown_file() { server_stop; }
+
+# a port with nothing listening: bound by the kernel, then closed
+dead_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+@test "every key always present: id url ok status attempts time error" {
+    local port
+    port=$(dead_port)
+    run_volley 1 -r 0 "$SERVER/status/200" "$SERVER/status/404" \
+        "http://127.0.0.1:$port/" "ftp://127.0.0.1/x"
+    jq -es 'length == 4 and all(
+        has("id") and has("url") and has("ok") and has("status") and
+        has("attempts") and has("time") and has("error") and
+        (.id | type == "number") and (.url | type == "string") and
+        (.ok | type == "boolean") and
+        (.status | type == "number" or type == "null") and
+        (.attempts | type == "number") and
+        (.time | type == "number" and . >= 0) and
+        (if .ok then .error == null
+         else (.error | type == "object" and (.kind | type == "string") and
+               (.message | type == "string" and length > 0)) end))' <<<"$output"
+    # and the values
+    jq -es 'sort_by(.id) | map([.id, .ok, .status, .error.kind]) ==
+        [[1, true, 200, null], [2, false, 404, "http"],
+         [3, false, null, "connect"], [4, false, null, "input"]]' <<<"$output"
+    jq -es 'map(select(.id <= 3) | .attempts) == [1, 1, 1]' <<<"$output"
+}
+
+@test "on success: final_url http_version content_type size redirects remote_ip" {
+    run_volley 0 "$SERVER/text/123" "$SERVER/redirect/1"
+    jq -es --arg s "$SERVER" 'length == 2 and all(.ok) and (sort_by(.id) | .[0] as $a | .[1] as $b |
+        $a.final_url == "\($s)/text/123" and $a.http_version == "1.1" and
+        $a.content_type == "text/plain; charset=utf-8" and $a.size == 123 and
+        $a.redirects == 0 and $a.remote_ip == "127.0.0.1" and
+        $b.final_url == "\($s)/redirect/0" and $b.redirects == 1 and
+        $b.size == 4 and $b.status == 200)' <<<"$output"
+}
+
+@test "time: total seconds for the request" {
+    local slow
+    run_volley 0 "$SERVER/delay/300"
+    jq -es 'length == 1 and .[0].time >= 0.29 and .[0].time < 3' <<<"$output"
+    slow=$(jq -r .time <<<"$output")
+    run_volley 0 "$SERVER/status/200"
+    jq -es --argjson slow "$slow" 'length == 1 and .[0].time < $slow / 2' <<<"$output"
+}
+
+@test "without --headers and --body: no headers, body or body_base64 key" {
+    run_volley 0 "$SERVER/text/10" "$SERVER/bytes/10"
+    jq -es 'length == 2 and all(has("headers") or has("body") or has("body_base64") | not)' \
+        <<<"$output"
+}
+
+@test "--headers: an object with lowercased names" {
+    run_volley 0 --headers "$SERVER/headers/1"
+    jq -es 'length == 1 and (.[0].headers | type == "object" and
+        .["x-fill-00000"] == ("f" * 84) and .["x-fill-00009"] == ("f" * 84) and
+        .["content-type"] == "text/plain; charset=utf-8" and
+        .["content-length"] == "8" and
+        (keys | all(. == ascii_downcase)))' <<<"$output"
+}
+
+@test "--headers: repeated headers are joined (X-Dup: a, b)" {
+    run_volley 0 --headers "$SERVER/dupheaders"
+    jq -es '.[0].headers["x-dup"] == "a, b"' <<<"$output"
+}
+
+@test "--headers: repeated headers joined as HTTP allows: Set-Cookie lines are not comma-joined" {
+    # RFC 9110 5.3: Set-Cookie cannot be combined into one comma-separated
+    # value ("a=1; Path=/, b=2; Path=/" is a different cookie list).  Both
+    # lines must stay apart: as an array, or joined with a newline.
+    run_volley 0 --headers "$SERVER/dupheaders"
+    jq -es '.[0].headers["set-cookie"] as $c |
+        ["a=1; Path=/", "b=2; Path=/"] as $want |
+        ($c == $want) or ($c | type == "string" and split("\n") == $want)' <<<"$output"
+}
+
+@test "--body: a UTF-8 body is the text in body" {
+    run_volley 0 --body "$SERVER/text/50" "$SERVER/empty"
+    jq -es 'sort_by(.id) | .[0].body == ("a" * 50) and .[1].body == "" and
+        (.[0] | has("body_base64") | not)' <<<"$output"
+}
+
+@test "--body: a binary body gives body_base64 of the very bytes the server sent" {
+    run_volley 0 --body "$SERVER/bytes/300"
+    jq -es 'length == 1 and .[0].size == 300 and (.[0].body_base64 | type == "string")' \
+        <<<"$output"
+    jq -r '.body_base64' <<<"$output" | base64 -d >"$BATS_TEST_TMPDIR/got.bin"
+    curl -s -o "$BATS_TEST_TMPDIR/want.bin" "$SERVER/bytes/300"
+    cmp "$BATS_TEST_TMPDIR/got.bin" "$BATS_TEST_TMPDIR/want.bin"
+}
+
+@test "invalid UTF-8 from the server: the output is still valid JSON and valid UTF-8" {
+    local out=$BATS_TEST_TMPDIR/out.ndjson
+    run_volley 0 --body --headers -o "$out" "$SERVER/badutf8" "$SERVER/bytes/2000"
+    iconv -f UTF-8 -t UTF-8 "$out" >/dev/null
+    jq -es 'length == 2 and all(.ok) and all(.body_base64 | type == "string")' "$out"
+    jq -r 'select(.url | endswith("/badutf8")) | .body_base64' "$out" |
+        base64 -d >"$BATS_TEST_TMPDIR/got.bin"
+    printf 'caf\xe9 \xff\xfe ok \xc3\x28 end' >"$BATS_TEST_TMPDIR/want.bin"
+    cmp "$BATS_TEST_TMPDIR/got.bin" "$BATS_TEST_TMPDIR/want.bin"
+}
+
+@test "input bytes that are not UTF-8 still give valid JSON and valid UTF-8" {
+    local in=$BATS_TEST_TMPDIR/in.txt out=$BATS_TEST_TMPDIR/out.ndjson
+    {
+        printf '%s/status/200?x=\xff\xfe\n' "$SERVER"
+        printf '{"url": "\xff"}\n'
+        printf 'not\xc3(a url\n'
+    } >"$in"
+    run_volley 1 -r 0 -i "$in" -o "$out"
+    iconv -f UTF-8 -t UTF-8 "$out" >/dev/null
+    jq -es 'length == 3 and (sort_by(.id) | map([.id, .ok, .error.kind]) ==
+        [[1, true, null], [2, false, "input"], [3, false, "input"]])' "$out"
+}
+
+@test "-o FILE: records are written to FILE, nothing on stdout" {
+    local out=$BATS_TEST_TMPDIR/out.ndjson opt
+    for opt in -o --output; do
+        rm -f "$out"
+        run_volley 0 "$opt" "$out" "$SERVER/status/200" "$SERVER/status/201" \
+            "$SERVER/text/5"
+        assert_equal "$output" ""
+        jq -es 'length == 3 and all(.ok) and ([.[].id] | sort == [1, 2, 3])' "$out"
+    done
+}
+
+@test "-o FILE truncates an existing FILE" {
+    local out=$BATS_TEST_TMPDIR/out.ndjson i
+    for ((i = 0; i < 200; i++)); do
+        echo '{"id": "old", "url": "stale record that must disappear", "ok": false}'
+    done >"$out"
+    run_volley 0 -o "$out" "$SERVER/status/200"
+    assert_equal "$output" ""
+    jq -es 'length == 1 and .[0].id == 1 and .[0].ok' "$out"
+}
+
+@test "-o FILE that cannot be written: exit 3" {
+    run_volley 3 -o /dev/full "$SERVER/status/200"
+    assert_equal "$output" ""
+    [[ -n $stderr ]] || fail "no message on stderr"
+}
+
+@test "stdout closed: exit 3 (output could not be written)" {
+    run --separate-stderr bash -c '"$VOLLEY" "$1" >&-' _ "$SERVER/status/200"
+    assert_equal "$status" 3
+}
+
+@test "volley ... | head -n 3: exits quietly and does not fetch the whole list" {
+    local in=$BATS_TEST_TMPDIR/long.txt
+    seq 1 5000 | sed "s|.*|$SERVER/status/200?i=&|" >"$in"
+    stats_reset
+    run --separate-stderr bash -c \
+        '"$VOLLEY" -c 10 -i "$1" | head -n 3; exit "${PIPESTATUS[0]}"' _ "$in"
+    echo "# status=$status stderr=$stderr"
+    [[ $status -eq 0 || $status -eq 1 ]] || fail "volley exited $status"
+    assert_equal "$stderr" ""
+    jq -es 'length == 3 and all(.ok)' <<<"$output"
+    run stats
+    jq -e '.total < 1000' <<<"$output"
+}
+
+@test "a slow reader of stdout causes no timeouts: admission pauses instead" {
+    # 100 records of ~20 KB read one per 20 ms: 2 s of reading, more than
+    # -t 1, and about twice what the writer's queue holds.
+    local in=$BATS_TEST_TMPDIR/big.txt i
+    for ((i = 1; i <= 100; i++)); do
+        echo "$SERVER/text/20000?i=$i"
+    done >"$in"
+    stats_reset
+    run --separate-stderr bash -c '"$VOLLEY" -c 10 -t 1 -r 0 --body -i "$1" |
+        python3 -c "
+import sys, time
+for line in sys.stdin:
+    sys.stdout.write(line)
+    sys.stdout.flush()
+    time.sleep(0.02)
+"; exit "${PIPESTATUS[0]}"' _ "$in"
+    assert_success
+    assert_equal "$stderr" ""
+    jq -es 'length == 100 and all(.ok) and all(.body == ("a" * 20000)) and
+        ([.[].id] | sort == [range(1; 101)])' <<<"$output"
+    # The pause happened at admission: the last request started long after
+    # the first (all 100 would start within a fraction of a second).
+    run stats
+    jq -e '.total == 100 and ([.starts[].t] | max - min) > 0.5' <<<"$output"
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2016,SC2154 # bash -c scripts take $1..; run sets $status, $output, $stderr
+# Timeouts and concurrency (issue 2, -t and -c; "Tests": concurrency is
+# really bounded and really concurrent, a hang times out while its siblings
+# succeed).  The server's /_stats says what it saw in flight.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY \
+    no_proxy NO_PROXY
+
+setup_file() { server_start; }
+teardown_file() { server_stop; }
+
+# urls N PATH: N lines of $SERVER/PATH?i=K
+urls() {
+    local n=$1 path=$2 i
+    for ((i = 1; i <= n; i++)); do
+        echo "$SERVER/$path?i=$i"
+    done
+}
+
+@test "-t per attempt: a /hang times out while 20 /delay/50 siblings succeed" {
+    { echo "$SERVER/hang"; urls 20 delay/50; } >"$BATS_TEST_TMPDIR/in.txt"
+    run_volley 1 -r 0 -t 1 -i "$BATS_TEST_TMPDIR/in.txt"
+    jq -es 'length == 21 and
+        ([.[] | select(.id == 1) | .error.kind] == ["timeout"]) and
+        all(.[] | select(.id != 1); .ok and .time < 1)' <<<"$output"
+}
+
+@test "-t 0.3: a fractional timeout works (time in the record < 2 s)" {
+    run_volley 1 -r 0 -t 0.3 "$SERVER/hang"
+    jq -es 'length == 1 and .[0].error.kind == "timeout" and
+        .[0].time >= 0.25 and .[0].time < 2' <<<"$output"
+    # and a request that fits in it is ok
+    run_volley 0 -t 0.3 "$SERVER/delay/50"
+    jq -es 'length == 1 and .[0].ok' <<<"$output"
+}
+
+@test "-t SECS applies to the whole transfer: a body dripping past it times out" {
+    # 30 bytes, one per 50 ms: 1.5 s in all, the first byte at once
+    run_volley 1 -r 0 -t 0.5 "$SERVER/drip/30/50"
+    jq -es 'length == 1 and .[0].error.kind == "timeout" and .[0].time < 1.4' \
+        <<<"$output"
+}
+
+@test "-t 0: no limit (a 300 ms request is ok)" {
+    run_volley 0 -t 0 "$SERVER/delay/300"
+    jq -es 'length == 1 and .[0].ok' <<<"$output"
+}
+
+@test "-c 3: never more than 3 in flight at the server" {
+    urls 9 delay/150 >"$BATS_TEST_TMPDIR/in.txt"
+    stats_reset
+    run_volley 0 -c 3 -i "$BATS_TEST_TMPDIR/in.txt"
+    jq -es 'length == 9 and all(.ok)' <<<"$output"
+    run stats
+    jq -e '.total == 9 and .max_inflight == 3' <<<"$output"
+}
+
+@test "-c 1 serialises: one in flight at a time" {
+    urls 6 delay/50 >"$BATS_TEST_TMPDIR/in.txt"
+    stats_reset
+    run_volley 0 --concurrency 1 -i "$BATS_TEST_TMPDIR/in.txt"
+    jq -es 'length == 6 and all(.ok)' <<<"$output"
+    run stats
+    jq -e '.total == 6 and .max_inflight == 1' <<<"$output"
+}
+
+@test "-c 40: 40 x /delay/300 finish in well under 40 x 300 ms" {
+    urls 40 delay/300 >"$BATS_TEST_TMPDIR/in.txt"
+    local t0 t1
+    t0=$(date +%s%N)
+    run_volley 0 -c 40 -i "$BATS_TEST_TMPDIR/in.txt"
+    t1=$(date +%s%N)
+    jq -es 'length == 40 and all(.ok)' <<<"$output"
+    # 12 s if serial; 0.3 s if all at once
+    (((t1 - t0) / 1000000 < 4000)) || fail "took $(((t1 - t0) / 1000000)) ms"
+}
+
+@test "-c 40: the server's in-flight maximum equals -c (all 40 at once)" {
+    urls 40 delay/300 >"$BATS_TEST_TMPDIR/in.txt"
+    stats_reset
+    run_volley 0 -c 40 -i "$BATS_TEST_TMPDIR/in.txt"
+    jq -es 'length == 40 and all(.ok)' <<<"$output"
+    run stats
+    jq -e '.total == 40 and .max_inflight == 40' <<<"$output"
+}
+
+@test "-c defaults to 50: 60 x /delay/300 reach 50 in flight, never more" {
+    urls 60 delay/300 >"$BATS_TEST_TMPDIR/in.txt"
+    stats_reset
+    run_volley 0 -i "$BATS_TEST_TMPDIR/in.txt"
+    jq -es 'length == 60 and all(.ok)' <<<"$output"
+    run stats
+    jq -e '.total == 60 and .max_inflight == 50' <<<"$output"
+}
