@@ -52,7 +52,9 @@ enum cli_id {
   OPT_SHARD,
   OPT_INPUT_FORMAT,
   OPT_PROGRESS,
-  OPT_PROGRESS_OFF
+  OPT_PROGRESS_OFF,
+  OPT_STATS,
+  OPT_STATS_JSON
 };
 
 struct cli_option {
@@ -139,12 +141,18 @@ static const struct cli_option options[] = {
     "at the first failed request, cancel the rest and exit 1" },
   { OPT_ORDERED, "ordered", 0, ARG_NONE, NULL, 0, 0, NULL,
     "write records in input order" },
+  { 'w', "write-out", 'w', ARG_STRING, "FORMAT", 0, 0, NULL,
+    "one line per record from FORMAT, not JSON" },
+  { OPT_STATS, "stats", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "print a summary on stderr at the end" },
+  { OPT_STATS_JSON, "stats-json", 0, ARG_STRING, "FILE", 0, 0, NULL,
+    "write the summary to FILE as one JSON object" },
   { OPT_PROGRESS, "progress", 0, ARG_NONE, NULL, 0, 0, NULL,
-    "show a progress line on stderr (default: when it is a terminal)" },
+    "progress line on stderr (default: on a terminal)" },
   { OPT_PROGRESS_OFF, "no-progress", 0, ARG_NONE, NULL, 0, 0, NULL,
     "no progress line" },
   { 'q', "quiet", 'q', ARG_NONE, NULL, 0, 0, NULL,
-    "no messages on stderr but fatal errors, no progress line" },
+    "only fatal errors on stderr, no progress line" },
   { 'v', "verbose", 'v', ARG_NONE, NULL, 0, 0, NULL,
     "one stderr line per event (repeat for more)" },
   { 'h', "help", 'h', ARG_NONE, NULL, 0, 0, NULL, "show this help and exit" },
@@ -153,6 +161,9 @@ static const struct cli_option options[] = {
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
+
+/* Width of the option column of --help. */
+#define HELP_LEFT 26
 
 static void set_err(char err[VL_ERRLEN], const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -410,6 +421,15 @@ static int apply(struct config *cfg, const struct cli_option *o,
   case OPT_PROGRESS:
     cfg->progress = 1;
     break;
+  case 'w':
+    cfg->write_out = arg;
+    break;
+  case OPT_STATS:
+    cfg->stats = true;
+    break;
+  case OPT_STATS_JSON:
+    cfg->stats_json = arg;
+    break;
   case OPT_PROGRESS_OFF:
     cfg->progress = 0;
     break;
@@ -594,6 +614,10 @@ enum cli_status cli_parse(struct config *cfg, int argc, char **argv,
     set_err(err, "--%s needs -o FILE", cfg->resume ? "resume" : "append");
     return CLI_USAGE;
   }
+  if (cfg->resume && cfg->write_out) {
+    set_err(err, "--resume reads JSON records: it cannot be used with -w");
+    return CLI_USAGE;
+  }
   if (cfg->resume && cfg->append) {
     set_err(err, "--append and --resume cannot be used together");
     return CLI_USAGE;
@@ -667,7 +691,9 @@ char *cli_help_text(void)
             "\"body\":...,\"id\":...}).\n\nOptions:\n");
   for (i = 0; i < NOPTIONS; i++) {
     const struct cli_option *o = &options[i];
-    char left[64];
+    char left[64], text[256];
+    const char *p;
+    size_t col;
 
     if (o->letter)
       snprintf(left, sizeof(left), "-%c, --%s%s%s", o->letter, o->name,
@@ -675,12 +701,36 @@ char *cli_help_text(void)
     else
       snprintf(left, sizeof(left), "    --%s%s%s", o->name,
                o->metavar ? " " : "", o->metavar ? o->metavar : "");
-    if (strlen(left) > 26)
-      sb_printf(&sb, "  %s\n  %-26s  %s", left, "", o->help);
-    else
-      sb_printf(&sb, "  %-26s  %s", left, o->help);
     if (o->deflt)
-      sb_printf(&sb, " (default %s)", o->deflt);
+      snprintf(text, sizeof(text), "%s (default %s)", o->help, o->deflt);
+    else
+      snprintf(text, sizeof(text), "%s", o->help);
+    if (strlen(left) > HELP_LEFT)
+      sb_printf(&sb, "  %s\n  %-*s", left, HELP_LEFT, "");
+    else
+      sb_printf(&sb, "  %-*s", HELP_LEFT, left);
+    /* Wrap at 79 columns, continuing under the text. */
+    col = HELP_LEFT + 2;
+    for (p = text; *p;) {
+      size_t word = strcspn(p, " ");
+
+      if (col > HELP_LEFT + 4 && col + 1 + word > 79) {
+        sb_printf(&sb, "\n  %-*s", HELP_LEFT, "");
+        col = HELP_LEFT + 2;
+      }
+      if (col > HELP_LEFT + 2) {
+        sb_printf(&sb, " ");
+        col++;
+      } else {
+        sb_printf(&sb, "  ");
+        col += 2;
+      }
+      sb_printf(&sb, "%.*s", (int)word, p);
+      col += word;
+      p += word;
+      while (*p == ' ')
+        p++;
+    }
     sb_printf(&sb, "\n");
   }
   sb_printf(&sb, "\nExit status: 0 all requests ok, 1 some failed, 2 usage "

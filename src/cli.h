@@ -61,9 +61,12 @@ struct config {
   unsigned shard_k; /* --shard K/N: this run's part, K < N */
   unsigned shard_n; /* 0: no sharding */
   enum cli_inputfmt inputfmt;
-  char **env_argv; /* VOLLEY_OPTS words, owned; strings above
-                      may point into them */
-  char **all_argv; /* VOLLEY_OPTS words and argv, owned */
+  bool stats;             /* --stats: a summary on stderr at the end */
+  const char *stats_json; /* --stats-json FILE, or NULL */
+  const char *write_out;  /* -w FORMAT, or NULL for JSON records */
+  char **env_argv;        /* VOLLEY_OPTS words, owned; strings above
+                             may point into them */
+  char **all_argv;        /* VOLLEY_OPTS words and argv, owned */
 };
 
 enum cli_status {

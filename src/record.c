@@ -23,13 +23,19 @@ static void reserve(struct record_buf *b, size_t more)
   b->p = xrealloc(b->p, b->cap);
 }
 
-static void put(struct record_buf *b, const char *s, size_t n)
+void record_put(struct record_buf *b, const char *s, size_t n)
 {
   if (n == 0)
     return; /* memcpy from NULL is undefined even for 0 bytes. */
   reserve(b, n);
   memcpy(b->p + b->len, s, n);
   b->len += n;
+}
+
+/* The file's short name for record_put(). */
+static void put(struct record_buf *b, const char *s, size_t n)
+{
+  record_put(b, s, n);
 }
 
 static void puts_lit(struct record_buf *b, const char *s)

@@ -45,6 +45,9 @@ bool record_ok(const struct result *r);
 /* Append the record of "r" as one JSON line, '\n' included, to "b". */
 void record_build(struct record_buf *b, const struct result *r);
 
+/* Append "n" bytes of "s" to "b" as they are. */
+void record_put(struct record_buf *b, const char *s, size_t n);
+
 /* Append "len" bytes of "s" to "b" as a JSON string: quoted, escaped,
  * invalid UTF-8 replaced by U+FFFD. */
 void record_put_string(struct record_buf *b, const char *s, size_t len);

@@ -31,7 +31,9 @@
 #include "resume.h"
 #include "retry.h"
 #include "sched.h"
+#include "stats.h"
 #include "util.h"
+#include "writeout.h"
 
 struct run {
   uv_loop_t loop;
@@ -62,11 +64,13 @@ struct run {
   bool stopping;     /* admission stopped for good */
   bool closing;      /* begin_close() ran */
   bool deadline_hit;
-  int signal;         /* the first signal, 0 if none */
-  int output_error;   /* the write error, 0 if none */
-  int setup_status;   /* exit status of a failed setup, 0 if none */
-  unsigned at_signal; /* requests in flight at the first signal */
-  uint64_t n_ok, n_failed, n_cancelled, n_retries;
+  int signal;            /* the first signal, 0 if none */
+  int output_error;      /* the write error, 0 if none */
+  int setup_status;      /* exit status of a failed setup, 0 if none */
+  unsigned at_signal;    /* requests in flight at the first signal */
+  struct stats stats;    /* every record written, by outcome */
+  struct writeout wo;    /* -w template; unused without -w */
+  uint64_t started_ns;   /* uv_hrtime() at the start, for --stats */
   uint64_t n_grace_done; /* transfers that ended after the signal */
 };
 
@@ -113,14 +117,13 @@ static void emit(struct run *r, uint64_t seq, const struct result *res)
   if (r->output_error)
     return;
   record_buf_reset(&r->rec);
-  record_build(&r->rec, res);
-  if (record_ok(res)) {
-    r->n_ok++;
-  } else {
-    r->n_failed++;
-    if (r->cfg->fail_fast && !r->stopping)
-      fail_fast(r);
-  }
+  if (r->cfg->write_out)
+    writeout_render(&r->wo, res, &r->rec);
+  else
+    record_build(&r->rec, res);
+  stats_add(&r->stats, res);
+  if (!record_ok(res) && r->cfg->fail_fast && !r->stopping)
+    fail_fast(r);
   if (!r->order) {
     output_write(r->out, r->rec.p, r->rec.len);
     return;
@@ -187,8 +190,9 @@ static void emit_input_error(struct run *r, const struct inputline *it,
   emit(r, r->next_seq++, &res);
 }
 
-/* Whether "it" falls in this run's --shard. A bad line goes by its raw
- * text, so that exactly one shard reports it. */
+/* Whether "it" falls in this run's --shard. A line without a URL (bad
+ * JSON) goes by its error text: the same on every machine, so exactly one
+ * shard reports it. */
 static bool in_shard(const struct run *r, const struct inputline *it)
 {
   const char *method = it->method ? it->method : r->cfg->method;
@@ -350,7 +354,6 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
                 (double)delay_ms / 1000.0,
                 res.message ? res.message : "an HTTP error");
     request_pool_put(&r->pool, request_detach(req));
-    r->n_retries++;
     sched_retry(&r->sched, req, delay_ms);
   } else {
     finish(r, req, code, why);
@@ -364,7 +367,6 @@ static void cancel_waiting_cb(struct request *req, void *ud)
 
   if (!req->cancel_why)
     req->cancel_why = "cancelled while waiting to retry";
-  r->n_cancelled++;
   finish(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
 }
 
@@ -378,7 +380,6 @@ static void cancel_all(struct run *r, const char *why)
     engine_remove(r->eng, req->easy);
     sched_done(&r->sched, req);
     req->cancel_why = why;
-    r->n_cancelled++;
     finish(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
   }
   sched_drain(&r->sched, cancel_waiting_cb, r);
@@ -498,7 +499,7 @@ static void begin_close(struct run *r)
                 "shutdown: %llu finished after the signal, %llu cancelled "
                 "(%u were in flight at the signal)",
                 (unsigned long long)r->n_grace_done,
-                (unsigned long long)r->n_cancelled, r->at_signal);
+                (unsigned long long)r->stats.cancelled, r->at_signal);
   progress_stop(r->progress);
   r->progress = NULL;
   input_close(r->in);
@@ -523,10 +524,10 @@ static void progress_sample_cb(struct progress_counts *c, void *ud)
 {
   struct run *r = ud;
 
-  c->ok = r->n_ok;
-  c->failed = r->n_failed;
-  c->done = r->n_ok + r->n_failed;
-  c->retries = r->n_retries;
+  c->ok = r->stats.ok;
+  c->failed = r->stats.failed;
+  c->done = r->stats.requests;
+  c->retries = r->stats.retries;
   c->inflight = r->sched.inflight;
   c->total = r->cfg->nurls;
 }
@@ -574,7 +575,7 @@ static int exit_status(const struct run *r)
     return RUN_EXIT_SIGTERM;
   if (r->input_failed)
     return RUN_EXIT_USAGE;
-  if (r->deadline_hit || r->n_failed)
+  if (r->deadline_hit || r->stats.failed)
     return RUN_EXIT_FAILED;
   return RUN_EXIT_OK;
 }
@@ -658,6 +659,14 @@ static int setup(struct run *r, char err[VL_ERRLEN])
   }
   if (load_data(r, err) < 0)
     return RUN_EXIT_USAGE;
+  if (cfg->write_out) {
+    char why[VL_ERRLEN];
+
+    if (writeout_parse(&r->wo, cfg->write_out, why) < 0) {
+      snprintf(err, VL_ERRLEN, "--write-out: %.200s", why);
+      return RUN_EXIT_USAGE;
+    }
+  }
   if (cfg->nurls == 0 && input_open(&r->in, &r->loop, cfg->inputs,
                                     cfg->ninputs, input_ready_cb, r, err) < 0)
     return RUN_EXIT_USAGE;
@@ -709,6 +718,38 @@ static int setup(struct run *r, char err[VL_ERRLEN])
   return 0;
 }
 
+/* --stats and --stats-json, once the loop has ended (blocking writes are
+ * fine then). Returns -1 if the JSON file could not be written. */
+static int report_stats(struct run *r)
+{
+  double elapsed = (double)(uv_hrtime() - r->started_ns) / 1e9;
+  struct record_buf b = { NULL, 0, 0 };
+  FILE *f;
+  int rc = 0;
+
+  if (r->cfg->stats) {
+    stats_text(&r->stats, elapsed, &b);
+    fwrite(b.p, 1, b.len, stderr);
+    record_buf_reset(&b);
+  }
+  if (r->cfg->stats_json) {
+    stats_json(&r->stats, elapsed, &b);
+    f = fopen(r->cfg->stats_json, "w");
+    if (!f || fwrite(b.p, 1, b.len, f) != b.len) {
+      msg_error(NULL, "--stats-json: cannot write '%s': %s",
+                r->cfg->stats_json, strerror(errno));
+      rc = -1;
+    }
+    if (f && fclose(f) != 0 && rc == 0) {
+      msg_error(NULL, "--stats-json: cannot write '%s': %s",
+                r->cfg->stats_json, strerror(errno));
+      rc = -1;
+    }
+  }
+  record_buf_free(&b);
+  return rc;
+}
+
 int run_main(const struct config *cfg)
 {
   struct run *r = xcalloc(1, sizeof(*r));
@@ -722,6 +763,8 @@ int run_main(const struct config *cfg)
     return RUN_EXIT_USAGE;
   }
   r->cfg = cfg;
+  stats_init(&r->stats);
+  r->started_ns = uv_hrtime();
   r->msg.verbose = cfg->verbose;
   r->msg.quiet = cfg->quiet;
   r->msg.saved_flags = -1;
@@ -747,6 +790,9 @@ int run_main(const struct config *cfg)
   (void)uv_run(&r->loop, UV_RUN_DEFAULT);
 
   status = exit_status(r);
+  if (!r->setup_status && report_stats(r) < 0 && status == RUN_EXIT_OK)
+    status = RUN_EXIT_OUTPUT;
+  writeout_free(&r->wo);
   request_pool_free(&r->pool);
   order_free(r->order);
   hmap_free(&r->done);

@@ -17,19 +17,10 @@
 #define SUB_COUNT   (1u << STATS_SUB_BITS)
 #define EXACT_COUNT (1u << (STATS_SUB_BITS + 1))
 
-/* Append "n" bytes of "s" to "b", growing it as record.c does (both only
- * realloc "b->p" and keep "len" <= "cap"). */
+/* The file's short name for record_put(). */
 static void put(struct record_buf *b, const char *s, size_t n)
 {
-  if (n == 0)
-    return; /* memcpy from NULL is undefined even for 0 bytes. */
-  if (b->cap - b->len < n) {
-    while (b->cap - b->len < n)
-      b->cap = b->cap ? b->cap * 2 : 1024;
-    b->p = xrealloc(b->p, b->cap);
-  }
-  memcpy(b->p + b->len, s, n);
-  b->len += n;
+  record_put(b, s, n);
 }
 
 static void put_lit(struct record_buf *b, const char *s)
@@ -55,11 +46,12 @@ static void put_fmt(struct record_buf *b, const char *fmt, ...)
   put(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
 
-/* A JSON number, or null for what JSON cannot hold (NaN, infinities). */
-static void put_json_double(struct record_buf *b, const char *fmt, double v)
+/* A JSON number with "decimals" digits after the point, or null for what
+ * JSON cannot hold (NaN, infinities). */
+static void put_json_double(struct record_buf *b, int decimals, double v)
 {
   if (isfinite(v))
-    put_fmt(b, fmt, v);
+    put_fmt(b, "%.*f", decimals, v);
   else
     put_lit(b, "null");
 }
@@ -98,8 +90,8 @@ static double bucket_mid_us(unsigned i)
 
 static enum stats_status status_class(long status)
 {
-  if (status == 0)
-    return STATS_STATUS_NONE;
+  if (status <= 0)
+    return STATS_STATUS_NONE; /* as record_build() writes null */
   if (status < 100 || status > 599)
     return STATS_STATUS_OTHER;
   return (enum stats_status)(STATS_STATUS_1XX + (status / 100 - 1));
@@ -332,7 +324,7 @@ static void json_latency(struct record_buf *out, const struct stats *s,
   if (s->latency_n == 0)
     put_lit(out, "null");
   else
-    put_json_double(out, "%.6f", v);
+    put_json_double(out, 6, v);
 }
 
 void stats_json(const struct stats *s, double elapsed_s,
@@ -370,9 +362,9 @@ void stats_json(const struct stats *s, double elapsed_s,
   put_lit(out, "},");
   json_u64(out, "bytes", s->bytes);
   put_lit(out, ",\"elapsed\":");
-  put_json_double(out, "%.6f", elapsed);
+  put_json_double(out, 6, elapsed);
   put_lit(out, ",\"rate\":");
-  put_json_double(out, "%.3f", rate_of(s, elapsed));
+  put_json_double(out, 3, rate_of(s, elapsed));
   put_lit(out, ",\"latency\":{");
   json_latency(out, s, "min", s->latency_min_s);
   put_lit(out, ",");

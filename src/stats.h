@@ -23,7 +23,7 @@
 
 /* Classes of the final HTTP status, the index into stats.status. */
 enum stats_status {
-  STATS_STATUS_NONE,  /* no response: status 0 */
+  STATS_STATUS_NONE,  /* no response: status 0 (or below) */
   STATS_STATUS_1XX,   /* 100-199 */
   STATS_STATUS_2XX,   /* 200-299 */
   STATS_STATUS_3XX,   /* 300-399 */
@@ -63,7 +63,7 @@ void stats_init(struct stats *s);
 
 /* Count the finished request "r" (borrowed for the call): its outcome
  * (record_ok()), r->kind, r->status, r->attempts, r->size and, unless it
- * was cancelled, r->time_s. A negative or NaN time counts as 0. */
+ * was cancelled, r->time_s. A negative, NaN or infinite time counts as 0. */
 void stats_add(struct stats *s, const struct result *r);
 
 /* The "q"-quantile of the latency in seconds, "q" in [0, 1]: the time of

@@ -35,19 +35,10 @@ static const char *const var_names[WRITEOUT_VAR_COUNT] = {
   [WRITEOUT_REMOTE_IP] = "remote_ip",
 };
 
-/* Append "n" bytes of "s" to "b", growing it as record.c does (both only
- * realloc "b->p" and keep "len" <= "cap"). */
+/* The file's short name for record_put(). */
 static void put(struct record_buf *b, const char *s, size_t n)
 {
-  if (n == 0)
-    return; /* memcpy from NULL is undefined even for 0 bytes. */
-  if (b->cap - b->len < n) {
-    while (b->cap - b->len < n)
-      b->cap = b->cap ? b->cap * 2 : 1024;
-    b->p = xrealloc(b->p, b->cap);
-  }
-  memcpy(b->p + b->len, s, n);
-  b->len += n;
+  record_put(b, s, n);
 }
 
 static void put_lit(struct record_buf *b, const char *s)
@@ -197,9 +188,15 @@ int writeout_parse(struct writeout *w, const char *format, char err[VL_ERRLEN])
       name_len = (size_t)(close - name);
       var = lookup(name, name_len);
       if (var == WRITEOUT_LITERAL) {
-        snprintf(err, VL_ERRLEN, "unknown variable %%{%.*s}%s",
-                 (int)(name_len > 64 ? 64 : name_len), name,
-                 name_len > 64 ? "..." : "");
+        /* The message is one line: show at most 64 bytes of the name,
+         * and none past a control byte such as a newline. */
+        size_t shown = 0;
+
+        while (shown < name_len && shown < 64 &&
+               (unsigned char)name[shown] >= 0x20)
+          shown++;
+        snprintf(err, VL_ERRLEN, "unknown variable %%{%.*s}%s", (int)shown,
+                 name, shown < name_len ? "..." : "");
         goto fail;
       }
       if (text.len > lit)

@@ -11,7 +11,7 @@ layer() {
   engine | sched) echo 3 ;;
   request) echo 2 ;;
   input | output | resume | save | progress | msg) echo 1 ;;
-  cli | inputline | record | errkind | extract | crawl | robots | urlnorm | \
+  cli | inputline | record | errkind | extract | crawl | robots | urlnorm | writeout | \
     order | stats | heap | hmap | util | retry) echo 0 ;;
   *) echo unknown ;;
   esac

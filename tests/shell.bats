@@ -137,3 +137,39 @@ make_list() {
         "http://proxied.invalid/status/200"
     jq -es '.[0].error.kind == "dns"' <<<"$output"
 }
+
+@test "-w/--write-out: one line per record from the template, no JSON" {
+    run_volley 1 -r 0 --ordered -w '%{id}\t%{status}\t%{error}\t%{ok}\t%{url}' \
+        "$SERVER/status/200" "$SERVER/status/404"
+    [ "${lines[0]}" = "1	200		true	$SERVER/status/200" ]
+    [ "${lines[1]}" = "2	404	http	false	$SERVER/status/404" ]
+    [ "${#lines[@]}" -eq 2 ]
+}
+
+@test "-w: an unknown variable is a usage error naming it; -w with --resume too" {
+    run_volley 2 -w '%{nope}' "$SERVER/status/200"
+    [[ $stderr == *"--write-out"*"%{nope}"* ]]
+    [ -z "$output" ]
+    run_volley 2 -w '%{url}' -o "$BATS_TEST_TMPDIR/o" --resume "$SERVER/status/200"
+}
+
+@test "--stats: a summary on stderr with counts, status classes and latency quantiles" {
+    run_volley 1 -r 0 --stats "$SERVER/status/200" "$SERVER/status/200?b" \
+        "$SERVER/status/503"
+    jq -es 'length == 3' <<<"$output"
+    [[ $stderr == *"requests: 3 (2 ok, 1 failed)"* ]]
+    [[ $stderr == *"5xx 1"* ]]
+    [[ $stderr == *"p50"*"p90"*"p99"*"max"* ]]
+}
+
+@test "--stats-json FILE: the same summary as one JSON object" {
+    run_volley 1 -r 0 --stats-json "$BATS_TEST_TMPDIR/s.json" \
+        "$SERVER/status/200" "$SERVER/status/200?b" "$SERVER/status/503" \
+        "http://x.invalid/"
+    jq -e '.requests == 4 and .ok == 2 and .failed == 2
+           and .errors.http == 1 and .errors.dns == 1
+           and .status["2xx"] == 2 and .status.none == 1
+           and (.latency.p50 | type) == "number" and .rate > 0' \
+        "$BATS_TEST_TMPDIR/s.json"
+    run_volley 3 --stats-json /nonexistent/dir/s.json "$SERVER/status/200"
+}
