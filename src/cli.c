@@ -5,6 +5,7 @@
 
 #include "cli.h"
 
+#include <ctype.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -54,7 +55,9 @@ enum cli_id {
   OPT_PROGRESS,
   OPT_PROGRESS_OFF,
   OPT_STATS,
-  OPT_STATS_JSON
+  OPT_STATS_JSON,
+  OPT_RATE,
+  OPT_RATE_PER_HOST
 };
 
 struct cli_option {
@@ -79,6 +82,10 @@ static const struct cli_option options[] = {
     "requests in flight at once" },
   { OPT_PER_HOST, "per-host", 0, ARG_UINT, "N", 0, 100000, "0",
     "requests in flight per host, 0 for no cap" },
+  { OPT_RATE, "rate", 0, ARG_STRING, "R[/s|/m]", 0, 0, NULL,
+    "start at most R requests a second (or a minute)" },
+  { OPT_RATE_PER_HOST, "rate-per-host", 0, ARG_STRING, "R[/s|/m]", 0, 0, NULL,
+    "start at most R requests a second (or minute) per host" },
   { 't', "timeout", 't', ARG_SECONDS, "SECS", 0, 0, "30",
     "limit on each attempt, 0 for none" },
   { OPT_CONNECT_TIMEOUT, "connect-timeout", 0, ARG_SECONDS, "SECS", 0, 0, "10",
@@ -215,6 +222,35 @@ static int parse_codes(bool set[600], const char *s)
   return 0;
 }
 
+/* "R", "R/s" or "R/m": a positive number of starts a second. */
+static int parse_rate(const char *s, double *per_s)
+{
+  char num[32];
+  const char *slash = strchr(s, '/');
+  size_t n = slash ? (size_t)(slash - s) : strlen(s);
+  double v, unit = 1.0;
+  char *end;
+
+  if (n == 0 || n >= sizeof(num) ||
+      !(isdigit((unsigned char)s[0]) || s[0] == '.'))
+    return -1;
+  memcpy(num, s, n);
+  num[n] = '\0';
+  if (slash) {
+    if (strcmp(slash, "/s") == 0)
+      unit = 1.0;
+    else if (strcmp(slash, "/m") == 0)
+      unit = 60.0;
+    else
+      return -1;
+  }
+  v = strtod(num, &end);
+  if (*end || !(v > 0) || v > 1e9)
+    return -1;
+  *per_s = v / unit;
+  return 0;
+}
+
 /* "K/N": shard K of N, 0 <= K < N. */
 static int parse_shard(struct config *cfg, const char *s)
 {
@@ -290,6 +326,15 @@ static int apply(struct config *cfg, const struct cli_option *o,
     break;
   case OPT_PER_HOST:
     cfg->per_host = (unsigned)v;
+    break;
+  case OPT_RATE:
+  case OPT_RATE_PER_HOST:
+    if (parse_rate(arg, o->id == OPT_RATE ? &cfg->rate : &cfg->rate_per_host) <
+        0) {
+      set_err(err, "--%s: '%s' is not a rate such as 10, 10/s or 600/m",
+              o->name, arg);
+      return -1;
+    }
     break;
   case 't':
     cfg->timeout_ms = v;

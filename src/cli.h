@@ -22,6 +22,8 @@ enum cli_inputfmt {
 struct config {
   unsigned concurrency;        /* >= 1 */
   unsigned per_host;           /* in flight per host, 0 = no cap */
+  double rate;                 /* --rate: starts a second, 0 = no cap */
+  double rate_per_host;        /* --rate-per-host, 0 = no cap */
   uint64_t timeout_ms;         /* per attempt, 0 = none */
   uint64_t connect_timeout_ms; /* 0 = libcurl's default */
   const char *method;          /* NULL: GET, or POST with --data */

@@ -692,6 +692,7 @@ static int setup(struct run *r, char err[VL_ERRLEN])
     return RUN_EXIT_USAGE;
   }
   r->sched_ready = true;
+  sched_set_rate(&r->sched, cfg->rate, cfg->rate_per_host);
   if (cfg->ordered)
     r->order = order_new((size_t)cfg->concurrency * 4 + 16);
 

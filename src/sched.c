@@ -18,6 +18,8 @@ struct sched_host {
   struct sched_host *chain; /* next in the hash bucket */
   unsigned inflight;        /* requests to this host in flight */
   uint64_t until_ms;        /* paused until this uv_now(), 0 if not */
+  double next_ms;           /* --rate-per-host: no start before this */
+  double interval_ms;       /* this host's spacing, 0: the default */
   struct request *head;     /* parked requests, first in first out */
   struct request *tail;
   char name[];
@@ -96,7 +98,8 @@ static void host_maybe_drop(struct sched *s, struct sched_host *h)
 {
   struct sched_host **p;
 
-  if (h->inflight || h->head || h->until_ms > uv_now(s->loop))
+  if (h->inflight || h->head || h->until_ms > uv_now(s->loop) ||
+      h->next_ms > (double)uv_now(s->loop) || h->interval_ms > 0)
     return;
   for (p = bucket(s, h->name); *p != h; p = &(*p)->chain)
     ;
@@ -107,8 +110,33 @@ static void host_maybe_drop(struct sched *s, struct sched_host *h)
 
 static bool host_blocked(const struct sched *s, const struct sched_host *h)
 {
-  return h->until_ms > uv_now(s->loop) ||
+  uint64_t now = uv_now(s->loop);
+
+  return h->until_ms > now || h->next_ms > (double)now ||
          (s->per_host && h->inflight >= s->per_host);
+}
+
+/* When "h" may start its next request, for the timer: 0 if now. */
+static uint64_t host_ready_at(const struct sched_host *h)
+{
+  uint64_t at = h->until_ms;
+
+  if (h->next_ms > (double)at)
+    at = (uint64_t)h->next_ms + 1;
+  return at;
+}
+
+/* Spacing of starts: the token buckets of --rate and --rate-per-host
+ * with a burst of one, kept as the earliest time of the next start. */
+static void note_start(struct sched *s, struct sched_host *h)
+{
+  double now = (double)uv_now(s->loop);
+  double host_iv = h->interval_ms > 0 ? h->interval_ms : s->host_interval_ms;
+
+  if (s->interval_ms > 0)
+    s->next_ms = (s->next_ms > now ? s->next_ms : now) + s->interval_ms;
+  if (host_iv > 0)
+    h->next_ms = (h->next_ms > now ? h->next_ms : now) + host_iv;
 }
 
 int sched_init(struct sched *s, uv_loop_t *loop, unsigned limit,
@@ -234,13 +262,15 @@ static void arm_timer(struct sched *s)
 
   if (e)
     due = e->key;
+  if (s->rate_waiting && (uint64_t)s->next_ms + 1 < due)
+    due = (uint64_t)s->next_ms + 1;
   if (s->parked) {
     for (i = 0; i < s->nbuckets; i++) {
       struct sched_host *h;
 
       for (h = s->hosts[i]; h; h = h->chain)
-        if (h->head && h->until_ms > now && h->until_ms < due)
-          due = h->until_ms;
+        if (h->head && host_ready_at(h) > now && host_ready_at(h) < due)
+          due = host_ready_at(h);
     }
   }
   if (due == UINT64_MAX) {
@@ -265,10 +295,17 @@ void sched_pump(struct sched *s)
   if (s->pumping)
     return;
   s->pumping = true;
+  s->rate_waiting = false;
   while (!s->stopped && !s->paused && s->inflight < s->limit) {
-    struct request *req = s->ready;
+    struct request *req;
     struct sched_host *h;
 
+    if (s->interval_ms > 0 && s->next_ms > (double)uv_now(s->loop)) {
+      /* --rate: the next start is not due yet; the timer wakes us. */
+      s->rate_waiting = true;
+      break;
+    }
+    req = s->ready;
     if (req) {
       s->ready = req->next;
       if (!s->ready)
@@ -289,6 +326,7 @@ void sched_pump(struct sched *s)
       park(s, h, req);
       continue;
     }
+    note_start(s, h);
     /* A failed start wrote the request's record and freed it. */
     if (s->start_cb(req, s->ud) == 0)
       link_inflight(s, req);
@@ -318,6 +356,19 @@ void sched_pause_host(struct sched *s, const char *host, uint64_t delay_ms)
 
   if (until > h->until_ms)
     h->until_ms = until;
+}
+
+void sched_set_rate(struct sched *s, double per_s, double per_host_s)
+{
+  s->interval_ms = per_s > 0 ? 1000.0 / per_s : 0;
+  s->host_interval_ms = per_host_s > 0 ? 1000.0 / per_host_s : 0;
+}
+
+void sched_host_interval(struct sched *s, const char *host, double secs)
+{
+  struct sched_host *h = host_get(s, host);
+
+  h->interval_ms = secs > 0 ? secs * 1000.0 : 0;
 }
 
 void sched_stop(struct sched *s)

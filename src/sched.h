@@ -45,12 +45,16 @@ struct sched {
   struct sched_host **hosts; /* hash table of hosts, "nbuckets" chains */
   size_t nbuckets;
   size_t nhosts;
-  size_t parked;     /* requests parked behind their host */
-  size_t park_limit; /* stop reading new requests past this */
-  uv_timer_t timer;  /* next retry due or host pause over */
-  unsigned paused;   /* enum sched_pause bits */
-  bool stopped;      /* no more admission, ever */
-  bool pumping;      /* in sched_pump(): no recursion */
+  size_t parked;           /* requests parked behind their host */
+  size_t park_limit;       /* stop reading new requests past this */
+  uv_timer_t timer;        /* next retry due or host pause over */
+  double interval_ms;      /* --rate: least time between starts, or 0 */
+  double host_interval_ms; /* --rate-per-host, or 0 */
+  double next_ms;          /* --rate: no start before this uv_now() */
+  bool rate_waiting;       /* admission stopped for --rate */
+  unsigned paused;         /* enum sched_pause bits */
+  bool stopped;            /* no more admission, ever */
+  bool pumping;            /* in sched_pump(): no recursion */
   sched_next_fn *next_cb;
   sched_start_fn *start_cb;
   void *ud;
@@ -74,6 +78,14 @@ void sched_resume(struct sched *s, enum sched_pause why);
 /* Start no request to "host" for "delay_ms" (a Retry-After): requests for
  * it are parked meanwhile; other hosts go on. */
 void sched_pause_host(struct sched *s, const char *host, uint64_t delay_ms);
+
+/* Space starts: at most "per_s" a second overall and "per_host_s" per
+ * host (0: no limit). */
+void sched_set_rate(struct sched *s, double per_s, double per_host_s);
+
+/* Space the starts to "host" by "secs" (robots.txt's Crawl-delay),
+ * instead of --rate-per-host's spacing. */
+void sched_host_interval(struct sched *s, const char *host, double secs);
 
 /* Admit nothing more. */
 void sched_stop(struct sched *s);

@@ -56,3 +56,39 @@ teardown_file() { server_stop; }
     jq -es 'map(select(.id == 2))[0] | .ok and .time >= 0.25 and .time < 5' \
         <<<"$output"
 }
+
+# gaps HOSTPORT: the least gap in seconds between two starts the server
+# saw for that host.
+min_gap() {
+    stats | jq --arg h "$1" '[.starts[] | select(.host == $h) | .t] | sort
+        | [., .[1:]] | transpose | map(select(.[1]) | .[1] - .[0]) | min'
+}
+
+@test "--rate 20: starts spaced by 50 ms at the server, whatever -c" {
+    stats_reset
+    run_volley 0 -c 10 --rate 20 $(for i in 1 2 3 4 5 6 7 8; do echo "$SERVER/status/200?i=$i"; done)
+    jq -es 'length == 8 and all(.ok)' <<<"$output"
+    gap=$(min_gap "127.0.0.1:$SERVER_PORT")
+    # 50 ms apart, less the jitter of a shared machine.
+    jq -en "$gap >= 0.035"
+}
+
+@test "--rate-per-host 300/m: each host spaced by 200 ms, hosts in parallel" {
+    other=${SERVER/127.0.0.1/localhost}
+    stats_reset
+    start=$EPOCHREALTIME
+    run_volley 0 -c 10 --rate-per-host 300/m \
+        $(for i in 1 2 3 4; do echo "$SERVER/status/200?i=$i" "$other/status/200?i=$i"; done)
+    jq -es 'length == 8 and all(.ok)' <<<"$output"
+    jq -en "$(min_gap "127.0.0.1:$SERVER_PORT") >= 0.15"
+    jq -en "$(min_gap "localhost:$SERVER_PORT") >= 0.15"
+    # Both hosts went at once: about 0.6 s, not 1.4 s.
+    jq -en "$EPOCHREALTIME - $start < 1.3"
+}
+
+@test "--rate: a bad value is a usage error" {
+    run_volley 2 --rate 0 "$SERVER/status/200"
+    [[ $stderr == *"--rate: '0'"* ]]
+    run_volley 2 --rate 5/h "$SERVER/status/200"
+    run_volley 2 --rate-per-host abc "$SERVER/status/200"
+}
