@@ -57,7 +57,11 @@ enum cli_id {
   OPT_STATS,
   OPT_STATS_JSON,
   OPT_RATE,
-  OPT_RATE_PER_HOST
+  OPT_RATE_PER_HOST,
+  OPT_TITLE,
+  OPT_LINKS,
+  OPT_SAVE,
+  OPT_SAVE_NAME
 };
 
 struct cli_option {
@@ -136,6 +140,18 @@ static const struct cli_option options[] = {
     "put the body in the record" },
   { OPT_HEADERS, "headers", 0, ARG_NONE, NULL, 0, 0, NULL,
     "put the response headers in the record" },
+  { OPT_TITLE, "title", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "put the HTML <title> in the record" },
+  { OPT_LINKS, "links", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "put the page's links, absolute, in the record" },
+  { 'x', "xpath", 'x', ARG_STRING, "NAME=EXPR", 0, 0, NULL,
+    "XPath 1.0 results as extract.NAME (repeatable)" },
+  { 'e', "regex", 'e', ARG_STRING, "NAME=PATTERN", 0, 0, NULL,
+    "PCRE2 matches as extract.NAME (repeatable)" },
+  { OPT_SAVE, "save", 0, ARG_STRING, "DIR", 0, 0, NULL,
+    "write each body to a file in DIR" },
+  { OPT_SAVE_NAME, "save-name", 0, ARG_STRING, "TEMPLATE", 0, 0, "{id}{ext}",
+    "file names: {id} {host} {sha256} {ext}" },
   { 'o', "output", 'o', ARG_STRING, "FILE", 0, 0, NULL,
     "write records to FILE (truncated) instead of stdout" },
   { OPT_RESUME, "resume", 0, ARG_NONE, NULL, 0, 0, NULL,
@@ -472,6 +488,27 @@ static int apply(struct config *cfg, const struct cli_option *o,
   case OPT_STATS:
     cfg->stats = true;
     break;
+  case OPT_TITLE:
+    cfg->title = true;
+    break;
+  case OPT_LINKS:
+    cfg->links = true;
+    break;
+  case 'x':
+    cfg->xpaths = xrealloc(cfg->xpaths, (cfg->nxpaths + 1) * sizeof(char *));
+    cfg->xpaths[cfg->nxpaths++] = arg;
+    break;
+  case 'e':
+    cfg->regexes =
+        xrealloc(cfg->regexes, (cfg->nregexes + 1) * sizeof(char *));
+    cfg->regexes[cfg->nregexes++] = arg;
+    break;
+  case OPT_SAVE:
+    cfg->save_dir = arg;
+    break;
+  case OPT_SAVE_NAME:
+    cfg->save_name = arg;
+    break;
   case OPT_STATS_JSON:
     cfg->stats_json = arg;
     break;
@@ -686,6 +723,9 @@ void cli_free(struct config *cfg)
     free(cfg->headers[i]);
   free(cfg->headers);
   free(cfg->inputs);
+  free(cfg->xpaths);
+  free(cfg->regexes);
+  cfg->xpaths = cfg->regexes = NULL;
   cfg->headers = NULL;
   cfg->inputs = NULL;
   cfg->nheaders = 0;

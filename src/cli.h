@@ -68,7 +68,15 @@ struct config {
   const char *write_out;  /* -w FORMAT, or NULL for JSON records */
   char **env_argv;        /* VOLLEY_OPTS words, owned; strings above
                              may point into them */
-  char **all_argv;        /* VOLLEY_OPTS words and argv, owned */
+  const char **xpaths;    /* -x NAME=EXPR as given, "nxpaths" of them */
+  size_t nxpaths;
+  const char **regexes; /* -e NAME=PATTERN as given */
+  size_t nregexes;
+  bool title;            /* --title */
+  bool links;            /* --links */
+  const char *save_dir;  /* --save DIR, or NULL */
+  const char *save_name; /* --save-name TEMPLATE */
+  char **all_argv;       /* VOLLEY_OPTS words and argv, owned */
 };
 
 enum cli_status {

@@ -394,6 +394,8 @@ void record_build(struct record_buf *b, const struct result *r)
       put_base64(b, r->body, r->body_len);
     }
   }
+  if (r->extra)
+    put(b, r->extra, r->extra_len);
   puts_lit(b, "}\n");
 }
 

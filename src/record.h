@@ -30,6 +30,8 @@ struct result {
   size_t headers_len;
   const char *body; /* the body when requested, or NULL */
   size_t body_len;
+  const char *extra; /* more fields, ",\"k\":v..." as JSON, or NULL */
+  size_t extra_len;
 };
 
 /* A growing byte buffer, reused from record to record. */

@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
+#include "savename.h"
 #include "util.h"
 
 /* Set one easy option or leave through "fail" naming it. */
@@ -75,18 +77,46 @@ void request_free(struct request *req)
   free(req);
 }
 
+/* The --save file drained: let the transfer go on. Runs in a uv_fs
+ * callback, outside libcurl, where unpausing is allowed. */
+static void save_drain_cb(void *ud)
+{
+  struct request *req = ud;
+
+  if (req->paused && req->easy) {
+    req->paused = false;
+    /* A failure shows as the transfer's own error. */
+    (void)curl_easy_pause(req->easy, CURLPAUSE_CONT);
+  }
+}
+
 static size_t body_write_cb(char *ptr, size_t size, size_t nmemb, void *ud)
 {
   struct request *req = ud;
   size_t n = size * nmemb;
 
+  if (req->shared->save_dir) {
+    if (!req->save) {
+      char tmp[4096], final[4096];
+
+      request_save_paths(req, NULL, tmp, final, sizeof(tmp));
+      req->save = save_new(req->shared->loop, tmp, save_drain_cb, req);
+    }
+    if (save_full(req->save)) {
+      /* The disk is behind: curl delivers this chunk again later. */
+      req->paused = true;
+      return CURL_WRITEFUNC_PAUSE;
+    }
+  }
   req->body_bytes += n;
   if (req->body_bytes > req->shared->cfg->max_body) {
     /* A short count aborts the transfer with CURLE_WRITE_ERROR. */
     req->too_large = true;
     return 0;
   }
-  if (req->shared->cfg->want_body) {
+  if (req->save)
+    save_write(req->save, ptr, n);
+  if (req->shared->keep_body) {
     struct record_buf *b = &req->bodybuf;
 
     if (b->cap - b->len < n) {
@@ -236,6 +266,51 @@ int request_attach(struct request *req, CURL *easy, char err[VL_ERRLEN])
   return 0;
 fail:
   return -1;
+}
+
+struct save *request_take_save(struct request *req)
+{
+  struct save *s = req->save;
+
+  req->save = NULL;
+  req->paused = false;
+  return s;
+}
+
+void request_save_paths(const struct request *req, const char *tmpl, char *tmp,
+                        char *final, size_t len)
+{
+  const char *dir = req->shared->save_dir;
+
+  /* The temporary name is unique per request and attempt, and hidden. */
+  snprintf(tmp, len, "%s/.volley-%ld-%llu-%u.part", dir, (long)getpid(),
+           (unsigned long long)req->seq, req->attempts);
+  final[0] = '\0';
+  if (tmpl) {
+    struct savename_facts f;
+    char id[128], name[256];
+    char *ct = NULL;
+
+    if (req->id_json) {
+      size_t n = strlen(req->id_json);
+
+      /* A JSON string id is used without its quotes. */
+      if (n >= 2 && req->id_json[0] == '"')
+        snprintf(id, sizeof(id), "%.*s", (int)(n - 2), req->id_json + 1);
+      else
+        snprintf(id, sizeof(id), "%s", req->id_json);
+    } else {
+      snprintf(id, sizeof(id), "%llu", (unsigned long long)req->line);
+    }
+    if (req->easy)
+      (void)curl_easy_getinfo(req->easy, CURLINFO_CONTENT_TYPE, &ct);
+    f.id = id;
+    f.host = req->host;
+    f.url = req->url;
+    f.content_type = ct;
+    savename_expand(tmpl, &f, name, sizeof(name));
+    snprintf(final, len, "%s/%s", dir, name);
+  }
 }
 
 CURL *request_detach(struct request *req)

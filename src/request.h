@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "inputline.h"
 #include "record.h"
+#include "save.h"
 
 /* Settings shared by every request of a run, built once by the caller. */
 struct request_shared {
@@ -20,6 +21,9 @@ struct request_shared {
   struct curl_slist *headers; /* -H headers; owned by the caller */
   const char *data;           /* --data bytes (after @FILE), or NULL */
   size_t data_len;
+  bool keep_body;       /* keep the body in memory (--body, extraction) */
+  const char *save_dir; /* --save DIR, or NULL */
+  uv_loop_t *loop;      /* for --save's file writes */
 };
 
 struct request {
@@ -47,6 +51,8 @@ struct request {
   uint64_t body_bytes;       /* decoded body bytes of this attempt */
   struct record_buf bodybuf; /* the body, kept with --body */
   struct record_buf hdrbuf;  /* the final response's headers */
+  struct save *save;         /* --save: this attempt's file, or NULL */
+  bool paused;               /* the transfer waits for "save" to drain */
 };
 
 /* A request for "it" (a parsed INPUTLINE_REQUEST), taking its strings:
@@ -66,6 +72,15 @@ int request_attach(struct request *req, CURL *easy, char err[VL_ERRLEN]);
 
 /* Take the easy handle back from "req" (NULL if none). */
 CURL *request_detach(struct request *req);
+
+/* Hand over this attempt's --save file (NULL if none): the caller
+ * finishes it. */
+struct save *request_take_save(struct request *req);
+
+/* The temporary and the final path of this attempt's --save file, for
+ * "tmpl" (--save-name), into buffers of "len" bytes. */
+void request_save_paths(const struct request *req, const char *tmpl, char *tmp,
+                        char *final, size_t len);
 
 /* The request an easy handle belongs to. */
 struct request *request_from_easy(CURL *easy);

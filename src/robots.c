@@ -32,8 +32,8 @@ struct robots {
 
 /* What robots_parse() knows while it reads the lines. */
 struct parser {
-  const char *token; /* the crawler's product token, borrowed */
-  size_t token_len;  /* 0: only "*" groups can apply */
+  const char *token;        /* the crawler's product token, borrowed */
+  size_t token_len;         /* 0: only "*" groups can apply */
   struct robots_rules best; /* groups naming the most specific match */
   struct robots_rules star; /* groups naming "*" */
   size_t best_len;          /* length of that match; 0 when none yet */
@@ -42,23 +42,18 @@ struct parser {
   bool group_has_rules;     /* a rule line came since its user-agent lines */
 };
 
-enum robots_key {
-  KEY_AGENT,
-  KEY_ALLOW,
-  KEY_DISALLOW,
-  KEY_DELAY
-};
+enum robots_key { KEY_AGENT, KEY_ALLOW, KEY_DISALLOW, KEY_DELAY };
 
 /* Keys and the misspellings seen in the wild that crawlers accept. */
 static const struct {
-  const char *name;
+  char name[16];
   enum robots_key key;
 } keys[] = {
-  { "user-agent", KEY_AGENT },   { "useragent", KEY_AGENT },
-  { "user agent", KEY_AGENT },   { "allow", KEY_ALLOW },
-  { "disallow", KEY_DISALLOW },  { "dissallow", KEY_DISALLOW },
-  { "dissalow", KEY_DISALLOW },  { "disalow", KEY_DISALLOW },
-  { "crawl-delay", KEY_DELAY },  { "crawldelay", KEY_DELAY },
+  { "user-agent", KEY_AGENT },  { "useragent", KEY_AGENT },
+  { "user agent", KEY_AGENT },  { "allow", KEY_ALLOW },
+  { "disallow", KEY_DISALLOW }, { "dissallow", KEY_DISALLOW },
+  { "dissalow", KEY_DISALLOW }, { "disalow", KEY_DISALLOW },
+  { "crawl-delay", KEY_DELAY }, { "crawldelay", KEY_DELAY },
 };
 
 static char lower(char c)
@@ -120,7 +115,8 @@ static char *norm(const char *s, size_t n, size_t *outlen)
     unsigned char c = (unsigned char)s[i];
     int hi, lo;
 
-    if (c == '%' && i + 2 < n && (hi = hex_value(s[i + 1])) >= 0 && (lo = hex_value(s[i + 2])) >= 0) {
+    if (c == '%' && i + 2 < n && (hi = hex_value(s[i + 1])) >= 0 &&
+        (lo = hex_value(s[i + 2])) >= 0) {
       c = (unsigned char)(hi * 16 + lo);
       i += 2;
       if (is_unreserved(c)) {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -19,6 +20,8 @@
 
 #include "engine.h"
 #include "errkind.h"
+#include "extract.h"
+#include "finish.h"
 #include "hmap.h"
 #include "input.h"
 #include "inputline.h"
@@ -30,6 +33,7 @@
 #include "request.h"
 #include "resume.h"
 #include "retry.h"
+#include "savename.h"
 #include "sched.h"
 #include "stats.h"
 #include "util.h"
@@ -51,10 +55,12 @@ struct run {
   char *data;            /* --data @FILE contents, owned */
   struct record_buf rec; /* reused for every record */
   struct retry_policy policy;
-  struct hmap done;     /* --resume: keys of requests FILE has */
-  uint64_t rng;         /* xorshift state for backoff jitter */
-  uint64_t next_seq;    /* sequence number of the next request */
-  uint64_t deadline_at; /* uv_now() of --deadline, 0 if none */
+  struct hmap done;          /* --resume: keys of requests FILE has */
+  struct extract_spec xspec; /* --title --links -x -e */
+  struct finish *fin;        /* --save and extraction after a transfer */
+  uint64_t rng;              /* xorshift state for backoff jitter */
+  uint64_t next_seq;         /* sequence number of the next request */
+  uint64_t deadline_at;      /* uv_now() of --deadline, 0 if none */
   uv_signal_t sigint, sigterm;
   uv_timer_t deadline, grace;
   bool handles_ready; /* the four handles above are initialised */
@@ -135,14 +141,17 @@ static void emit(struct run *r, uint64_t seq, const struct result *res)
   }
 }
 
-/* Write the record of "req" for an attempt that ended with "code", and
- * release the request. */
-static void finish(struct run *r, struct request *req, CURLcode code,
-                   const char *note)
+/* finish.c's done_cb: write the record of "req" for an attempt that
+ * ended with "code", with the fields finish.c added, and release it. */
+static void finished_cb(struct request *req, CURLcode code, const char *note,
+                        const struct record_buf *extra,
+                        const struct extract_result *xr, void *ud)
 {
+  struct run *r = ud;
   struct result res;
   char message[VL_ERRLEN + CURL_ERROR_SIZE];
 
+  (void)xr;
   request_result(req, code, uv_hrtime(), &res);
   if (note && *note) {
     if (res.message)
@@ -150,6 +159,10 @@ static void finish(struct run *r, struct request *req, CURLcode code,
     else
       snprintf(message, sizeof(message), "HTTP %ld; %s", res.status, note);
     res.message = message;
+  }
+  if (extra->len) {
+    res.extra = extra->p;
+    res.extra_len = extra->len;
   }
   msg_verbose(&r->msg, 1, "done #%llu %s: %s", (unsigned long long)req->line,
               req->url,
@@ -159,6 +172,15 @@ static void finish(struct run *r, struct request *req, CURLcode code,
   emit(r, req->seq, &res);
   request_pool_put(&r->pool, request_detach(req));
   request_free(req);
+  check_finished(r);
+}
+
+/* The attempt of "req" ended with "code" and will not be retried: the
+ * record follows once finish.c is done with it. */
+static void finish(struct run *r, struct request *req, CURLcode code,
+                   const char *note)
+{
+  finish_start(r->fin, req, code, note);
 }
 
 /* A request that could not start: a record of kind "other". */
@@ -311,6 +333,22 @@ static void pump(struct run *r)
   check_finished(r);
 }
 
+static void discarded_cb(int status, const char *path, void *ud)
+{
+  (void)status; /* A leftover temporary file is harmless. */
+  (void)path;
+  (void)ud;
+}
+
+/* A retry starts a new file: remove this attempt's. */
+static void discard_save(struct request *req)
+{
+  struct save *sv = request_take_save(req);
+
+  if (sv)
+    save_finish(sv, false, NULL, discarded_cb, NULL);
+}
+
 /* The engine's done_cb: retry, or write the record. */
 static void done_cb(CURL *easy, CURLcode code, void *ud)
 {
@@ -353,6 +391,7 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
                 (unsigned long long)req->line, req->url,
                 (double)delay_ms / 1000.0,
                 res.message ? res.message : "an HTTP error");
+    discard_save(req);
     request_pool_put(&r->pool, request_detach(req));
     sched_retry(&r->sched, req, delay_ms);
   } else {
@@ -560,6 +599,8 @@ static void check_finished(struct run *r)
     return;
   if (r->sched_ready && !sched_idle(&r->sched))
     return;
+  if (finish_pending(r->fin))
+    return;
   begin_close(r);
 }
 
@@ -645,6 +686,39 @@ static void raise_nofile(struct run *r)
              (unsigned long long)rl.rlim_max);
 }
 
+/* Compile -x and -e (a bad one stops the run before any request), and
+ * check --save's directory and template. */
+static int setup_scrape(struct run *r, char err[VL_ERRLEN])
+{
+  const struct config *cfg = r->cfg;
+  struct stat st;
+  size_t i;
+
+  r->xspec.title = cfg->title;
+  r->xspec.links = cfg->links;
+  for (i = 0; i < cfg->nxpaths; i++)
+    if (extract_spec_add_xpath(&r->xspec, cfg->xpaths[i], err) < 0)
+      return -1;
+  for (i = 0; i < cfg->nregexes; i++)
+    if (extract_spec_add_regex(&r->xspec, cfg->regexes[i], err) < 0)
+      return -1;
+  r->shared.keep_body = cfg->want_body || extract_spec_active(&r->xspec);
+  if (cfg->save_dir) {
+    if (stat(cfg->save_dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+      snprintf(err, VL_ERRLEN, "--save: '%.200s' is not a directory",
+               cfg->save_dir);
+      return -1;
+    }
+    if (savename_check(cfg->save_name, err) < 0)
+      return -1;
+    r->shared.save_dir = cfg->save_dir;
+  }
+  r->shared.loop = &r->loop;
+  r->fin = finish_new(&r->loop, &r->xspec,
+                      cfg->save_dir ? cfg->save_name : NULL, finished_cb, r);
+  return 0;
+}
+
 static int setup(struct run *r, char err[VL_ERRLEN])
 {
   const struct config *cfg = r->cfg;
@@ -658,6 +732,8 @@ static int setup(struct run *r, char err[VL_ERRLEN])
       abort(); /* Fails only without memory. */
   }
   if (load_data(r, err) < 0)
+    return RUN_EXIT_USAGE;
+  if (setup_scrape(r, err) < 0)
     return RUN_EXIT_USAGE;
   if (cfg->write_out) {
     char why[VL_ERRLEN];
@@ -764,6 +840,7 @@ int run_main(const struct config *cfg)
     return RUN_EXIT_USAGE;
   }
   r->cfg = cfg;
+  extract_spec_init(&r->xspec);
   stats_init(&r->stats);
   r->started_ns = uv_hrtime();
   r->msg.verbose = cfg->verbose;
@@ -794,6 +871,8 @@ int run_main(const struct config *cfg)
   if (!r->setup_status && report_stats(r) < 0 && status == RUN_EXIT_OK)
     status = RUN_EXIT_OUTPUT;
   writeout_free(&r->wo);
+  finish_free(r->fin);
+  extract_spec_free(&r->xspec);
   request_pool_free(&r->pool);
   order_free(r->order);
   hmap_free(&r->done);

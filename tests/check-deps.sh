@@ -8,10 +8,10 @@ layer() {
   case "$1" in
   main) echo 5 ;;
   run) echo 4 ;;
-  engine | sched) echo 3 ;;
+  engine | sched | finish) echo 3 ;;
   request) echo 2 ;;
   input | output | resume | save | progress | msg) echo 1 ;;
-  cli | inputline | record | errkind | extract | crawl | robots | urlnorm | writeout | \
+  cli | inputline | record | errkind | extract | crawl | robots | urlnorm | writeout | savename | sha256 | \
     order | stats | heap | hmap | util | retry) echo 0 ;;
   *) echo unknown ;;
   esac

@@ -1,0 +1,960 @@
+/* Extraction from response bodies: the title, the links, XPath 1.0 over
+ * libxml2's HTML tree and PCRE2 regexes over the text. Owns the compiled
+ * spec (read-only once built) and each call's document, contexts and match
+ * data, so calls may run on several threads at once. Fetches nothing and
+ * prints nothing: libxml2's own error printing is muted around each call.
+ * Pure. */
+#include "config.h"
+
+#include "extract.h"
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/encoding.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "record.h"
+#include "urlnorm.h"
+#include "util.h"
+
+/* Bound on PCRE2's backtracking per start position (its default is ten
+ * million): a pattern like "(a+)+$" gives up in milliseconds instead of
+ * holding a thread for minutes. Plain patterns stay far below it. */
+#define EXTRACT_MATCH_LIMIT 1000000
+
+#define HTML_OPTIONS                                                          \
+  (HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |           \
+   HTML_PARSE_NONET | HTML_PARSE_COMPACT)
+
+enum extract_kind { EXTRACT_XPATH, EXTRACT_REGEX };
+
+struct extract_item {
+  enum extract_kind kind;
+  char *name;                /* [A-Za-z0-9_-]+, unique in the spec */
+  char *expr;                /* the XPath or the pattern as given */
+  pcre2_code *re;            /* EXTRACT_REGEX: compiled, shared read-only */
+  pcre2_match_context *mctx; /* EXTRACT_REGEX: the match limit */
+  uint32_t ncaptures;        /* EXTRACT_REGEX: capture groups */
+};
+
+/* libxml2's thread-local generic error handler, muted for one call. Some
+ * of its errors ignore the parser's NOERROR and the XPath context's own
+ * handler ("xmlXPathCompOpEval: function foo not found", transcoding
+ * failures) and would otherwise land on stderr from a pool thread. */
+struct mute {
+  xmlGenericErrorFunc func;
+  void *ctx;
+};
+
+static void mute_cb(void *ctx, const char *msg, ...)
+{
+  (void)ctx;
+  (void)msg;
+}
+
+static void mute_start(struct mute *m)
+{
+  m->func = xmlGenericError;
+  m->ctx = xmlGenericErrorContext;
+  xmlSetGenericErrorFunc(NULL, mute_cb);
+}
+
+static void mute_stop(const struct mute *m)
+{
+  xmlSetGenericErrorFunc(m->ctx, m->func);
+}
+
+/* Where XPath errors go instead: the code and offset of the last one, for
+ * extract_spec_add_xpath()'s message. */
+struct xpath_error {
+  int code; /* an XML_XPATH_* code; 0: none */
+  int offset;
+};
+
+static void xpath_error_cb(void *ud, xmlErrorPtr e)
+{
+  struct xpath_error *xe = ud;
+
+  if (xe && e) {
+    xe->code = e->code;
+    xe->offset = e->int1;
+  }
+}
+
+/* libxml2 2.9 leaves the message of an XPath error out of the xmlError it
+ * passes; its own table is static, so here is ours. */
+static const char *xpath_error_text(int code)
+{
+  switch (code) {
+  case XML_XPATH_NUMBER_ERROR:
+    return "bad number";
+  case XML_XPATH_UNFINISHED_LITERAL_ERROR:
+    return "unfinished literal";
+  case XML_XPATH_START_LITERAL_ERROR:
+    return "expected a literal";
+  case XML_XPATH_VARIABLE_REF_ERROR:
+    return "expected $ for a variable";
+  case XML_XPATH_UNDEF_VARIABLE_ERROR:
+    return "undefined variable";
+  case XML_XPATH_INVALID_PREDICATE_ERROR:
+    return "invalid predicate";
+  case XML_XPATH_EXPR_ERROR:
+    return "invalid expression";
+  case XML_XPATH_UNCLOSED_ERROR:
+    return "missing closing brace";
+  case XML_XPATH_UNKNOWN_FUNC_ERROR:
+    return "unknown function";
+  case XML_XPATH_INVALID_OPERAND:
+    return "invalid operand";
+  case XML_XPATH_INVALID_TYPE:
+    return "invalid type";
+  case XML_XPATH_INVALID_ARITY:
+    return "wrong number of arguments";
+  case XML_XPATH_UNDEF_PREFIX_ERROR:
+    return "undefined namespace prefix";
+  case XML_XPATH_ENCODING_ERROR:
+    return "encoding error";
+  case XML_XPATH_INVALID_CHAR_ERROR:
+    return "character out of range";
+  default:
+    return "invalid expression";
+  }
+}
+
+/* PCRE2 allocates through these, so that running out of memory stops the
+ * way it does everywhere else (in xmalloc()). */
+static void *pcre_alloc_cb(size_t n, void *ud)
+{
+  (void)ud;
+  return xmalloc(n);
+}
+
+static void pcre_free_cb(void *p, void *ud)
+{
+  (void)ud;
+  free(p);
+}
+
+/* Grow an array of "n" elements of "size" bytes so that one more fits:
+ * capacity is the next power of two, so no separate count is kept. */
+static void *grow(void *v, size_t n, size_t size)
+{
+  if (n == 0 || (n & (n - 1)) == 0)
+    return xrealloc(v, (n ? 2 * n : 1) * size);
+  return v;
+}
+
+static void values_push(struct extract_values *vals, char *s)
+{
+  vals->v = grow(vals->v, vals->n, sizeof(*vals->v));
+  vals->v[vals->n++] = s;
+}
+
+static void values_free(struct extract_values *vals)
+{
+  size_t i;
+
+  for (i = 0; i < vals->n; i++)
+    free(vals->v[i]);
+  free(vals->v);
+  vals->v = NULL;
+  vals->n = 0;
+}
+
+static bool is_ascii_space(int c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+static char lower(char c)
+{
+  return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+static bool same_nocase(const char *a, const char *b, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (lower(a[i]) != lower(b[i]))
+      return false;
+  return true;
+}
+
+/* --- The spec ---------------------------------------------------------- */
+
+void extract_spec_init(struct extract_spec *spec)
+{
+  memset(spec, 0, sizeof(*spec));
+  /* libxml2 sets up its tables here; doing it first on the main thread
+   * keeps two pool threads from racing to do it. */
+  xmlInitParser();
+}
+
+bool extract_spec_active(const struct extract_spec *spec)
+{
+  return spec->title || spec->links || spec->nitems > 0;
+}
+
+static void item_free(struct extract_item *it)
+{
+  free(it->name);
+  free(it->expr);
+  pcre2_code_free(it->re);
+  pcre2_match_context_free(it->mctx);
+  memset(it, 0, sizeof(*it));
+}
+
+void extract_spec_free(struct extract_spec *spec)
+{
+  size_t i;
+
+  for (i = 0; i < spec->nitems; i++)
+    item_free(&spec->items[i]);
+  free(spec->items);
+  memset(spec, 0, sizeof(*spec));
+}
+
+/* Split "arg" ("NAME=EXPR") for option "opt", checking the name. Returns
+ * 0 with "*name" malloc'd and "*expr" pointing into "arg", or -1. */
+static int split_arg(const struct extract_spec *spec, const char *opt,
+                     const char *arg, char **name, const char **expr,
+                     char err[VL_ERRLEN])
+{
+  const char *eq = strchr(arg, '=');
+  size_t n, i;
+
+  if (!eq || eq == arg || !eq[1]) {
+    snprintf(err, VL_ERRLEN, "--%s: '%s' is not of the form NAME=%s", opt, arg,
+             strcmp(opt, "regex") == 0 ? "PATTERN" : "EXPR");
+    return -1;
+  }
+  n = (size_t)(eq - arg);
+  for (i = 0; i < n; i++) {
+    char c = arg[i];
+
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+          (c >= '0' && c <= '9') || c == '_' || c == '-')) {
+      snprintf(err, VL_ERRLEN,
+               "--%s: '%s': a name holds only letters, digits, '_' and '-'",
+               opt, arg);
+      return -1;
+    }
+  }
+  for (i = 0; i < spec->nitems; i++) {
+    if (strlen(spec->items[i].name) == n &&
+        memcmp(spec->items[i].name, arg, n) == 0) {
+      snprintf(err, VL_ERRLEN, "--%s: '%s': the name '%.*s' is used twice",
+               opt, arg, (int)n, arg);
+      return -1;
+    }
+  }
+  *name = xstrndup(arg, n);
+  *expr = eq + 1;
+  return 0;
+}
+
+static void spec_push(struct extract_spec *spec, const struct extract_item *it)
+{
+  spec->items = grow(spec->items, spec->nitems, sizeof(*spec->items));
+  spec->items[spec->nitems++] = *it;
+}
+
+/* A small page to evaluate each new XPath on once: libxml2 finds unknown
+ * functions and variables, and type errors, only when it evaluates. */
+static const char probe_html[] =
+    "<html><head><title>t</title><base href=\"http://x/\"></head>"
+    "<body><p id=\"p\" class=\"c\">t<a href=\"a\">a</a></p></body></html>";
+
+/* Compile "expr" and evaluate it on "doc" with errors into "xe". Returns
+ * the result (the caller frees it with xmlXPathFreeObject()) or NULL. */
+static xmlXPathObject *xpath_eval(const char *expr, xmlDoc *doc,
+                                  struct xpath_error *xe)
+{
+  xmlXPathContext *ctx = xmlXPathNewContext(doc);
+  xmlXPathCompExpr *comp = NULL;
+  xmlXPathObject *obj = NULL;
+
+  if (!ctx)
+    return NULL;
+  ctx->error = xpath_error_cb;
+  ctx->userData = xe;
+  /* Relative paths ("title", "count(//a)") start at the document. */
+  ctx->node = (xmlNode *)doc;
+  comp = xmlXPathCtxtCompile(ctx, (const xmlChar *)expr);
+  if (comp)
+    obj = xmlXPathCompiledEval(comp, ctx);
+  xmlXPathFreeCompExpr(comp);
+  xmlXPathFreeContext(ctx);
+  return obj;
+}
+
+int extract_spec_add_xpath(struct extract_spec *spec, const char *name_eq_expr,
+                           char err[VL_ERRLEN])
+{
+  struct extract_item it = { EXTRACT_XPATH, NULL, NULL, NULL, NULL, 0 };
+  struct xpath_error xe = { 0, -1 };
+  const char *expr;
+  xmlXPathObject *obj;
+  xmlDoc *doc;
+  struct mute m;
+
+  if (split_arg(spec, "xpath", name_eq_expr, &it.name, &expr, err) < 0)
+    return -1;
+  mute_start(&m);
+  doc = htmlReadMemory(probe_html, (int)sizeof(probe_html) - 1, NULL, "UTF-8",
+                       HTML_OPTIONS);
+  obj = doc ? xpath_eval(expr, doc, &xe) : NULL;
+  mute_stop(&m);
+  if (!obj) {
+    if (xe.code != 0 && xe.offset >= 0 &&
+        xe.code != XML_XPATH_UNKNOWN_FUNC_ERROR &&
+        xe.code != XML_XPATH_UNDEF_VARIABLE_ERROR)
+      snprintf(err, VL_ERRLEN, "--xpath: '%s': %s at offset %d", name_eq_expr,
+               xpath_error_text(xe.code), xe.offset);
+    else
+      snprintf(err, VL_ERRLEN, "--xpath: '%s': %s", name_eq_expr,
+               xpath_error_text(xe.code));
+    xmlFreeDoc(doc);
+    free(it.name);
+    return -1;
+  }
+  xmlXPathFreeObject(obj);
+  xmlFreeDoc(doc);
+  it.expr = xstrdup(expr);
+  spec_push(spec, &it);
+  return 0;
+}
+
+int extract_spec_add_regex(struct extract_spec *spec,
+                           const char *name_eq_pattern, char err[VL_ERRLEN])
+{
+  struct extract_item it = { EXTRACT_REGEX, NULL, NULL, NULL, NULL, 0 };
+  pcre2_general_context *gctx = NULL;
+  pcre2_compile_context *cctx = NULL;
+  const char *pattern;
+  PCRE2_UCHAR msg[160];
+  PCRE2_SIZE offset = 0;
+  int code = 0;
+
+  if (split_arg(spec, "regex", name_eq_pattern, &it.name, &pattern, err) < 0)
+    return -1;
+  gctx = pcre2_general_context_create(pcre_alloc_cb, pcre_free_cb, NULL);
+  cctx = pcre2_compile_context_create(gctx);
+  it.mctx = pcre2_match_context_create(gctx);
+  if (!gctx || !cctx || !it.mctx)
+    abort(); /* Unreachable: the allocator is xmalloc(). */
+  pcre2_set_match_limit(it.mctx, EXTRACT_MATCH_LIMIT);
+  /* MATCH_INVALID_UTF: a body's invalid UTF-8 bytes are walls no match
+   * crosses, instead of an error that would lose the whole body. */
+  it.re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                        PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &code,
+                        &offset, cctx);
+  pcre2_compile_context_free(cctx);
+  pcre2_general_context_free(gctx);
+  if (!it.re) {
+    if (pcre2_get_error_message(code, msg, sizeof(msg)) < 0)
+      snprintf((char *)msg, sizeof(msg), "error %d", code);
+    snprintf(err, VL_ERRLEN, "--regex: '%s': %s at offset %zu",
+             name_eq_pattern, (const char *)msg, (size_t)offset);
+    item_free(&it);
+    return -1;
+  }
+  (void)pcre2_pattern_info(it.re, PCRE2_INFO_CAPTURECOUNT, &it.ncaptures);
+  it.expr = xstrdup(pattern);
+  spec_push(spec, &it);
+  return 0;
+}
+
+/* --- Content type ------------------------------------------------------ */
+
+/* The media type of "ct" in lower case into "type" ("" when none) and its
+ * charset parameter into "charset" ("" when none). */
+static void parse_content_type(const char *ct, char *type, size_t typelen,
+                               char *charset, size_t cslen)
+{
+  size_t n = 0;
+  const char *p;
+
+  type[0] = charset[0] = '\0';
+  if (!ct)
+    return;
+  while (is_ascii_space((unsigned char)*ct))
+    ct++;
+  for (p = ct; *p && *p != ';' && !is_ascii_space((unsigned char)*p); p++)
+    if (n + 1 < typelen)
+      type[n++] = lower(*p);
+  type[n] = '\0';
+  while ((p = strchr(p, ';')) != NULL) {
+    p++;
+    while (is_ascii_space((unsigned char)*p))
+      p++;
+    if (same_nocase(p, "charset=", 8)) {
+      char quote = 0;
+
+      p += 8;
+      if (*p == '"' || *p == '\'')
+        quote = *p++;
+      for (n = 0; *p && *p != ';' && *p != quote &&
+                  !is_ascii_space((unsigned char)*p);
+           p++)
+        if (n + 1 < cslen)
+          charset[n++] = *p;
+      charset[n] = '\0';
+      return;
+    }
+  }
+}
+
+/* Whether the body starts like HTML: the WHATWG MIME sniffing patterns
+ * for HTML (after blanks), each followed by a blank or '>'. */
+static bool sniff_html(const char *body, size_t len)
+{
+  static const char tags[][16] = {
+    "<!doctype html",
+    "<html",
+    "<head",
+    "<script",
+    "<iframe",
+    "<h1",
+    "<div",
+    "<font",
+    "<table",
+    "<a",
+    "<style",
+    "<title",
+    "<b",
+    "<body",
+    "<br",
+    "<p",
+    "<!--",
+  };
+  size_t i = 0, t;
+
+  if (len >= 3 && memcmp(body, "\xEF\xBB\xBF", 3) == 0)
+    i = 3;
+  while (i < len && is_ascii_space((unsigned char)body[i]))
+    i++;
+  for (t = 0; t < sizeof(tags) / sizeof(tags[0]); t++) {
+    size_t n = strlen(tags[t]);
+
+    if (len - i > n && same_nocase(body + i, tags[t], n) &&
+        (body[i + n] == ' ' || body[i + n] == '>' || body[i + n] == '\t' ||
+         body[i + n] == '\n' || body[i + n] == '\r' || body[i + n] == '\f' ||
+         strcmp(tags[t], "<!--") == 0))
+      return true;
+  }
+  return false;
+}
+
+static bool is_html(const char *type, const char *body, size_t len)
+{
+  if (strcmp(type, "text/html") == 0 ||
+      strcmp(type, "application/xhtml+xml") == 0)
+    return true;
+  /* As browsers do, only a missing or unknown type is sniffed: a server
+   * that says text/plain gets text. */
+  if (!type[0] || strcmp(type, "unknown/unknown") == 0 ||
+      strcmp(type, "application/unknown") == 0 || strcmp(type, "*/*") == 0)
+    return sniff_html(body, len);
+  return false;
+}
+
+/* --- The HTML tree ----------------------------------------------------- */
+
+/* The next node after "n" in document order, entering elements only. */
+static xmlNode *next_node(xmlNode *n)
+{
+  if (n->type == XML_ELEMENT_NODE && n->children)
+    return n->children;
+  while (n) {
+    if (n->next)
+      return n->next;
+    n = n->parent;
+  }
+  return NULL;
+}
+
+static bool name_is(const xmlNode *n, const char *name)
+{
+  /* The HTML parser lower-cases element names. */
+  return strcmp((const char *)n->name, name) == 0;
+}
+
+static bool in_svg(const xmlNode *n)
+{
+  for (n = n->parent; n && n->type == XML_ELEMENT_NODE; n = n->parent)
+    if (name_is(n, "svg"))
+      return true;
+  return false;
+}
+
+/* What one walk over the tree collects for --title and --links. */
+struct walk {
+  xmlNode *title;     /* the first <title> outside SVG */
+  xmlChar *base_href; /* the first <base href>, libxml2's to free */
+  xmlChar **refs;     /* link attribute values in document order */
+  size_t nrefs;
+};
+
+static void walk_push(struct walk *w, xmlChar *ref)
+{
+  w->refs = grow(w->refs, w->nrefs, sizeof(*w->refs));
+  w->refs[w->nrefs++] = ref;
+}
+
+static void walk_tree(xmlDoc *doc, bool links, struct walk *w)
+{
+  xmlNode *n;
+
+  for (n = doc->children; n; n = next_node(n)) {
+    const char *attr = NULL;
+    xmlChar *v;
+
+    if (n->type != XML_ELEMENT_NODE)
+      continue;
+    if (name_is(n, "title")) {
+      if (!w->title && !in_svg(n))
+        w->title = n;
+      continue;
+    }
+    if (!links) {
+      if (w->title)
+        break; /* all that --title wants */
+      continue;
+    }
+    if (name_is(n, "a") || name_is(n, "link"))
+      attr = "href";
+    else if (name_is(n, "img") || name_is(n, "script"))
+      attr = "src";
+    else if (name_is(n, "base") && !w->base_href)
+      w->base_href = xmlGetProp(n, (const xmlChar *)"href");
+    if (attr && (v = xmlGetProp(n, (const xmlChar *)attr)) != NULL)
+      walk_push(w, v);
+  }
+}
+
+static void walk_free(struct walk *w)
+{
+  size_t i;
+
+  for (i = 0; i < w->nrefs; i++)
+    xmlFree(w->refs[i]);
+  free(w->refs);
+  xmlFree(w->base_href);
+}
+
+/* "s" with runs of ASCII whitespace made one space, trimmed; malloc'd. */
+static char *collapse(const char *s)
+{
+  char *out = xmalloc(strlen(s) + 1), *o = out;
+  bool space = false;
+
+  for (; *s; s++) {
+    if (is_ascii_space((unsigned char)*s)) {
+      space = o != out;
+      continue;
+    }
+    if (space)
+      *o++ = ' ';
+    space = false;
+    *o++ = *s;
+  }
+  *o = '\0';
+  return out;
+}
+
+static char *title_text(xmlNode *title)
+{
+  xmlChar *c = xmlNodeGetContent(title);
+  char *s = collapse(c ? (const char *)c : "");
+
+  xmlFree(c);
+  return s;
+}
+
+/* A set of strings by index into the links array, for de-duplication in
+ * one pass: slots hold index + 1, 0 is empty; at most half full. */
+struct linkset {
+  size_t *slots;
+  size_t cap; /* a power of two, or 0 */
+};
+
+static uint64_t hash_str(const char *s)
+{
+  uint64_t h = 14695981039346656037ULL; /* FNV-1a */
+
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+  return h;
+}
+
+/* Add links[i] unless an equal string is there; returns false if so. */
+static bool linkset_add(struct linkset *set, char **links, size_t i)
+{
+  size_t mask, j;
+
+  if ((i + 1) * 2 > set->cap) {
+    size_t old = set->cap, *slots = set->slots, k;
+
+    set->cap = old ? old * 2 : 64;
+    set->slots = xcalloc(set->cap, sizeof(*set->slots));
+    for (k = 0; k < old; k++) {
+      if (!slots[k])
+        continue;
+      j = hash_str(links[slots[k] - 1]) & (set->cap - 1);
+      while (set->slots[j])
+        j = (j + 1) & (set->cap - 1);
+      set->slots[j] = slots[k];
+    }
+    free(slots);
+  }
+  mask = set->cap - 1;
+  for (j = hash_str(links[i]) & mask; set->slots[j]; j = (j + 1) & mask)
+    if (strcmp(links[set->slots[j] - 1], links[i]) == 0)
+      return false;
+  set->slots[j] = i + 1;
+  return true;
+}
+
+static void collect_links(const struct walk *w, const char *url,
+                          struct extract_result *res)
+{
+  struct linkset set = { NULL, 0 };
+  char *base = NULL, *abs;
+  size_t i;
+
+  /* <base href> is itself relative to the page; one that does not
+   * resolve to http(s) is ignored, as browsers do. */
+  if (w->base_href &&
+      urlnorm_resolve(url, (const char *)w->base_href, &base) < 0)
+    base = NULL;
+  for (i = 0; i < w->nrefs; i++) {
+    if (urlnorm_resolve(base ? base : url, (const char *)w->refs[i], &abs) < 0)
+      continue;
+    res->links = grow(res->links, res->nlinks, sizeof(*res->links));
+    res->links[res->nlinks] = abs;
+    if (linkset_add(&set, res->links, res->nlinks))
+      res->nlinks++;
+    else
+      free(abs);
+  }
+  free(set.slots);
+  free(base);
+}
+
+/* The strings of an XPath result, as --xpath reports them. */
+static void xpath_values(xmlXPathObject *obj, struct extract_values *out)
+{
+  xmlChar *s;
+  int i;
+
+  switch (obj->type) {
+  case XPATH_NODESET:
+    for (i = 0; obj->nodesetval && i < obj->nodesetval->nodeNr; i++) {
+      /* Text content for an element, the value for an attribute. */
+      s = xmlNodeGetContent(obj->nodesetval->nodeTab[i]);
+      values_push(out, xstrdup(s ? (const char *)s : ""));
+      xmlFree(s);
+    }
+    return;
+  case XPATH_BOOLEAN:
+    values_push(out, xstrdup(obj->boolval ? "true" : "false"));
+    return;
+  case XPATH_NUMBER:
+    /* As string() writes numbers: "3", not "3.0"; "NaN", "Infinity". */
+    s = xmlXPathCastNumberToString(obj->floatval);
+    break;
+  case XPATH_STRING:
+    values_push(out,
+                xstrdup(obj->stringval ? (const char *)obj->stringval : ""));
+    return;
+  default:
+    s = xmlXPathCastToString(obj);
+    break;
+  }
+  values_push(out, xstrdup(s ? (const char *)s : ""));
+  xmlFree(s);
+}
+
+static void run_xpath(const struct extract_item *it, xmlDoc *doc,
+                      struct extract_values *out)
+{
+  struct xpath_error xe = { 0, -1 };
+  xmlXPathObject *obj;
+
+  /* Compiled again for each call: libxml2 2.9 caches function lookups in
+   * the compiled expression while evaluating (op->cache), so one shared
+   * compiled form would be written by several threads. Compiling costs
+   * microseconds against the milliseconds of parsing. */
+  obj = xpath_eval(it->expr, doc, &xe);
+  if (!obj)
+    return;
+  xpath_values(obj, out);
+  xmlXPathFreeObject(obj);
+}
+
+/* --- Regexes ----------------------------------------------------------- */
+
+static bool is_utf8_name(const char *cs)
+{
+  return !cs[0] || strcmp(cs, "utf-8") == 0 || strcmp(cs, "utf8") == 0 ||
+         strcmp(cs, "us-ascii") == 0 || strcmp(cs, "ascii") == 0;
+}
+
+/* "len" bytes of "body" in charset "cs" as UTF-8, malloc'd into "*out"
+ * ("*outlen" bytes). Returns false when no conversion is needed or
+ * possible (UTF-8 or an unknown charset: the body is used as it is).
+ * Bytes the charset cannot decode become U+FFFD. */
+static bool decode(const char *body, size_t len, const char *cs, char **out,
+                   size_t *outlen)
+{
+  char name[64];
+  xmlCharEncodingHandler *h;
+  xmlBuffer *in, *buf;
+  size_t i;
+
+  for (i = 0; cs[i] && i + 1 < sizeof(name); i++)
+    name[i] = lower(cs[i]);
+  name[i] = '\0';
+  if (is_utf8_name(name) || len > INT_MAX / 4)
+    return false;
+  h = xmlFindCharEncodingHandler(name);
+  if (!h)
+    return false;
+  if (h->name &&
+      xmlStrcasecmp((const xmlChar *)h->name, (const xmlChar *)"UTF-8") == 0) {
+    xmlCharEncCloseFunc(h);
+    return false;
+  }
+  in = xmlBufferCreateSize(len + 1);
+  buf = xmlBufferCreateSize(len * 2 + 16);
+  if (!in || !buf || xmlBufferAdd(in, (const xmlChar *)body, (int)len) != 0) {
+    xmlBufferFree(in);
+    xmlBufferFree(buf);
+    xmlCharEncCloseFunc(h);
+    return false;
+  }
+  while (xmlBufferLength(in) > 0) {
+    int before = xmlBufferLength(in);
+    int rc = xmlCharEncInFunc(h, buf, in);
+
+    if (rc == -2) {
+      /* Undecodable input: a replacement character, then go on. */
+      xmlBufferShrink(in, 1);
+      xmlBufferAdd(buf, (const xmlChar *)"\xEF\xBF\xBD", 3);
+    } else if (rc < 0 && rc != -3) {
+      break;
+    } else if (xmlBufferLength(in) == before) {
+      break; /* No progress: a truncated final sequence. */
+    }
+  }
+  *outlen = (size_t)xmlBufferLength(buf);
+  *out = xstrndup((const char *)xmlBufferContent(buf), *outlen);
+  xmlBufferFree(in);
+  xmlBufferFree(buf);
+  xmlCharEncCloseFunc(h);
+  return true;
+}
+
+/* Past the character at "off": one byte, then any continuation bytes. */
+static size_t next_char(const char *s, size_t len, size_t off)
+{
+  off++;
+  while (off < len && ((unsigned char)s[off] & 0xC0) == 0x80)
+    off++;
+  return off;
+}
+
+/* All matches of "it" in "len" bytes of "s", left to right, not
+ * overlapping; an empty match is followed by a try for a non-empty one at
+ * the same place, then a step of one character (as pcre2demo does, so
+ * "x*" cannot loop). A match limit or other error ends the list there. */
+static void run_regex(const struct extract_item *it, const char *s, size_t len,
+                      struct extract_values *out)
+{
+  pcre2_match_data *md = pcre2_match_data_create_from_pattern(it->re, NULL);
+  uint32_t group = it->ncaptures > 0 ? 1 : 0, opts = 0;
+  size_t off = 0;
+
+  if (!md)
+    abort(); /* Unreachable: the pattern allocates with xmalloc(). */
+  while (off <= len) {
+    int rc = pcre2_match(it->re, (PCRE2_SPTR)s, len, off, opts, md, it->mctx);
+    PCRE2_SIZE *ov;
+
+    if (rc == PCRE2_ERROR_NOMATCH && opts != 0) {
+      opts = 0;
+      off = next_char(s, len, off);
+      continue;
+    }
+    if (rc < 0)
+      break;
+    ov = pcre2_get_ovector_pointer(md);
+    if (ov[0] > ov[1])
+      break; /* \K in a lookahead: a match ending before it starts. */
+    if (ov[2 * group] == PCRE2_UNSET)
+      values_push(out, xstrdup("")); /* an optional group that missed */
+    else
+      values_push(
+          out, xstrndup(s + ov[2 * group], ov[2 * group + 1] - ov[2 * group]));
+    off = ov[1];
+    opts = ov[0] == ov[1] ? PCRE2_NOTEMPTY_ATSTART | PCRE2_ANCHORED : 0;
+  }
+  pcre2_match_data_free(md);
+}
+
+/* --- One body ---------------------------------------------------------- */
+
+int extract_run(const struct extract_spec *spec, const char *body, size_t len,
+                const char *content_type, const char *url,
+                struct extract_result *res)
+{
+  char type[128], charset[64];
+  bool html, need_doc = spec->title || spec->links, need_text = false;
+  char *text = NULL;
+  size_t textlen = 0, i;
+  xmlDoc *doc = NULL;
+  struct mute m;
+
+  memset(res, 0, sizeof(*res));
+  if (spec->nitems > 0)
+    res->values = xcalloc(spec->nitems, sizeof(*res->values));
+  res->nvalues = spec->nitems;
+  if (!body)
+    len = 0;
+  for (i = 0; i < spec->nitems; i++) {
+    need_doc |= spec->items[i].kind == EXTRACT_XPATH;
+    need_text |= spec->items[i].kind == EXTRACT_REGEX;
+  }
+  parse_content_type(content_type, type, sizeof(type), charset,
+                     sizeof(charset));
+  html = len > 0 && is_html(type, body, len);
+  mute_start(&m);
+  if (html && need_doc) {
+    /* The header's charset wins, as in browsers; without one libxml2
+     * reads a BOM or <meta charset>, else UTF-8. An unknown charset name
+     * is ignored by libxml2. libxml2 takes an int length. */
+    doc = htmlReadMemory(body, len > INT_MAX ? INT_MAX : (int)len, url,
+                         charset[0] ? charset : NULL, HTML_OPTIONS);
+  }
+  if (doc) {
+    struct walk w = { NULL, NULL, NULL, 0 };
+
+    if (spec->title || spec->links)
+      walk_tree(doc, spec->links, &w);
+    if (spec->title && w.title)
+      res->title = title_text(w.title);
+    if (spec->links)
+      collect_links(&w, url, res);
+    walk_free(&w);
+    for (i = 0; i < spec->nitems; i++)
+      if (spec->items[i].kind == EXTRACT_XPATH)
+        run_xpath(&spec->items[i], doc, &res->values[i]);
+    xmlFreeDoc(doc);
+  }
+  if (need_text && len > 0) {
+    const char *s = body;
+
+    if (decode(body, len, charset, &text, &textlen))
+      s = text;
+    else
+      textlen = len;
+    for (i = 0; i < spec->nitems; i++)
+      if (spec->items[i].kind == EXTRACT_REGEX)
+        run_regex(&spec->items[i], s, textlen, &res->values[i]);
+    free(text);
+  }
+  mute_stop(&m);
+  return 0;
+}
+
+void extract_result_free(struct extract_result *res)
+{
+  size_t i;
+
+  free(res->title);
+  for (i = 0; i < res->nlinks; i++)
+    free(res->links[i]);
+  free(res->links);
+  for (i = 0; res->values && i < res->nvalues; i++)
+    values_free(&res->values[i]);
+  free(res->values);
+  memset(res, 0, sizeof(*res));
+}
+
+/* --- The record fragment ----------------------------------------------- */
+
+/* Append the literal "s" to "b" (record.c exports only its escaping
+ * writer; the buffer's fields are public). */
+static void put_raw(struct record_buf *b, const char *s)
+{
+  size_t n = strlen(s);
+
+  if (b->cap - b->len < n) {
+    while (b->cap - b->len < n)
+      b->cap = b->cap ? b->cap * 2 : 1024;
+    b->p = xrealloc(b->p, b->cap);
+  }
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+}
+
+static void put_str(struct record_buf *b, const char *s)
+{
+  record_put_string(b, s, strlen(s));
+}
+
+static void put_array(struct record_buf *b, char *const *v, size_t n)
+{
+  size_t i;
+
+  put_raw(b, "[");
+  for (i = 0; i < n; i++) {
+    if (i > 0)
+      put_raw(b, ",");
+    put_str(b, v[i]);
+  }
+  put_raw(b, "]");
+}
+
+void extract_result_json(const struct extract_result *res,
+                         const struct extract_spec *spec,
+                         struct record_buf *out)
+{
+  size_t i;
+
+  if (spec->title) {
+    put_raw(out, ",\"title\":");
+    if (res->title)
+      put_str(out, res->title);
+    else
+      put_raw(out, "null");
+  }
+  if (spec->links) {
+    put_raw(out, ",\"links\":");
+    put_array(out, res->links, res->nlinks);
+  }
+  if (spec->nitems == 0)
+    return;
+  put_raw(out, ",\"extract\":{");
+  for (i = 0; i < spec->nitems; i++) {
+    const struct extract_values *vals =
+        res->values && i < res->nvalues ? &res->values[i] : NULL;
+
+    if (i > 0)
+      put_raw(out, ",");
+    put_str(out, spec->items[i].name);
+    put_raw(out, ":");
+    put_array(out, vals ? vals->v : NULL, vals ? vals->n : 0);
+  }
+  put_raw(out, "}");
+}

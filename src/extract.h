@@ -1,0 +1,102 @@
+/* Extraction from one response body: --title, --links, -x/--xpath NAME=EXPR
+ * (libxml2's HTML parser and XPath 1.0) and -e/--regex NAME=PATTERN
+ * (PCRE2), into record fields. Pure: no I/O, no loop; extract_run() may run
+ * on any thread. */
+#ifndef VOLLEY_EXTRACT_H
+#define VOLLEY_EXTRACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "record.h"
+#include "util.h"
+
+/* One -x or -e: its name and compiled form, private to extract.c. */
+struct extract_item;
+
+/* What to extract, built once from the command line before any request
+ * and read-only after: every extract_run() may share it, on any thread. */
+struct extract_spec {
+  bool title;                 /* --title */
+  bool links;                 /* --links */
+  struct extract_item *items; /* -x and -e, in command-line order */
+  size_t nitems;
+};
+
+/* The strings of one -x or -e, in document order. */
+struct extract_values {
+  char **v; /* "n" malloc'd UTF-8 strings */
+  size_t n;
+};
+
+/* What extract_run() found in one body. Owned by whoever passed it to
+ * extract_run(), released with extract_result_free(). */
+struct extract_result {
+  char *title;   /* --title: collapsed text; NULL when the page has none */
+  char **links;  /* --links: absolute http(s) URLs, unique, in order */
+  size_t nlinks; /* entries of "links" */
+  struct extract_values *values; /* one per spec item, same order */
+  size_t nvalues;                /* the spec's "nitems" */
+};
+
+/* Make "spec" empty (nothing to extract). Also initialises libxml2 (once
+ * per process is enough, more is harmless): call it on the main thread
+ * before any extract_run() on another. */
+void extract_spec_init(struct extract_spec *spec);
+
+/* Add -x/--xpath "name_eq_expr" ("NAME=EXPR") to "spec". NAME is one or
+ * more of [A-Za-z0-9_-], not used by another item; EXPR is XPath 1.0,
+ * checked by compiling it and by evaluating it once on a small page (an
+ * unknown function or variable shows only then). Returns 0, or -1 with
+ * "err" holding one line that starts "--xpath: " and quotes the argument;
+ * "spec" is then unchanged. */
+int extract_spec_add_xpath(struct extract_spec *spec, const char *name_eq_expr,
+                           char err[VL_ERRLEN]);
+
+/* Add -e/--regex "name_eq_pattern" ("NAME=PATTERN", PCRE2 syntax, UTF and
+ * Unicode-property mode) to "spec"; NAME as for extract_spec_add_xpath().
+ * Returns 0, or -1 with "err" holding "--regex: ..." and PCRE2's message
+ * with the offset in the pattern; "spec" is then unchanged. */
+int extract_spec_add_regex(struct extract_spec *spec,
+                           const char *name_eq_pattern, char err[VL_ERRLEN]);
+
+/* Whether "spec" asks for anything, i.e. bodies must be kept for it. */
+bool extract_spec_active(const struct extract_spec *spec);
+
+/* Release what "spec" holds; it is empty after. */
+void extract_spec_free(struct extract_spec *spec);
+
+/* Run "spec" over one body: "len" bytes of "body" (NULL when "len" is 0),
+ * served as "content_type" (the Content-Type header or NULL) from "url"
+ * (the final URL, which relative links resolve against; NULL: only
+ * absolute links count). Fills "res", which need not be initialised and
+ * which the caller releases with extract_result_free().
+ *
+ * A body is HTML when its type is text/html or application/xhtml+xml, or
+ * when the type is missing or unknown and the body starts like HTML (the
+ * WHATWG sniffing patterns). HTML is decoded by the Content-Type charset,
+ * else the page's own BOM or <meta> charset, else as UTF-8; broken HTML
+ * gives what the parser recovers. A body that is not HTML gives no title,
+ * no links and empty XPath arrays. Regexes run over every body, decoded to
+ * UTF-8 by the same charset; invalid UTF-8 never matches.
+ *
+ * Holds no state between calls and writes nothing shared: calls with the
+ * same "spec" may run concurrently. Returns 0 (memory exhaustion aborts
+ * in xmalloc(); nothing else fails). */
+int extract_run(const struct extract_spec *spec, const char *body, size_t len,
+                const char *content_type, const char *url,
+                struct extract_result *res);
+
+/* Append the record fragment of "res" to "out", each part led by a comma:
+ * ,"title":"..." (or null) when --title, ,"links":[...] when --links, and
+ * ,"extract":{"NAME":[...],...} when "spec" has -x or -e items. Nothing
+ * when "spec" is not active. */
+void extract_result_json(const struct extract_result *res,
+                         const struct extract_spec *spec,
+                         struct record_buf *out);
+
+/* Release what "res" holds (a zeroed or half-filled "res" is fine); it is
+ * zeroed after. */
+void extract_result_free(struct extract_result *res);
+
+#endif

@@ -1,0 +1,172 @@
+/* After a transfer, before its record. Owns one job per request that
+ * needs work: a uv_work_t for extraction in the thread pool and the
+ * --save file's close and rename. The job's thread touches only the body
+ * bytes and strings copied for it, never libcurl or the loop. */
+#include "config.h"
+
+#include "finish.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+struct finish {
+  uv_loop_t *loop;
+  const struct extract_spec *spec;
+  const char *save_name;
+  unsigned pending;
+  finish_done_fn *done_cb;
+  void *ud;
+};
+
+struct job {
+  uv_work_t work;
+  struct finish *f;
+  struct request *req;
+  CURLcode code;
+  char note[160];
+  int steps; /* async steps left */
+  bool extracting;
+  char *ctype, *final_url; /* copies for the worker thread */
+  struct extract_result xr;
+  char *saved; /* the final path once renamed, or NULL */
+  int save_status;
+};
+
+static void job_done(struct job *j)
+{
+  struct finish *f = j->f;
+  struct record_buf extra = { NULL, 0, 0 };
+
+  if (j->extracting)
+    extract_result_json(&j->xr, f->spec, &extra);
+  if (f->save_name) {
+    record_put(&extra, ",\"saved\":", 9);
+    if (j->saved)
+      record_put_string(&extra, j->saved, strlen(j->saved));
+    else
+      record_put(&extra, "null", 4);
+  }
+  f->pending--;
+  f->done_cb(j->req, j->code, j->note, &extra, j->extracting ? &j->xr : NULL,
+             f->ud);
+  record_buf_free(&extra);
+  if (j->extracting)
+    extract_result_free(&j->xr);
+  free(j->ctype);
+  free(j->final_url);
+  free(j->saved);
+  free(j);
+}
+
+static void step_done(struct job *j)
+{
+  if (--j->steps == 0)
+    job_done(j);
+}
+
+static void work_cb(uv_work_t *w)
+{
+  struct job *j = w->data;
+  const struct record_buf *body = &j->req->bodybuf;
+
+  /* In the thread pool: the body and the copied strings only. */
+  (void)extract_run(j->f->spec, body->p ? body->p : "", body->len, j->ctype,
+                    j->final_url, &j->xr);
+}
+
+static void after_work_cb(uv_work_t *w, int status)
+{
+  struct job *j = w->data;
+
+  (void)status; /* Never cancelled: uv_cancel is not used. */
+  step_done(j);
+}
+
+static void save_done_cb(int status, const char *path, void *ud)
+{
+  struct job *j = ud;
+
+  j->save_status = status;
+  if (status == 0 && path && *path)
+    j->saved = xstrdup(path);
+  step_done(j);
+}
+
+void finish_start(struct finish *f, struct request *req, CURLcode code,
+                  const char *note)
+{
+  struct job *j = xcalloc(1, sizeof(*j));
+  struct save *save = request_take_save(req);
+  bool completed = code == CURLE_OK && !req->cancel_why && req->got_response;
+
+  j->f = f;
+  j->req = req;
+  j->code = code;
+  snprintf(j->note, sizeof(j->note), "%s", note ? note : "");
+  f->pending++;
+  j->steps = 1; /* held until every step is started */
+
+  if (f->save_name && completed && !save) {
+    char tmp[4096], final[4096];
+
+    /* An empty body still gets its (empty) file. */
+    request_save_paths(req, NULL, tmp, final, sizeof(tmp));
+    save = save_new(f->loop, tmp, NULL, NULL);
+  }
+  if (save) {
+    char tmp[4096], final[4096];
+
+    request_save_paths(req, f->save_name, tmp, final, sizeof(tmp));
+    j->steps++;
+    save_finish(save, completed && f->save_name, final, save_done_cb, j);
+  }
+  if (completed && extract_spec_active(f->spec)) {
+    char *s = NULL;
+
+    j->extracting = true;
+    if (curl_easy_getinfo(req->easy, CURLINFO_CONTENT_TYPE, &s) == CURLE_OK &&
+        s)
+      j->ctype = xstrdup(s);
+    s = NULL;
+    if (curl_easy_getinfo(req->easy, CURLINFO_EFFECTIVE_URL, &s) == CURLE_OK &&
+        s)
+      j->final_url = xstrdup(s);
+    else
+      j->final_url = xstrdup(req->url);
+    j->work.data = j;
+    j->steps++;
+    if (uv_queue_work(f->loop, &j->work, work_cb, after_work_cb) < 0) {
+      /* Cannot fail on a live loop; run it here rather than lose it. */
+      work_cb(&j->work);
+      j->steps--;
+    }
+  }
+  step_done(j);
+}
+
+struct finish *finish_new(uv_loop_t *loop, const struct extract_spec *spec,
+                          const char *save_name, finish_done_fn *done_cb,
+                          void *ud)
+{
+  struct finish *f = xcalloc(1, sizeof(*f));
+
+  f->loop = loop;
+  f->spec = spec;
+  f->save_name = save_name;
+  f->done_cb = done_cb;
+  f->ud = ud;
+  return f;
+}
+
+unsigned finish_pending(const struct finish *f)
+{
+  return f ? f->pending : 0;
+}
+
+void finish_free(struct finish *f)
+{
+  free(f);
+}

@@ -1,0 +1,43 @@
+/* After a transfer: what must happen before its record is written. The
+ * --save file is closed and renamed, and --title/--links/-x/-e run on the
+ * body in libuv's thread pool, so that parsing a large page never holds
+ * the loop. Then the request goes back to the caller with the record's
+ * extra fields. Knows nothing of admission or output. */
+#ifndef VOLLEY_FINISH_H
+#define VOLLEY_FINISH_H
+
+#include <curl/curl.h>
+#include <uv.h>
+
+#include "extract.h"
+#include "record.h"
+#include "request.h"
+
+struct finish;
+
+/* "req" is ready for its record. "extra" holds fields to add to it (a
+ * fragment starting with a comma, or empty); "xr" the extraction, or NULL
+ * if none ran. Both are valid during the call only; the callee owns
+ * "req" again. May run inside finish_start(). */
+typedef void finish_done_fn(struct request *req, CURLcode code,
+                            const char *note, const struct record_buf *extra,
+                            const struct extract_result *xr, void *ud);
+
+/* A finisher on "loop". "spec" (borrowed, may be inactive) says what to
+ * extract; "save_name" is --save-name's template (NULL without --save). */
+struct finish *finish_new(uv_loop_t *loop, const struct extract_spec *spec,
+                          const char *save_name, finish_done_fn *done_cb,
+                          void *ud);
+
+/* Finish "req", whose attempt ended with "code" ("note", copied, adds to
+ * its message). finish owns "req" until done_cb. */
+void finish_start(struct finish *f, struct request *req, CURLcode code,
+                  const char *note);
+
+/* Requests between finish_start() and done_cb. */
+unsigned finish_pending(const struct finish *f);
+
+/* Release "f"; nothing may be pending. NULL is fine. */
+void finish_free(struct finish *f);
+
+#endif
