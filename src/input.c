@@ -189,7 +189,10 @@ enum input_status input_next(struct input *in, struct input_line *line)
 
     if (in->stopped)
       return INPUT_END;
-    nl = memchr(in->buf + in->scanned, '\n', in->end - in->scanned);
+    /* No memchr on the NULL buffer before the first read (UBSan). */
+    nl = in->end > in->scanned
+             ? memchr(in->buf + in->scanned, '\n', in->end - in->scanned)
+             : NULL;
     if (nl) {
       bool skip = in->skipping;
 

@@ -389,6 +389,10 @@ void request_result(struct request *req, CURLcode code, uint64_t now_ns,
     res->body_len = req->bodybuf.len;
   }
 
+  if (easy && req->got_response)
+    req->last_status = res->status;
+  else if (!easy)
+    res->status = req->last_status; /* cancelled while waiting to retry */
   if (req->cancel_why) {
     res->kind = ERRKIND_CANCELLED;
     res->message = req->cancel_why;

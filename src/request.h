@@ -53,6 +53,8 @@ struct request {
   struct record_buf hdrbuf;  /* the final response's headers */
   struct save *save;         /* --save: this attempt's file, or NULL */
   bool paused;               /* the transfer waits for "save" to drain */
+  long last_status;          /* status of the last attempt, kept across a
+                                retry's wait (the easy handle is gone) */
 };
 
 /* A request for "it" (a parsed INPUTLINE_REQUEST), taking its strings:
