@@ -61,7 +61,13 @@ enum cli_id {
   OPT_TITLE,
   OPT_LINKS,
   OPT_SAVE,
-  OPT_SAVE_NAME
+  OPT_SAVE_NAME,
+  OPT_CRAWL,
+  OPT_ANY_HOST,
+  OPT_INCLUDE,
+  OPT_EXCLUDE,
+  OPT_MAX_URLS,
+  OPT_IGNORE_ROBOTS
 };
 
 struct cli_option {
@@ -152,6 +158,18 @@ static const struct cli_option options[] = {
     "write each body to a file in DIR" },
   { OPT_SAVE_NAME, "save-name", 0, ARG_STRING, "TEMPLATE", 0, 0, "{id}{ext}",
     "file names: {id} {host} {sha256} {ext}" },
+  { OPT_CRAWL, "crawl", 0, ARG_UINT, "DEPTH", 0, 1000, NULL,
+    "also fetch the links of fetched pages, DEPTH hops deep" },
+  { OPT_ANY_HOST, "any-host", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "--crawl: follow links to other hosts too" },
+  { OPT_INCLUDE, "include", 0, ARG_STRING, "REGEX", 0, 0, NULL,
+    "--crawl: follow only URLs that match" },
+  { OPT_EXCLUDE, "exclude", 0, ARG_STRING, "REGEX", 0, 0, NULL,
+    "--crawl: never follow URLs that match" },
+  { OPT_MAX_URLS, "max-urls", 0, ARG_UINT, "N", 0, UINT64_MAX, "10000",
+    "--crawl: fetch at most N URLs, seeds included; 0 for no cap" },
+  { OPT_IGNORE_ROBOTS, "ignore-robots", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "--crawl: do not fetch or obey robots.txt" },
   { 'o', "output", 'o', ARG_STRING, "FILE", 0, 0, NULL,
     "write records to FILE (truncated) instead of stdout" },
   { OPT_RESUME, "resume", 0, ARG_NONE, NULL, 0, 0, NULL,
@@ -508,6 +526,25 @@ static int apply(struct config *cfg, const struct cli_option *o,
     break;
   case OPT_SAVE_NAME:
     cfg->save_name = arg;
+    break;
+  case OPT_CRAWL:
+    cfg->crawl = true;
+    cfg->crawl_depth = (unsigned)v;
+    break;
+  case OPT_ANY_HOST:
+    cfg->any_host = true;
+    break;
+  case OPT_INCLUDE:
+    cfg->include = arg;
+    break;
+  case OPT_EXCLUDE:
+    cfg->exclude = arg;
+    break;
+  case OPT_MAX_URLS:
+    cfg->max_urls = v;
+    break;
+  case OPT_IGNORE_ROBOTS:
+    cfg->ignore_robots = true;
     break;
   case OPT_STATS_JSON:
     cfg->stats_json = arg;

@@ -76,6 +76,13 @@ struct config {
   bool links;            /* --links */
   const char *save_dir;  /* --save DIR, or NULL */
   const char *save_name; /* --save-name TEMPLATE */
+  bool crawl;            /* --crawl given */
+  unsigned crawl_depth;  /* --crawl DEPTH */
+  bool any_host;         /* --any-host */
+  const char *include;   /* --include REGEX, or NULL */
+  const char *exclude;   /* --exclude REGEX, or NULL */
+  uint64_t max_urls;     /* --max-urls, 0: no cap */
+  bool ignore_robots;    /* --ignore-robots */
   char **all_argv;       /* VOLLEY_OPTS words and argv, owned */
 };
 

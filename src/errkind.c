@@ -18,6 +18,7 @@ static const char *const names[ERRKIND_COUNT] = {
   [ERRKIND_CANCELLED] = "cancelled",
   [ERRKIND_PROTOCOL] = "protocol",
   [ERRKIND_OTHER] = "other",
+  [ERRKIND_ROBOTS] = "robots",
 };
 
 /* Codes not listed are ERRKIND_OTHER. A send or receive failure counts

@@ -18,6 +18,7 @@ enum errkind {
   ERRKIND_CANCELLED,
   ERRKIND_PROTOCOL,
   ERRKIND_OTHER,
+  ERRKIND_ROBOTS, /* --crawl: robots.txt disallows the URL */
   ERRKIND_COUNT
 };
 

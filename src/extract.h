@@ -78,7 +78,8 @@ void extract_spec_free(struct extract_spec *spec);
  * else the page's own BOM or <meta> charset, else as UTF-8; broken HTML
  * gives what the parser recovers. A body that is not HTML gives no title,
  * no links and empty XPath arrays. Regexes run over every body, decoded to
- * UTF-8 by the same charset; invalid UTF-8 never matches.
+ * UTF-8 by its BOM, else the Content-Type charset, else read as UTF-8;
+ * each byte that is not valid UTF-8 is read as U+FFFD.
  *
  * Holds no state between calls and writes nothing shared: calls with the
  * same "spec" may run concurrently. Returns 0 (memory exhaustion aborts

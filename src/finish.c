@@ -33,6 +33,7 @@ struct job {
   struct extract_result xr;
   char *saved; /* the final path once renamed, or NULL */
   int save_status;
+  bool keep;               /* the body is kept under its final name */
 };
 
 static void job_done(struct job *j)
@@ -90,7 +91,7 @@ static void save_done_cb(int status, const char *path, void *ud)
   struct job *j = ud;
 
   j->save_status = status;
-  if (status == 0 && path && *path)
+  if (j->keep && status == 0 && path && *path)
     j->saved = xstrdup(path);
   step_done(j);
 }
@@ -121,7 +122,8 @@ void finish_start(struct finish *f, struct request *req, CURLcode code,
 
     request_save_paths(req, f->save_name, tmp, final, sizeof(tmp));
     j->steps++;
-    save_finish(save, completed && f->save_name, final, save_done_cb, j);
+    j->keep = completed && f->save_name;
+    save_finish(save, j->keep, final, save_done_cb, j);
   }
   if (completed && extract_spec_active(f->spec)) {
     char *s = NULL;

@@ -68,6 +68,8 @@ void request_free(struct request *req)
   if (!req)
     return;
   free(req->id_json);
+  free(req->parent_json);
+  free(req->seed_host);
   free(req->url);
   free(req->method);
   free(req->body);
@@ -116,7 +118,7 @@ static size_t body_write_cb(char *ptr, size_t size, size_t nmemb, void *ud)
   }
   if (req->save)
     save_write(req->save, ptr, n);
-  if (req->shared->keep_body) {
+  if (req->shared->keep_body || req->internal) {
     struct record_buf *b = &req->bodybuf;
 
     if (b->cap - b->len < n) {

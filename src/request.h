@@ -53,6 +53,10 @@ struct request {
   struct record_buf hdrbuf;  /* the final response's headers */
   struct save *save;         /* --save: this attempt's file, or NULL */
   bool paused;               /* the transfer waits for "save" to drain */
+  bool internal;             /* robots.txt for the gate: no record */
+  unsigned depth;            /* --crawl: hops from the seed, 0 for input */
+  char *parent_json;         /* --crawl: the linking page's id; owned */
+  char *seed_host;           /* --crawl: the seed's host; owned */
   long last_status;          /* status of the last attempt, kept across a
                                 retry's wait (the easy handle is gone) */
 };

@@ -31,7 +31,7 @@ struct robots {
 };
 
 /* What robots_parse() knows while it reads the lines. */
-struct parser {
+struct robots_parser {
   const char *token;        /* the crawler's product token, borrowed */
   size_t token_len;         /* 0: only "*" groups can apply */
   struct robots_rules best; /* groups naming the most specific match */
@@ -113,10 +113,10 @@ static char *norm(const char *s, size_t n, size_t *outlen)
 
   for (i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    int hi, lo;
+    int hi = c == '%' && i + 2 < n ? hex_value(s[i + 1]) : -1;
+    int lo = hi >= 0 ? hex_value(s[i + 2]) : -1;
 
-    if (c == '%' && i + 2 < n && (hi = hex_value(s[i + 1])) >= 0 &&
-        (lo = hex_value(s[i + 2])) >= 0) {
+    if (lo >= 0) {
       c = (unsigned char)(hi * 16 + lo);
       i += 2;
       if (is_unreserved(c)) {
@@ -162,7 +162,8 @@ static void rules_add(struct robots_rules *l, const struct robots_rule *r)
 /* How specifically the user-agent "name" ("n" bytes) names the crawler:
  * the length of its token when that is the crawler's token or a prefix of
  * it ending before a '-', else 0. */
-static size_t agent_match(const struct parser *p, const char *name, size_t n)
+static size_t agent_match(const struct robots_parser *p, const char *name,
+                          size_t n)
 {
   size_t len = 0;
 
@@ -193,7 +194,7 @@ static bool parse_delay(const char *s, size_t n, double *out)
   return true;
 }
 
-static void on_agent(struct parser *p, const char *value, size_t n)
+static void on_agent(struct robots_parser *p, const char *value, size_t n)
 {
   size_t len;
 
@@ -218,8 +219,8 @@ static void on_agent(struct parser *p, const char *value, size_t n)
   }
 }
 
-static void on_rule(struct parser *p, enum robots_key key, const char *value,
-                    size_t n)
+static void on_rule(struct robots_parser *p, enum robots_key key,
+                    const char *value, size_t n)
 {
   struct robots_rule r = { NULL, 0, false, false, key == KEY_ALLOW };
   bool to_best = p->group_len > 0 && p->group_len == p->best_len;
@@ -269,7 +270,7 @@ static void on_rule(struct parser *p, enum robots_key key, const char *value,
   free(r.pattern);
 }
 
-static void parse_line(struct parser *p, const char *line, size_t n)
+static void parse_line(struct robots_parser *p, const char *line, size_t n)
 {
   const char *hash = memchr(line, '#', n), *colon, *key, *value;
   size_t klen, vlen, i;
@@ -310,7 +311,7 @@ static void parse_line(struct parser *p, const char *line, size_t n)
 
 struct robots *robots_parse(const char *text, size_t len, const char *agent)
 {
-  struct parser p;
+  struct robots_parser p;
   struct robots *r = xcalloc(1, sizeof(*r));
   const char *s = text, *end = text ? text + len : NULL;
 

@@ -18,10 +18,12 @@
 #include <curl/curl.h>
 #include <uv.h>
 
+#include "crawl.h"
 #include "engine.h"
 #include "errkind.h"
 #include "extract.h"
 #include "finish.h"
+#include "gate.h"
 #include "hmap.h"
 #include "input.h"
 #include "inputline.h"
@@ -58,9 +60,13 @@ struct run {
   struct hmap done;          /* --resume: keys of requests FILE has */
   struct extract_spec xspec; /* --title --links -x -e */
   struct finish *fin;        /* --save and extraction after a transfer */
-  uint64_t rng;              /* xorshift state for backoff jitter */
-  uint64_t next_seq;         /* sequence number of the next request */
-  uint64_t deadline_at;      /* uv_now() of --deadline, 0 if none */
+  struct crawl crawl;        /* --crawl: the frontier, if "crawling" */
+  bool crawling;
+  struct gate *gate;    /* --crawl: robots.txt, NULL with --ignore-robots */
+  uint64_t last_line;   /* highest input line number read */
+  uint64_t rng;         /* xorshift state for backoff jitter */
+  uint64_t next_seq;    /* sequence number of the next request */
+  uint64_t deadline_at; /* uv_now() of --deadline, 0 if none */
   uv_signal_t sigint, sigterm;
   uv_timer_t deadline, grace;
   bool handles_ready; /* the four handles above are initialised */
@@ -81,6 +87,8 @@ struct run {
 };
 
 static void check_finished(struct run *r);
+static void pump(struct run *r);
+static void crawl_fields(const struct request *req, struct record_buf *b);
 
 static uint64_t next_random(struct run *r)
 {
@@ -141,6 +149,21 @@ static void emit(struct run *r, uint64_t seq, const struct result *res)
   }
 }
 
+/* --crawl: queue the links of a fetched page that are in scope. */
+static void offer_links(struct run *r, const struct request *req,
+                        const struct extract_result *xr)
+{
+  char id[32];
+  const char *parent = req->id_json;
+
+  if (!parent) {
+    snprintf(id, sizeof(id), "%llu", (unsigned long long)req->line);
+    parent = id;
+  }
+  (void)crawl_offer(&r->crawl, xr->links, xr->nlinks, req->depth, parent,
+                    req->seed_host ? req->seed_host : req->host);
+}
+
 /* finish.c's done_cb: write the record of "req" for an attempt that
  * ended with "code", with the fields finish.c added, and release it. */
 static void finished_cb(struct request *req, CURLcode code, const char *note,
@@ -149,9 +172,9 @@ static void finished_cb(struct request *req, CURLcode code, const char *note,
 {
   struct run *r = ud;
   struct result res;
+  struct record_buf more = { NULL, 0, 0 };
   char message[VL_ERRLEN + CURL_ERROR_SIZE];
 
-  (void)xr;
   request_result(req, code, uv_hrtime(), &res);
   if (note && *note) {
     if (res.message)
@@ -160,9 +183,13 @@ static void finished_cb(struct request *req, CURLcode code, const char *note,
       snprintf(message, sizeof(message), "HTTP %ld; %s", res.status, note);
     res.message = message;
   }
-  if (extra->len) {
-    res.extra = extra->p;
-    res.extra_len = extra->len;
+  crawl_fields(req, &more);
+  if (r->crawling && xr && !r->stopping)
+    offer_links(r, req, xr);
+  if (extra->len || more.len) {
+    record_put(&more, extra->p, extra->len);
+    res.extra = more.p;
+    res.extra_len = more.len;
   }
   msg_verbose(&r->msg, 1, "done #%llu %s: %s", (unsigned long long)req->line,
               req->url,
@@ -170,9 +197,10 @@ static void finished_cb(struct request *req, CURLcode code, const char *note,
                   ? "ok"
                   : (res.message ? res.message : "HTTP error"));
   emit(r, req->seq, &res);
+  record_buf_free(&more);
   request_pool_put(&r->pool, request_detach(req));
   request_free(req);
-  check_finished(r);
+  pump(r);
 }
 
 /* The attempt of "req" ended with "code" and will not be retried: the
@@ -226,10 +254,10 @@ static bool in_shard(const struct run *r, const struct inputline *it)
   return h % r->cfg->shard_n == r->cfg->shard_k;
 }
 
-/* sched's next_cb: the next request from the arguments or the input. */
-static struct request *next_cb(void *ud)
+/* The next request from the arguments or the input, NULL when none is
+ * ready (then "input_done" says whether more may come). */
+static struct request *next_input(struct run *r)
 {
-  struct run *r = ud;
   const struct config *cfg = r->cfg;
 
   for (;;) {
@@ -238,8 +266,6 @@ static struct request *next_cb(void *ud)
     struct request *req;
 
     if (r->stopping || r->input_done)
-      return NULL;
-    if (r->order && !order_room(r->order, r->next_seq))
       return NULL;
     if (!r->in) {
       if (r->next_arg >= cfg->nurls) {
@@ -266,6 +292,7 @@ static struct request *next_cb(void *ud)
         break;
       }
     }
+    r->last_line = line.lineno;
     if (line.overlong) {
       memset(&it, 0, sizeof(it));
       it.kind = INPUTLINE_ERROR;
@@ -300,7 +327,117 @@ static struct request *next_cb(void *ud)
     }
     req = request_new_take(&it, line.lineno, r->next_seq++, &r->shared);
     req->started_ns = uv_hrtime();
+    if (r->crawling) {
+      crawl_seed(&r->crawl, req->url);
+      req->seed_host = xstrdup(req->host);
+    }
     return req;
+  }
+}
+
+/* The next URL of the crawl frontier as a request: its id continues
+ * after the input's line numbers. */
+static struct request *next_discovered(struct run *r)
+{
+  struct crawl_item item;
+  struct inputline it;
+  struct request *req;
+
+  if (!crawl_next(&r->crawl, &item))
+    return NULL;
+  memset(&it, 0, sizeof(it));
+  it.kind = INPUTLINE_REQUEST;
+  it.url = item.url;
+  req = request_new_take(&it, ++r->last_line, r->next_seq++, &r->shared);
+  req->started_ns = uv_hrtime();
+  req->depth = item.depth;
+  req->parent_json = item.parent_json;
+  req->seed_host = item.seed_host;
+  return req;
+}
+
+/* A discovered URL's record says where it was found: "parent" (the id
+ * of the page that linked it) and "depth". */
+static void crawl_fields(const struct request *req, struct record_buf *b)
+{
+  char depth[32];
+  int n;
+
+  if (req->depth == 0 || !req->parent_json)
+    return;
+  n = snprintf(depth, sizeof(depth), ",\"depth\":%u", req->depth);
+  record_put(b, ",\"parent\":", 10);
+  record_put(b, req->parent_json, strlen(req->parent_json));
+  record_put(b, depth, (size_t)n);
+}
+
+/* robots.txt disallows "req": its record, kind "robots". */
+static void deny(struct run *r, struct request *req)
+{
+  struct result res;
+  struct record_buf more = { NULL, 0, 0 };
+
+  request_result(req, CURLE_OK, uv_hrtime(), &res);
+  res.kind = ERRKIND_ROBOTS;
+  res.message = "disallowed by robots.txt";
+  crawl_fields(req, &more);
+  res.extra = more.p;
+  res.extra_len = more.len;
+  emit(r, req->seq, &res);
+  record_buf_free(&more);
+  request_free(req);
+}
+
+/* sched's next_cb: requests robots.txt released, then the input, then
+ * (once the input is read, so that ids continue after it) the crawl
+ * frontier; in crawl mode each passes the robots.txt gate. */
+static struct request *next_cb(void *ud)
+{
+  struct run *r = ud;
+
+  for (;;) {
+    struct request *req, *fetch;
+    bool denied;
+
+    if (r->stopping)
+      return NULL;
+    req = r->gate ? gate_next(r->gate, &denied) : NULL;
+    if (req) {
+      if (!denied)
+        return req;
+      deny(r, req);
+      continue;
+    }
+    if (r->order && !order_room(r->order, r->next_seq))
+      return NULL;
+    if (!r->input_done) {
+      req = next_input(r);
+      if (!req) {
+        if (!r->input_done)
+          return NULL;
+        continue;
+      }
+    } else if (r->crawling) {
+      req = next_discovered(r);
+      if (!req)
+        return NULL;
+    } else {
+      return NULL;
+    }
+    if (!r->gate)
+      return req;
+    switch (gate_check(r->gate, req, &fetch)) {
+    case GATE_PASS:
+      return req;
+    case GATE_PARKED:
+      continue;
+    case GATE_FETCH:
+      fetch->started_ns = uv_hrtime();
+      return fetch;
+    case GATE_DENIED:
+      deny(r, req);
+      continue;
+    }
   }
 }
 
@@ -349,6 +486,26 @@ static void discard_save(struct request *req)
     save_finish(sv, false, NULL, discarded_cb, NULL);
 }
 
+/* The robots.txt request of an origin ended: its rules release the
+ * origin's requests, and a Crawl-delay spaces that host's starts. */
+static void robots_done(struct run *r, struct request *req, CURLcode code)
+{
+  double delay = 0;
+  long status = 0;
+  char host[256];
+
+  if (code == CURLE_OK && req->got_response)
+    (void)curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &status);
+  gate_fetched(r->gate, req, status, &delay, host, sizeof(host));
+  if (delay > 0) {
+    sched_host_interval(&r->sched, host, delay);
+    msg_verbose(&r->msg, 1, "robots.txt of %s: Crawl-delay %.1fs", host,
+                delay);
+  }
+  request_pool_put(&r->pool, request_detach(req));
+  request_free(req);
+}
+
 /* The engine's done_cb: retry, or write the record. */
 static void done_cb(CURL *easy, CURLcode code, void *ud)
 {
@@ -360,6 +517,11 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
   char why[160] = "";
 
   sched_done(&r->sched, req);
+  if (req->internal) {
+    robots_done(r, req, code);
+    pump(r);
+    return;
+  }
   if (r->signal)
     r->n_grace_done++;
   request_result(req, code, uv_hrtime(), &res);
@@ -400,6 +562,15 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
   pump(r);
 }
 
+/* A request held by the robots.txt gate, or its robots.txt request. */
+static void cancel_held_cb(struct request *req, void *ud)
+{
+  struct run *r = ud;
+
+  req->cancel_why = "cancelled while waiting for robots.txt";
+  finish(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
+}
+
 static void cancel_waiting_cb(struct request *req, void *ud)
 {
   struct run *r = ud;
@@ -422,6 +593,7 @@ static void cancel_all(struct run *r, const char *why)
     finish(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
   }
   sched_drain(&r->sched, cancel_waiting_cb, r);
+  gate_drain(r->gate, cancel_held_cb, r);
 }
 
 /* No more admission and no more reading, for good. */
@@ -539,6 +711,9 @@ static void begin_close(struct run *r)
                 "(%u were in flight at the signal)",
                 (unsigned long long)r->n_grace_done,
                 (unsigned long long)r->stats.cancelled, r->at_signal);
+  if (r->crawling && crawl_queued(&r->crawl))
+    msg_verbose(&r->msg, 1, "crawl: %zu URLs of the frontier not fetched",
+                crawl_queued(&r->crawl));
   progress_stop(r->progress);
   r->progress = NULL;
   input_close(r->in);
@@ -599,7 +774,9 @@ static void check_finished(struct run *r)
     return;
   if (r->sched_ready && !sched_idle(&r->sched))
     return;
-  if (finish_pending(r->fin))
+  if (finish_pending(r->fin) || gate_holding(r->gate))
+    return;
+  if (r->crawling && !r->stopping && crawl_queued(&r->crawl))
     return;
   begin_close(r);
 }
@@ -702,6 +879,16 @@ static int setup_scrape(struct run *r, char err[VL_ERRLEN])
   for (i = 0; i < cfg->nregexes; i++)
     if (extract_spec_add_regex(&r->xspec, cfg->regexes[i], err) < 0)
       return -1;
+  if (cfg->crawl) {
+    /* Crawling follows the links of each page: --crawl implies --links. */
+    if (crawl_init(&r->crawl, cfg->crawl_depth, cfg->max_urls, cfg->any_host,
+                   cfg->include, cfg->exclude, err) < 0)
+      return -1;
+    r->crawling = true;
+    r->xspec.links = true;
+    if (!cfg->ignore_robots)
+      r->gate = gate_new(&r->shared, "volley");
+  }
   r->shared.keep_body = cfg->want_body || extract_spec_active(&r->xspec);
   if (cfg->save_dir) {
     if (stat(cfg->save_dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
@@ -873,6 +1060,9 @@ int run_main(const struct config *cfg)
   writeout_free(&r->wo);
   finish_free(r->fin);
   extract_spec_free(&r->xspec);
+  if (r->crawling)
+    crawl_free(&r->crawl);
+  gate_free(r->gate);
   request_pool_free(&r->pool);
   order_free(r->order);
   hmap_free(&r->done);

@@ -14,6 +14,16 @@
 
 #include "util.h"
 
+/* A base URL taken apart once for many references: offsets into "url"
+ * mark where each kind of reference replaces the rest. */
+struct urlnorm_base {
+  char *url;       /* absolute, as libcurl writes it, no fragment */
+  size_t scheme;   /* bytes of "scheme:" */
+  size_t origin;   /* bytes of "scheme://authority" */
+  size_t dir;      /* bytes up to the path's last '/', included */
+  size_t path_end; /* bytes before the query */
+};
+
 static bool is_alpha(int c)
 {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -30,19 +40,27 @@ static char lower(char c)
   return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
+/* The length of the scheme of the "len" bytes at "s", ':' included, or
+ * 0 when they start with none (RFC 3986: ALPHA *( ALPHA / DIGIT / "+" /
+ * "-" / "." ) ":"). */
+static size_t scheme_len(const char *s, size_t len)
+{
+  size_t i = 1;
+
+  if (len == 0 || !is_alpha((unsigned char)s[0]))
+    return 0;
+  while (i < len && is_scheme_char((unsigned char)s[i]))
+    i++;
+  return i < len && s[i] == ':' ? i + 1 : 0;
+}
+
 /* Where the authority ("user@host:port") of the "len" bytes at "s" lies,
  * as [*lo, *hi); both 0 when there is none ("/x", "x", "?q"). */
 static void authority_span(const char *s, size_t len, size_t *lo, size_t *hi)
 {
-  size_t i = 0;
+  size_t i = scheme_len(s, len);
 
   *lo = *hi = 0;
-  if (len > 0 && is_alpha((unsigned char)s[0])) {
-    i = 1;
-    while (i < len && is_scheme_char((unsigned char)s[i]))
-      i++;
-    i = i < len && s[i] == ':' ? i + 1 : 0;
-  }
   if (i + 1 >= len || s[i] != '/' || s[i + 1] != '/')
     return;
   *lo = i + 2;
@@ -154,28 +172,103 @@ static char *lower_host(CURLU *u)
   return host;
 }
 
-int urlnorm_resolve(const char *base, const char *ref, char **out)
+struct urlnorm_base *urlnorm_base_new(const char *base)
 {
-  CURLU *u = curl_url();
-  char *b = NULL, *r = clean(ref);
-  int rc = -1;
+  CURLU *u = base ? parse_http(base) : NULL;
+  struct urlnorm_base *b = NULL;
+  const char *origin, *p;
+  char *url = NULL;
 
   if (!u)
-    goto done;
-  if (base) {
-    b = clean(base);
-    if (curl_url_set(u, CURLUPART_URL, b, 0) != CURLUE_OK)
-      goto done;
+    return NULL;
+  if (take_url(u, 0, &url) == 0) {
+    /* libcurl wrote it, so it reads "scheme://authority/path?query": the
+     * authority holds no '/' (not even an IPv6 address) and the path is
+     * at least "/". */
+    b = xmalloc(sizeof(*b));
+    b->url = url;
+    b->scheme = (size_t)(strchr(url, ':') - url) + 1;
+    origin = strchr(url + b->scheme + 2, '/');
+    b->origin = origin ? (size_t)(origin - url) : strlen(url);
+    b->path_end = b->origin + strcspn(url + b->origin, "?");
+    b->dir = b->origin;
+    for (p = url + b->origin; p < url + b->path_end; p++)
+      if (*p == '/')
+        b->dir = (size_t)(p - url) + 1;
   }
-  /* An empty reference ("" or "#frag" once the fragment is cut) is the
-   * base itself; libcurl 7.88 would resolve it as the base's directory. */
-  if ((*r || !base) && curl_url_set(u, CURLUPART_URL, r, 0) != CURLUE_OK)
-    goto done;
-  rc = take_url(u, 0, out);
-done:
   curl_url_cleanup(u);
+  return b;
+}
+
+void urlnorm_base_free(struct urlnorm_base *b)
+{
+  if (!b)
+    return;
+  free(b->url);
   free(b);
+}
+
+/* "n" bytes of "a" then all of "b", malloc'd. */
+static char *join(const char *a, size_t n, const char *b)
+{
+  size_t m = strlen(b);
+  char *s = xmalloc(n + m + 1);
+
+  memcpy(s, a, n);
+  memcpy(s + n, b, m + 1);
+  return s;
+}
+
+int urlnorm_resolve_with(const struct urlnorm_base *b, const char *ref,
+                         char **out)
+{
+  char *r = clean(ref), *abs;
+  CURLU *u;
+  int rc;
+
+  /* RFC 3986 section 5.2 on strings; libcurl then parses the absolute
+   * result, which removes dot segments. Handing libcurl the relative
+   * reference instead costs three times as much (7.88 rebuilds and
+   * re-parses the base for each) and gets "#frag" and "" wrong. */
+  if (scheme_len(r, strlen(r)) > 0) {
+    abs = r;
+    r = NULL;
+  } else if (!b) {
+    free(r);
+    return -1;
+  } else if (r[0] == '/' && r[1] == '/') {
+    abs = join(b->url, b->scheme, r);
+  } else if (r[0] == '/') {
+    abs = join(b->url, b->origin, r);
+  } else if (r[0] == '?') {
+    abs = join(b->url, b->path_end, r);
+  } else if (r[0] == '\0') {
+    abs = xstrdup(b->url); /* "" and "#frag": the page itself */
+  } else {
+    abs = join(b->url, b->dir, r);
+  }
   free(r);
+  u = curl_url();
+  rc = -1;
+  if (u && curl_url_set(u, CURLUPART_URL, abs, 0) == CURLUE_OK)
+    rc = take_url(u, 0, out);
+  curl_url_cleanup(u);
+  free(abs);
+  return rc;
+}
+
+int urlnorm_resolve(const char *base, const char *ref, char **out)
+{
+  struct urlnorm_base *b = NULL;
+  int rc;
+
+  if (base) {
+    b = urlnorm_base_new(base);
+    if (!b)
+      return -1;
+  }
+  rc = urlnorm_resolve_with(b, ref, out);
+  urlnorm_base_free(b);
   return rc;
 }
 

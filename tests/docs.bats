@@ -226,3 +226,8 @@ man_sessions() {
         length == 7 and (map(.id) | unique | length) == 7 and
         (map(select(.ok)) | length) == 6'
 }
+
+@test "the bash and zsh completions name exactly the options of --help" {
+    run sh "$SRCDIR/completions/check.sh" "$VOLLEY"
+    [ "$status" -eq 0 ] || fail "$output"
+}

@@ -262,6 +262,10 @@ class Server:
         self.log = open(args.log, "a", buffering=1) if args.log else None
         self.bomb = None  # future: gzip of 64 MiB of zeros
         self.conns = set()  # open connections' writers
+        self.robots = None
+        if args.robots_file:
+            with open(args.robots_file, "rb") as f:
+                self.robots = f.read()
 
     # ---- plumbing -------------------------------------------------------
 
@@ -442,6 +446,11 @@ class Server:
                     raise BadArg()
                 return default
 
+        if req.path == "/robots.txt":
+            # Served only by a server started with --robots-file.
+            if not self.robots:
+                return await self.text(conn, req, keep, ctx, 404, "no robots\n")
+            return await self.respond(conn, req, keep, ctx, 200, self.robots)
         try:
             handler = getattr(self, "r_" + name.replace("-", "_"), None)
             if handler is None or name.startswith("_"):
@@ -686,6 +695,8 @@ def parse_args(argv):
     p.add_argument("--max-seconds", type=float, default=600)
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
+    p.add_argument("--robots-file",
+                   help="serve this file as /robots.txt (else 404)")
     args = p.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         p.error("--tls-cert and --tls-key go together")

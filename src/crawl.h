@@ -1,0 +1,63 @@
+/* The crawl frontier: links found on fetched pages, kept when in scope
+ * (depth, host, --include/--exclude, --max-urls) and not seen before
+ * (a set of normalised URLs), handed out first in, first out. Pure. */
+#ifndef VOLLEY_CRAWL_H
+#define VOLLEY_CRAWL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hmap.h"
+#include "util.h"
+
+struct crawl_item {
+  char *url;         /* absolute, as found (fragment dropped); owned */
+  char *parent_json; /* id of the page that linked it, as JSON; owned */
+  char *seed_host;   /* host of the seed it descends from; owned */
+  unsigned depth;    /* hops from the seed, >= 1 */
+};
+
+struct crawl {
+  unsigned max_depth;
+  uint64_t max_urls; /* seeds and discovered URLs in all, 0: no cap */
+  bool any_host;
+  void *include;        /* compiled --include (pcre2_code), or NULL */
+  void *exclude;        /* compiled --exclude, or NULL */
+  struct hmap seen;     /* normalised URLs fetched or queued */
+  uint64_t admitted;    /* seeds and discovered URLs let in */
+  struct crawl_item *q; /* ring of queued items */
+  size_t qhead, qlen, qcap;
+};
+
+/* Set up "c"; "include" and "exclude" are PCRE2 patterns or NULL. Returns
+ * 0, or -1 with "err" naming the bad pattern. */
+int crawl_init(struct crawl *c, unsigned max_depth, uint64_t max_urls,
+               bool any_host, const char *include, const char *exclude,
+               char err[VL_ERRLEN]);
+
+/* Note a seed (an input URL): it is fetched whatever the scope, and its
+ * links are followed. */
+void crawl_seed(struct crawl *c, const char *url);
+
+/* Offer "n" links found on a page at "depth" with id "parent_json",
+ * descending from "seed_host". Queues those in scope and new; returns how
+ * many were queued. */
+size_t crawl_offer(struct crawl *c, char *const *links, size_t n,
+                   unsigned depth, const char *parent_json,
+                   const char *seed_host);
+
+/* Take the next queued item into "out" (the caller owns its strings);
+ * false when none. */
+bool crawl_next(struct crawl *c, struct crawl_item *out);
+
+/* Items queued and not taken. */
+size_t crawl_queued(const struct crawl *c);
+
+/* Release everything. */
+void crawl_free(struct crawl *c);
+
+/* Release an item's strings. */
+void crawl_item_clear(struct crawl_item *it);
+
+#endif

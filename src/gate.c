@@ -1,0 +1,220 @@
+/* The robots.txt gate. One entry per origin (scheme, host, port): its
+ * state, its parsed rules and the requests parked behind its fetch.
+ * Origins are few in a crawl, so a list is searched. The robots.txt
+ * request is an internal one: it takes a slot but writes no record. */
+#include "config.h"
+
+#include "gate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inputline.h"
+#include "robots.h"
+#include "util.h"
+
+enum origin_state {
+  ORIGIN_FETCHING, /* robots.txt requested */
+  ORIGIN_READY     /* "rules" known (NULL: allow all) */
+};
+
+struct origin {
+  struct origin *next;
+  enum origin_state state;
+  struct robots *rules; /* NULL: everything allowed */
+  bool deny_all;        /* robots.txt answered 5xx (RFC 9309 2.3.1.4) */
+  struct request *head; /* parked requests, first in first out */
+  struct request *tail;
+  char name[]; /* "http://host:port" */
+};
+
+struct gate {
+  const struct request_shared *shared;
+  char *agent;
+  struct origin *origins;
+  struct request *out_head, *out_tail; /* released, in order */
+  size_t holding;
+};
+
+/* The origin of "url" into "out", and where its path starts. */
+static const char *split_origin(const char *url, char *out, size_t outlen)
+{
+  const char *p = strstr(url, "://");
+  const char *path;
+
+  p = p ? p + 3 : url;
+  path = p + strcspn(p, "/?#");
+  snprintf(out, outlen, "%.*s", (int)(path - url), url);
+  return *path ? path : "/";
+}
+
+static struct origin *find(struct gate *g, const char *name)
+{
+  struct origin *o;
+
+  for (o = g->origins; o; o = o->next)
+    if (strcmp(o->name, name) == 0)
+      return o;
+  return NULL;
+}
+
+struct gate *gate_new(const struct request_shared *shared, const char *agent)
+{
+  struct gate *g = xcalloc(1, sizeof(*g));
+
+  g->shared = shared;
+  g->agent = xstrdup(agent);
+  return g;
+}
+
+static void park(struct origin *o, struct request *req)
+{
+  req->next = NULL;
+  if (o->tail)
+    o->tail->next = req;
+  else
+    o->head = req;
+  o->tail = req;
+}
+
+static bool allowed(const struct origin *o, const char *url)
+{
+  char name[512];
+  const char *path = split_origin(url, name, sizeof(name));
+
+  if (o->deny_all)
+    return false;
+  return !o->rules || robots_allowed(o->rules, path);
+}
+
+enum gate_verdict gate_check(struct gate *g, struct request *req,
+                             struct request **fetch)
+{
+  char name[512], url[600];
+  struct origin *o;
+  struct inputline it;
+  size_t n;
+
+  *fetch = NULL;
+  split_origin(req->url, name, sizeof(name));
+  o = find(g, name);
+  if (o && o->state == ORIGIN_READY)
+    return allowed(o, req->url) ? GATE_PASS : GATE_DENIED;
+  if (o) {
+    park(o, req);
+    g->holding++;
+    return GATE_PARKED;
+  }
+  n = strlen(name);
+  o = xcalloc(1, sizeof(*o) + n + 1);
+  memcpy(o->name, name, n + 1);
+  o->state = ORIGIN_FETCHING;
+  o->next = g->origins;
+  g->origins = o;
+  park(o, req);
+  g->holding++;
+
+  /* The robots.txt request: GET, no record, the body kept. */
+  memset(&it, 0, sizeof(it));
+  snprintf(url, sizeof(url), "%s/robots.txt", name);
+  it.kind = INPUTLINE_REQUEST;
+  it.url = xstrdup(url);
+  *fetch = request_new_take(&it, 0, 0, g->shared);
+  (*fetch)->internal = true;
+  return GATE_FETCH;
+}
+
+void gate_fetched(struct gate *g, struct request *fetch, long status,
+                  double *crawl_delay, char *host, size_t hostlen)
+{
+  char name[512];
+  struct origin *o;
+
+  *crawl_delay = 0;
+  snprintf(host, hostlen, "%s", fetch->host);
+  split_origin(fetch->url, name, sizeof(name));
+  o = find(g, name);
+  if (!o)
+    return;
+  o->state = ORIGIN_READY;
+  if (status >= 200 && status < 300) {
+    o->rules = robots_parse(fetch->bodybuf.p ? fetch->bodybuf.p : "",
+                            fetch->bodybuf.len, g->agent);
+    *crawl_delay = robots_crawl_delay(o->rules);
+  } else if (status >= 500) {
+    /* The server is in trouble: RFC 9309 says assume everything is
+     * disallowed. 4xx, or no answer at all, allows everything (the
+     * requests then meet their own errors). */
+    o->deny_all = true;
+  }
+  /* The parked requests go out in the order they came. */
+  if (o->head) {
+    if (g->out_tail)
+      g->out_tail->next = o->head;
+    else
+      g->out_head = o->head;
+    g->out_tail = o->tail;
+    o->head = o->tail = NULL;
+  }
+}
+
+struct request *gate_next(struct gate *g, bool *denied)
+{
+  struct request *req = g->out_head;
+  struct origin *o;
+  char name[512];
+
+  if (!req)
+    return NULL;
+  g->out_head = req->next;
+  if (!g->out_head)
+    g->out_tail = NULL;
+  req->next = NULL;
+  g->holding--;
+  split_origin(req->url, name, sizeof(name));
+  o = find(g, name);
+  *denied = o && !allowed(o, req->url);
+  return req;
+}
+
+size_t gate_holding(const struct gate *g)
+{
+  return g ? g->holding : 0;
+}
+
+void gate_drain(struct gate *g, void (*fn)(struct request *, void *), void *ud)
+{
+  struct origin *o;
+  struct request *req;
+  bool denied;
+
+  if (!g)
+    return;
+  while ((req = gate_next(g, &denied)))
+    fn(req, ud);
+  for (o = g->origins; o; o = o->next) {
+    while ((req = o->head)) {
+      o->head = req->next;
+      req->next = NULL;
+      g->holding--;
+      fn(req, ud);
+    }
+    o->tail = NULL;
+  }
+}
+
+void gate_free(struct gate *g)
+{
+  struct origin *o, *next;
+
+  if (!g)
+    return;
+  for (o = g->origins; o; o = next) {
+    next = o->next;
+    robots_free(o->rules);
+    free(o);
+  }
+  free(g->agent);
+  free(g);
+}

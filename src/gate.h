@@ -1,0 +1,53 @@
+/* The robots.txt gate of --crawl: per origin, fetch /robots.txt once and
+ * hold that origin's requests until it is known, then let them pass or
+ * mark them denied. Owns the parked requests and the parsed files; knows
+ * nothing of the engine or records. */
+#ifndef VOLLEY_GATE_H
+#define VOLLEY_GATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "request.h"
+
+struct gate;
+
+enum gate_verdict {
+  GATE_PASS,   /* start "req" now */
+  GATE_PARKED, /* the gate holds "req" until the origin's robots.txt */
+  GATE_FETCH,  /* parked too, and "*fetch" is the robots.txt request to
+                  start (the caller owns it; see gate_fetched()) */
+  GATE_DENIED  /* robots.txt disallows "req": write its record */
+};
+
+/* A gate for requests sharing "shared"; "agent" is the product token
+ * matched against User-agent lines. */
+struct gate *gate_new(const struct request_shared *shared, const char *agent);
+
+/* Decide for "req". */
+enum gate_verdict gate_check(struct gate *g, struct request *req,
+                             struct request **fetch);
+
+/* The robots.txt request "fetch" ended: "status" 0 when no response
+ * came. Parses its body and sets "*crawl_delay" (seconds, 0 if none) and
+ * "host" (of "hostlen" bytes) for the caller's rate. The origin's parked
+ * requests become available from gate_next(). The caller still owns and
+ * frees "fetch". */
+void gate_fetched(struct gate *g, struct request *fetch, long status,
+                  double *crawl_delay, char *host, size_t hostlen);
+
+/* A request released by robots.txt, with "*denied" telling whether it
+ * may be fetched; NULL when none. The caller owns it. */
+struct request *gate_next(struct gate *g, bool *denied);
+
+/* Requests held (parked or released and not taken). */
+size_t gate_holding(const struct gate *g);
+
+/* Hand every held request to "fn" (the callee owns it). */
+void gate_drain(struct gate *g, void (*fn)(struct request *, void *),
+                void *ud);
+
+/* Release the gate; nothing may be held. NULL is fine. */
+void gate_free(struct gate *g);
+
+#endif

@@ -1,0 +1,104 @@
+#!/usr/bin/env bats
+# Crawling: --crawl DEPTH over a small site whose pages link in cycles,
+# scope (--any-host, --include, --exclude, --max-urls), robots.txt (a
+# server started with --robots-file) and --ignore-robots.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup_file() {
+    server_start --robots-file "$BATS_TEST_DIRNAME/fixtures/robots.txt"
+}
+teardown_file() { server_stop; }
+
+@test "--crawl 3: each page once despite cycles, ids after the input's, parent and depth" {
+    stats_reset
+    run_volley 1 --crawl 3 "$SERVER/html/crawl-index"
+    # index, a, b, c, d fetched; private denied by robots.txt.
+    jq -es --arg s "$SERVER" '
+        (map(select(.ok)) | map(.url) | sort) ==
+          (["crawl-a","crawl-b","crawl-c","crawl-d","crawl-index"]
+           | map("\($s)/html/\(.)"))
+        and ([.[].id] | sort) == [1,2,3,4,5,6]
+        and (map(select(.id == 1))[0] | .depth == null and .parent == null)
+        and (map(select(.url | endswith("crawl-a")))[0]
+             | .parent == 1 and .depth == 1)
+        and (map(select(.url | endswith("crawl-d")))[0] | .depth == 3)' \
+        <<<"$output"
+    # Each page was fetched exactly once; robots.txt once for the host.
+    stats | jq -e '.hits["/html/crawl-a"] == 1 and .hits["/html/crawl-b"] == 1
+        and .hits["/html/crawl-index"] == 1 and .hits["/robots.txt"] == 1'
+}
+
+@test "--crawl 1: only one hop from the seed" {
+    run_volley 1 --crawl 1 "$SERVER/html/crawl-index"
+    jq -es 'map(select(.ok)) | map(.depth // 0) | max == 1' <<<"$output"
+    jq -es 'map(.url) | any(endswith("crawl-c")) | not' <<<"$output"
+}
+
+@test "robots.txt: a disallowed URL gets a record of kind robots and no fetch" {
+    stats_reset
+    run_volley 1 --crawl 1 "$SERVER/html/crawl-index"
+    jq -es 'map(select(.url | endswith("crawl-private")))[0]
+            | .error.kind == "robots" and .status == null and .parent == 1' \
+        <<<"$output"
+    stats | jq -e '.hits["/html/crawl-private"] == null'
+}
+
+@test "robots.txt: Crawl-delay spaces the host's starts" {
+    stats_reset
+    run_volley 1 --crawl 1 "$SERVER/html/crawl-index"
+    gap=$(stats | jq '[.starts[] | select(.path | startswith("/html/")) | .t]
+        | sort | [., .[1:]] | transpose | map(select(.[1]) | .[1] - .[0]) | min')
+    jq -en "$gap >= 0.15"
+}
+
+@test "--ignore-robots: robots.txt neither fetched nor obeyed" {
+    stats_reset
+    run_volley 0 --ignore-robots --crawl 1 "$SERVER/html/crawl-index"
+    jq -es 'map(select(.url | endswith("crawl-private")))[0].ok' <<<"$output"
+    stats | jq -e '.hits["/robots.txt"] == null'
+}
+
+@test "--crawl: another host is out of scope unless --any-host" {
+    run_volley 1 --crawl 1 "$SERVER/html/crawl-index"
+    jq -es 'map(.url) | any(test("other.invalid")) | not' <<<"$output"
+    run_volley 1 --crawl 1 --any-host "$SERVER/html/crawl-index"
+    jq -es 'map(select(.url | test("other.invalid")))[0].error.kind == "dns"' \
+        <<<"$output"
+}
+
+@test "--include and --exclude filter the URLs followed" {
+    run_volley 0 --crawl 3 --include 'crawl-[ab]$' "$SERVER/html/crawl-index"
+    jq -es 'map(.url | sub(".*/"; "")) | sort == ["crawl-a","crawl-b","crawl-index"]' \
+        <<<"$output"
+    run_volley 0 --crawl 3 --exclude 'crawl-(b|private)' "$SERVER/html/crawl-index"
+    jq -es 'map(.url | sub(".*/"; "")) | any(. == "crawl-b") | not' <<<"$output"
+    run_volley 2 --crawl 1 --include '(' "$SERVER/html/crawl-index"
+}
+
+@test "--max-urls: caps the URLs fetched, seeds included" {
+    run_volley '?' --crawl 3 --max-urls 3 "$SERVER/html/crawl-index"
+    jq -es 'length == 3' <<<"$output"
+}
+
+@test "--crawl with --ordered: seeds in input order, then discovery order" {
+    run_volley 1 --ordered --crawl 2 "$SERVER/html/crawl-b" "$SERVER/html/crawl-d"
+    jq -es '[.[].id] == ([.[].id] | sort) and .[0].id == 1 and .[1].id == 2' \
+        <<<"$output"
+}
+
+@test "--crawl: SIGTERM leaves the frontier unfetched, every request read has its record" {
+    list=$BATS_TEST_TMPDIR/list
+    for i in 1 2 3 4; do echo "$SERVER/delay/3000?i=$i"; done >"$list"
+    "$VOLLEY" -v --grace 0.2 --crawl 2 -c 4 -i "$list" >"$BATS_TEST_TMPDIR/out" \
+        2>"$BATS_TEST_TMPDIR/err" &
+    pid=$!
+    curl -s "$SERVER/_wait?inflight=4" >/dev/null
+    kill -TERM "$pid"
+    status=0
+    wait "$pid" || status=$?
+    [ "$status" -eq 143 ]
+    jq -es 'length == 4 and all(.error.kind == "cancelled")' \
+        "$BATS_TEST_TMPDIR/out"
+}

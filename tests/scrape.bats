@@ -1,0 +1,126 @@
+#!/usr/bin/env bats
+# Scraping: --title, --links, -x/--xpath, -e/--regex, --save and
+# --save-name, against pages the test server serves from fixtures/.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup_file() { server_start; }
+teardown_file() { server_stop; }
+
+@test "--title: entities decoded, whitespace collapsed, non-ASCII kept" {
+    run_volley 0 --title "$SERVER/html/extract"
+    jq -es '.[0].title == "Café & Crème — ünïcödé title"' <<<"$output"
+}
+
+@test "--title: null for a page without one and for a body that is not HTML" {
+    run_volley 0 --title "$SERVER/html/crawl-d" "$SERVER/text/10"
+    jq -es 'map(select(.id == 1))[0].title == "D"
+            and map(select(.id == 2))[0].title == null' <<<"$output"
+}
+
+@test "--links: resolved against <base>, fragments dropped, http(s) only, once each, in order" {
+    run_volley 0 --links "$SERVER/html/extract"
+    jq -es --arg s "$SERVER" '.[0].links == [
+        "\($s)/html/sub/style.css", "\($s)/html/app.js",
+        "\($s)/html/sub/page.html", "\($s)/abs",
+        "https://example.org/x?y=1", "\($s)/html/sub/img/p.png"]' <<<"$output"
+}
+
+@test "--links: relative links resolve against the final URL after a redirect" {
+    run_volley 0 --links "$SERVER/redirect/1"
+    # /redirect/0 answers text, not HTML: no links, but no error either.
+    jq -es '.[0].ok and .[0].links == []' <<<"$output"
+}
+
+@test "-x: XPath on text, on attributes, and a number result" {
+    run_volley 0 -x 'h=//h1' -x 'cls=//h1/@class' -x 'n=count(//a)' \
+        -x 'alt=string(//img/@alt)' "$SERVER/html/extract"
+    jq -es '.[0].extract == {"h":["First heading","Second heading"],
+            "cls":["headline","headline"],"n":["5"],"alt":["picture"]}' \
+        <<<"$output"
+}
+
+@test "-e: the first capture group, or the whole match without one" {
+    run_volley 0 -e 'price=([0-9]+\.[0-9]+) EUR' -e 'ref=ref-[0-9]+' \
+        "$SERVER/html/extract"
+    jq -es '.[0].extract == {"price":["12.50","8.00"],
+            "ref":["ref-1234","ref-5678"]}' <<<"$output"
+}
+
+@test "-e runs on text bodies too; -x on a body that is not HTML is empty" {
+    run_volley 0 -e 'a=(a{3})' -x 'p=//p' "$SERVER/text/7"
+    jq -es '.[0].extract == {"a":["aaa","aaa"],"p":[]}' <<<"$output"
+}
+
+@test "broken HTML still extracts what the parser recovers" {
+    run_volley 0 --title --links -x 'h=//h1' "$SERVER/html/broken-page"
+    jq -es --arg s "$SERVER" '.[0].ok and .[0].title == "Broken & unclosed"
+        and .[0].links == ["\($s)/html/x.html"]
+        and (.[0].extract.h[0] | startswith("still here"))' <<<"$output"
+}
+
+@test "bad XPath or regex: a usage error before any request" {
+    stats_reset
+    run_volley 2 -x 'bad=//[' "$SERVER/status/200"
+    [[ $stderr == *"--xpath"*"bad=//["* ]]
+    run_volley 2 -e 'bad=(' "$SERVER/status/200"
+    [[ $stderr == *"--regex"* ]]
+    run_volley 2 -x 'no-equals-sign' "$SERVER/status/200"
+    [ -z "$output" ]
+    stats | jq -e '.total == 0'
+}
+
+@test "extraction of a 2 MiB page leaves siblings' timeouts alone" {
+    # The parse runs in the thread pool: a short -t on the siblings holds.
+    run_volley 0 -c 4 -t 2 --links --title "$SERVER/html/extract" \
+        "$SERVER/delay/100?a" "$SERVER/delay/100?b" "$SERVER/delay/100?c"
+    jq -es 'length == 4 and all(.ok)' <<<"$output"
+}
+
+@test "--save: bodies byte-identical to what the server sends, path in the record" {
+    dir=$BATS_TEST_TMPDIR/save
+    mkdir "$dir"
+    run_volley 0 --save "$dir" "$SERVER/bytes/5000" "$SERVER/html/extract" \
+        "$SERVER/empty"
+    jq -es --arg d "$dir" 'map(.saved) | sort ==
+        ["\($d)/1.bin", "\($d)/2.html", "\($d)/3.txt"]' <<<"$output"
+    curl -s "$SERVER/bytes/5000" | cmp - "$dir/1.bin"
+    curl -s "$SERVER/html/extract" | cmp - "$dir/2.html"
+    [ ! -s "$dir/3.txt" ]
+    # No temporary file is left behind.
+    [ "$(find "$dir" -name '.volley-*' | wc -l)" -eq 0 ]
+}
+
+@test "--save: a failed transfer leaves no file and saved is null" {
+    dir=$BATS_TEST_TMPDIR/save
+    mkdir "$dir"
+    run_volley 1 -r 0 -t 0.5 --save "$dir" "$SERVER/reset-mid-body" \
+        "$SERVER/drip/100/50"
+    jq -es 'all(.saved == null)' <<<"$output"
+    [ "$(find "$dir" -type f | wc -l)" -eq 0 ]
+}
+
+@test "--save-name: {host} {sha256} {ext} and {id}, sanitised, no escape through the template" {
+    dir=$BATS_TEST_TMPDIR/save
+    mkdir "$dir"
+    printf '%s\n' "{\"url\":\"$SERVER/html/extract\",\"id\":\"../../etc/x\"}" \
+        >"$BATS_TEST_TMPDIR/in"
+    run_volley 0 --save "$dir" --save-name '../{id}-{host}{ext}' \
+        -i "$BATS_TEST_TMPDIR/in"
+    saved=$(jq -r '.saved' <<<"$output")
+    [ "$(dirname "$saved")" = "$dir" ]
+    [ -f "$saved" ]
+    [[ $(basename "$saved") == *"etc_x-127.0.0.1.html" ]]
+    [[ $(basename "$saved") != .* ]]
+    run_volley 0 --save "$dir" --save-name '{sha256}' "$SERVER/status/200"
+    want=$(printf %s "$SERVER/status/200" | sha256sum | cut -d' ' -f1)
+    [ -f "$dir/$want" ]
+}
+
+@test "--save and --save-name: bad values are usage errors" {
+    run_volley 2 --save /nonexistent/dir "$SERVER/status/200"
+    [[ $stderr == *"--save"*"not a directory"* ]]
+    run_volley 2 --save "$BATS_TEST_TMPDIR" --save-name '{nope}' "$SERVER/status/200"
+    run_volley 2 --save "$BATS_TEST_TMPDIR" --save-name 'fixed.txt' "$SERVER/status/200"
+}

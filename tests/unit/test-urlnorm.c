@@ -1,0 +1,416 @@
+/* Unit tests of urlnorm.c: links resolved as a browser resolves them, and
+ * the canonical form the crawl's visited set compares. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "urlnorm.h"
+
+#define BASE "http://example.com/a/b/c?x=1#top"
+
+/* Resolve "ref" against "base" and compare with "want" (NULL: refused). */
+static int resolves(char *why, const char *base, const char *ref,
+                    const char *want)
+{
+  char *got = NULL;
+  int rc = urlnorm_resolve(base, ref, &got);
+
+  if (!want) {
+    CHECK_INT(rc, -1);
+    CHECK(!got);
+    return 0;
+  }
+  CHECK_INT(rc, 0);
+  if (strcmp(got, want) != 0) {
+    tap_fail(why, __FILE__, __LINE__, "'%s' + '%s': '%s' != '%s'",
+             base ? base : "(null)", ref, got, want);
+    free(got);
+    return -1;
+  }
+  free(got);
+  return 0;
+}
+
+static int normalizes(char *why, const char *url, const char *want)
+{
+  char *got = NULL;
+  int rc = urlnorm_normalize(url, &got);
+
+  if (!want) {
+    CHECK_INT(rc, -1);
+    CHECK(!got);
+    return 0;
+  }
+  CHECK_INT(rc, 0);
+  if (strcmp(got, want) != 0) {
+    tap_fail(why, __FILE__, __LINE__, "'%s': '%s' != '%s'", url, got, want);
+    free(got);
+    return -1;
+  }
+  free(got);
+  return 0;
+}
+
+static int resolve_sibling(char *why)
+{
+  return resolves(why, BASE, "d", "http://example.com/a/b/d");
+}
+
+static int resolve_dot_dot(char *why)
+{
+  return resolves(why, BASE, "../d", "http://example.com/a/d");
+}
+
+static int resolve_dot_dot_past_root(char *why)
+{
+  return resolves(why, BASE, "../../../../d", "http://example.com/d");
+}
+
+static int resolve_dot(char *why)
+{
+  return resolves(why, BASE, "./d/./e", "http://example.com/a/b/d/e");
+}
+
+static int resolve_absolute_path(char *why)
+{
+  return resolves(why, BASE, "/x/y", "http://example.com/x/y");
+}
+
+static int resolve_query_only(char *why)
+{
+  return resolves(why, BASE, "?q=2", "http://example.com/a/b/c?q=2");
+}
+
+static int resolve_query_replaces_base_query(char *why)
+{
+  return resolves(why, "http://example.com/p?a=1&b=2", "q?c=3",
+                  "http://example.com/q?c=3");
+}
+
+static int resolve_scheme_relative(char *why)
+{
+  return resolves(why, BASE, "//other.org/x", "http://other.org/x");
+}
+
+static int resolve_scheme_relative_https(char *why)
+{
+  return resolves(why, "https://example.com/", "//cdn.org/s.js",
+                  "https://cdn.org/s.js");
+}
+
+static int resolve_fragment_only_is_the_page(char *why)
+{
+  return resolves(why, BASE, "#frag", "http://example.com/a/b/c?x=1");
+}
+
+static int resolve_empty_is_the_page(char *why)
+{
+  return resolves(why, BASE, "", "http://example.com/a/b/c?x=1");
+}
+
+static int resolve_fragment_dropped(char *why)
+{
+  return resolves(why, BASE, "d?k=v#sec", "http://example.com/a/b/d?k=v");
+}
+
+static int resolve_absolute_http(char *why)
+{
+  return resolves(why, BASE, "http://x.org/p#f", "http://x.org/p");
+}
+
+static int resolve_absolute_https(char *why)
+{
+  return resolves(why, BASE, "https://x.org", "https://x.org/");
+}
+
+static int resolve_no_base(char *why)
+{
+  return resolves(why, NULL, "https://x.org/a", "https://x.org/a");
+}
+
+static int resolve_no_base_relative_refused(char *why)
+{
+  return resolves(why, NULL, "/a", NULL);
+}
+
+static int resolve_mailto_refused(char *why)
+{
+  return resolves(why, BASE, "mailto:someone@example.com", NULL);
+}
+
+static int resolve_javascript_refused(char *why)
+{
+  return resolves(why, BASE, "javascript:void(0)", NULL);
+}
+
+static int resolve_data_refused(char *why)
+{
+  return resolves(why, BASE, "data:text/plain,hi", NULL);
+}
+
+static int resolve_ftp_refused(char *why)
+{
+  return resolves(why, BASE, "ftp://example.com/f", NULL);
+}
+
+static int resolve_tel_refused(char *why)
+{
+  return resolves(why, BASE, "tel:+15550100", NULL);
+}
+
+static int resolve_bad_base_refused(char *why)
+{
+  return resolves(why, "not a url", "x", NULL);
+}
+
+static int resolve_trims_blanks(char *why)
+{
+  return resolves(why, BASE, " \n /x/y \t", "http://example.com/x/y");
+}
+
+static int resolve_drops_newlines_inside(char *why)
+{
+  return resolves(why, BASE, "/x\n/y", "http://example.com/x/y");
+}
+
+static int resolve_encodes_space(char *why)
+{
+  return resolves(why, BASE, "/a b?c d", "http://example.com/a%20b?c%20d");
+}
+
+static int resolve_encodes_space_absolute(char *why)
+{
+  return resolves(why, BASE, "http://x.org/a b", "http://x.org/a%20b");
+}
+
+static int resolve_encodes_non_ascii(char *why)
+{
+  return resolves(why, BASE, "/caf\xc3\xa9", "http://example.com/caf%C3%A9");
+}
+
+static int resolve_keeps_percent(char *why)
+{
+  return resolves(why, BASE, "/%7e%41", "http://example.com/%7e%41");
+}
+
+static int resolve_keeps_port(char *why)
+{
+  return resolves(why, "http://127.0.0.1:8080/html/x", "/html/y",
+                  "http://127.0.0.1:8080/html/y");
+}
+
+static int resolve_base_with_fragment(char *why)
+{
+  return resolves(why, "http://example.com/a#f", "b", "http://example.com/b");
+}
+
+static int resolve_ipv6(char *why)
+{
+  return resolves(why, "http://[::1]:8080/a/", "b", "http://[::1]:8080/a/b");
+}
+
+static int normalize_lowers_scheme_and_host(char *why)
+{
+  return normalizes(why, "HTTP://ExAmple.COM/Path", "http://example.com/Path");
+}
+
+static int normalize_drops_port_80(char *why)
+{
+  return normalizes(why, "http://example.com:80/x", "http://example.com/x");
+}
+
+static int normalize_drops_port_443(char *why)
+{
+  return normalizes(why, "https://example.com:443/x", "https://example.com/x");
+}
+
+static int normalize_keeps_other_port(char *why)
+{
+  return normalizes(why, "http://example.com:443/x",
+                    "http://example.com:443/x");
+}
+
+static int normalize_keeps_port_8080(char *why)
+{
+  return normalizes(why, "https://example.com:8080/",
+                    "https://example.com:8080/");
+}
+
+static int normalize_empty_path(char *why)
+{
+  return normalizes(why, "http://example.com", "http://example.com/");
+}
+
+static int normalize_drops_fragment(char *why)
+{
+  return normalizes(why, "http://example.com/a?b#c", "http://example.com/a?b");
+}
+
+static int normalize_dot_segments(char *why)
+{
+  return normalizes(why, "http://example.com/a/./b/../c",
+                    "http://example.com/a/c");
+}
+
+static int normalize_keeps_percent_encoding(char *why)
+{
+  return normalizes(why, "http://example.com/%7e%41",
+                    "http://example.com/%7e%41");
+}
+
+static int normalize_keeps_query(char *why)
+{
+  return normalizes(why, "http://example.com/?b=2&a=1",
+                    "http://example.com/?b=2&a=1");
+}
+
+static int normalize_same_key(char *why)
+{
+  char *a = NULL, *b = NULL;
+  int same;
+
+  CHECK_INT(urlnorm_normalize("HTTP://Example.com:80/x/../#top", &a), 0);
+  CHECK_INT(urlnorm_normalize("http://example.com", &b), 0);
+  same = strcmp(a, b) == 0;
+  free(a);
+  free(b);
+  CHECK(same);
+  return 0;
+}
+
+static int normalize_ipv6_port(char *why)
+{
+  return normalizes(why, "http://[::1]:80/", "http://[::1]/");
+}
+
+static int normalize_mailto_refused(char *why)
+{
+  return normalizes(why, "mailto:a@example.com", NULL);
+}
+
+static int normalize_ftp_refused(char *why)
+{
+  return normalizes(why, "ftp://example.com/", NULL);
+}
+
+static int normalize_relative_refused(char *why)
+{
+  return normalizes(why, "/just/a/path", NULL);
+}
+
+static int normalize_garbage_refused(char *why)
+{
+  return normalizes(why, "http://", NULL);
+}
+
+static int host_lower_case(char *why)
+{
+  char host[64];
+
+  CHECK_INT(urlnorm_host("https://WWW.Example.COM:8443/a", host, sizeof(host)),
+            0);
+  CHECK_STREQ(host, "www.example.com");
+  return 0;
+}
+
+static int host_ipv6(char *why)
+{
+  char host[64];
+
+  CHECK_INT(urlnorm_host("http://[::1]:8080/", host, sizeof(host)), 0);
+  CHECK_STREQ(host, "[::1]");
+  return 0;
+}
+
+static int host_too_long(char *why)
+{
+  char host[8];
+
+  CHECK_INT(urlnorm_host("http://example.com/", host, sizeof(host)), -1);
+  CHECK_INT(urlnorm_host("http://example1/", host, sizeof(host)), -1);
+  CHECK_INT(urlnorm_host("http://example/", host, sizeof(host)), 0);
+  CHECK_STREQ(host, "example");
+  return 0;
+}
+
+static int host_refuses_mailto(char *why)
+{
+  char host[64];
+
+  CHECK_INT(urlnorm_host("mailto:a@example.com", host, sizeof(host)), -1);
+  CHECK_INT(urlnorm_host("/relative", host, sizeof(host)), -1);
+  return 0;
+}
+
+static const struct tap_case cases[] = {
+  { "resolve: a sibling path", resolve_sibling },
+  { "resolve: ../ climbs one directory", resolve_dot_dot },
+  { "resolve: ../ never climbs above the root", resolve_dot_dot_past_root },
+  { "resolve: ./ segments vanish", resolve_dot },
+  { "resolve: an absolute path keeps scheme and host", resolve_absolute_path },
+  { "resolve: ?query keeps the base path", resolve_query_only },
+  { "resolve: a reference's query replaces the base's",
+    resolve_query_replaces_base_query },
+  { "resolve: //host/x takes the base's scheme", resolve_scheme_relative },
+  { "resolve: //host/x under https stays https",
+    resolve_scheme_relative_https },
+  { "resolve: #frag alone is the page itself, fragment dropped",
+    resolve_fragment_only_is_the_page },
+  { "resolve: an empty reference is the page itself",
+    resolve_empty_is_the_page },
+  { "resolve: the fragment is dropped", resolve_fragment_dropped },
+  { "resolve: an absolute http URL", resolve_absolute_http },
+  { "resolve: an absolute https URL gets its path", resolve_absolute_https },
+  { "resolve: no base, an absolute reference", resolve_no_base },
+  { "resolve: no base, a relative reference is refused",
+    resolve_no_base_relative_refused },
+  { "resolve: mailto: is refused", resolve_mailto_refused },
+  { "resolve: javascript: is refused", resolve_javascript_refused },
+  { "resolve: data: is refused", resolve_data_refused },
+  { "resolve: ftp: is refused", resolve_ftp_refused },
+  { "resolve: tel: is refused", resolve_tel_refused },
+  { "resolve: a base that does not parse is refused",
+    resolve_bad_base_refused },
+  { "resolve: blanks around the reference are trimmed", resolve_trims_blanks },
+  { "resolve: newlines inside the reference are removed",
+    resolve_drops_newlines_inside },
+  { "resolve: spaces become %20 in path and query", resolve_encodes_space },
+  { "resolve: spaces in an absolute URL become %20",
+    resolve_encodes_space_absolute },
+  { "resolve: non-ASCII bytes are percent-encoded",
+    resolve_encodes_non_ascii },
+  { "resolve: existing percent-encoding is kept", resolve_keeps_percent },
+  { "resolve: the base's port is kept", resolve_keeps_port },
+  { "resolve: the base's fragment does not matter",
+    resolve_base_with_fragment },
+  { "resolve: an IPv6 base", resolve_ipv6 },
+  { "normalize: scheme and host in lower case, path case kept",
+    normalize_lowers_scheme_and_host },
+  { "normalize: :80 is dropped from http", normalize_drops_port_80 },
+  { "normalize: :443 is dropped from https", normalize_drops_port_443 },
+  { "normalize: :443 stays on http", normalize_keeps_other_port },
+  { "normalize: :8080 stays", normalize_keeps_port_8080 },
+  { "normalize: an empty path becomes /", normalize_empty_path },
+  { "normalize: the fragment is dropped", normalize_drops_fragment },
+  { "normalize: dot segments are resolved", normalize_dot_segments },
+  { "normalize: percent-encoding is left as it is",
+    normalize_keeps_percent_encoding },
+  { "normalize: the query is kept in its order", normalize_keeps_query },
+  { "normalize: spellings of one page give one key", normalize_same_key },
+  { "normalize: an IPv6 host loses its default port", normalize_ipv6_port },
+  { "normalize: mailto: is refused", normalize_mailto_refused },
+  { "normalize: ftp: is refused", normalize_ftp_refused },
+  { "normalize: a relative URL is refused", normalize_relative_refused },
+  { "normalize: a URL with no host is refused", normalize_garbage_refused },
+  { "host: lower case, no port", host_lower_case },
+  { "host: an IPv6 address keeps its brackets", host_ipv6 },
+  { "host: a host that does not fit is refused", host_too_long },
+  { "host: mailto: and relative URLs are refused", host_refuses_mailto },
+};
+
+int main(void)
+{
+  return tap_run(cases, TAP_COUNT(cases));
+}
