@@ -33,7 +33,7 @@ struct job {
   struct extract_result xr;
   char *saved; /* the final path once renamed, or NULL */
   int save_status;
-  bool keep;               /* the body is kept under its final name */
+  bool keep; /* the body is kept under its final name */
 };
 
 static void job_done(struct job *j)

@@ -102,3 +102,10 @@ teardown_file() { server_stop; }
     jq -es 'length == 4 and all(.error.kind == "cancelled")' \
         "$BATS_TEST_TMPDIR/out"
 }
+
+@test "samples/crawl-demo.sh crawls the demo site: six records, one denied by robots.txt" {
+    run --separate-stderr timeout 60 sh "$BATS_TEST_DIRNAME/../samples/crawl-demo.sh" "$VOLLEY"
+    [ "$status" -eq 0 ]
+    jq -es 'length == 6 and (map(select(.error == "robots")) | length) == 1
+            and (map(.depth // 0) | max) == 3' <<<"$output"
+}
