@@ -657,6 +657,11 @@ static void deadline_cb(uv_timer_t *h)
   check_finished(r);
 }
 
+static void sched_idle_cb(void *ud)
+{
+  check_finished(ud);
+}
+
 static void input_ready_cb(void *ud)
 {
   pump(ud);
@@ -955,6 +960,7 @@ static int setup(struct run *r, char err[VL_ERRLEN])
     return RUN_EXIT_USAGE;
   }
   r->sched_ready = true;
+  r->sched.idle_cb = sched_idle_cb;
   sched_set_rate(&r->sched, cfg->rate, cfg->rate_per_host);
   if (cfg->ordered)
     r->order = order_new((size_t)cfg->concurrency * 4 + 16);

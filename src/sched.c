@@ -288,6 +288,10 @@ static void timer_cb(uv_timer_t *h)
   collect_due(s);
   sched_pump(s);
   arm_timer(s);
+  /* The pump may have learnt that the input is over: say so, or nobody
+   * would look again and the loop would run dry with handles open. */
+  if (s->idle_cb && sched_idle(s))
+    s->idle_cb(s->ud);
 }
 
 void sched_pump(struct sched *s)

@@ -23,6 +23,11 @@ typedef struct request *sched_next_fn(void *ud);
  * callee already wrote its record and freed it. */
 typedef int sched_start_fn(struct request *req, void *ud);
 
+/* Admission ran from sched's own timer (a retry due, a pause or a rate
+ * wait over) and found nothing to do: the caller may check whether the
+ * run is over, as it does after its own calls to sched_pump(). */
+typedef void sched_idle_fn(void *ud);
+
 /* Called for each request handed back by sched_drain(). */
 typedef void sched_each_fn(struct request *req, void *ud);
 
@@ -57,6 +62,7 @@ struct sched {
   bool pumping;            /* in sched_pump(): no recursion */
   sched_next_fn *next_cb;
   sched_start_fn *start_cb;
+  sched_idle_fn *idle_cb; /* may be NULL */
   void *ud;
 };
 
