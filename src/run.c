@@ -1059,6 +1059,14 @@ int run_main(const struct config *cfg)
     pump(r);
   }
   (void)uv_run(&r->loop, UV_RUN_DEFAULT);
+  if (!r->closing) {
+    /* A bug: the loop ran out of work before the run ended. Say so, and
+     * still close in order so that every record is written. */
+    msg_error(NULL, "internal error: the loop ran dry before the end");
+    r->stopping = true;
+    begin_close(r);
+    (void)uv_run(&r->loop, UV_RUN_DEFAULT);
+  }
 
   status = exit_status(r);
   if (!r->setup_status && report_stats(r) < 0 && status == RUN_EXIT_OK)

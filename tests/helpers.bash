@@ -203,7 +203,8 @@ run_volley() {
         return
     fi
     local pat
-    for pat in AddressSanitizer LeakSanitizer 'runtime error:' 'ERROR: '; do
+    for pat in AddressSanitizer LeakSanitizer 'runtime error:' 'ERROR: ' \
+        'internal error'; do
         if [[ $stderr == *"$pat"* ]]; then
             fail "sanitizer text '$pat' in stderr"
             return
