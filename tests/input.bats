@@ -215,3 +215,19 @@ teardown_file() { server_stop; }
     run stats
     jq -e '.total == 20000 and .max_inflight <= 50' <<<"$output"
 }
+
+@test "-i given twice: the files are read in turn, line numbers run on" {
+    printf '%s\n' "$SERVER/status/200?f=1" "# comment" >"$BATS_TEST_TMPDIR/one"
+    printf '%s\n' "$SERVER/status/200?f=2" "$SERVER/status/200?f=3" \
+        >"$BATS_TEST_TMPDIR/two"
+    run_volley 0 --ordered -i "$BATS_TEST_TMPDIR/one" -i "$BATS_TEST_TMPDIR/two"
+    jq -es 'map([.id, (.url | sub(".*f="; ""))]) == [[1,"1"],[3,"2"],[4,"3"]]' \
+        <<<"$output"
+}
+
+@test "-i FILE and stdin together: -i - reads stdin in its turn" {
+    printf '%s\n' "$SERVER/status/200?f=1" >"$BATS_TEST_TMPDIR/one"
+    run_volley 0 --ordered -i "$BATS_TEST_TMPDIR/one" -i - \
+        < <(printf '%s\n' "$SERVER/status/200?f=2")
+    jq -es 'map(.id) == [1,2]' <<<"$output"
+}

@@ -173,3 +173,16 @@ make_list() {
         "$BATS_TEST_TMPDIR/s.json"
     run_volley 3 --stats-json /nonexistent/dir/s.json "$SERVER/status/200"
 }
+
+@test "make install: the binary, the man page and both completions under the prefix" {
+    builddir=$(dirname "$(dirname "$VOLLEY")")
+    [ -f "$builddir/Makefile" ] || skip "not run from a build tree"
+    dest=$BATS_TEST_TMPDIR/dest
+    run make -s -C "$builddir" install DESTDIR="$dest" prefix=/opt/v
+    [ "$status" -eq 0 ] || fail "$output"
+    [ -x "$dest/opt/v/bin/volley" ]
+    [ -f "$dest/opt/v/share/man/man1/volley.1" ]
+    [ -f "$dest/opt/v/share/bash-completion/completions/volley" ]
+    [ -f "$dest/opt/v/share/zsh/site-functions/_volley" ]
+    "$dest/opt/v/bin/volley" --version | grep -q '^volley '
+}
