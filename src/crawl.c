@@ -90,6 +90,12 @@ void crawl_seed(struct crawl *c, const char *url)
   c->admitted++;
 }
 
+void crawl_mark(struct crawl *c, const char *url)
+{
+  if (first_sight(c, url))
+    c->admitted++;
+}
+
 static void push(struct crawl *c, struct crawl_item *it)
 {
   if (c->qlen == c->qcap) {
@@ -107,7 +113,7 @@ static void push(struct crawl *c, struct crawl_item *it)
   c->qlen++;
 }
 
-size_t crawl_offer(struct crawl *c, char *const *links, size_t n,
+size_t crawl_offer(struct crawl *c, const char *const *links, size_t n,
                    unsigned depth, const char *parent_json,
                    const char *seed_host)
 {

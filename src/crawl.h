@@ -40,10 +40,14 @@ int crawl_init(struct crawl *c, unsigned max_depth, uint64_t max_urls,
  * links are followed. */
 void crawl_seed(struct crawl *c, const char *url);
 
+/* Note a URL a resumed run's output already has: it counts towards
+ * --max-urls and is never queued again. */
+void crawl_mark(struct crawl *c, const char *url);
+
 /* Offer "n" links found on a page at "depth" with id "parent_json",
  * descending from "seed_host". Queues those in scope and new; returns how
  * many were queued. */
-size_t crawl_offer(struct crawl *c, char *const *links, size_t n,
+size_t crawl_offer(struct crawl *c, const char *const *links, size_t n,
                    unsigned depth, const char *parent_json,
                    const char *seed_host);
 

@@ -30,15 +30,16 @@ void resume_key(struct hmap_key *k, const char *id_json, uint64_t line,
   hmap_key_of(k, id_json, strlen(id_json), url, strlen(url));
 }
 
-/* The key and ok flag of one record line; -1 if it is not a record. */
+/* The key and ok flag of one record line; -1 if it is not a record. On
+ * success "*rootp" holds the parsed record (the caller releases it). */
 static int parse_record(const char *p, size_t len, struct hmap_key *k,
-                        bool *ok)
+                        bool *ok, json_t **rootp)
 {
   json_t *root = json_loadb(p, len, 0, NULL);
   json_t *id, *url;
   char *id_json;
-  int rc = -1;
 
+  *rootp = NULL;
   if (!root)
     return -1;
   id = json_object_get(root, "id");
@@ -50,11 +51,45 @@ static int parse_record(const char *p, size_t len, struct hmap_key *k,
                  json_is_string(url) ? json_string_value(url) : NULL);
       free(id_json);
       *ok = json_is_true(json_object_get(root, "ok"));
-      rc = 0;
+      *rootp = root;
+      return 0;
     }
   }
   json_decref(root);
-  return rc;
+  return -1;
+}
+
+/* Hand what a record says of the crawl to "cb": its URL, numeric id,
+ * depth and links. */
+static void tell_record(json_t *root, bool ok, resume_record_fn *cb, void *ud)
+{
+  struct resume_record rec;
+  json_t *v = json_object_get(root, "links");
+  const char **links = NULL;
+  size_t i, n = json_is_array(v) ? json_array_size(v) : 0;
+
+  memset(&rec, 0, sizeof(rec));
+  rec.url = json_string_value(json_object_get(root, "url"));
+  if (!rec.url)
+    return;
+  if (json_is_integer(json_object_get(root, "id")) &&
+      json_integer_value(json_object_get(root, "id")) > 0)
+    rec.id = (uint64_t)json_integer_value(json_object_get(root, "id"));
+  if (json_is_integer(json_object_get(root, "depth")))
+    rec.depth = (unsigned)json_integer_value(json_object_get(root, "depth"));
+  if (n) {
+    links = xcalloc(n, sizeof(*links));
+    for (i = 0; i < n; i++) {
+      const char *l = json_string_value(json_array_get(v, i));
+
+      if (l)
+        links[rec.nlinks++] = l;
+    }
+  }
+  rec.links = links;
+  rec.ok = ok;
+  cb(&rec, ud);
+  free(links);
 }
 
 /* Streams "fd" line by line: each complete line goes to "fn". Returns the
@@ -108,6 +143,8 @@ struct loader {
   int64_t offset;   /* offset after the line being looked at */
   bool pending_bad; /* the last complete line is not a record */
   bool write_failed;
+  resume_record_fn *record_cb;
+  void *record_ud;
 };
 
 /* Keeps the key of one record line. A line that is not a record is kept
@@ -119,7 +156,9 @@ static void load_line(const char *p, size_t len, void *ud)
   bool ok = false;
 
   l->offset += (int64_t)len + 1;
-  if (parse_record(p, len, &k, &ok) < 0) {
+  json_t *root;
+
+  if (parse_record(p, len, &k, &ok, &root) < 0) {
     l->pending_bad = true;
     return;
   }
@@ -128,14 +167,18 @@ static void load_line(const char *p, size_t len, void *ud)
   if (ok || !l->redo_failed) {
     if (hmap_add(l->done, &k))
       l->kept++;
+    if (l->record_cb)
+      tell_record(root, ok, l->record_cb, l->record_ud);
   }
+  json_decref(root);
   if (l->out && ok &&
       (fwrite(p, 1, len, l->out) != len || fputc('\n', l->out) == EOF))
     l->write_failed = true;
 }
 
 int resume_load(const char *path, bool redo_failed, struct hmap *done,
-                uint64_t *kept, char err[VL_ERRLEN])
+                uint64_t *kept, resume_record_fn *record_cb, void *ud,
+                char err[VL_ERRLEN])
 {
   struct loader l;
   char *tmp = NULL;
@@ -143,6 +186,8 @@ int resume_load(const char *path, bool redo_failed, struct hmap *done,
   int fd, rc = -1;
 
   memset(&l, 0, sizeof(l));
+  l.record_cb = record_cb;
+  l.record_ud = ud;
   l.done = done;
   l.redo_failed = redo_failed;
   *kept = 0;

@@ -37,6 +37,7 @@
 #include "retry.h"
 #include "savename.h"
 #include "sched.h"
+#include "urlnorm.h"
 #include "stats.h"
 #include "util.h"
 #include "writeout.h"
@@ -62,11 +63,12 @@ struct run {
   struct finish *fin;        /* --save and extraction after a transfer */
   struct crawl crawl;        /* --crawl: the frontier, if "crawling" */
   bool crawling;
-  struct gate *gate;    /* --crawl: robots.txt, NULL with --ignore-robots */
-  uint64_t last_line;   /* highest input line number read */
-  uint64_t rng;         /* xorshift state for backoff jitter */
-  uint64_t next_seq;    /* sequence number of the next request */
-  uint64_t deadline_at; /* uv_now() of --deadline, 0 if none */
+  struct gate *gate;       /* --crawl: robots.txt, NULL with --ignore-robots */
+  uint64_t last_line;      /* highest input line number read */
+  uint64_t resumed_max_id; /* --resume --crawl: highest id in FILE */
+  uint64_t rng;            /* xorshift state for backoff jitter */
+  uint64_t next_seq;       /* sequence number of the next request */
+  uint64_t deadline_at;    /* uv_now() of --deadline, 0 if none */
   uv_signal_t sigint, sigterm;
   uv_timer_t deadline, grace;
   bool handles_ready; /* the four handles above are initialised */
@@ -160,7 +162,8 @@ static void offer_links(struct run *r, const struct request *req,
     snprintf(id, sizeof(id), "%llu", (unsigned long long)req->line);
     parent = id;
   }
-  (void)crawl_offer(&r->crawl, xr->links, xr->nlinks, req->depth, parent,
+  (void)crawl_offer(&r->crawl, (const char *const *)xr->links, xr->nlinks,
+                    req->depth, parent,
                     req->seed_host ? req->seed_host : req->host);
 }
 
@@ -348,6 +351,9 @@ static struct request *next_discovered(struct run *r)
   memset(&it, 0, sizeof(it));
   it.kind = INPUTLINE_REQUEST;
   it.url = item.url;
+  /* After a resumed run's ids too. */
+  if (r->last_line < r->resumed_max_id)
+    r->last_line = r->resumed_max_id;
   req = request_new_take(&it, ++r->last_line, r->next_seq++, &r->shared);
   req->started_ns = uv_hrtime();
   req->depth = item.depth;
@@ -911,6 +917,71 @@ static int setup_scrape(struct run *r, char err[VL_ERRLEN])
   return 0;
 }
 
+/* --crawl --resume: a page FILE already has is not fetched again, its
+ * links are followed again, and new ids continue after FILE's. Every URL
+ * of FILE is marked first, and the links offered after (offer_resumed),
+ * or a link to a page recorded further down would be queued again. */
+struct resumed_page {
+  char *parent; /* the page's id, as text */
+  char *host;
+  unsigned depth;
+  char **links;
+  size_t nlinks;
+};
+
+struct resumed {
+  struct run *r;
+  struct resumed_page *v;
+  size_t n, cap;
+};
+
+static void resumed_cb(const struct resume_record *rec, void *ud)
+{
+  struct resumed *rs = ud;
+  struct run *r = rs->r;
+  struct resumed_page *pg;
+  char host[256], id[32];
+  size_t i;
+
+  crawl_mark(&r->crawl, rec->url);
+  if (rec->id > r->resumed_max_id)
+    r->resumed_max_id = rec->id;
+  if (!rec->ok || !rec->nlinks || !rec->id ||
+      urlnorm_host(rec->url, host, sizeof(host)) < 0)
+    return;
+  if (rs->n == rs->cap) {
+    rs->cap = rs->cap ? rs->cap * 2 : 16;
+    rs->v = xrealloc(rs->v, rs->cap * sizeof(*rs->v));
+  }
+  pg = &rs->v[rs->n++];
+  snprintf(id, sizeof(id), "%llu", (unsigned long long)rec->id);
+  pg->parent = xstrdup(id);
+  pg->host = xstrdup(host);
+  pg->depth = rec->depth;
+  pg->nlinks = rec->nlinks;
+  pg->links = xcalloc(rec->nlinks, sizeof(*pg->links));
+  for (i = 0; i < rec->nlinks; i++)
+    pg->links[i] = xstrdup(rec->links[i]);
+}
+
+static void offer_resumed(struct resumed *rs)
+{
+  size_t i, j;
+
+  for (i = 0; i < rs->n; i++) {
+    struct resumed_page *pg = &rs->v[i];
+
+    (void)crawl_offer(&rs->r->crawl, (const char *const *)pg->links,
+                      pg->nlinks, pg->depth, pg->parent, pg->host);
+    for (j = 0; j < pg->nlinks; j++)
+      free(pg->links[j]);
+    free(pg->links);
+    free(pg->parent);
+    free(pg->host);
+  }
+  free(rs->v);
+}
+
 static int setup(struct run *r, char err[VL_ERRLEN])
 {
   const struct config *cfg = r->cfg;
@@ -941,7 +1012,12 @@ static int setup(struct run *r, char err[VL_ERRLEN])
   if (cfg->resume) {
     uint64_t kept = 0;
 
-    if (resume_load(cfg->output, cfg->resume_failed, &r->done, &kept, err) < 0)
+    struct resumed rs = { r, NULL, 0, 0 };
+    int rc2 = resume_load(cfg->output, cfg->resume_failed, &r->done, &kept,
+                          r->crawling ? resumed_cb : NULL, &rs, err);
+
+    offer_resumed(&rs);
+    if (rc2 < 0)
       return RUN_EXIT_OUTPUT;
     msg_verbose(&r->msg, 1, "resume: %llu requests are done in '%s'",
                 (unsigned long long)kept, cfg->output);

@@ -109,3 +109,21 @@ teardown_file() { server_stop; }
     jq -es 'length == 6 and (map(select(.error == "robots")) | length) == 1
             and (map(.depth // 0) | max) == 3' <<<"$output"
 }
+
+@test "--crawl with --resume: pages FILE has are not fetched again, their links still followed" {
+    out=$BATS_TEST_TMPDIR/out.ndjson
+    # The first run stops after the seed and its first links (--max-urls).
+    run_volley '?' --crawl 3 --max-urls 3 -o "$out" "$SERVER/html/crawl-index"
+    jq -es 'length == 3' "$out"
+    stats_reset
+    # The second run, without the cap, finishes the crawl.
+    run_volley '?' --crawl 3 -o "$out" --resume "$SERVER/html/crawl-index"
+    # Every page once in FILE, ids unique, the full site covered.
+    jq -es --arg s "$SERVER" '
+        (map(.url) | sort) == (["crawl-a","crawl-b","crawl-c","crawl-d",
+                                "crawl-index","crawl-private"]
+                               | map("\($s)/html/\(.)"))
+        and ([.[].id] | unique | length) == length' "$out"
+    # The seed was not fetched again.
+    stats | jq -e '.hits["/html/crawl-index"] == null'
+}
