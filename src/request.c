@@ -6,6 +6,7 @@
 
 #include "request.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,7 @@ void request_free(struct request *req)
 {
   if (!req)
     return;
+  assert(!req->save); /* Closing it is asynchronous: the caller's job. */
   free(req->id_json);
   free(req->parent_json);
   free(req->seed_host);
@@ -97,7 +99,8 @@ static size_t body_write_cb(char *ptr, size_t size, size_t nmemb, void *ud)
   struct request *req = ud;
   size_t n = size * nmemb;
 
-  if (req->shared->save_dir) {
+  /* robots.txt (an internal request) is not a body to save. */
+  if (req->shared->save_dir && !req->internal) {
     if (!req->save) {
       char tmp[4096], final[4096];
 

@@ -67,8 +67,8 @@ struct request *request_new_take(struct inputline *it, uint64_t line,
                                  uint64_t seq,
                                  const struct request_shared *shared);
 
-/* Release "req" and what it owns; its easy handle must be detached. NULL
- * is fine. */
+/* Release "req" and what it owns; its easy handle must be detached and
+ * its --save file taken (request_take_save()). NULL is fine. */
 void request_free(struct request *req);
 
 /* Give "req" the easy handle "easy" (fresh or reset) and set every option

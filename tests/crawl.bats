@@ -127,3 +127,22 @@ teardown_file() { server_stop; }
     # The seed was not fetched again.
     stats | jq -e '.hits["/html/crawl-index"] == null'
 }
+
+@test "--crawl with --save: pages saved, robots.txt not, no temporary file left" {
+    dir=$BATS_TEST_TMPDIR/save
+    mkdir "$dir"
+    run_volley 1 --crawl 3 --save "$dir" "$SERVER/html/crawl-index"
+    [ "$(find "$dir" -type f | wc -l)" -eq 5 ]
+    [ "$(find "$dir" -name '.volley-*' | wc -l)" -eq 0 ]
+    ! grep -rq "Disallow" "$dir"
+}
+
+@test "valgrind: a crawl with extraction, --save and -w, no leak or memory error" {
+    [ "${VOLLEY_VALGRIND:-}" = 1 ] || skip "set VOLLEY_VALGRIND=1 to run valgrind"
+    dir=$BATS_TEST_TMPDIR/save
+    mkdir "$dir"
+    VOLLEY_WRAPPER="valgrind -q --error-exitcode=88 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
+        run_volley 1 --crawl 3 --title -x 'h=//h1' -e 'w=(\w+)' --save "$dir" \
+        --stats -w '%{id} %{status}' "$SERVER/html/crawl-index" \
+        "$SERVER/html/extract" "$SERVER/gzip-bomb" --max-body 1M
+}
