@@ -595,6 +595,13 @@ static void cancel_all(struct run *r, const char *why)
   while ((req = sched_inflight(&r->sched))) {
     engine_remove(r->eng, req->easy);
     sched_done(&r->sched, req);
+    if (req->internal) {
+      /* A robots.txt fetch has no record; the requests it held are
+       * drained from the gate below. */
+      request_pool_put(&r->pool, request_detach(req));
+      request_free(req);
+      continue;
+    }
     req->cancel_why = why;
     finish(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
   }

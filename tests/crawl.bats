@@ -146,3 +146,22 @@ teardown_file() { server_stop; }
         --stats -w '%{id} %{status}' "$SERVER/html/crawl-index" \
         "$SERVER/html/extract" "$SERVER/gzip-bomb" --max-body 1M
 }
+
+@test "--crawl: cancelled while robots.txt is fetched: the held seed gets its record, robots.txt none" {
+    # A port where connect() hangs: robots.txt never comes, the seed waits.
+    fifo=$BATS_TEST_TMPDIR/bh.fifo
+    mkfifo "$fifo"
+    python3 "$BATS_TEST_DIRNAME/fixtures/blackhole.py" "$fifo" 60 \
+        3>&- </dev/null >/dev/null 2>&1 &
+    bh=$!
+    exec {fd}<>"$fifo"
+    port=
+    read -r -t 10 -u "$fd" port || true
+    exec {fd}<&-
+    [[ $port =~ ^[0-9]+$ ]] || fail "blackhole.py wrote no port"
+    run_volley 1 --crawl 1 --deadline 0.5 --connect-timeout 20 \
+        "http://127.0.0.1:$port/page"
+    kill "$bh" 2>/dev/null || true
+    jq -es 'length == 1 and .[0].id == 1 and .[0].error.kind == "cancelled"' \
+        <<<"$output"
+}
