@@ -291,3 +291,11 @@ record() {
     done
     [ "$(stats | jq .total)" -eq 0 ]
 }
+
+@test "Retry-After as an HTTP date on a 503 sets the wait" {
+    key=date$RANDOM$RANDOM
+    run_volley 0 "$SERVER/retry-after-date-once/$key/2"
+    # The date has whole seconds: the wait is 1 to 2 s, not the 0.5 s base.
+    jq -es '.[0].ok and .[0].attempts == 2 and .[0].time >= 0.9 and .[0].time < 5' \
+        <<<"$output"
+}

@@ -16,6 +16,7 @@ import collections
 import concurrent.futures
 import gzip
 import http
+import email.utils
 import json
 import os
 import random
@@ -604,6 +605,21 @@ class Server:
         if self.stats.once[key] == 1:
             return await self.text(conn, req, keep, ctx, 429, "slow down\n",
                                    [("Retry-After", args[1])])
+        return await self.text(conn, req, keep, ctx, 200, "ok")
+
+    async def r_retry_after_date_once(self, conn, req, keep, ctx, args,
+                                      intarg):
+        # As /retry-after-once/KEY/S, with Retry-After as an HTTP date S
+        # seconds ahead (whole seconds: the date has no fraction).
+        if len(args) != 2:
+            raise BadArg()
+        key = args[0]
+        self.stats.once[key] += 1
+        if self.stats.once[key] == 1:
+            when = email.utils.formatdate(time.time() + intarg(1),
+                                          usegmt=True)
+            return await self.text(conn, req, keep, ctx, 503, "later\n",
+                                   [("Retry-After", when)])
         return await self.text(conn, req, keep, ctx, 200, "ok")
 
     async def r_flaky(self, conn, req, keep, ctx, args, intarg):
