@@ -680,7 +680,8 @@ async def main(args):
         sslctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         sslctx.load_cert_chain(args.tls_cert, args.tls_key)
     server = await asyncio.start_server(
-        srv.handle_conn, host="127.0.0.1", port=args.port, backlog=1024,
+        srv.handle_conn, host="127.0.0.1",
+        port=args.port or args.port_arg or 0, backlog=1024,
         ssl=sslctx, reuse_address=True)
     port = server.sockets[0].getsockname()[1]
     stop = asyncio.Event()
@@ -706,6 +707,8 @@ def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                 allow_abbrev=False)
     p.add_argument("--port", type=int, default=0)
+    p.add_argument("port_arg", nargs="?", type=int, metavar="PORT",
+                   help="the same as --port PORT")
     p.add_argument("--portfile")
     p.add_argument("--log")
     p.add_argument("--max-seconds", type=float, default=600)
