@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/HTMLparser.h>
 #include <libxml/encoding.h>
@@ -177,16 +178,6 @@ static bool is_ascii_space(int c)
 static char lower(char c)
 {
   return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-static bool same_nocase(const char *a, const char *b, size_t n)
-{
-  size_t i;
-
-  for (i = 0; i < n; i++)
-    if (lower(a[i]) != lower(b[i]))
-      return false;
-  return true;
 }
 
 /* --- The spec ---------------------------------------------------------- */
@@ -398,7 +389,7 @@ static void parse_content_type(const char *ct, char *type, size_t typelen,
     p++;
     while (is_ascii_space((unsigned char)*p))
       p++;
-    if (same_nocase(p, "charset=", 8)) {
+    if (strncasecmp(p, "charset=", 8) == 0) {
       char quote = 0;
 
       p += 8;
@@ -447,7 +438,7 @@ static bool sniff_html(const char *body, size_t len)
   for (t = 0; t < sizeof(tags) / sizeof(tags[0]); t++) {
     size_t n = strlen(tags[t]);
 
-    if (len - i > n && same_nocase(body + i, tags[t], n) &&
+    if (len - i > n && strncasecmp(body + i, tags[t], n) == 0 &&
         (body[i + n] == ' ' || body[i + n] == '>' || body[i + n] == '\t' ||
          body[i + n] == '\n' || body[i + n] == '\r' || body[i + n] == '\f' ||
          strcmp(tags[t], "<!--") == 0))

@@ -7,6 +7,7 @@
 #include "record.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,34 @@ void record_put(struct record_buf *b, const char *s, size_t n)
 static void put(struct record_buf *b, const char *s, size_t n)
 {
   record_put(b, s, n);
+}
+
+void record_put_str(struct record_buf *b, const char *s)
+{
+  record_put(b, s, strlen(s));
+}
+
+void record_putf(struct record_buf *b, const char *fmt, ...)
+{
+  va_list ap;
+  int n;
+
+  /* Format in place; one more try after growing when it did not fit. */
+  reserve(b, 64);
+  va_start(ap, fmt);
+  n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    return;
+  if ((size_t)n >= b->cap - b->len) {
+    reserve(b, (size_t)n + 1);
+    va_start(ap, fmt);
+    n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+      return;
+  }
+  b->len += (size_t)n;
 }
 
 static void puts_lit(struct record_buf *b, const char *s)

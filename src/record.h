@@ -47,8 +47,12 @@ bool record_ok(const struct result *r);
 /* Append the record of "r" as one JSON line, '\n' included, to "b". */
 void record_build(struct record_buf *b, const struct result *r);
 
-/* Append "n" bytes of "s" to "b" as they are. */
+/* Append "n" bytes of "s" to "b" as they are; a C string; printf
+ * output. */
 void record_put(struct record_buf *b, const char *s, size_t n);
+void record_put_str(struct record_buf *b, const char *s);
+void record_putf(struct record_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Append "len" bytes of "s" to "b" as a JSON string: quoted, escaped,
  * invalid UTF-8 replaced by U+FFFD. */

@@ -121,17 +121,8 @@ static size_t body_write_cb(char *ptr, size_t size, size_t nmemb, void *ud)
   }
   if (req->save)
     save_write(req->save, ptr, n);
-  if (req->shared->keep_body || req->internal) {
-    struct record_buf *b = &req->bodybuf;
-
-    if (b->cap - b->len < n) {
-      while (b->cap - b->len < n)
-        b->cap = b->cap ? b->cap * 2 : 16 * 1024;
-      b->p = xrealloc(b->p, b->cap);
-    }
-    memcpy(b->p + b->len, ptr, n);
-    b->len += n;
-  }
+  if (req->shared->keep_body || req->internal)
+    record_put(&req->bodybuf, ptr, n);
   return n;
 }
 
@@ -184,17 +175,8 @@ static size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud)
   }
   if (n > 12 && strncasecmp(ptr, "retry-after:", 12) == 0)
     req->retry_after_ms = parse_retry_after(ptr + 12, n - 12);
-  if (req->shared->cfg->want_headers && n > 2) {
-    struct record_buf *b = &req->hdrbuf;
-
-    if (b->cap - b->len < n) {
-      while (b->cap - b->len < n)
-        b->cap = b->cap ? b->cap * 2 : 4096;
-      b->p = xrealloc(b->p, b->cap);
-    }
-    memcpy(b->p + b->len, ptr, n);
-    b->len += n;
-  }
+  if (req->shared->cfg->want_headers && n > 2)
+    record_put(&req->hdrbuf, ptr, n);
   return n;
 }
 

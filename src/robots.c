@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util.h"
 
@@ -55,21 +56,6 @@ static const struct {
   { "dissalow", KEY_DISALLOW }, { "disalow", KEY_DISALLOW },
   { "crawl-delay", KEY_DELAY }, { "crawldelay", KEY_DELAY },
 };
-
-static char lower(char c)
-{
-  return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-static bool same_nocase(const char *a, const char *b, size_t n)
-{
-  size_t i;
-
-  for (i = 0; i < n; i++)
-    if (lower(a[i]) != lower(b[i]))
-      return false;
-  return true;
-}
 
 static bool is_token_char(char c)
 {
@@ -169,7 +155,7 @@ static size_t agent_match(const struct robots_parser *p, const char *name,
 
   while (len < n && is_token_char(name[len]))
     len++;
-  if (len == 0 || len > p->token_len || !same_nocase(name, p->token, len))
+  if (len == 0 || len > p->token_len || strncasecmp(name, p->token, len) != 0)
     return 0;
   if (len < p->token_len && p->token[len] != '-')
     return 0;
@@ -297,7 +283,8 @@ static void parse_line(struct robots_parser *p, const char *line, size_t n)
   while (vlen > 0 && is_blank(value[vlen - 1]))
     vlen--;
   for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-    if (strlen(keys[i].name) != klen || !same_nocase(key, keys[i].name, klen))
+    if (strlen(keys[i].name) != klen ||
+        strncasecmp(key, keys[i].name, klen) != 0)
       continue;
     if (keys[i].key == KEY_AGENT)
       on_agent(p, value, vlen);

@@ -104,14 +104,20 @@ static uint64_t next_random(struct run *r)
 static void stop_admission(struct run *r);
 static void cancel_all(struct run *r, const char *why);
 
+/* Log "what", cancel everything left with "why", and end the run if
+ * nothing else holds it. */
+static void cancel_now(struct run *r, const char *what, const char *why)
+{
+  msg_verbose(&r->msg, 1, "%s: cancelling %u in flight", what,
+              r->sched.inflight);
+  cancel_all(r, why);
+  check_finished(r);
+}
+
 static void fail_fast_cb(uv_timer_t *h)
 {
-  struct run *r = h->data;
-
-  msg_verbose(&r->msg, 1, "--fail-fast: cancelling %u in flight",
-              r->sched.inflight);
-  cancel_all(r, "cancelled: another request failed (--fail-fast)");
-  check_finished(r);
+  cancel_now(h->data, "--fail-fast",
+             "cancelled: another request failed (--fail-fast)");
 }
 
 /* --fail-fast: stop admission now; cancel on the next loop turn, never
@@ -621,12 +627,8 @@ static void stop_admission(struct run *r)
 
 static void grace_cb(uv_timer_t *h)
 {
-  struct run *r = h->data;
-
-  msg_verbose(&r->msg, 1, "grace period over: cancelling %u in flight",
-              r->sched.inflight);
-  cancel_all(r, "cancelled: the grace period after a signal ended");
-  check_finished(r);
+  cancel_now(h->data, "grace period over",
+             "cancelled: the grace period after a signal ended");
 }
 
 static void signal_cb(uv_signal_t *h, int signum)
@@ -636,10 +638,7 @@ static void signal_cb(uv_signal_t *h, int signum)
   if (r->closing)
     return;
   if (r->signal) {
-    msg_verbose(&r->msg, 1, "second signal: cancelling %u in flight",
-                r->sched.inflight);
-    cancel_all(r, "cancelled by a second signal");
-    check_finished(r);
+    cancel_now(r, "second signal", "cancelled by a second signal");
     return;
   }
   r->signal = signum;
@@ -664,10 +663,7 @@ static void deadline_cb(uv_timer_t *h)
 
   r->deadline_hit = true;
   stop_admission(r);
-  msg_verbose(&r->msg, 1, "deadline passed: cancelling %u in flight",
-              r->sched.inflight);
-  cancel_all(r, "cancelled: --deadline passed");
-  check_finished(r);
+  cancel_now(r, "deadline passed", "cancelled: --deadline passed");
 }
 
 static void sched_idle_cb(void *ud)

@@ -8,7 +8,6 @@
 #include "stats.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,43 +16,14 @@
 #define SUB_COUNT   (1u << STATS_SUB_BITS)
 #define EXACT_COUNT (1u << (STATS_SUB_BITS + 1))
 
-/* The file's short name for record_put(). */
-static void put(struct record_buf *b, const char *s, size_t n)
-{
-  record_put(b, s, n);
-}
-
-static void put_lit(struct record_buf *b, const char *s)
-{
-  put(b, s, strlen(s));
-}
-
-static void put_fmt(struct record_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void put_fmt(struct record_buf *b, const char *fmt, ...)
-{
-  char tmp[128];
-  va_list ap;
-  int n;
-
-  /* Every caller prints a few numbers and words: 128 bytes hold them. */
-  va_start(ap, fmt);
-  n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-  va_end(ap);
-  if (n < 0)
-    return;
-  put(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
-}
-
 /* A JSON number with "decimals" digits after the point, or null for what
  * JSON cannot hold (NaN, infinities). */
 static void put_json_double(struct record_buf *b, int decimals, double v)
 {
   if (isfinite(v))
-    put_fmt(b, "%.*f", decimals, v);
+    record_putf(b, "%.*f", decimals, v);
   else
-    put_lit(b, "null");
+    record_put_str(b, "null");
 }
 
 /* The bucket of a time of "us" microseconds. */
@@ -224,16 +194,16 @@ static void text_errors(const struct stats *s, struct record_buf *out)
     order[j] = (enum errkind)i;
     n++;
   }
-  put_lit(out, "errors:");
+  record_put_str(out, "errors:");
   if (n == 0)
-    put_lit(out, " none");
+    record_put_str(out, " none");
   for (i = 0; i < n; i++) {
     const char *name = errkind_name(order[i]);
 
-    put_fmt(out, "%s %s %llu", i ? "," : "", name ? name : "none",
-            (unsigned long long)s->kinds[order[i]]);
+    record_putf(out, "%s %s %llu", i ? "," : "", name ? name : "none",
+                (unsigned long long)s->kinds[order[i]]);
   }
-  put_lit(out, "\n");
+  record_put_str(out, "\n");
 }
 
 /* "status: 2xx 10, 3xx 0, 4xx 0, 5xx 0, none 0": the classes people look
@@ -247,18 +217,18 @@ static void text_status(const struct stats *s, struct record_buf *out)
   const char *sep = " ";
   size_t i;
 
-  put_lit(out, "status:");
+  record_put_str(out, "status:");
   for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
     enum stats_status c = order[i];
 
     if ((c == STATS_STATUS_1XX || c == STATS_STATUS_OTHER) &&
         s->status[c] == 0)
       continue;
-    put_fmt(out, "%s%s %llu", sep, status_names[c],
-            (unsigned long long)s->status[c]);
+    record_putf(out, "%s%s %llu", sep, status_names[c],
+                (unsigned long long)s->status[c]);
     sep = ", ";
   }
-  put_lit(out, "\n");
+  record_put_str(out, "\n");
 }
 
 /* "bytes: 21474836 (20.5 MiB)", in the powers of 1024 that --max-body
@@ -269,16 +239,16 @@ static void text_bytes(const struct stats *s, struct record_buf *out)
   double v = (double)s->bytes;
   size_t u = 0;
 
-  put_fmt(out, "bytes: %llu", (unsigned long long)s->bytes);
+  record_putf(out, "bytes: %llu", (unsigned long long)s->bytes);
   if (s->bytes >= 1024) {
     v /= 1024;
     while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
       v /= 1024;
       u++;
     }
-    put_fmt(out, " (%.1f %s)", v, units[u]);
+    record_putf(out, " (%.1f %s)", v, units[u]);
   }
-  put_lit(out, "\n");
+  record_put_str(out, "\n");
 }
 
 void stats_text(const struct stats *s, double elapsed_s,
@@ -286,33 +256,33 @@ void stats_text(const struct stats *s, double elapsed_s,
 {
   double elapsed = clean_elapsed(elapsed_s);
 
-  put_fmt(out, "requests: %llu (%llu ok, %llu failed)\n",
-          (unsigned long long)s->requests, (unsigned long long)s->ok,
-          (unsigned long long)s->failed);
-  put_fmt(out, "retries: %llu\n", (unsigned long long)s->retries);
+  record_putf(out, "requests: %llu (%llu ok, %llu failed)\n",
+              (unsigned long long)s->requests, (unsigned long long)s->ok,
+              (unsigned long long)s->failed);
+  record_putf(out, "retries: %llu\n", (unsigned long long)s->retries);
   text_errors(s, out);
   text_status(s, out);
   text_bytes(s, out);
-  put_fmt(out, "rate: %.1f requests/s over %.3f s\n", rate_of(s, elapsed),
-          elapsed);
+  record_putf(out, "rate: %.1f requests/s over %.3f s\n", rate_of(s, elapsed),
+              elapsed);
   if (s->latency_n == 0) {
-    put_lit(out, "latency: no samples\n");
+    record_put_str(out, "latency: no samples\n");
     return;
   }
   /* Milliseconds with three decimals: the histogram's microsecond, in a
    * unit that reads well from a LAN's 0.2 ms to a slow API's seconds. */
-  put_fmt(out, "latency: min %.3f ms, p50 %.3f ms, p90 %.3f ms,",
-          s->latency_min_s * 1e3, stats_quantile(s, 0.5) * 1e3,
-          stats_quantile(s, 0.9) * 1e3);
-  put_fmt(out, " p99 %.3f ms, max %.3f ms, mean %.3f ms\n",
-          stats_quantile(s, 0.99) * 1e3, s->latency_max_s * 1e3,
-          mean_s(s) * 1e3);
+  record_putf(out, "latency: min %.3f ms, p50 %.3f ms, p90 %.3f ms,",
+              s->latency_min_s * 1e3, stats_quantile(s, 0.5) * 1e3,
+              stats_quantile(s, 0.9) * 1e3);
+  record_putf(out, " p99 %.3f ms, max %.3f ms, mean %.3f ms\n",
+              stats_quantile(s, 0.99) * 1e3, s->latency_max_s * 1e3,
+              mean_s(s) * 1e3);
 }
 
 static void json_u64(struct record_buf *out, const char *key, uint64_t v)
 {
   record_put_string(out, key, strlen(key));
-  put_fmt(out, ":%llu", (unsigned long long)v);
+  record_putf(out, ":%llu", (unsigned long long)v);
 }
 
 /* "key":seconds, or "key":null when there is no sample. */
@@ -320,9 +290,9 @@ static void json_latency(struct record_buf *out, const struct stats *s,
                          const char *key, double v)
 {
   record_put_string(out, key, strlen(key));
-  put_lit(out, ":");
+  record_put_str(out, ":");
   if (s->latency_n == 0)
-    put_lit(out, "null");
+    record_put_str(out, "null");
   else
     put_json_double(out, 6, v);
 }
@@ -333,49 +303,49 @@ void stats_json(const struct stats *s, double elapsed_s,
   double elapsed = clean_elapsed(elapsed_s);
   size_t i;
 
-  put_lit(out, "{");
+  record_put_str(out, "{");
   json_u64(out, "requests", s->requests);
-  put_lit(out, ",");
+  record_put_str(out, ",");
   json_u64(out, "ok", s->ok);
-  put_lit(out, ",");
+  record_put_str(out, ",");
   json_u64(out, "failed", s->failed);
-  put_lit(out, ",");
+  record_put_str(out, ",");
   json_u64(out, "cancelled", s->cancelled);
-  put_lit(out, ",");
+  record_put_str(out, ",");
   json_u64(out, "retries", s->retries);
   /* Every kind, zeros included: a fixed shape is easier on jq and
    * spreadsheets than keys that come and go. */
-  put_lit(out, ",\"errors\":{");
+  record_put_str(out, ",\"errors\":{");
   for (i = ERRKIND_NONE + 1; i < ERRKIND_COUNT; i++) {
     if (i > ERRKIND_NONE + 1)
-      put_lit(out, ",");
+      record_put_str(out, ",");
     json_u64(out, errkind_name((enum errkind)i), s->kinds[i]);
   }
-  put_lit(out, "},\"status\":{");
+  record_put_str(out, "},\"status\":{");
   for (i = STATS_STATUS_1XX; i <= STATS_STATUS_5XX; i++) {
     json_u64(out, status_names[i], s->status[i]);
-    put_lit(out, ",");
+    record_put_str(out, ",");
   }
   json_u64(out, "other", s->status[STATS_STATUS_OTHER]);
-  put_lit(out, ",");
+  record_put_str(out, ",");
   json_u64(out, "none", s->status[STATS_STATUS_NONE]);
-  put_lit(out, "},");
+  record_put_str(out, "},");
   json_u64(out, "bytes", s->bytes);
-  put_lit(out, ",\"elapsed\":");
+  record_put_str(out, ",\"elapsed\":");
   put_json_double(out, 6, elapsed);
-  put_lit(out, ",\"rate\":");
+  record_put_str(out, ",\"rate\":");
   put_json_double(out, 3, rate_of(s, elapsed));
-  put_lit(out, ",\"latency\":{");
+  record_put_str(out, ",\"latency\":{");
   json_latency(out, s, "min", s->latency_min_s);
-  put_lit(out, ",");
+  record_put_str(out, ",");
   json_latency(out, s, "p50", stats_quantile(s, 0.5));
-  put_lit(out, ",");
+  record_put_str(out, ",");
   json_latency(out, s, "p90", stats_quantile(s, 0.9));
-  put_lit(out, ",");
+  record_put_str(out, ",");
   json_latency(out, s, "p99", stats_quantile(s, 0.99));
-  put_lit(out, ",");
+  record_put_str(out, ",");
   json_latency(out, s, "max", s->latency_max_s);
-  put_lit(out, ",");
+  record_put_str(out, ",");
   json_latency(out, s, "mean", mean_s(s));
-  put_lit(out, "}}\n");
+  record_put_str(out, "}}\n");
 }

@@ -7,7 +7,6 @@
 
 #include "writeout.h"
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,36 +33,6 @@ static const char *const var_names[WRITEOUT_VAR_COUNT] = {
   [WRITEOUT_REDIRECTS] = "redirects",
   [WRITEOUT_REMOTE_IP] = "remote_ip",
 };
-
-/* The file's short name for record_put(). */
-static void put(struct record_buf *b, const char *s, size_t n)
-{
-  record_put(b, s, n);
-}
-
-static void put_lit(struct record_buf *b, const char *s)
-{
-  put(b, s, strlen(s));
-}
-
-static void put_fmt(struct record_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void put_fmt(struct record_buf *b, const char *fmt, ...)
-{
-  char tmp[64];
-  va_list ap;
-  int n;
-
-  /* Only single numbers come here: 64 bytes hold any of them, and a
-   * huge double's "%.6f" is cut rather than overflowing. */
-  va_start(ap, fmt);
-  n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-  va_end(ap);
-  if (n < 0)
-    return;
-  put(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
-}
 
 /* The length a UTF-8 sequence starting with byte "c" claims; 0 for a
  * byte that cannot start one (a continuation, 0xc0, 0xc1, 0xf5 up). */
@@ -93,26 +62,26 @@ static void put_value(struct record_buf *b, const char *s)
   len = strlen(s);
   /* The common case, a clean value, in one copy. */
   if (!strpbrk(s, "\t\r\n") && record_is_utf8(s, len)) {
-    put(b, s, len);
+    record_put(b, s, len);
     return;
   }
   while (i < len) {
     size_t n = utf8_claim(p[i]);
 
     if (p[i] == '\t' || p[i] == '\r' || p[i] == '\n') {
-      put(b, " ", 1);
+      record_put(b, " ", 1);
       i++;
     } else if (n == 1) {
-      put(b, s + i, 1);
+      record_put(b, s + i, 1);
       i++;
     } else if (n > 0 && n <= len - i && record_is_utf8(s + i, n)) {
       /* record_is_utf8() checks the continuation bytes and rejects
        * overlong forms and surrogates: the tables stay in record.c. */
-      put(b, s + i, n);
+      record_put(b, s + i, n);
       i += n;
     } else {
       /* One U+FFFD per bad byte, then resynchronise on the next. */
-      put_lit(b, FFFD);
+      record_put_str(b, FFFD);
       i++;
     }
   }
@@ -172,7 +141,7 @@ int writeout_parse(struct writeout *w, const char *format, char err[VL_ERRLEN])
   w->text = NULL;
   while (*p) {
     if (p[0] == '%' && p[1] == '%') {
-      put(&text, "%", 1);
+      record_put(&text, "%", 1);
       p += 2;
     } else if (p[0] == '%' && p[1] == '{') {
       const char *name = p + 2;
@@ -207,10 +176,10 @@ int writeout_parse(struct writeout *w, const char *format, char err[VL_ERRLEN])
     } else if (p[0] == '\\' && escape_of(p[1])) {
       char c = escape_of(p[1]);
 
-      put(&text, &c, 1);
+      record_put(&text, &c, 1);
       p += 2;
     } else {
-      put(&text, p, 1);
+      record_put(&text, p, 1);
       p++;
     }
   }
@@ -234,29 +203,29 @@ static void render_piece(const struct writeout *w,
 {
   switch (pc->var) {
   case WRITEOUT_LITERAL:
-    put(out, w->text + pc->off, pc->len);
+    record_put(out, w->text + pc->off, pc->len);
     break;
   case WRITEOUT_ID:
     if (r->id_json)
       put_value(out, r->id_json);
     else
-      put_fmt(out, "%llu", (unsigned long long)r->line);
+      record_putf(out, "%llu", (unsigned long long)r->line);
     break;
   case WRITEOUT_URL:
     put_value(out, r->url);
     break;
   case WRITEOUT_OK:
-    put_lit(out, ok ? "true" : "false");
+    record_put_str(out, ok ? "true" : "false");
     break;
   case WRITEOUT_STATUS:
     if (r->status > 0)
-      put_fmt(out, "%ld", r->status);
+      record_putf(out, "%ld", r->status);
     break;
   case WRITEOUT_ATTEMPTS:
-    put_fmt(out, "%u", r->attempts);
+    record_putf(out, "%u", r->attempts);
     break;
   case WRITEOUT_TIME:
-    put_fmt(out, "%.6f", r->time_s);
+    record_putf(out, "%.6f", r->time_s);
     break;
   case WRITEOUT_ERROR:
     /* As record_build() names it: not ok after a completed transfer
@@ -271,7 +240,7 @@ static void render_piece(const struct writeout *w,
     if (r->message)
       put_value(out, r->message);
     else
-      put_fmt(out, "HTTP %ld", r->status);
+      record_putf(out, "HTTP %ld", r->status);
     break;
   case WRITEOUT_FINAL_URL:
     put_value(out, r->final_url);
@@ -284,11 +253,11 @@ static void render_piece(const struct writeout *w,
     break;
   case WRITEOUT_SIZE:
     if (r->size >= 0)
-      put_fmt(out, "%lld", (long long)r->size);
+      record_putf(out, "%lld", (long long)r->size);
     break;
   case WRITEOUT_REDIRECTS:
     if (r->redirects >= 0)
-      put_fmt(out, "%ld", r->redirects);
+      record_putf(out, "%ld", r->redirects);
     break;
   case WRITEOUT_REMOTE_IP:
     put_value(out, r->remote_ip);
@@ -307,7 +276,7 @@ void writeout_render(const struct writeout *w, const struct result *r,
   for (i = 0; i < w->npieces; i++)
     render_piece(w, &w->pieces[i], r, ok, out);
   if (out->len == start || out->p[out->len - 1] != '\n')
-    put(out, "\n", 1);
+    record_put(out, "\n", 1);
 }
 
 void writeout_free(struct writeout *w)
