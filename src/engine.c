@@ -7,6 +7,11 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+struct sockctx;
 
 struct engine {
   uv_loop_t *loop;
@@ -18,15 +23,33 @@ struct engine {
   bool closing; /* engine_close() ran */
   engine_done_fn *done_cb;
   void *ud;
+  struct sockctx **socks; /* by fd: the context of each socket we watch */
+  size_t nsocks;
 };
 
-/* One per socket libcurl asked us to watch; assigned to the socket with
- * curl_multi_assign, never looked up by fd: curl may reuse an fd number
- * before the old context's close callback ran. */
+/* One per socket, found by fd in eng->socks.
+ *
+ * A socket libcurl opened through opensocket_cb is "owned": libcurl closes
+ * it through closesocket_cb, so its context lives exactly as long as the
+ * socket. When libcurl stops watching an owned socket (CURL_POLL_REMOVE:
+ * the transfer ended and the connection went back to the cache), its poll
+ * handle keeps watching for input, unreferenced, instead of being stopped:
+ * on a reused keep-alive connection the next transfer asks for it again
+ * within a loop turn, and re-registering it with epoll each time cost four
+ * to six epoll_ctl calls a request. Input on an idle socket (the server
+ * closed it) stops the handle; libcurl finds the connection dead when it
+ * next looks.
+ *
+ * Any other socket (the threaded resolver's) may be closed without telling
+ * us, so its context is closed on CURL_POLL_REMOVE, as libcurl's own
+ * example does. */
 struct sockctx {
   uv_poll_t poll;
   curl_socket_t fd;
   struct engine *eng;
+  int events;  /* UV_READABLE | UV_WRITABLE the handle watches, 0 stopped */
+  bool owned;  /* opened by opensocket_cb, closed by closesocket_cb */
+  bool wanted; /* libcurl watches it: between a POLL_IN/OUT and REMOVE */
 };
 
 static void maybe_free(struct engine *eng)
@@ -53,8 +76,63 @@ static void timer_close_cb(uv_handle_t *h)
   maybe_free(eng);
 }
 
+static struct sockctx *sock_get(const struct engine *eng, curl_socket_t fd)
+{
+  return fd >= 0 && (size_t)fd < eng->nsocks ? eng->socks[fd] : NULL;
+}
+
+/* A context for "fd" in the table, its poll handle initialised, stopped
+ * and unreferenced; NULL if out of memory or libuv refused the fd. */
+static struct sockctx *sock_new(struct engine *eng, curl_socket_t fd)
+{
+  struct sockctx *ctx;
+
+  if (fd < 0)
+    return NULL;
+  if ((size_t)fd >= eng->nsocks) {
+    size_t n = eng->nsocks ? eng->nsocks : 64;
+    struct sockctx **socks;
+
+    while (n <= (size_t)fd)
+      n *= 2;
+    socks = realloc(eng->socks, n * sizeof(*socks));
+    if (!socks)
+      return NULL;
+    memset(socks + eng->nsocks, 0, (n - eng->nsocks) * sizeof(*socks));
+    eng->socks = socks;
+    eng->nsocks = n;
+  }
+  ctx = calloc(1, sizeof(*ctx));
+  if (!ctx)
+    return NULL;
+  ctx->fd = fd;
+  ctx->eng = eng;
+  if (uv_poll_init_socket(eng->loop, &ctx->poll, fd) < 0) {
+    free(ctx);
+    return NULL;
+  }
+  ctx->poll.data = ctx;
+  uv_unref((uv_handle_t *)&ctx->poll);
+  eng->handles++;
+  eng->socks[fd] = ctx;
+  return ctx;
+}
+
+/* Forget the context of "fd" and close its handle (which stops it). */
+static void sock_drop(struct engine *eng, curl_socket_t fd)
+{
+  struct sockctx *ctx = sock_get(eng, fd);
+
+  if (!ctx)
+    return;
+  eng->socks[fd] = NULL;
+  uv_close((uv_handle_t *)&ctx->poll, sock_close_cb);
+}
+
+static int sock_watch(struct sockctx *ctx, int events);
+
 /* Hand every finished transfer to done_cb. Only here are handles removed
- * for completions, outside any libcurl callback. */
+ * from the multi handle, outside libcurl's callbacks. */
 static void check_done(struct engine *eng)
 {
   CURLMsg *m;
@@ -82,6 +160,15 @@ static void sock_poll_cb(uv_poll_t *h, int status, int events)
   struct engine *eng = ctx->eng;
   int flags = 0;
 
+  if (!eng->multi)
+    return; /* Closing: the handle is being closed too. */
+  if (!ctx->wanted) {
+    /* An idle keep-alive connection became readable: the server closed
+     * it or wrote out of turn. libcurl sees that when it next picks the
+     * connection; stop watching so that the loop does not spin. */
+    (void)sock_watch(ctx, 0);
+    return;
+  }
   /* An error (POLLERR arrives as a status, e.g. EBADF when the peer
    * vanished) is libcurl's to handle: report it, do not stop. */
   if (status < 0)
@@ -92,10 +179,22 @@ static void sock_poll_cb(uv_poll_t *h, int status, int events)
     if (events & UV_WRITABLE)
       flags |= CURL_CSELECT_OUT;
   }
-  if (!eng->multi)
-    return; /* Closing: the handle is being closed too. */
   (void)curl_multi_socket_action(eng->multi, ctx->fd, flags, &eng->running);
   check_done(eng);
+}
+
+/* Watch "events" on the socket (0: stop). libuv talks to epoll only when
+ * the set changes. */
+static int sock_watch(struct sockctx *ctx, int events)
+{
+  if (events == ctx->events)
+    return 0;
+  if (!events)
+    (void)uv_poll_stop(&ctx->poll); /* Cannot fail. */
+  else if (uv_poll_start(&ctx->poll, events, sock_poll_cb) < 0)
+    return -1;
+  ctx->events = events;
+  return 0;
 }
 
 static void timeout_cb(uv_timer_t *h)
@@ -110,8 +209,8 @@ static void timeout_cb(uv_timer_t *h)
 }
 
 /* CURLMOPT_TIMERFUNCTION: one timer for libcurl's next timeout. 0 ms
- * means "now", which must not recurse into libcurl from here: a 0 ms uv
- * timer runs on the next loop turn. */
+ * means "as soon as possible": the timer then fires on the next loop
+ * turn, never from inside libcurl. */
 static int multi_timer_cb(CURLM *multi, long timeout_ms, void *ud)
 {
   struct engine *eng = ud;
@@ -134,41 +233,67 @@ static int multi_socket_cb(CURL *easy, curl_socket_t s, int what, void *ud,
                            void *socketp)
 {
   struct engine *eng = ud;
-  struct sockctx *ctx = socketp;
+  struct sockctx *ctx = sock_get(eng, s);
   int events = 0;
 
   (void)easy;
+  (void)socketp;
   if (what == CURL_POLL_REMOVE) {
-    if (ctx) {
-      (void)uv_poll_stop(&ctx->poll); /* Cannot fail. */
-      uv_close((uv_handle_t *)&ctx->poll, sock_close_cb);
-      if (eng->multi)
-        (void)curl_multi_assign(eng->multi, s, NULL);
-    }
-    return 0;
-  }
-  if (!ctx) {
-    ctx = calloc(1, sizeof(*ctx));
     if (!ctx)
-      return -1;
-    ctx->fd = s;
-    ctx->eng = eng;
-    if (uv_poll_init_socket(eng->loop, &ctx->poll, s) < 0) {
-      free(ctx);
-      return -1;
+      return 0;
+    if (!ctx->owned) {
+      sock_drop(eng, s);
+      return 0;
     }
-    ctx->poll.data = ctx;
-    eng->handles++;
-    if (curl_multi_assign(eng->multi, s, ctx) != CURLM_OK) {
-      uv_close((uv_handle_t *)&ctx->poll, sock_close_cb);
-      return -1;
-    }
+    /* Idle: keep watching for input only (see struct sockctx). */
+    ctx->wanted = false;
+    uv_unref((uv_handle_t *)&ctx->poll);
+    return sock_watch(ctx, ctx->events ? UV_READABLE : 0);
+  }
+  if (!ctx && !(ctx = sock_new(eng, s)))
+    return -1;
+  if (!ctx->wanted) {
+    ctx->wanted = true;
+    uv_ref((uv_handle_t *)&ctx->poll);
   }
   if (what == CURL_POLL_IN || what == CURL_POLL_INOUT)
     events |= UV_READABLE;
   if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT)
     events |= UV_WRITABLE;
-  return uv_poll_start(&ctx->poll, events, sock_poll_cb) < 0 ? -1 : 0;
+  return sock_watch(ctx, events);
+}
+
+/* CURLOPT_OPENSOCKETFUNCTION: open the socket libcurl asks for and mark it
+ * owned (see struct sockctx). */
+static curl_socket_t opensocket_cb(void *ud, curlsocktype purpose,
+                                   struct curl_sockaddr *addr)
+{
+  struct engine *eng = ud;
+  curl_socket_t fd;
+  struct sockctx *ctx;
+
+  (void)purpose;
+  fd = socket(addr->family, addr->socktype | SOCK_CLOEXEC, addr->protocol);
+  if (fd == CURL_SOCKET_BAD)
+    return fd;
+  /* A context left for this fd number belongs to a socket closed behind
+   * our back: drop it rather than trust its epoll registration. */
+  sock_drop(eng, fd);
+  ctx = sock_new(eng, fd);
+  if (ctx)
+    ctx->owned = true;
+  /* Without a context the socket is watched as any other. */
+  return fd;
+}
+
+/* CURLOPT_CLOSESOCKETFUNCTION: libcurl is done with an owned socket. Its
+ * handle is closed (taken out of epoll) before the fd is. */
+static int closesocket_cb(void *ud, curl_socket_t fd)
+{
+  struct engine *eng = ud;
+
+  sock_drop(eng, fd);
+  return close(fd);
 }
 
 struct engine *engine_new(uv_loop_t *loop, long maxconns,
@@ -216,8 +341,20 @@ struct engine *engine_new(uv_loop_t *loop, long maxconns,
 
 int engine_add(struct engine *eng, CURL *easy, char err[VL_ERRLEN])
 {
-  CURLMcode mc = curl_multi_add_handle(eng->multi, easy);
+  CURLMcode mc;
 
+  /* Connections copy these when they are made; they outlive this easy
+   * handle in the cache but not the engine. */
+  if (curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, opensocket_cb) !=
+          CURLE_OK ||
+      curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, eng) != CURLE_OK ||
+      curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, closesocket_cb) !=
+          CURLE_OK ||
+      curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, eng) != CURLE_OK) {
+    snprintf(err, VL_ERRLEN, "curl_easy_setopt: socket callbacks refused");
+    return -1;
+  }
+  mc = curl_multi_add_handle(eng->multi, easy);
   if (mc != CURLM_OK) {
     snprintf(err, VL_ERRLEN, "curl_multi_add_handle: %s",
              curl_multi_strerror(mc));
@@ -241,6 +378,8 @@ int engine_running(const struct engine *eng)
 
 void engine_close(struct engine *eng)
 {
+  size_t i;
+
   if (!eng)
     return;
   eng->closing = true;
@@ -248,11 +387,17 @@ void engine_close(struct engine *eng)
   if (eng->multi) {
     CURLM *multi = eng->multi;
 
-    /* The socket callback may run in here (POLL_REMOVE for cached
-     * connections) and closes those poll handles; "multi" is NULL first
-     * so that it does not call back into a multi handle being freed. */
+    /* Cleaning up closes the cached connections through closesocket_cb,
+     * which closes their handles; "multi" is NULL first so that no
+     * callback reaches into a multi handle being freed. */
     eng->multi = NULL;
     (void)curl_multi_cleanup(multi);
   }
+  /* Whatever is left (sockets libcurl closed itself) is closed here. */
+  for (i = 0; i < eng->nsocks; i++)
+    sock_drop(eng, (curl_socket_t)i);
+  free(eng->socks);
+  eng->socks = NULL;
+  eng->nsocks = 0;
   uv_close((uv_handle_t *)&eng->timer, timer_close_cb);
 }

@@ -68,6 +68,7 @@ class Stats:
         self.max_by_host = {h: n for h, n in self.inflight_by_host.items() if n > 0}
         self.hits = collections.Counter()
         self.total = 0
+        self.connections = 0  # accepted since the last reset
         self.starts = collections.deque(maxlen=MAX_STARTS)
         self.flaky.clear()
         self.once.clear()
@@ -103,6 +104,7 @@ class Stats:
             "max_inflight_by_host": dict(self.max_by_host),
             "hits": dict(self.hits),
             "total": self.total,
+            "connections": self.connections,
             "starts": list(self.starts),
         }
 
@@ -273,6 +275,7 @@ class Server:
     async def handle_conn(self, reader, writer):
         conn = Conn(reader, writer)
         self.conns.add(writer)
+        self.stats.connections += 1
         try:
             while True:
                 req = await self.read_request(conn)
@@ -471,6 +474,14 @@ class Server:
     async def r_delay(self, conn, req, keep, ctx, args, intarg):
         await conn.sleep(intarg(0) / 1000.0)
         return await self.text(conn, req, keep, ctx, 200, "ok")
+
+    async def r_idle_close(self, conn, req, keep, ctx, args, intarg):
+        # Answer as if keeping the connection, then close it MS ms later
+        # while the client holds it idle (a keep-alive timeout).
+        ms = intarg(0)
+        await self.text(conn, req, True, ctx, 200, "ok")
+        await conn.sleep(ms / 1000.0)
+        return False
 
     async def r_hang(self, conn, req, keep, ctx, args, intarg):
         await conn.wait_gone()

@@ -1,0 +1,79 @@
+#!/usr/bin/env bats
+# The engine (src/engine.c): sockets and connections as libcurl hands them
+# to libuv. Poll handles of connections libcurl opened live as long as the
+# socket and keep watching an idle keep-alive connection, so these tests
+# check reuse, fd numbers reused after a close, and an idle connection the
+# server closes.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup_file() {
+    # Tests read and reset one server's counters: never two at once.
+    export BATS_NO_PARALLELIZE_WITHIN_FILE=true
+    server_start
+}
+
+teardown_file() {
+    server_stop
+}
+
+setup() {
+    stats_reset
+}
+
+# all_ok N: $output holds N records, ids 1..N, all ok at their first attempt.
+all_ok() {
+    jq -es --argjson n "$1" 'length == $n
+        and (map(.id) | sort) == [range(1; $n + 1)]
+        and all(.ok and .status == 200 and .attempts == 1)' <<<"$output" \
+        >/dev/null || fail "expected $1 ok records"
+}
+
+# conns_are N: volley made N connections since the last reset (the server
+# counts the /_stats query's own connection too).
+conns_are() {
+    local n
+    n=$(($(stats | jq .connections) - 1))
+    [ "$n" -eq "$1" ] || fail "the server accepted $n connections, expected $1"
+}
+
+@test "keep-alive: 200 requests at -c 4 use 4 connections" {
+    local in=$BATS_TEST_TMPDIR/in i
+    for i in $(seq 200); do
+        printf '%s/status/200?i=%d\n' "$SERVER" "$i"
+    done >"$in"
+    run_volley -c 4 -i "$in"
+    all_ok 200
+    conns_are 4
+}
+
+@test "Connection: close on every response: 300 requests, 300 connections, fd numbers reused" {
+    local in=$BATS_TEST_TMPDIR/in i
+    for i in $(seq 300); do
+        printf '%s/status/200?i=%d\n' "$SERVER" "$i"
+    done >"$in"
+    run_volley -c 8 -H 'Connection: close' -i "$in"
+    all_ok 300
+    conns_are 300
+}
+
+@test "an idle connection the server closes is not polled in a spin, and the next request reconnects" {
+    local in=$BATS_TEST_TMPDIR/in out=$BATS_TEST_TMPDIR/out cpu
+    # --rate 2 leaves each connection idle for 500 ms; the server closes
+    # it after 20 ms, while it sits in libcurl's cache.
+    printf '%s/idle-close/20?i=%d\n' "$SERVER" 1 "$SERVER" 2 "$SERVER" 3 \
+        "$SERVER" 4 >"$in"
+    # `times` prints the CPU time of the shell's children: volley's.
+    cpu=$(bash -c '"$0" --rate 2 -c 1 -i "$1" >"$2"; times' \
+        "$VOLLEY" "$in" "$out" | tail -n 1)
+    echo "# volley CPU (user, sys): $cpu"
+    output=$(cat "$out")
+    all_ok 4
+    conns_are 4
+    # 1.5 s idle in all: a loop woken by the closed socket would spend
+    # about that in CPU; an idle one spends a few ms.
+    awk '{ gsub(/[ms]/, " "); split($0, t, " ");
+           exit !(t[1] * 60 + t[2] + t[3] * 60 + t[4] < 0.5) }' <<<"$cpu" ||
+        fail "volley used $cpu of CPU over 1.5 s of idle connections"
+}
