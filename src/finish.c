@@ -106,7 +106,8 @@ void finish_start(struct finish *f, struct request *req, CURLcode code,
   j->f = f;
   j->req = req;
   j->code = code;
-  snprintf(j->note, sizeof(j->note), "%s", note ? note : "");
+  if (note) /* j->note is zeroed: the copy stays terminated */
+    memcpy(j->note, note, strnlen(note, sizeof(j->note) - 1));
   f->pending++;
   j->steps = 1; /* held until every step is started */
 

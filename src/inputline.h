@@ -54,4 +54,10 @@ void inputline_clear(struct inputline *it);
  * with "err" filled. */
 int inputline_check_url(const char *url, char err[VL_ERRLEN]);
 
+/* True if "url" is plainly http(s)://HOST[:PORT][/...]: a host of letters,
+ * digits, '-' and '.', a port of 1 to 65535, then printable ASCII but
+ * space and backslash. Every such URL passes inputline_check_url, which
+ * then skips libcurl's parser; anything else gets that parser. */
+bool inputline_url_plain(const char *url);
+
 #endif

@@ -180,6 +180,22 @@ static size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud)
   return n;
 }
 
+bool request_proxy_in_env(void)
+{
+  static const char *const vars[] = { "http_proxy",  "HTTP_PROXY",
+                                      "https_proxy", "HTTPS_PROXY",
+                                      "all_proxy",   "ALL_PROXY" };
+  size_t i;
+
+  for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+    const char *v = getenv(vars[i]);
+
+    if (v && *v)
+      return true;
+  }
+  return false;
+}
+
 void request_reset_attempt(struct request *req)
 {
   req->too_large = false;
@@ -227,8 +243,14 @@ int request_attach(struct request *req, CURL *easy, char err[VL_ERRLEN])
     SETOPT(CURLOPT_SSL_VERIFYPEER, 0L);
     SETOPT(CURLOPT_SSL_VERIFYHOST, 0L);
   }
-  if (cfg->proxy)
+  if (cfg->proxy) {
     SETOPT(CURLOPT_PROXY, cfg->proxy);
+  } else if (sh->proxy_off) {
+    /* What libcurl would find in the environment, said once: it would
+     * otherwise read six variables on every transfer. */
+    SETOPT(CURLOPT_PROXY, "");
+    SETOPT(CURLOPT_NOPROXY, "");
+  }
   if (cfg->httpver == CLI_HTTP_1_1)
     SETOPT(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
   else if (cfg->httpver == CLI_HTTP_2)

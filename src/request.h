@@ -24,7 +24,13 @@ struct request_shared {
   bool keep_body;       /* keep the body in memory (--body, extraction) */
   const char *save_dir; /* --save DIR, or NULL */
   uv_loop_t *loop;      /* for --save's file writes */
+  bool proxy_off;       /* no --proxy and no proxy variable in the
+                           environment (request_proxy_in_env) */
 };
+
+/* Whether a variable libcurl reads for a proxy (http_proxy, https_proxy,
+ * all_proxy, either case) is set and not empty. */
+bool request_proxy_in_env(void);
 
 struct request {
   struct request *prev, *next; /* links of sched's in-flight list */

@@ -992,6 +992,7 @@ static int setup(struct run *r, char err[VL_ERRLEN])
   int rc;
 
   r->shared.cfg = cfg;
+  r->shared.proxy_off = !cfg->proxy && !request_proxy_in_env();
   for (i = 0; i < cfg->nheaders; i++) {
     r->shared.headers = curl_slist_append(r->shared.headers, cfg->headers[i]);
     if (!r->shared.headers)

@@ -2,7 +2,11 @@
  * objects and the errors of both. One row per case. */
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
 
 #include "inputline.h"
 #include "tap.h"
@@ -174,6 +178,92 @@ static int check_url(char *why)
   CHECK(err[0] != '\0');
   CHECK_INT(inputline_check_url("gopher://example.com/", err), -1);
   CHECK_HAS(err, "gopher://example.com/");
+  return 0;
+}
+
+/* libcurl's verdict: an http or https URL its parser accepts. */
+static bool curl_accepts(const char *url)
+{
+  CURLU *u = curl_url();
+  char *scheme = NULL;
+  bool ok =
+      u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+      (strcasecmp(scheme, "http") == 0 || strcasecmp(scheme, "https") == 0);
+
+  curl_free(scheme);
+  curl_url_cleanup(u);
+  return ok;
+}
+
+/* The fast path says "plain" only of URLs libcurl's parser accepts, and
+ * says it of the everyday ones. */
+static int url_plain_fast(char *why)
+{
+  static const char *const plain[] = {
+    "http://example.com",
+    "https://example.com/",
+    "HTTP://Example.COM/a/b?c=d&e=f#g",
+    "http://127.0.0.1:38111/1k.bin?17",
+    "https://a-b.c.example:443/x%20y/{z}~!$'()*+,;=@[]|^`",
+    "http://h:65535/",
+    "http://h?q",
+    "http://h#f",
+  };
+  static const char *const not_plain[] = {
+    "",
+    "example.com",
+    "ftp://h/",
+    "http://",
+    "http:///p",
+    "http://-h/",
+    "http://h:0/",
+    "http://h:65536/",
+    "http://h:080/",
+    "http://h:/",
+    "http://h:123456/",
+    "http://h x/",
+    "http://h/a b",
+    "http://h/a\\b",
+    "http://u@h/",
+    "http://u:p@h/",
+    "http://[::1]/",
+    "http://h_/",
+    "http://h/\x7f",
+    "http://h/caf\xc3\xa9",
+    "http://h\t/",
+  };
+  static const char alphabet[] = "ab09ab09-.-.:/?#@[]%_~!$&'()*+,;= \\\x7f\xc3";
+  uint64_t x = 0x9e3779b97f4a7c15ULL;
+  size_t i;
+  int n, nplain = 0;
+
+  for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+    CHECK(inputline_url_plain(plain[i]));
+    CHECK(curl_accepts(plain[i]));
+  }
+  for (i = 0; i < sizeof(not_plain) / sizeof(not_plain[0]); i++)
+    CHECK(!inputline_url_plain(not_plain[i]));
+  for (n = 0; n < 20000; n++) { /* random URLs: plain implies accepted */
+    char url[64] = "http://";
+    size_t len = 7, k, m;
+
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    m = 1 + x % 10;
+    for (k = 0; k < m; k++) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      url[len++] = alphabet[x % (sizeof(alphabet) - 1)];
+    }
+    url[len] = '\0';
+    if (!inputline_url_plain(url))
+      continue;
+    nplain++;
+    if (!curl_accepts(url)) {
+      tap_fail(why, __FILE__, __LINE__, "plain but refused: '%s'", url);
+      return -1;
+    }
+  }
+  CHECK(nplain > 500); /* the loop tried the fast path's yeses */
   return 0;
 }
 
@@ -483,6 +573,7 @@ static const struct tap_case cases[] = {
   { "junk URLs are errors with a message", err_junk_urls },
   { "a NUL byte is an error", err_nul_byte },
   { "inputline_check_url", check_url },
+  { "inputline_url_plain: only URLs libcurl accepts", url_plain_fast },
   { "JSON: url only", json_url_only },
   { "JSON: surrounding blanks trimmed", json_trimmed },
   { "JSON: method", json_method },

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -419,6 +420,48 @@ static int time_values(char *why)
   CHECK(json_number_value(json_object_get(j, "time")) > 12.3456775);
   CHECK(json_number_value(json_object_get(j, "time")) < 12.3456785);
   json_decref(j);
+  return 0;
+}
+
+/* The record's text for "time" and "id", as "%.6f" and "%llu" print them. */
+static int numbers_as_printf(char *why)
+{
+  static const double times[] = { 0,        0.5,      1e-7,      2.5e-6,
+                                  0.000123, 0.015938, 12.345678, 59.9999996,
+                                  86400.25, 1e6 + 0.5 };
+  static const uint64_t ids[] = { 0, 1, 9, 10, 1234567890123ULL, UINT64_MAX };
+  struct result r;
+  uint64_t x = 88172645463325252ULL;
+  size_t i;
+
+  result_init(&r);
+  for (i = 0; i < 2000 + sizeof(times) / sizeof(times[0]); i++) {
+    struct record_buf b = { NULL, 0, 0 };
+    char want[64];
+    const char *at;
+
+    if (i < sizeof(times) / sizeof(times[0]))
+      r.time_s = times[i];
+    else { /* xorshift: times up to about 1000 s */
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      r.time_s = (double)(x % 1000000000ULL) / 1e6 + 1e-9;
+    }
+    snprintf(want, sizeof(want), ",\"time\":%.6f,", r.time_s);
+    record_build(&b, &r);
+    at = strstr(b.p, ",\"time\":");
+    CHECK(at && strncmp(at, want, strlen(want)) == 0);
+    record_buf_free(&b);
+  }
+  for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+    struct record_buf b = { NULL, 0, 0 };
+    char want[64];
+
+    r.line = ids[i];
+    snprintf(want, sizeof(want), "{\"id\":%llu,", (unsigned long long)ids[i]);
+    record_build(&b, &r);
+    CHECK(strncmp(b.p, want, strlen(want)) == 0);
+    record_buf_free(&b);
+  }
   return 0;
 }
 
@@ -969,6 +1012,7 @@ static const struct tap_case cases[] = {
   { "NULL url is null", url_null },
   { "optional keys present when set", optional_keys },
   { "time is a number of seconds", time_values },
+  { "time and id print as %.6f and %llu do", numbers_as_printf },
   { "quotes and backslashes escaped", escape_quotes },
   { "control characters escaped", escape_controls },
   { "invalid UTF-8 becomes U+FFFD, line still JSON", invalid_utf8 },
