@@ -1,6 +1,6 @@
 /* One request: the only place that sets easy options. Owns the request's
  * strings and buffers; borrows the easy handle between request_attach()
- * and request_detach(). Its callbacks run inside libcurl and never remove
+ * and request_release(). Its callbacks run inside libcurl and never remove
  * handles: past --max-body the write callback notes why and returns 0. */
 #include "config.h"
 
@@ -207,28 +207,77 @@ void request_reset_attempt(struct request *req)
   req->errbuf[0] = '\0';
 }
 
-int request_attach(struct request *req, CURL *easy, char err[VL_ERRLEN])
+/* Whether "req" needs no option beyond the run's common ones and its own
+ * pointers: then an easy handle it leaves behind can serve the next such
+ * request without curl_easy_reset() and the common options again. */
+static bool request_plain(const struct request *req)
+{
+  return !req->headers && !req->body && !req->method &&
+         !req->shared->save_dir; /* --save pauses transfers */
+}
+
+/* The options that differ between plain requests. */
+static int set_own(struct request *req, CURL *easy, char err[VL_ERRLEN])
+{
+  const struct config *cfg = req->shared->cfg;
+
+  SETOPT(CURLOPT_URL, req->url);
+  SETOPT(CURLOPT_PRIVATE, req);
+  SETOPT(CURLOPT_ERRORBUFFER, req->errbuf);
+  SETOPT(CURLOPT_WRITEDATA, req);
+  SETOPT(CURLOPT_HEADERDATA, req);
+  /* Waiting for a connection to multiplex on pays only where HTTP/2 is
+   * likely: over TLS. On http:// it would queue a request behind a
+   * sibling's whole response, a hang included. */
+  SETOPT(CURLOPT_PIPEWAIT, cfg->httpver != CLI_HTTP_1_1 &&
+                                   strncasecmp(req->url, "https:", 6) == 0
+                               ? 1L
+                               : 0L);
+  return 0;
+fail:
+  return -1;
+}
+
+int request_attach(struct request *req, struct request_pool *pool,
+                   char err[VL_ERRLEN])
 {
   const struct request_shared *sh = req->shared;
   const struct config *cfg = sh->cfg;
   const char *body = req->body ? req->body : sh->data;
   size_t body_len = req->body ? req->body_len : sh->data_len;
   const char *method = req->method ? req->method : cfg->method;
+  bool plain = request_plain(req);
+  CURL *easy;
+  const struct request_shared *base = NULL;
 
+  if (pool->len > 0) {
+    pool->len--;
+    easy = pool->v[pool->len].easy;
+    base = pool->v[pool->len].base;
+    if (base && (base != sh || !plain)) {
+      curl_easy_reset(easy);
+      base = NULL;
+    }
+  } else if (!(easy = curl_easy_init())) {
+    snprintf(err, VL_ERRLEN, "curl_easy_init failed");
+    return -1;
+  }
   req->easy = easy;
+  req->easy_base = NULL;
   req->attempts++;
   request_reset_attempt(req);
 
-  SETOPT(CURLOPT_URL, req->url);
-  SETOPT(CURLOPT_PRIVATE, req);
-  SETOPT(CURLOPT_ERRORBUFFER, req->errbuf);
+  if (set_own(req, easy, err) < 0)
+    return -1;
+  if (base) { /* the common options are set already */
+    req->easy_base = base;
+    return 0;
+  }
   SETOPT(CURLOPT_NOSIGNAL, 1L);
   SETOPT(CURLOPT_PROTOCOLS_STR, "http,https");
   SETOPT(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   SETOPT(CURLOPT_WRITEFUNCTION, body_write_cb);
-  SETOPT(CURLOPT_WRITEDATA, req);
   SETOPT(CURLOPT_HEADERFUNCTION, header_cb);
-  SETOPT(CURLOPT_HEADERDATA, req);
   SETOPT(CURLOPT_TIMEOUT_MS, (long)cfg->timeout_ms);
   SETOPT(CURLOPT_CONNECTTIMEOUT_MS, (long)cfg->connect_timeout_ms);
   SETOPT(CURLOPT_FOLLOWLOCATION, cfg->follow ? 1L : 0L);
@@ -255,11 +304,6 @@ int request_attach(struct request *req, CURL *easy, char err[VL_ERRLEN])
     SETOPT(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
   else if (cfg->httpver == CLI_HTTP_2)
     SETOPT(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2_0);
-  /* Waiting for a connection to multiplex on pays only where HTTP/2 is
-   * likely: over TLS. On http:// it would queue a request behind a
-   * sibling's whole response, a hang included. */
-  if (cfg->httpver != CLI_HTTP_1_1 && strncasecmp(req->url, "https:", 6) == 0)
-    SETOPT(CURLOPT_PIPEWAIT, 1L);
 
   if (body) {
     SETOPT(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
@@ -272,6 +316,8 @@ int request_attach(struct request *req, CURL *easy, char err[VL_ERRLEN])
              !(strcmp(method, "POST") == 0 && body))
       SETOPT(CURLOPT_CUSTOMREQUEST, method);
   }
+  if (plain)
+    req->easy_base = sh;
   return 0;
 fail:
   return -1;
@@ -322,12 +368,23 @@ void request_save_paths(const struct request *req, const char *tmpl, char *tmp,
   }
 }
 
-CURL *request_detach(struct request *req)
+void request_release(struct request *req, struct request_pool *pool)
 {
   CURL *easy = req->easy;
 
+  if (!easy)
+    return;
   req->easy = NULL;
-  return easy;
+  if (!req->easy_base)
+    curl_easy_reset(easy);
+  if (pool->len == pool->cap) {
+    pool->cap = pool->cap ? pool->cap * 2 : 64;
+    pool->v = xrealloc(pool->v, pool->cap * sizeof(*pool->v));
+  }
+  pool->v[pool->len].easy = easy;
+  pool->v[pool->len].base = req->easy_base;
+  pool->len++;
+  req->easy_base = NULL;
 }
 
 struct request *request_from_easy(CURL *easy)
@@ -470,31 +527,12 @@ void request_host(const struct request *req, char *out, size_t outlen)
   out[n] = '\0';
 }
 
-CURL *request_pool_get(struct request_pool *pool)
-{
-  if (pool->len > 0)
-    return pool->v[--pool->len];
-  return curl_easy_init();
-}
-
-void request_pool_put(struct request_pool *pool, CURL *easy)
-{
-  if (!easy)
-    return;
-  curl_easy_reset(easy);
-  if (pool->len == pool->cap) {
-    pool->cap = pool->cap ? pool->cap * 2 : 64;
-    pool->v = xrealloc(pool->v, pool->cap * sizeof(*pool->v));
-  }
-  pool->v[pool->len++] = easy;
-}
-
 void request_pool_free(struct request_pool *pool)
 {
   size_t i;
 
   for (i = 0; i < pool->len; i++)
-    curl_easy_cleanup(pool->v[i]);
+    curl_easy_cleanup(pool->v[i].easy);
   free(pool->v);
   pool->v = NULL;
   pool->len = pool->cap = 0;

@@ -15,6 +15,8 @@
 #include "record.h"
 #include "save.h"
 
+struct request_pool;
+
 /* Settings shared by every request of a run, built once by the caller. */
 struct request_shared {
   const struct config *cfg;
@@ -45,7 +47,9 @@ struct request {
   char *body;                  /* the line's own body, owned, or NULL */
   size_t body_len;
   const struct request_shared *shared;
-  CURL *easy; /* from request_attach() to request_detach() */
+  CURL *easy; /* from request_attach() to request_release() */
+  const struct request_shared *easy_base; /* "easy" holds only the common
+                                             options of these */
   char errbuf[CURL_ERROR_SIZE];
   unsigned attempts;         /* attempts started */
   uint64_t started_ns;       /* uv_hrtime() when first admitted */
@@ -77,13 +81,14 @@ struct request *request_new_take(struct inputline *it, uint64_t line,
  * its --save file taken (request_take_save()). NULL is fine. */
 void request_free(struct request *req);
 
-/* Give "req" the easy handle "easy" (fresh or reset) and set every option
- * of the next attempt; counts the attempt. Returns 0, or -1 with
- * "err" naming the option that failed (the request keeps "easy"). */
-int request_attach(struct request *req, CURL *easy, char err[VL_ERRLEN]);
+/* Give "req" an easy handle from "pool" (or a new one) with every option
+ * of the next attempt set; counts the attempt. Returns 0, or -1 with "err"
+ * filled (the request may hold the handle: request_release() it). */
+int request_attach(struct request *req, struct request_pool *pool,
+                   char err[VL_ERRLEN]);
 
-/* Take the easy handle back from "req" (NULL if none). */
-CURL *request_detach(struct request *req);
+/* Return the easy handle of "req", if any, to "pool". */
+void request_release(struct request *req, struct request_pool *pool);
 
 /* Hand over this attempt's --save file (NULL if none): the caller
  * finishes it. */
@@ -99,7 +104,7 @@ struct request *request_from_easy(CURL *easy);
 
 /* Fill "res" from the attempt that ended with "code" (a cancellation if
  * "cancel_why" is set). Pointers in "res" borrow "req" and its easy
- * handle: use "res" before request_detach(). "now_ns" is uv_hrtime(). */
+ * handle: use "res" before request_release(). "now_ns" is uv_hrtime(). */
 void request_result(struct request *req, CURLcode code, uint64_t now_ns,
                     struct result *res);
 
@@ -112,18 +117,18 @@ bool request_idempotent(const struct request *req);
 /* The host of the request's URL, lower-case, into "out" ("" if none). */
 void request_host(const struct request *req, char *out, size_t outlen);
 
-/* A pool of easy handles, reused with curl_easy_reset(): creating one per
- * request costs more than the transfer on loopback. */
+/* A pool of easy handles: creating one per request costs more than the
+ * transfer on loopback. A handle a plain request used (no own method,
+ * body or headers, no --save) keeps the run's common options and serves
+ * the next plain request as it is; any other is reset. */
 struct request_pool {
-  CURL **v;
+  struct {
+    CURL *easy;
+    const struct request_shared *base; /* options set for these, or NULL:
+                                          reset */
+  } * v;
   size_t len, cap;
 };
-
-/* An easy handle from the pool, or a new one; NULL if libcurl failed. */
-CURL *request_pool_get(struct request_pool *pool);
-
-/* Return "easy" to the pool (reset). */
-void request_pool_put(struct request_pool *pool, CURL *easy);
 
 /* Release every handle in the pool. */
 void request_pool_free(struct request_pool *pool);

@@ -207,7 +207,7 @@ static void finished_cb(struct request *req, CURLcode code, const char *note,
                   : (res.message ? res.message : "HTTP error"));
   emit(r, req->seq, &res);
   record_buf_free(&more);
-  request_pool_put(&r->pool, request_detach(req));
+  request_release(req, &r->pool);
   request_free(req);
   pump(r);
 }
@@ -229,7 +229,7 @@ static void fail_start(struct run *r, struct request *req, const char *why)
   res.kind = ERRKIND_OTHER;
   res.message = why;
   emit(r, req->seq, &res);
-  request_pool_put(&r->pool, request_detach(req));
+  request_release(req, &r->pool);
   request_free(req);
 }
 
@@ -458,14 +458,9 @@ static int start_cb(struct request *req, void *ud)
 {
   struct run *r = ud;
   char err[VL_ERRLEN];
-  CURL *easy = request_pool_get(&r->pool);
 
-  if (!easy) {
-    fail_start(r, req, "curl_easy_init failed");
-    return -1;
-  }
-  if (request_attach(req, easy, err) < 0 ||
-      engine_add(r->eng, easy, err) < 0) {
+  if (request_attach(req, &r->pool, err) < 0 ||
+      engine_add(r->eng, req->easy, err) < 0) {
     fail_start(r, req, err);
     return -1;
   }
@@ -514,7 +509,7 @@ static void robots_done(struct run *r, struct request *req, CURLcode code)
     msg_verbose(&r->msg, 1, "robots.txt of %s: Crawl-delay %.1fs", host,
                 delay);
   }
-  request_pool_put(&r->pool, request_detach(req));
+  request_release(req, &r->pool);
   request_free(req);
 }
 
@@ -566,7 +561,7 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
                 (double)delay_ms / 1000.0,
                 res.message ? res.message : "an HTTP error");
     discard_save(req);
-    request_pool_put(&r->pool, request_detach(req));
+    request_release(req, &r->pool);
     sched_retry(&r->sched, req, delay_ms);
   } else {
     finish(r, req, code, why);
@@ -604,7 +599,7 @@ static void cancel_all(struct run *r, const char *why)
     if (req->internal) {
       /* A robots.txt fetch has no record; the requests it held are
        * drained from the gate below. */
-      request_pool_put(&r->pool, request_detach(req));
+      request_release(req, &r->pool);
       request_free(req);
       continue;
     }

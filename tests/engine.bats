@@ -77,3 +77,32 @@ conns_are() {
            exit !(t[1] * 60 + t[2] + t[3] * 60 + t[4] < 0.5) }' <<<"$cpu" ||
         fail "volley used $cpu of CPU over 1.5 s of idle connections"
 }
+
+@test "a reused easy handle carries nothing of the request before it: method, headers, body" {
+    local in=$BATS_TEST_TMPDIR/in
+    # -c 1: every request takes the handle the one before it left.
+    {
+        printf '%s/echo?n=1\n' "$SERVER"
+        printf '{"url": "%s/echo?n=2", "method": "PUT", "headers": {"X-Own": "2"}, "body": "two"}\n' "$SERVER"
+        printf '%s/echo?n=3\n' "$SERVER"
+        printf '{"url": "%s/echo?n=4", "method": "HEAD"}\n' "$SERVER"
+        printf '%s/echo?n=5\n' "$SERVER"
+        printf '{"url": "%s/echo?n=6", "headers": {"X-Own": "6"}}\n' "$SERVER"
+        printf '%s/echo?n=7\n' "$SERVER"
+    } >"$in"
+    run_volley -c 1 --body -i "$in"
+    jq -es 'length == 7 and all(.ok) and
+        (sort_by(.id) | map(select(.id != 4) | {id, e: (.body | fromjson)})
+         | map({id, m: .e.method, own: .e.headers["x-own"], b: .e.body})
+         == [{id: 1, m: "GET", own: null, b: ""},
+             {id: 2, m: "PUT", own: "2", b: "two"},
+             {id: 3, m: "GET", own: null, b: ""},
+             {id: 5, m: "GET", own: null, b: ""},
+             {id: 6, m: "GET", own: "6", b: ""},
+             {id: 7, m: "GET", own: null, b: ""}])' <<<"$output" >/dev/null ||
+        fail "a request inherited something from the one before it"
+    # the HEAD got no body, and the GET after it got one
+    jq -es '(map(select(.id == 4))[0].size == 0)
+            and (map(select(.id == 5))[0].size > 0)' <<<"$output" >/dev/null ||
+        fail "the HEAD got a body, or the GET after it none"
+}
