@@ -30,6 +30,7 @@ LABEL = {
     "aiohttp": "python3 aiohttp",
     "aria2c": "aria2c -j",
     "wrk": "wrk (one URL, the ceiling)",
+    "floor": "libcurl floor (floor.c)",
 }
 
 
@@ -135,6 +136,13 @@ def peer_table(set_name, key, tools):
                         f"{'met' if met else 'NOT met'})")
     if verdicts:
         print("\nvolley's targets here: " + "; ".join(verdicts) + ".")
+    if "floor" in tools and "curl-parallel" in tools:
+        f = paired(tools["floor"], tools["curl-parallel"], "cpureq")
+        v = ratios.get("floor", (None, None))[1]
+        if f:
+            print(f"\nlibcurl's floor (floor.c: the same transfers with no records, "
+                  f"no retries, no admission) spends {med(f):.2f}x curl --parallel's "
+                  f"CPU per request" + (f"; volley spends {v:.2f}x the floor's." if v else "."))
 
 
 def scale_table(runs_by_n):
