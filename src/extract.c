@@ -12,16 +12,15 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <libxml/HTMLparser.h>
-#include <libxml/encoding.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "bodytext.h"
 #include "record.h"
 #include "urlnorm.h"
 #include "util.h"
@@ -173,11 +172,6 @@ static void values_free(struct extract_values *vals)
 static bool is_ascii_space(int c)
 {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
-static char lower(char c)
-{
-  return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
 /* --- The spec ---------------------------------------------------------- */
@@ -364,100 +358,6 @@ int extract_spec_add_regex(struct extract_spec *spec,
   it.expr = xstrdup(pattern);
   spec_push(spec, &it);
   return 0;
-}
-
-/* --- Content type ------------------------------------------------------ */
-
-/* The media type of "ct" in lower case into "type" ("" when none) and its
- * charset parameter into "charset" ("" when none). */
-static void parse_content_type(const char *ct, char *type, size_t typelen,
-                               char *charset, size_t cslen)
-{
-  size_t n = 0;
-  const char *p;
-
-  type[0] = charset[0] = '\0';
-  if (!ct)
-    return;
-  while (is_ascii_space((unsigned char)*ct))
-    ct++;
-  for (p = ct; *p && *p != ';' && !is_ascii_space((unsigned char)*p); p++)
-    if (n + 1 < typelen)
-      type[n++] = lower(*p);
-  type[n] = '\0';
-  for (p = strchr(p, ';'); p; p = strchr(p, ';')) {
-    p++;
-    while (is_ascii_space((unsigned char)*p))
-      p++;
-    if (strncasecmp(p, "charset=", 8) == 0) {
-      char quote = 0;
-
-      p += 8;
-      if (*p == '"' || *p == '\'')
-        quote = *p++;
-      for (n = 0; *p && *p != ';' && *p != quote &&
-                  !is_ascii_space((unsigned char)*p);
-           p++)
-        if (n + 1 < cslen)
-          charset[n++] = *p;
-      charset[n] = '\0';
-      return;
-    }
-  }
-}
-
-/* Whether the body starts like HTML: the WHATWG MIME sniffing patterns
- * for HTML (after blanks), each followed by a blank or '>'. */
-static bool sniff_html(const char *body, size_t len)
-{
-  static const char tags[][16] = {
-    "<!doctype html",
-    "<html",
-    "<head",
-    "<script",
-    "<iframe",
-    "<h1",
-    "<div",
-    "<font",
-    "<table",
-    "<a",
-    "<style",
-    "<title",
-    "<b",
-    "<body",
-    "<br",
-    "<p",
-    "<!--",
-  };
-  size_t i = 0, t;
-
-  if (len >= 3 && memcmp(body, "\xEF\xBB\xBF", 3) == 0)
-    i = 3;
-  while (i < len && is_ascii_space((unsigned char)body[i]))
-    i++;
-  for (t = 0; t < sizeof(tags) / sizeof(tags[0]); t++) {
-    size_t n = strlen(tags[t]);
-
-    if (len - i > n && strncasecmp(body + i, tags[t], n) == 0 &&
-        (body[i + n] == ' ' || body[i + n] == '>' || body[i + n] == '\t' ||
-         body[i + n] == '\n' || body[i + n] == '\r' || body[i + n] == '\f' ||
-         strcmp(tags[t], "<!--") == 0))
-      return true;
-  }
-  return false;
-}
-
-static bool is_html(const char *type, const char *body, size_t len)
-{
-  if (strcmp(type, "text/html") == 0 ||
-      strcmp(type, "application/xhtml+xml") == 0)
-    return true;
-  /* As browsers do, only a missing or unknown type is sniffed: a server
-   * that says text/plain gets text. */
-  if (!type[0] || strcmp(type, "unknown/unknown") == 0 ||
-      strcmp(type, "application/unknown") == 0 || strcmp(type, "*/*") == 0)
-    return sniff_html(body, len);
-  return false;
 }
 
 /* --- The HTML tree ----------------------------------------------------- */
@@ -702,140 +602,6 @@ static void run_xpath(const struct extract_item *it, xmlDoc *doc,
 
 /* --- Regexes ----------------------------------------------------------- */
 
-static bool is_utf8_name(const char *cs)
-{
-  return !cs[0] || strcmp(cs, "utf-8") == 0 || strcmp(cs, "utf8") == 0 ||
-         strcmp(cs, "us-ascii") == 0 || strcmp(cs, "ascii") == 0;
-}
-
-/* "len" bytes of "body" in charset "cs" as UTF-8, malloc'd into "*out"
- * ("*outlen" bytes). Returns false when no conversion is needed or
- * possible (UTF-8 or an unknown charset: the body is used as it is).
- * Bytes the charset cannot decode become U+FFFD. */
-static bool decode(const char *body, size_t len, const char *cs, char **out,
-                   size_t *outlen)
-{
-  char name[64];
-  xmlCharEncodingHandler *h;
-  xmlBuffer *in, *buf;
-  size_t i;
-
-  for (i = 0; cs[i] && i + 1 < sizeof(name); i++)
-    name[i] = lower(cs[i]);
-  name[i] = '\0';
-  if (is_utf8_name(name) || len > INT_MAX / 4)
-    return false;
-  h = xmlFindCharEncodingHandler(name);
-  if (!h)
-    return false;
-  if (h->name &&
-      xmlStrcasecmp((const xmlChar *)h->name, (const xmlChar *)"UTF-8") == 0) {
-    xmlCharEncCloseFunc(h);
-    return false;
-  }
-  in = xmlBufferCreateSize(len + 1);
-  buf = xmlBufferCreateSize(len * 2 + 16);
-  if (!in || !buf || xmlBufferAdd(in, (const xmlChar *)body, (int)len) != 0) {
-    xmlBufferFree(in);
-    xmlBufferFree(buf);
-    xmlCharEncCloseFunc(h);
-    return false;
-  }
-  while (xmlBufferLength(in) > 0) {
-    int before = xmlBufferLength(in);
-    int rc = xmlCharEncInFunc(h, buf, in);
-
-    if (rc == -2) {
-      /* Undecodable input: a replacement character, then go on. */
-      xmlBufferShrink(in, 1);
-      xmlBufferAdd(buf, (const xmlChar *)"\xEF\xBF\xBD", 3);
-    } else if (rc < 0 && rc != -3) {
-      break;
-    } else if (xmlBufferLength(in) == before) {
-      break; /* No progress: a truncated final sequence. */
-    }
-  }
-  *outlen = (size_t)xmlBufferLength(buf);
-  *out = xstrndup((const char *)xmlBufferContent(buf), *outlen);
-  xmlBufferFree(in);
-  xmlBufferFree(buf);
-  xmlCharEncCloseFunc(h);
-  return true;
-}
-
-/* The length of the valid UTF-8 sequence at "s" ("n" bytes left), or 0:
- * no overlong forms, surrogates or code points past U+10FFFF. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-  unsigned c = s[0];
-
-  if (c < 0x80)
-    return 1;
-  if (c < 0xC2 || c > 0xF4)
-    return 0;
-  if (n < 2 || (s[1] & 0xC0) != 0x80)
-    return 0;
-  if (c < 0xE0)
-    return 2;
-  if (n < 3 || (s[2] & 0xC0) != 0x80 || (c == 0xE0 && s[1] < 0xA0) ||
-      (c == 0xED && s[1] >= 0xA0))
-    return 0;
-  if (c < 0xF0)
-    return 3;
-  if (n < 4 || (s[3] & 0xC0) != 0x80 || (c == 0xF0 && s[1] < 0x90) ||
-      (c == 0xF4 && s[1] >= 0x90))
-    return 0;
-  return 4;
-}
-
-/* A copy of the "len" bytes at "s" with each byte that starts no valid
- * UTF-8 sequence replaced by U+FFFD, as a decoder reads them; NULL when
- * "s" is valid already. "*outlen" gets the copy's length. */
-static char *repair_utf8(const char *s, size_t len, size_t *outlen)
-{
-  const unsigned char *u = (const unsigned char *)s;
-  size_t i = 0, o, n;
-  char *out;
-
-  for (; i < len; i += n) {
-    n = utf8_len(u + i, len - i);
-    if (n == 0)
-      break;
-  }
-  if (i == len)
-    return NULL;
-  out = xmalloc(len * 3 + 1);
-  memcpy(out, s, i);
-  o = i;
-  while (i < len) {
-    n = utf8_len(u + i, len - i);
-    if (n == 0) {
-      memcpy(out + o, "\xEF\xBF\xBD", 3);
-      o += 3;
-      i++;
-    } else {
-      memcpy(out + o, s + i, n);
-      o += n;
-      i += n;
-    }
-  }
-  *outlen = o;
-  return out;
-}
-
-/* The charset a byte order mark names, or NULL. As in the WHATWG decode
- * algorithm a BOM wins over the Content-Type charset. */
-static const char *bom_charset(const char *body, size_t len)
-{
-  if (len >= 3 && memcmp(body, "\xEF\xBB\xBF", 3) == 0)
-    return "utf-8";
-  if (len >= 2 && memcmp(body, "\xFF\xFE", 2) == 0)
-    return "utf-16le";
-  if (len >= 2 && memcmp(body, "\xFE\xFF", 2) == 0)
-    return "utf-16be";
-  return NULL;
-}
-
 /* Past the character at "off": one byte, then any continuation bytes. */
 static size_t next_char(const char *s, size_t len, size_t off)
 {
@@ -895,7 +661,6 @@ int extract_run(const struct extract_spec *spec, const char *body, size_t len,
 {
   char type[128], charset[64];
   bool html, need_doc = spec->title || spec->links, need_text = false;
-  char *text = NULL;
   size_t textlen = 0, i;
   xmlDoc *doc = NULL;
   struct mute m;
@@ -910,9 +675,9 @@ int extract_run(const struct extract_spec *spec, const char *body, size_t len,
     need_doc |= spec->items[i].kind == EXTRACT_XPATH;
     need_text |= spec->items[i].kind == EXTRACT_REGEX;
   }
-  parse_content_type(content_type, type, sizeof(type), charset,
-                     sizeof(charset));
-  html = len > 0 && is_html(type, body, len);
+  bodytext_content_type(content_type, type, sizeof(type), charset,
+                        sizeof(charset));
+  html = len > 0 && bodytext_is_html(type, body, len);
   mute_start(&m);
   if (html && need_doc) {
     /* The header's charset wins, as in browsers; without one libxml2
@@ -937,21 +702,13 @@ int extract_run(const struct extract_spec *spec, const char *body, size_t len,
     xmlFreeDoc(doc);
   }
   if (need_text && len > 0) {
-    const char *s = body, *bom = bom_charset(body, len);
-    char *fixed;
+    char *owned;
+    const char *s = bodytext_utf8(body, len, charset, &owned, &textlen);
 
-    if (decode(body, len, bom ? bom : charset, &text, &textlen))
-      s = text;
-    else
-      textlen = len;
-    fixed = repair_utf8(s, textlen, &textlen);
-    if (fixed)
-      s = fixed;
     for (i = 0; i < spec->nitems; i++)
       if (spec->items[i].kind == EXTRACT_REGEX)
         run_regex(&spec->items[i], s, textlen, &res->values[i]);
-    free(fixed);
-    free(text);
+    free(owned);
   }
   mute_stop(&m);
   return 0;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "utf8.h"
 #include "util.h"
 
 static void reserve(struct record_buf *b, size_t more)
@@ -108,33 +109,6 @@ static void put_seconds(struct record_buf *b, double s)
   *--p = '.';
   p = digits(p, us / 1000000, 1);
   put(b, p, (size_t)(end - p));
-}
-
-/* Length of the valid UTF-8 sequence at "s" (of "n" bytes), 0 if none. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-  unsigned char c = s[0];
-
-  if (c < 0x80)
-    return 1;
-  if (c >= 0xc2 && c <= 0xdf)
-    return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
-  if (c >= 0xe0 && c <= 0xef) {
-    unsigned char lo = c == 0xe0 ? 0xa0 : 0x80;
-    unsigned char hi = c == 0xed ? 0x9f : 0xbf;
-
-    return n >= 3 && s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 ? 3 : 0;
-  }
-  if (c >= 0xf0 && c <= 0xf4) {
-    unsigned char lo = c == 0xf0 ? 0x90 : 0x80;
-    unsigned char hi = c == 0xf4 ? 0x8f : 0xbf;
-
-    return n >= 4 && s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 &&
-                   (s[3] & 0xc0) == 0x80
-               ? 4
-               : 0;
-  }
-  return 0;
 }
 
 bool record_is_utf8(const char *s, size_t len)

@@ -1,0 +1,18 @@
+/* UTF-8 as RFC 3629 defines it: the length of one valid sequence, and
+ * repair of invalid bytes. Pure. */
+#ifndef VOLLEY_UTF8_H
+#define VOLLEY_UTF8_H
+
+#include <stddef.h>
+
+/* The length (1 to 4) of the valid UTF-8 sequence at "s", which has "n"
+ * bytes left; 0 if none starts there: no overlong forms, no surrogates,
+ * nothing past U+10FFFF. */
+size_t utf8_seq(const unsigned char *s, size_t n);
+
+/* A malloc'd copy of the "len" bytes at "s" with each byte that starts no
+ * valid sequence replaced by U+FFFD (as a decoder reads them), its length
+ * in "*outlen"; NULL, and "*outlen" untouched, when "s" is valid already. */
+char *utf8_repair(const char *s, size_t len, size_t *outlen);
+
+#endif
