@@ -21,6 +21,7 @@ TARGETS = [("wget2", "req/s", 1.0, ">="), ("curl-parallel", "req/s", 2.5, ">="),
 LABEL = {
     "volley": "volley",
     "volley-x2": "volley x2 (--shard 0/2, 1/2)",
+    "volley-nc": "volley --no-compressed",
     "volley-h2": "volley --http2",
     "volley-h1.1": "volley --http1.1",
     "curl-parallel": "curl --parallel",
@@ -137,18 +138,19 @@ def peer_table(set_name, key, tools):
                         f"{'met' if met else 'NOT met'})")
     if verdicts:
         print("\nvolley's targets here: " + "; ".join(verdicts) + ".")
-    x2 = tools.get("volley-x2")
-    if x2:
+    for variant in ("volley-nc", "volley-x2"):
+        vr = tools.get(variant)
+        if not vr:
+            continue
         parts = []
         for peer, what, want, op in TARGETS:
-            if peer not in tools or what != "req/s":
+            if peer not in tools:
                 continue
-            a = paired(x2, tools[peer], "rps")
+            a = paired(vr, tools[peer], "rps" if what == "req/s" else "cpureq")
             if a:
-                parts.append(f"{med(a):.2f}x {LABEL.get(peer, peer)} (target {op} {want})")
+                parts.append(f"{what} vs {peer} {med(a):.2f}x (target {op} {want})")
         if parts:
-            print("\nvolley x2, two processes on the two cores, in requests per second: "
-                  + "; ".join(parts) + ".")
+            print(f"\n{LABEL[variant]}: " + "; ".join(parts) + ".")
     if "floor" in tools and "curl-parallel" in tools:
         f = paired(tools["floor"], tools["curl-parallel"], "cpureq")
         v = ratios.get("floor", (None, None))[1]
