@@ -18,10 +18,10 @@
 #include <curl/curl.h>
 #include <uv.h>
 
-#include "crawl.h"
 #include "engine.h"
 #include "errkind.h"
 #include "extract.h"
+#include "feed.h"
 #include "finish.h"
 #include "gate.h"
 #include "hmap.h"
@@ -37,7 +37,6 @@
 #include "retry.h"
 #include "savename.h"
 #include "sched.h"
-#include "urlnorm.h"
 #include "stats.h"
 #include "util.h"
 #include "writeout.h"
@@ -47,7 +46,7 @@ struct run {
   const struct config *cfg;
   struct msg msg;
   struct input *in; /* NULL when the URLs are arguments */
-  size_t next_arg;  /* next positional URL */
+  struct feed feed; /* requests, from the input, then the crawl */
   struct output *out;
   struct progress *progress; /* NULL when off */
   struct engine *eng;
@@ -61,22 +60,16 @@ struct run {
   struct hmap done;          /* --resume: keys of requests FILE has */
   struct extract_spec xspec; /* --title --links -x -e */
   struct finish *fin;        /* --save and extraction after a transfer */
-  struct crawl crawl;        /* --crawl: the frontier, if "crawling" */
-  bool crawling;
-  struct gate *gate;       /* --crawl: robots.txt, NULL with --ignore-robots */
-  uint64_t last_line;      /* highest input line number read */
-  uint64_t resumed_max_id; /* --resume --crawl: highest id in FILE */
-  uint64_t rng;            /* xorshift state for backoff jitter */
-  uint64_t next_seq;       /* sequence number of the next request */
-  uint64_t deadline_at;    /* uv_now() of --deadline, 0 if none */
+  bool feed_ready;           /* feed_init() ran */
+  struct gate *gate;    /* --crawl: robots.txt, NULL with --ignore-robots */
+  uint64_t rng;         /* xorshift state for backoff jitter */
+  uint64_t deadline_at; /* uv_now() of --deadline, 0 if none */
   uv_signal_t sigint, sigterm;
   uv_timer_t deadline, grace;
   bool handles_ready; /* the four handles above are initialised */
   bool sched_ready;
-  bool input_done;   /* no more requests will be read */
-  bool input_failed; /* reading the input failed */
-  bool stopping;     /* admission stopped for good */
-  bool closing;      /* begin_close() ran */
+  bool stopping; /* admission stopped for good */
+  bool closing;  /* begin_close() ran */
   bool deadline_hit;
   int signal;            /* the first signal, 0 if none */
   int output_error;      /* the write error, 0 if none */
@@ -90,7 +83,6 @@ struct run {
 
 static void check_finished(struct run *r);
 static void pump(struct run *r);
-static void crawl_fields(const struct request *req, struct record_buf *b);
 
 static uint64_t next_random(struct run *r)
 {
@@ -157,22 +149,6 @@ static void emit(struct run *r, uint64_t seq, const struct result *res)
   }
 }
 
-/* --crawl: queue the links of a fetched page that are in scope. */
-static void offer_links(struct run *r, const struct request *req,
-                        const struct extract_result *xr)
-{
-  char id[32];
-  const char *parent = req->id_json;
-
-  if (!parent) {
-    snprintf(id, sizeof(id), "%llu", (unsigned long long)req->line);
-    parent = id;
-  }
-  (void)crawl_offer(&r->crawl, (const char *const *)xr->links, xr->nlinks,
-                    req->depth, parent,
-                    req->seed_host ? req->seed_host : req->host);
-}
-
 /* finish.c's done_cb: write the record of "req" for an attempt that
  * ended with "code", with the fields finish.c added, and release it. */
 static void finished_cb(struct request *req, CURLcode code, const char *note,
@@ -192,9 +168,9 @@ static void finished_cb(struct request *req, CURLcode code, const char *note,
       snprintf(message, sizeof(message), "HTTP %ld; %s", res.status, note);
     res.message = message;
   }
-  crawl_fields(req, &more);
-  if (r->crawling && xr && !r->stopping)
-    offer_links(r, req, xr);
+  feed_crawl_fields(req, &more);
+  if (!r->stopping)
+    feed_offer_links(&r->feed, req, xr);
   if (extra->len || more.len) {
     record_put(&more, extra->p, extra->len);
     res.extra = more.p;
@@ -234,7 +210,7 @@ static void fail_start(struct run *r, struct request *req, const char *why)
 }
 
 static void emit_input_error(struct run *r, const struct inputline *it,
-                             uint64_t lineno)
+                             uint64_t lineno, uint64_t seq)
 {
   struct result res;
 
@@ -246,141 +222,7 @@ static void emit_input_error(struct run *r, const struct inputline *it,
   res.message = it->err;
   res.size = -1;
   res.redirects = -1;
-  emit(r, r->next_seq++, &res);
-}
-
-/* Whether "it" falls in this run's --shard. A line without a URL (bad
- * JSON) goes by its error text: the same on every machine, so exactly one
- * shard reports it. */
-static bool in_shard(const struct run *r, const struct inputline *it)
-{
-  const char *method = it->method ? it->method : r->cfg->method;
-  uint64_t h;
-
-  if (!method)
-    method = it->body || r->shared.data ? "POST" : "GET";
-  h = inputline_shard_hash(method, it->url ? it->url : it->err);
-  return h % r->cfg->shard_n == r->cfg->shard_k;
-}
-
-/* The next request from the arguments or the input, NULL when none is
- * ready (then "input_done" says whether more may come). */
-static struct request *next_input(struct run *r)
-{
-  const struct config *cfg = r->cfg;
-
-  for (;;) {
-    struct inputline it;
-    struct input_line line;
-    struct request *req;
-
-    if (r->stopping || r->input_done)
-      return NULL;
-    if (!r->in) {
-      if (r->next_arg >= cfg->nurls) {
-        r->input_done = true;
-        return NULL;
-      }
-      line.p = cfg->urls[r->next_arg];
-      line.len = strlen(line.p);
-      line.lineno = ++r->next_arg;
-      line.overlong = false;
-    } else {
-      switch (input_next(r->in, &line)) {
-      case INPUT_WAIT:
-        return NULL;
-      case INPUT_ERROR:
-        msg_error(&r->msg, "reading input: %s", input_error(r->in));
-        r->input_failed = true;
-        r->input_done = true;
-        return NULL;
-      case INPUT_END:
-        r->input_done = true;
-        return NULL;
-      case INPUT_LINE:
-        break;
-      }
-    }
-    r->last_line = line.lineno;
-    if (line.overlong) {
-      memset(&it, 0, sizeof(it));
-      it.kind = INPUTLINE_ERROR;
-      snprintf(it.err, sizeof(it.err), "line longer than 16 MiB");
-    } else {
-      inputline_parse_as(&it, line.p, line.len,
-                         cfg->inputfmt == CLI_INPUT_LINES   ? INPUTLINE_LINES
-                         : cfg->inputfmt == CLI_INPUT_JSONL ? INPUTLINE_JSONL
-                                                            : INPUTLINE_AUTO);
-    }
-    if (it.kind == INPUTLINE_SKIP)
-      continue;
-    if (cfg->shard_n && !in_shard(r, &it)) {
-      /* Another shard's request: no record here, ids unchanged. */
-      inputline_clear(&it);
-      continue;
-    }
-    if (r->done.len) {
-      struct hmap_key k;
-
-      /* FILE has this request's record already: no new one. */
-      resume_key(&k, it.id_json, line.lineno, it.url);
-      if (hmap_has(&r->done, &k)) {
-        inputline_clear(&it);
-        continue;
-      }
-    }
-    if (it.kind == INPUTLINE_ERROR) {
-      emit_input_error(r, &it, line.lineno);
-      inputline_clear(&it);
-      continue;
-    }
-    req = request_new_take(&it, line.lineno, r->next_seq++, &r->shared);
-    req->started_ns = uv_hrtime();
-    if (r->crawling) {
-      crawl_seed(&r->crawl, req->url);
-      req->seed_host = xstrdup(req->host);
-    }
-    return req;
-  }
-}
-
-/* The next URL of the crawl frontier as a request: its id continues
- * after the input's line numbers. */
-static struct request *next_discovered(struct run *r)
-{
-  struct crawl_item item;
-  struct inputline it;
-  struct request *req;
-
-  if (!crawl_next(&r->crawl, &item))
-    return NULL;
-  memset(&it, 0, sizeof(it));
-  it.kind = INPUTLINE_REQUEST;
-  it.url = item.url;
-  /* After a resumed run's ids too. */
-  if (r->last_line < r->resumed_max_id)
-    r->last_line = r->resumed_max_id;
-  req = request_new_take(&it, ++r->last_line, r->next_seq++, &r->shared);
-  req->started_ns = uv_hrtime();
-  req->depth = item.depth;
-  req->parent_json = item.parent_json;
-  req->seed_host = item.seed_host;
-  return req;
-}
-
-/* A discovered URL's record says where it was found: "parent" (the id
- * of the page that linked it) and "depth". */
-static void crawl_fields(const struct request *req, struct record_buf *b)
-{
-  char depth[32];
-  int n;
-
-  if (req->depth == 0 || !req->parent_json)
-    return;
-  n = snprintf(depth, sizeof(depth), ",\"depth\":%u", req->depth);
-  record_put(b, ",\"parent\":", 10);
-  record_put(b, req->parent_json, strlen(req->parent_json));
-  record_put(b, depth, (size_t)n);
+  emit(r, seq, &res);
 }
 
 /* robots.txt disallows "req": its record, kind "robots". */
@@ -392,7 +234,7 @@ static void deny(struct run *r, struct request *req)
   request_result(req, CURLE_OK, uv_hrtime(), &res);
   res.kind = ERRKIND_ROBOTS;
   res.message = "disallowed by robots.txt";
-  crawl_fields(req, &more);
+  feed_crawl_fields(req, &more);
   res.extra = more.p;
   res.extra_len = more.len;
   emit(r, req->seq, &res);
@@ -409,6 +251,8 @@ static struct request *next_cb(void *ud)
 
   for (;;) {
     struct request *req, *fetch;
+    struct inputline bad;
+    uint64_t line, seq;
     bool denied;
 
     if (r->stopping)
@@ -420,20 +264,20 @@ static struct request *next_cb(void *ud)
       deny(r, req);
       continue;
     }
-    if (r->order && !order_room(r->order, r->next_seq))
+    if (r->order && !order_room(r->order, r->feed.next_seq))
       return NULL;
-    if (!r->input_done) {
-      req = next_input(r);
-      if (!req) {
-        if (!r->input_done)
-          return NULL;
-        continue;
-      }
-    } else if (r->crawling) {
-      req = next_discovered(r);
-      if (!req)
-        return NULL;
-    } else {
+    switch (feed_next(&r->feed, &req, &bad, &line, &seq)) {
+    case FEED_REQUEST:
+      break;
+    case FEED_BAD:
+      emit_input_error(r, &bad, line, seq);
+      inputline_clear(&bad);
+      continue;
+    case FEED_FAILED:
+      msg_error(&r->msg, "reading input: %s", input_error(r->in));
+      continue;
+    case FEED_WAIT:
+    case FEED_END:
       return NULL;
     }
     if (!r->gate)
@@ -720,9 +564,9 @@ static void begin_close(struct run *r)
                 "(%u were in flight at the signal)",
                 (unsigned long long)r->n_grace_done,
                 (unsigned long long)r->stats.cancelled, r->at_signal);
-  if (r->crawling && crawl_queued(&r->crawl))
+  if (feed_queued(&r->feed))
     msg_verbose(&r->msg, 1, "crawl: %zu URLs of the frontier not fetched",
-                crawl_queued(&r->crawl));
+                feed_queued(&r->feed));
   progress_stop(r->progress);
   r->progress = NULL;
   input_close(r->in);
@@ -779,13 +623,13 @@ static void start_progress(struct run *r)
 
 static void check_finished(struct run *r)
 {
-  if (r->closing || !(r->input_done || r->stopping))
+  if (r->closing || !(r->feed.input_done || r->stopping))
     return;
   if (r->sched_ready && !sched_idle(&r->sched))
     return;
   if (finish_pending(r->fin) || gate_holding(r->gate))
     return;
-  if (r->crawling && !r->stopping && crawl_queued(&r->crawl))
+  if (!r->stopping && feed_queued(&r->feed))
     return;
   begin_close(r);
 }
@@ -800,7 +644,7 @@ static int exit_status(const struct run *r)
     return RUN_EXIT_SIGINT;
   if (r->signal == SIGTERM)
     return RUN_EXIT_SIGTERM;
-  if (r->input_failed)
+  if (r->feed.input_failed)
     return RUN_EXIT_USAGE;
   if (r->deadline_hit || r->stats.failed)
     return RUN_EXIT_FAILED;
@@ -888,12 +732,11 @@ static int setup_scrape(struct run *r, char err[VL_ERRLEN])
   for (i = 0; i < cfg->nregexes; i++)
     if (extract_spec_add_regex(&r->xspec, cfg->regexes[i], err) < 0)
       return -1;
+  if (feed_init(&r->feed, cfg, &r->shared, err) < 0)
+    return -1;
+  r->feed_ready = true;
   if (cfg->crawl) {
     /* Crawling follows the links of each page: --crawl implies --links. */
-    if (crawl_init(&r->crawl, cfg->crawl_depth, cfg->max_urls, cfg->any_host,
-                   cfg->include, cfg->exclude, err) < 0)
-      return -1;
-    r->crawling = true;
     r->xspec.links = true;
     if (!cfg->ignore_robots)
       r->gate = gate_new(&r->shared, "volley");
@@ -913,71 +756,6 @@ static int setup_scrape(struct run *r, char err[VL_ERRLEN])
   r->fin = finish_new(&r->loop, &r->xspec,
                       cfg->save_dir ? cfg->save_name : NULL, finished_cb, r);
   return 0;
-}
-
-/* --crawl --resume: a page FILE already has is not fetched again, its
- * links are followed again, and new ids continue after FILE's. Every URL
- * of FILE is marked first, and the links offered after (offer_resumed),
- * or a link to a page recorded further down would be queued again. */
-struct resumed_page {
-  char *parent; /* the page's id, as text */
-  char *host;
-  unsigned depth;
-  char **links;
-  size_t nlinks;
-};
-
-struct resumed {
-  struct run *r;
-  struct resumed_page *v;
-  size_t n, cap;
-};
-
-static void resumed_cb(const struct resume_record *rec, void *ud)
-{
-  struct resumed *rs = ud;
-  struct run *r = rs->r;
-  struct resumed_page *pg;
-  char host[256], id[32];
-  size_t i;
-
-  crawl_mark(&r->crawl, rec->url);
-  if (rec->id > r->resumed_max_id)
-    r->resumed_max_id = rec->id;
-  if (!rec->ok || !rec->nlinks || !rec->id ||
-      urlnorm_host(rec->url, host, sizeof(host)) < 0)
-    return;
-  if (rs->n == rs->cap) {
-    rs->cap = rs->cap ? rs->cap * 2 : 16;
-    rs->v = xrealloc(rs->v, rs->cap * sizeof(*rs->v));
-  }
-  pg = &rs->v[rs->n++];
-  snprintf(id, sizeof(id), "%llu", (unsigned long long)rec->id);
-  pg->parent = xstrdup(id);
-  pg->host = xstrdup(host);
-  pg->depth = rec->depth;
-  pg->nlinks = rec->nlinks;
-  pg->links = xcalloc(rec->nlinks, sizeof(*pg->links));
-  for (i = 0; i < rec->nlinks; i++)
-    pg->links[i] = xstrdup(rec->links[i]);
-}
-
-static void offer_resumed(struct resumed *rs)
-{
-  size_t i, j;
-
-  for (i = 0; i < rs->n; i++) {
-    struct resumed_page *pg = &rs->v[i];
-
-    (void)crawl_offer(&rs->r->crawl, (const char *const *)pg->links,
-                      pg->nlinks, pg->depth, pg->parent, pg->host);
-    for (j = 0; j < pg->nlinks; j++)
-      free(pg->links[j]);
-    free(pg->links);
-    free(pg->parent);
-    free(pg->host);
-  }
-  free(rs->v);
 }
 
 static int setup(struct run *r, char err[VL_ERRLEN])
@@ -1008,14 +786,16 @@ static int setup(struct run *r, char err[VL_ERRLEN])
   if (cfg->nurls == 0 && input_open(&r->in, &r->loop, cfg->inputs,
                                     cfg->ninputs, input_ready_cb, r, err) < 0)
     return RUN_EXIT_USAGE;
+  r->feed.in = r->in;
+  r->feed.done = &r->done;
   if (cfg->resume) {
     uint64_t kept = 0;
 
-    struct resumed rs = { r, NULL, 0, 0 };
-    int rc2 = resume_load(cfg->output, cfg->resume_failed, &r->done, &kept,
-                          r->crawling ? resumed_cb : NULL, &rs, err);
+    int rc2 =
+        resume_load(cfg->output, cfg->resume_failed, &r->done, &kept,
+                    r->feed.crawling ? feed_resumed : NULL, &r->feed, err);
 
-    offer_resumed(&rs);
+    feed_resumed_offer(&r->feed);
     if (rc2 < 0)
       return RUN_EXIT_OUTPUT;
     msg_verbose(&r->msg, 1, "resume: %llu requests are done in '%s'",
@@ -1149,8 +929,8 @@ int run_main(const struct config *cfg)
   writeout_free(&r->wo);
   finish_free(r->fin);
   extract_spec_free(&r->xspec);
-  if (r->crawling)
-    crawl_free(&r->crawl);
+  if (r->feed_ready)
+    feed_free(&r->feed);
   gate_free(r->gate);
   request_pool_free(&r->pool);
   order_free(r->order);

@@ -8,7 +8,7 @@ layer() {
   case "$1" in
   main) echo 5 ;;
   run) echo 4 ;;
-  engine | sched | finish | gate) echo 3 ;;
+  engine | sched | finish | gate | feed) echo 3 ;;
   request) echo 2 ;;
   input | output | resume | save | progress | msg) echo 1 ;;
   cli | inputline | record | errkind | extract | crawl | robots | urlnorm | writeout | savename | sha256 | \

@@ -1,0 +1,288 @@
+/* The requests of a run, in id order: positional URLs or input lines,
+ * then the crawl frontier. Owns the frontier and the sequence numbers;
+ * borrows the input and --resume's set of done requests. Admits nothing
+ * and writes no record. */
+#include "config.h"
+
+#include "feed.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uv.h>
+
+#include "urlnorm.h"
+
+struct feed_page {
+  char *parent; /* the page's id, as text */
+  char *host;
+  unsigned depth;
+  char **links;
+  size_t nlinks;
+};
+
+int feed_init(struct feed *f, const struct config *cfg,
+              const struct request_shared *shared, char err[VL_ERRLEN])
+{
+  memset(f, 0, sizeof(*f));
+  f->cfg = cfg;
+  f->shared = shared;
+  if (cfg->crawl) {
+    if (crawl_init(&f->crawl, cfg->crawl_depth, cfg->max_urls, cfg->any_host,
+                   cfg->include, cfg->exclude, err) < 0)
+      return -1;
+    f->crawling = true;
+  }
+  return 0;
+}
+
+/* Whether "it" falls in this run's --shard. A line without a URL (bad
+ * JSON) goes by its error text: the same on every machine, so exactly one
+ * shard reports it. */
+static bool in_shard(const struct feed *f, const struct inputline *it)
+{
+  const char *method = it->method ? it->method : f->cfg->method;
+  uint64_t h;
+
+  if (!method)
+    method = it->body || f->shared->data ? "POST" : "GET";
+  h = inputline_shard_hash(method, it->url ? it->url : it->err);
+  return h % f->cfg->shard_n == f->cfg->shard_k;
+}
+
+/* The next line of the arguments or the input, parsed; FEED_REQUEST with
+ * "it" filled when there is one. */
+static enum feed_status next_line(struct feed *f, struct inputline *it,
+                                  uint64_t *lineno)
+{
+  const struct config *cfg = f->cfg;
+  struct input_line line;
+
+  if (!f->in) {
+    if (f->next_arg >= cfg->nurls) {
+      f->input_done = true;
+      return FEED_END;
+    }
+    line.p = cfg->urls[f->next_arg];
+    line.len = strlen(line.p);
+    line.lineno = ++f->next_arg;
+    line.overlong = false;
+  } else {
+    switch (input_next(f->in, &line)) {
+    case INPUT_WAIT:
+      return FEED_WAIT;
+    case INPUT_ERROR:
+      f->input_failed = true;
+      f->input_done = true;
+      return FEED_FAILED;
+    case INPUT_END:
+      f->input_done = true;
+      return FEED_END;
+    case INPUT_LINE:
+      break;
+    }
+  }
+  f->last_line = *lineno = line.lineno;
+  if (line.overlong) {
+    memset(it, 0, sizeof(*it));
+    it->kind = INPUTLINE_ERROR;
+    snprintf(it->err, sizeof(it->err), "line longer than 16 MiB");
+  } else {
+    inputline_parse_as(it, line.p, line.len,
+                       cfg->inputfmt == CLI_INPUT_LINES   ? INPUTLINE_LINES
+                       : cfg->inputfmt == CLI_INPUT_JSONL ? INPUTLINE_JSONL
+                                                          : INPUTLINE_AUTO);
+  }
+  return FEED_REQUEST;
+}
+
+/* The next request or bad line of the input, skipping blank lines and
+ * comments, other shards' lines and requests FILE has. */
+static enum feed_status next_input(struct feed *f, struct request **req,
+                                   struct inputline *bad, uint64_t *lineno,
+                                   uint64_t *seq)
+{
+  for (;;) {
+    struct inputline it;
+    enum feed_status st = next_line(f, &it, lineno);
+
+    if (st != FEED_REQUEST)
+      return st;
+    if (it.kind == INPUTLINE_SKIP)
+      continue;
+    if (f->cfg->shard_n && !in_shard(f, &it)) {
+      /* Another shard's request: no record here, ids unchanged. */
+      inputline_clear(&it);
+      continue;
+    }
+    if (f->done && f->done->len) {
+      struct hmap_key k;
+
+      /* FILE has this request's record already: no new one. */
+      resume_key(&k, it.id_json, *lineno, it.url);
+      if (hmap_has(f->done, &k)) {
+        inputline_clear(&it);
+        continue;
+      }
+    }
+    *seq = f->next_seq++;
+    if (it.kind == INPUTLINE_ERROR) {
+      *bad = it;
+      return FEED_BAD;
+    }
+    *req = request_new_take(&it, *lineno, *seq, f->shared);
+    (*req)->started_ns = uv_hrtime();
+    if (f->crawling) {
+      crawl_seed(&f->crawl, (*req)->url);
+      (*req)->seed_host = xstrdup((*req)->host);
+    }
+    return FEED_REQUEST;
+  }
+}
+
+/* The next URL of the crawl frontier as a request: its id continues
+ * after the input's line numbers and FILE's ids. */
+static struct request *next_discovered(struct feed *f)
+{
+  struct crawl_item item;
+  struct inputline it;
+  struct request *req;
+
+  if (!crawl_next(&f->crawl, &item))
+    return NULL;
+  memset(&it, 0, sizeof(it));
+  it.kind = INPUTLINE_REQUEST;
+  it.url = item.url;
+  if (f->last_line < f->resumed_max_id)
+    f->last_line = f->resumed_max_id;
+  req = request_new_take(&it, ++f->last_line, f->next_seq++, f->shared);
+  req->started_ns = uv_hrtime();
+  req->depth = item.depth;
+  req->parent_json = item.parent_json;
+  req->seed_host = item.seed_host;
+  return req;
+}
+
+enum feed_status feed_next(struct feed *f, struct request **req,
+                           struct inputline *bad, uint64_t *line,
+                           uint64_t *seq)
+{
+  *req = NULL;
+  for (;;) {
+    if (!f->input_done) {
+      enum feed_status st = next_input(f, req, bad, line, seq);
+
+      if (st == FEED_END)
+        continue; /* the input is done: the frontier is next */
+      return st;
+    }
+    if (!f->crawling || !(*req = next_discovered(f)))
+      return FEED_END;
+    *line = (*req)->line;
+    *seq = (*req)->seq;
+    return FEED_REQUEST;
+  }
+}
+
+void feed_offer_links(struct feed *f, const struct request *req,
+                      const struct extract_result *xr)
+{
+  char id[32];
+  const char *parent = req->id_json;
+
+  if (!f->crawling || !xr)
+    return;
+  if (!parent) {
+    snprintf(id, sizeof(id), "%llu", (unsigned long long)req->line);
+    parent = id;
+  }
+  (void)crawl_offer(&f->crawl, (const char *const *)xr->links, xr->nlinks,
+                    req->depth, parent,
+                    req->seed_host ? req->seed_host : req->host);
+}
+
+size_t feed_queued(const struct feed *f)
+{
+  return f->crawling ? crawl_queued(&f->crawl) : 0;
+}
+
+void feed_crawl_fields(const struct request *req, struct record_buf *b)
+{
+  char depth[32];
+  int n;
+
+  if (req->depth == 0 || !req->parent_json)
+    return;
+  n = snprintf(depth, sizeof(depth), ",\"depth\":%u", req->depth);
+  record_put(b, ",\"parent\":", 10);
+  record_put(b, req->parent_json, strlen(req->parent_json));
+  record_put(b, depth, (size_t)n);
+}
+
+void feed_resumed(const struct resume_record *rec, void *ud)
+{
+  struct feed *f = ud;
+  struct feed_page *pg;
+  char host[256], id[32];
+  size_t i;
+
+  crawl_mark(&f->crawl, rec->url);
+  if (rec->id > f->resumed_max_id)
+    f->resumed_max_id = rec->id;
+  if (!rec->ok || !rec->nlinks || !rec->id ||
+      urlnorm_host(rec->url, host, sizeof(host)) < 0)
+    return;
+  if (f->npages == f->cappages) {
+    f->cappages = f->cappages ? f->cappages * 2 : 16;
+    f->pages = xrealloc(f->pages, f->cappages * sizeof(*f->pages));
+  }
+  pg = &f->pages[f->npages++];
+  snprintf(id, sizeof(id), "%llu", (unsigned long long)rec->id);
+  pg->parent = xstrdup(id);
+  pg->host = xstrdup(host);
+  pg->depth = rec->depth;
+  pg->nlinks = rec->nlinks;
+  pg->links = xcalloc(rec->nlinks, sizeof(*pg->links));
+  for (i = 0; i < rec->nlinks; i++)
+    pg->links[i] = xstrdup(rec->links[i]);
+}
+
+static void pages_free(struct feed *f)
+{
+  size_t i, j;
+
+  for (i = 0; i < f->npages; i++) {
+    struct feed_page *pg = &f->pages[i];
+
+    for (j = 0; j < pg->nlinks; j++)
+      free(pg->links[j]);
+    free(pg->links);
+    free(pg->parent);
+    free(pg->host);
+  }
+  free(f->pages);
+  f->pages = NULL;
+  f->npages = f->cappages = 0;
+}
+
+void feed_resumed_offer(struct feed *f)
+{
+  size_t i;
+
+  for (i = 0; i < f->npages; i++) {
+    struct feed_page *pg = &f->pages[i];
+
+    (void)crawl_offer(&f->crawl, (const char *const *)pg->links, pg->nlinks,
+                      pg->depth, pg->parent, pg->host);
+  }
+  pages_free(f);
+}
+
+void feed_free(struct feed *f)
+{
+  pages_free(f);
+  if (f->crawling)
+    crawl_free(&f->crawl);
+  f->crawling = false;
+}

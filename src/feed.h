@@ -1,0 +1,89 @@
+/* Where requests come from, in id order: the positional URLs or the input
+ * (parsed as --input-format says, kept to --shard, skipped when --resume's
+ * FILE has them), then, with --crawl, the frontier, whose ids continue
+ * after the input's and FILE's. Numbers every request and record in
+ * admission sequence. Knows nothing of admission, robots.txt or records:
+ * an input line that is not a request comes back for the caller to
+ * record. */
+#ifndef VOLLEY_FEED_H
+#define VOLLEY_FEED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli.h"
+#include "crawl.h"
+#include "extract.h"
+#include "hmap.h"
+#include "input.h"
+#include "inputline.h"
+#include "record.h"
+#include "request.h"
+#include "resume.h"
+#include "util.h"
+
+struct feed_page; /* a page of --resume's FILE whose links wait */
+
+struct feed {
+  const struct config *cfg;
+  const struct request_shared *shared;
+  struct input *in;        /* borrowed; NULL: the positional URLs */
+  const struct hmap *done; /* borrowed: keys of the requests FILE has */
+  size_t next_arg;         /* next positional URL */
+  struct crawl crawl;      /* --crawl: the frontier, if "crawling" */
+  bool crawling;
+  bool input_done;         /* no more requests will be read */
+  bool input_failed;       /* reading the input failed */
+  uint64_t last_line;      /* highest input line number read */
+  uint64_t resumed_max_id; /* --resume --crawl: highest id in FILE */
+  uint64_t next_seq;       /* sequence number of the next request */
+  struct feed_page *pages; /* --resume --crawl: see feed_resumed() */
+  size_t npages, cappages;
+};
+
+enum feed_status {
+  FEED_REQUEST, /* "*req" is the next request, the caller's now */
+  FEED_BAD,     /* an input line that is not a request: "*bad" (the
+                   caller clears it), its line and its sequence number */
+  FEED_FAILED,  /* reading the input failed (input_error() says why);
+                   the crawl frontier may still follow */
+  FEED_WAIT,    /* nothing ready: the input calls back when it has more */
+  FEED_END      /* nothing more, unless fetched pages offer links */
+};
+
+/* An empty feed for "cfg" whose requests share "shared"; with --crawl it
+ * owns the frontier. "in" and "done" are set by the caller before the
+ * first feed_next(). Returns 0, or -1 with "err" filled (a bad
+ * --include or --exclude). */
+int feed_init(struct feed *f, const struct config *cfg,
+              const struct request_shared *shared, char err[VL_ERRLEN]);
+
+/* The next request or input error: the input first, then the frontier. */
+enum feed_status feed_next(struct feed *f, struct request **req,
+                           struct inputline *bad, uint64_t *line,
+                           uint64_t *seq);
+
+/* --crawl: queue the links of the page "req" fetched that are in scope. */
+void feed_offer_links(struct feed *f, const struct request *req,
+                      const struct extract_result *xr);
+
+/* URLs of the frontier not fetched yet. */
+size_t feed_queued(const struct feed *f);
+
+/* A discovered request's record fields: "parent" (the id of the page that
+ * linked it) and "depth"; nothing for a request of the input. */
+void feed_crawl_fields(const struct request *req, struct record_buf *b);
+
+/* --crawl --resume, a resume_load() callback ("ud" is the feed): a page
+ * FILE has is not fetched again, its links are followed again, and new
+ * ids continue after FILE's. Every URL of FILE is marked first and the
+ * links offered by feed_resumed_offer() after the whole file, or a link
+ * to a page recorded further down would be queued again. */
+void feed_resumed(const struct resume_record *rec, void *ud);
+void feed_resumed_offer(struct feed *f);
+
+/* Release what the feed owns (not "in" or "done"). */
+void feed_free(struct feed *f);
+
+#endif
