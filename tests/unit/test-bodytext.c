@@ -56,7 +56,8 @@ static int html_by_type_or_sniff(char *why)
 static int text_is(char *why, const char *body, size_t len,
                    const char *charset, const char *want, int copied)
 {
-  char *owned = (char *)"unset";
+  static char unset[] = "unset";
+  char *owned = unset; /* must be overwritten */
   size_t n = 0;
   const char *s = bodytext_utf8(body, len, charset, &owned, &n);
 

@@ -233,7 +233,8 @@ static int url_plain_fast(char *why)
     "http://h/caf\xc3\xa9",
     "http://h\t/",
   };
-  static const char alphabet[] = "ab09ab09-.-.:/?#@[]%_~!$&'()*+,;= \\\x7f\xc3";
+  static const char alphabet[] =
+      "ab09ab09-.-.:/?#@[]%_~!$&'()*+,;= \\\x7f\xc3";
   uint64_t x = 0x9e3779b97f4a7c15ULL;
   size_t i;
   int n, nplain = 0;
