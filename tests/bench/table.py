@@ -89,6 +89,22 @@ def paired(subj, runs, attr):
     return out
 
 
+def target_verdicts(subj, tools):
+    """The TARGETS ratios of the runs "subj" against the peers present."""
+    out = []
+    for peer, what, want, op in TARGETS if subj else ():
+        if peer not in tools:
+            continue
+        a = paired(subj, tools[peer], "rps" if what == "req/s" else "cpureq")
+        if not a:
+            continue
+        got = med(a)
+        met = got >= want if op == ">=" else got <= want
+        out.append(f"{what} vs {peer} {got:.2f}x (target {op} {want}: "
+                   f"{'met' if met else 'NOT met'})")
+    return out
+
+
 def peer_table(set_name, key, tools):
     body, c, n = key
     subj_name = SUBJECT.get(set_name, "volley")
@@ -126,31 +142,12 @@ def peer_table(set_name, key, tools):
         return
     if not subj:
         return
-    verdicts = []
-    for peer, what, want, op in TARGETS:
-        if peer not in ratios:
-            continue
-        got = ratios[peer][0 if what == "req/s" else 1]
-        if got is None:
-            continue
-        met = got >= want if op == ">=" else got <= want
-        verdicts.append(f"{what} vs {peer} {got:.2f}x (target {op} {want}: "
-                        f"{'met' if met else 'NOT met'})")
-    if verdicts:
-        print("\nvolley's targets here: " + "; ".join(verdicts) + ".")
-    for variant in ("volley-nc", "volley-x2"):
-        vr = tools.get(variant)
-        if not vr:
-            continue
-        parts = []
-        for peer, what, want, op in TARGETS:
-            if peer not in tools:
-                continue
-            a = paired(vr, tools[peer], "rps" if what == "req/s" else "cpureq")
-            if a:
-                parts.append(f"{what} vs {peer} {med(a):.2f}x (target {op} {want})")
-        if parts:
-            print(f"\n{LABEL[variant]}: " + "; ".join(parts) + ".")
+    for name, label in (("volley", "volley's targets here"),
+                        ("volley-nc", LABEL["volley-nc"]),
+                        ("volley-x2", LABEL["volley-x2"])):
+        verdicts = target_verdicts(tools.get(name), tools)
+        if verdicts:
+            print(f"\n{label}: " + "; ".join(verdicts) + ".")
     if "floor" in tools and "curl-parallel" in tools:
         f = paired(tools["floor"], tools["curl-parallel"], "cpureq")
         v = ratios.get("floor", (None, None))[1]
