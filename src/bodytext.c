@@ -18,7 +18,7 @@
 #include "utf8.h"
 #include "util.h"
 
-static bool is_ascii_space(int c)
+bool bodytext_space(int c)
 {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
@@ -37,15 +37,15 @@ void bodytext_content_type(const char *ct, char *type, size_t typelen,
   type[0] = charset[0] = '\0';
   if (!ct)
     return;
-  while (is_ascii_space((unsigned char)*ct))
+  while (bodytext_space((unsigned char)*ct))
     ct++;
-  for (p = ct; *p && *p != ';' && !is_ascii_space((unsigned char)*p); p++)
+  for (p = ct; *p && *p != ';' && !bodytext_space((unsigned char)*p); p++)
     if (n + 1 < typelen)
       type[n++] = lower(*p);
   type[n] = '\0';
   for (p = strchr(p, ';'); p; p = strchr(p, ';')) {
     p++;
-    while (is_ascii_space((unsigned char)*p))
+    while (bodytext_space((unsigned char)*p))
       p++;
     if (strncasecmp(p, "charset=", 8) == 0) {
       char quote = 0;
@@ -54,7 +54,7 @@ void bodytext_content_type(const char *ct, char *type, size_t typelen,
       if (*p == '"' || *p == '\'')
         quote = *p++;
       for (n = 0; *p && *p != ';' && *p != quote &&
-                  !is_ascii_space((unsigned char)*p);
+                  !bodytext_space((unsigned char)*p);
            p++)
         if (n + 1 < cslen)
           charset[n++] = *p;
@@ -91,7 +91,7 @@ static bool sniff_html(const char *body, size_t len)
 
   if (len >= 3 && memcmp(body, "\xEF\xBB\xBF", 3) == 0)
     i = 3;
-  while (i < len && is_ascii_space((unsigned char)body[i]))
+  while (i < len && bodytext_space((unsigned char)body[i]))
     i++;
   for (t = 0; t < sizeof(tags) / sizeof(tags[0]); t++) {
     size_t n = strlen(tags[t]);

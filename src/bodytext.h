@@ -6,6 +6,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Whether "c" is ASCII whitespace as HTML and MIME headers count it:
+ * space, tab, LF, CR, FF. */
+bool bodytext_space(int c);
+
 /* The media type of "ct" (NULL is fine) in lower case into "type" ("" when
  * none) and its charset parameter into "charset" ("" when none). */
 void bodytext_content_type(const char *ct, char *type, size_t typelen,

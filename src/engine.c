@@ -339,22 +339,19 @@ struct engine *engine_new(uv_loop_t *loop, long maxconns,
   return eng;
 }
 
+void engine_socket_callbacks(struct engine *eng,
+                             curl_opensocket_callback *open_cb,
+                             curl_closesocket_callback *close_cb, void **ud)
+{
+  *open_cb = opensocket_cb;
+  *close_cb = closesocket_cb;
+  *ud = eng;
+}
+
 int engine_add(struct engine *eng, CURL *easy, char err[VL_ERRLEN])
 {
-  CURLMcode mc;
+  CURLMcode mc = curl_multi_add_handle(eng->multi, easy);
 
-  /* Connections copy these when they are made; they outlive this easy
-   * handle in the cache but not the engine. */
-  if (curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, opensocket_cb) !=
-          CURLE_OK ||
-      curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, eng) != CURLE_OK ||
-      curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, closesocket_cb) !=
-          CURLE_OK ||
-      curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, eng) != CURLE_OK) {
-    snprintf(err, VL_ERRLEN, "curl_easy_setopt: socket callbacks refused");
-    return -1;
-  }
-  mc = curl_multi_add_handle(eng->multi, easy);
   if (mc != CURLM_OK) {
     snprintf(err, VL_ERRLEN, "curl_multi_add_handle: %s",
              curl_multi_strerror(mc));

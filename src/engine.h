@@ -25,6 +25,15 @@ struct engine *engine_new(uv_loop_t *loop, long maxconns,
                           engine_done_fn *done_cb, void *ud,
                           char err[VL_ERRLEN]);
 
+/* The CURLOPT_OPENSOCKETFUNCTION and CURLOPT_CLOSESOCKETFUNCTION an easy
+ * handle given to this engine should carry, "*ud" being the data of both:
+ * with them the engine keeps one poll handle per connection for as long as
+ * the socket lives. A handle without them works too, its socket
+ * registered anew for every transfer. */
+void engine_socket_callbacks(struct engine *eng,
+                             curl_opensocket_callback *open_cb,
+                             curl_closesocket_callback *close_cb, void **ud);
+
 /* Start "easy". Returns 0; or -1 with "err" filled, and the caller still
  * owns "easy" (done_cb is never called for it). */
 int engine_add(struct engine *eng, CURL *easy, char err[VL_ERRLEN]);

@@ -169,11 +169,6 @@ static void values_free(struct extract_values *vals)
   vals->n = 0;
 }
 
-static bool is_ascii_space(int c)
-{
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
 /* --- The spec ---------------------------------------------------------- */
 
 void extract_spec_init(struct extract_spec *spec)
@@ -452,7 +447,7 @@ static char *collapse(const char *s)
   bool space = false;
 
   for (; *s; s++) {
-    if (is_ascii_space((unsigned char)*s)) {
+    if (bodytext_space((unsigned char)*s)) {
       space = o != out;
       continue;
     }

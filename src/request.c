@@ -300,6 +300,14 @@ int request_attach(struct request *req, struct request_pool *pool,
     SETOPT(CURLOPT_PROXY, "");
     SETOPT(CURLOPT_NOPROXY, "");
   }
+  if (sh->opensocket) {
+    /* Connections copy these when they are made: they outlive this
+     * request in libcurl's cache, not the engine. */
+    SETOPT(CURLOPT_OPENSOCKETFUNCTION, sh->opensocket);
+    SETOPT(CURLOPT_OPENSOCKETDATA, sh->socketdata);
+    SETOPT(CURLOPT_CLOSESOCKETFUNCTION, sh->closesocket);
+    SETOPT(CURLOPT_CLOSESOCKETDATA, sh->socketdata);
+  }
   if (cfg->httpver == CLI_HTTP_1_1)
     SETOPT(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
   else if (cfg->httpver == CLI_HTTP_2)

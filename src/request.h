@@ -28,6 +28,9 @@ struct request_shared {
   uv_loop_t *loop;      /* for --save's file writes */
   bool proxy_off;       /* no --proxy and no proxy variable in the
                            environment (request_proxy_in_env) */
+  curl_opensocket_callback opensocket;   /* the engine's, or NULL */
+  curl_closesocket_callback closesocket; /* (engine_socket_callbacks) */
+  void *socketdata;
 };
 
 /* Whether a variable libcurl reads for a proxy (http_proxy, https_proxy,

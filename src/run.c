@@ -60,7 +60,6 @@ struct run {
   struct hmap done;          /* --resume: keys of requests FILE has */
   struct extract_spec xspec; /* --title --links -x -e */
   struct finish *fin;        /* --save and extraction after a transfer */
-  bool feed_ready;           /* feed_init() ran */
   struct gate *gate;    /* --crawl: robots.txt, NULL with --ignore-robots */
   uint64_t rng;         /* xorshift state for backoff jitter */
   uint64_t deadline_at; /* uv_now() of --deadline, 0 if none */
@@ -734,7 +733,6 @@ static int setup_scrape(struct run *r, char err[VL_ERRLEN])
       return -1;
   if (feed_init(&r->feed, cfg, &r->shared, err) < 0)
     return -1;
-  r->feed_ready = true;
   if (cfg->crawl) {
     /* Crawling follows the links of each page: --crawl implies --links. */
     r->xspec.links = true;
@@ -808,6 +806,8 @@ static int setup(struct run *r, char err[VL_ERRLEN])
   r->eng = engine_new(&r->loop, (long)cfg->concurrency + 16, done_cb, r, err);
   if (!r->eng)
     return RUN_EXIT_USAGE;
+  engine_socket_callbacks(r->eng, &r->shared.opensocket,
+                          &r->shared.closesocket, &r->shared.socketdata);
   rc = sched_init(&r->sched, &r->loop, cfg->concurrency, cfg->per_host,
                   next_cb, start_cb, r);
   if (rc < 0) {
@@ -929,8 +929,7 @@ int run_main(const struct config *cfg)
   writeout_free(&r->wo);
   finish_free(r->fin);
   extract_spec_free(&r->xspec);
-  if (r->feed_ready)
-    feed_free(&r->feed);
+  feed_free(&r->feed); /* zeroed if setup ended before feed_init() */
   gate_free(r->gate);
   request_pool_free(&r->pool);
   order_free(r->order);

@@ -16,6 +16,11 @@ bats_require_minimum_version 1.5.0
 bats_load_library bats-support
 bats_load_library bats-assert
 
+# Requests go to the test servers on 127.0.0.1 only: a proxy of the
+# environment would take them elsewhere (tests that test proxies set one).
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY \
+    no_proxy NO_PROXY
+
 VOLLEY=${VOLLEY:-$BATS_TEST_DIRNAME/../src/volley}
 if [[ $VOLLEY == */* ]]; then
     VOLLEY=$(realpath -ms -- "$VOLLEY")

@@ -6,9 +6,6 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY \
-    no_proxy NO_PROXY
-
 setup_file() { server_start; }
 teardown_file() { server_stop; }
 

@@ -61,6 +61,14 @@ static inline int tap_run(const struct tap_case *cases, size_t n)
   return failed ? 1 : 0;
 }
 
+/* Return -1 if "call", a helper that fills "why" itself (so that the
+ * failure names the helper's line, not the caller's), failed. */
+#define CHECK_OK(call)                                                        \
+  do {                                                                        \
+    if ((call) != 0)                                                          \
+      return -1;                                                              \
+  } while (0)
+
 #define CHECK(cond)                                                           \
   do {                                                                        \
     if (!(cond))                                                              \

@@ -16,13 +16,6 @@
 
 #define FFFD "\xef\xbf\xbd"
 
-/* The helpers fill "why" themselves: keep their line, not the caller's. */
-#define CHECK_OK(call)                                                        \
-  do {                                                                        \
-    if ((call) != 0)                                                          \
-      return -1;                                                              \
-  } while (0)
-
 /* A successful GET of line 1, with every optional field unset. */
 static void result_init(struct result *r)
 {

@@ -19,13 +19,6 @@
  * contract asks for 2-3%. */
 #define TOLERANCE 0.01
 
-/* The helpers fill "why" themselves: keep their line, not the caller's. */
-#define CHECK_OK(call)                                                        \
-  do {                                                                        \
-    if ((call) != 0)                                                          \
-      return -1;                                                              \
-  } while (0)
-
 #define CHECK_NEAR(got, want, rel)                                            \
   do {                                                                        \
     double tap_g_ = (got), tap_w_ = (want);                                   \

@@ -13,13 +13,6 @@
 
 #define FFFD "\xef\xbf\xbd"
 
-/* The helpers fill "why" themselves: keep their line, not the caller's. */
-#define CHECK_OK(call)                                                        \
-  do {                                                                        \
-    if ((call) != 0)                                                          \
-      return -1;                                                              \
-  } while (0)
-
 /* A complete, successful GET of line 7 with every field set. */
 static void result_full(struct result *r)
 {
