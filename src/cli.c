@@ -22,6 +22,7 @@ enum cli_arg {
   ARG_SECONDS,
   ARG_SIZE,
   ARG_STRING,
+  ARG_LINE, /* a string that goes on the wire: no CR or LF */
   ARG_CODES
 };
 
@@ -114,13 +115,13 @@ static const struct cli_option options[] = {
     "budget for the whole run; then cancel the rest" },
   { OPT_GRACE, "grace", 0, ARG_SECONDS, "SECS", 0, 0, "5",
     "time in-flight requests get after SIGINT/SIGTERM" },
-  { 'X', "method", 'X', ARG_STRING, "METHOD", 0, 0, NULL,
+  { 'X', "method", 'X', ARG_LINE, "METHOD", 0, 0, NULL,
     "request method (default GET, POST with --data)" },
-  { 'H', "header", 'H', ARG_STRING, "'K: V'", 0, 0, NULL,
+  { 'H', "header", 'H', ARG_LINE, "'K: V'", 0, 0, NULL,
     "add a request header (repeatable)" },
   { 'd', "data", 'd', ARG_STRING, "DATA|@FILE", 0, 0, NULL,
     "request body; @FILE reads it from FILE" },
-  { 'A', "user-agent", 'A', ARG_STRING, "STRING", 0, 0, "volley/" VERSION,
+  { 'A', "user-agent", 'A', ARG_LINE, "STRING", 0, 0, "volley/" VERSION,
     "User-Agent header" },
   { 'L', "location", 'L', ARG_NONE, NULL, 0, 0, NULL,
     "follow redirects (the default)" },
@@ -130,7 +131,7 @@ static const struct cli_option options[] = {
     "redirects followed at most" },
   { 'k', "insecure", 'k', ARG_NONE, NULL, 0, 0, NULL,
     "do not verify TLS certificates" },
-  { OPT_PROXY, "proxy", 0, ARG_STRING, "URL", 0, 0, NULL,
+  { OPT_PROXY, "proxy", 0, ARG_LINE, "URL", 0, 0, NULL,
     "use this proxy (default: the *_proxy environment)" },
   { OPT_HTTP11, "http1.1", 0, ARG_NONE, NULL, 0, 0, NULL,
     "use HTTP/1.1 only" },
@@ -339,7 +340,15 @@ static int apply(struct config *cfg, const struct cli_option *o,
       return -1;
     }
     return 0;
+  case ARG_LINE:
   case ARG_STRING:
+    /* A CR or LF would end the header or request line early and start
+     * one of the sender's choosing (request smuggling): the JSON input
+     * refuses them in headers too. */
+    if (o->kind == ARG_LINE && strpbrk(arg, "\r\n")) {
+      set_err(err, "--%s: the value must not contain a CR or LF", o->name);
+      return -1;
+    }
     if (!*arg && o->id != 'd' && o->id != 'A') {
       set_err(err, "--%s: the value must not be empty", o->name);
       return -1;

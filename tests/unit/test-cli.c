@@ -581,6 +581,33 @@ static int err_empty_value(char *why)
   return 0;
 }
 
+/* Values that go on the wire refuse CR and LF, naming the option;
+ * values that do not (a file name, a template) keep them. */
+static int err_crlf(char *why)
+{
+  static const struct {
+    const char *opt, *value, *name;
+  } rows[] = {
+    { "-H", "X-A: 1\r\nX-B: 2", "--header" },
+    { "-H", "X-A: 1\nHost: evil", "--header" },
+    { "-A", "bot\r\nX-B: 2", "--user-agent" },
+    { "-X", "GET / HTTP/1.1\r\nHost: x\r\n\r\nGET", "--method" },
+    { "--proxy", "http://p:8080/\r\n", "--proxy" },
+  };
+  char err[VL_ERRLEN];
+  size_t i;
+
+  for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+    CHECK_INT(parse_err(err, rows[i].opt, rows[i].value, NULL, NULL),
+              CLI_USAGE);
+    CHECK_HAS(err, rows[i].name);
+    CHECK_HAS(err, "CR or LF");
+  }
+  CHECK_INT(parse_err(err, "-H", "X-A: 1\t2", NULL, NULL), CLI_OK);
+  CHECK_INT(parse_err(err, "-w", "%{url}\n", NULL, NULL), CLI_OK);
+  return 0;
+}
+
 static int err_resume_needs_output(char *why)
 {
   char err[VL_ERRLEN];
@@ -777,6 +804,7 @@ static const struct tap_case cases[] = {
   { "bad counts name option and value, -c 0 refused", err_bad_counts },
   { "--retry-on bad lists refused", err_retry_on },
   { "empty -o and -X refused", err_empty_value },
+  { "CR or LF in -H, -A, -X and --proxy refused", err_crlf },
   { "--resume and --append need -o, not together", err_resume_needs_output },
   { "URLs and -i together refused", err_urls_and_inputs },
   { "--help gives CLI_HELP, --version CLI_VERSION", help_and_version },
