@@ -756,6 +756,41 @@ static int setup_scrape(struct run *r, char err[VL_ERRLEN])
   return 0;
 }
 
+/* -o FILE must not be one of the inputs (standard input included): it
+ * would be truncated before it is read, or read back while records are
+ * appended to it. Runs before the output is opened. */
+static int check_output_not_input(const struct config *cfg,
+                                  char err[VL_ERRLEN])
+{
+  struct stat out, in;
+  size_t i;
+  bool from_stdin = cfg->nurls == 0 && cfg->ninputs == 0;
+
+  if (!cfg->output || stat(cfg->output, &out) < 0)
+    return 0; /* a new file is no input; output_open() reports errors */
+  for (i = 0; i < cfg->ninputs; i++) {
+    const char *p = cfg->inputs[i];
+
+    if (strcmp(p, "-") == 0) {
+      from_stdin = true;
+      continue;
+    }
+    if (stat(p, &in) == 0 && in.st_dev == out.st_dev &&
+        in.st_ino == out.st_ino) {
+      snprintf(err, VL_ERRLEN, "-o: '%.100s' is also an input (-i '%.100s')",
+               cfg->output, p);
+      return -1;
+    }
+  }
+  if (from_stdin && fstat(0, &in) == 0 && S_ISREG(in.st_mode) &&
+      in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+    snprintf(err, VL_ERRLEN, "-o: '%.200s' is also the standard input",
+             cfg->output);
+    return -1;
+  }
+  return 0;
+}
+
 static int setup(struct run *r, char err[VL_ERRLEN])
 {
   const struct config *cfg = r->cfg;
@@ -783,6 +818,9 @@ static int setup(struct run *r, char err[VL_ERRLEN])
   }
   if (cfg->nurls == 0 && input_open(&r->in, &r->loop, cfg->inputs,
                                     cfg->ninputs, input_ready_cb, r, err) < 0)
+    return RUN_EXIT_USAGE;
+  /* Before --resume-failed rewrites FILE or output_open() truncates it. */
+  if (check_output_not_input(cfg, err) < 0)
     return RUN_EXIT_USAGE;
   r->feed.in = r->in;
   r->feed.done = &r->done;
@@ -924,7 +962,9 @@ int run_main(const struct config *cfg)
   }
 
   status = exit_status(r);
-  if (!r->setup_status && report_stats(r) < 0 && status == RUN_EXIT_OK)
+  /* A usage error writes nothing, not even a summary. */
+  if (!r->setup_status && status != RUN_EXIT_USAGE && report_stats(r) < 0 &&
+      status == RUN_EXIT_OK)
     status = RUN_EXIT_OUTPUT;
   writeout_free(&r->wo);
   finish_free(r->fin);

@@ -39,3 +39,38 @@ EOF
     run_volley 0 -H $'X-A: 1\t2' "$SERVER/echo"
     jq -e '.ok' <<<"$output"
 }
+
+# ---- a usage error writes nothing --------------------------------------
+
+@test "-i DIR -o FILE: a usage error, FILE keeps its records, no --stats summary" {
+    local keep=$BATS_TEST_TMPDIR/keep.ndjson
+    echo '{"id":1,"ok":true}' >"$keep"
+    cp "$keep" "$BATS_TEST_TMPDIR/before"
+    run_volley 2 --stats --stats-json "$BATS_TEST_TMPDIR/stats.json" \
+        -i "$BATS_TEST_TMPDIR" -o "$keep"
+    cmp "$keep" "$BATS_TEST_TMPDIR/before" || fail "-o FILE was changed"
+    [[ $stderr == *"-i:"*"is a directory"* ]] || fail "stderr: $stderr"
+    [[ $stderr != *requests* ]] || fail "a --stats summary on exit 2"
+    [ ! -e "$BATS_TEST_TMPDIR/stats.json" ] || fail "--stats-json written"
+    # The same for standard input.
+    run_volley 2 --stats -o "$keep" <"$BATS_TEST_TMPDIR"
+    cmp "$keep" "$BATS_TEST_TMPDIR/before"
+}
+
+@test "-o FILE that is also an input (-i or stdin): a usage error, FILE unchanged" {
+    local list=$BATS_TEST_TMPDIR/list.txt
+    printf '%s\n' "$SERVER/status/200" "$SERVER/status/201" >"$list"
+    cp "$list" "$BATS_TEST_TMPDIR/before"
+    run_volley 2 -i "$list" -o "$list"
+    [[ $stderr == *"-o:"*"also an input"* ]] || fail "stderr: $stderr"
+    cmp "$list" "$BATS_TEST_TMPDIR/before"
+    run_volley 2 --resume-failed -i "$list" -o "$list"
+    cmp "$list" "$BATS_TEST_TMPDIR/before"
+    run_volley 2 --append -i - -o "$list" <"$list"
+    [[ $stderr == *"-o:"*"standard input"* ]] || fail "stderr: $stderr"
+    run_volley 2 -o "$list" <"$list"
+    cmp "$list" "$BATS_TEST_TMPDIR/before"
+    # A different file is fine.
+    run_volley 0 -i "$list" -o "$BATS_TEST_TMPDIR/out.ndjson"
+    jq -es 'length == 2 and all(.ok)' "$BATS_TEST_TMPDIR/out.ndjson"
+}
