@@ -74,3 +74,18 @@ EOF
     run_volley 0 -i "$list" -o "$BATS_TEST_TMPDIR/out.ndjson"
     jq -es 'length == 2 and all(.ok)' "$BATS_TEST_TMPDIR/out.ndjson"
 }
+
+# ---- -w puts no control byte on the terminal ---------------------------
+
+@test "-w: control characters from the server are written as \\xHH, tab as a space" {
+    # ESC ] 0 ; title BEL, ESC [ 2 J, DEL, C1 CSI, and a tab.
+    run_volley 0 -w '%{content_type}|%{status}' \
+        "$SERVER/ctype/a%1B%5D0%3Bpwned%07%1B%5B2J%7Fb%C2%9B31m%09c"
+    [ "$output" = 'a\x1b]0;pwned\x07\x1b[2J\x7fb\xc2\x9b31m c|200' ] ||
+        fail "got: $(printf '%q' "$output")"
+    # No byte below 0x20 but the newline, and no DEL, reached stdout.
+    run bash -c '"$VOLLEY" -w "%{content_type}" "$1" | LC_ALL=C tr -d "\n" |
+        LC_ALL=C grep -c "[[:cntrl:]]"' _ \
+        "$SERVER/ctype/x%1B%5B31m%00y"
+    [ "$output" = 0 ]
+}

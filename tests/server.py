@@ -597,6 +597,17 @@ class Server:
             ("X-Dup", "a"), ("X-Dup", "b"),
             ("Set-Cookie", "a=1; Path=/"), ("Set-Cookie", "b=2; Path=/")])
 
+    async def r_ctype(self, conn, req, keep, ctx, args, intarg):
+        # /ctype/VALUE: Content-Type is VALUE percent-decoded, control
+        # bytes included (CR and LF refused: they would end the header).
+        if len(args) != 1:
+            raise BadArg()
+        value = urllib.parse.unquote(args[0], encoding="latin-1")
+        if "\r" in value or "\n" in value:
+            raise BadArg()
+        return await self.respond(conn, req, keep, ctx, 200, b"ctype\n",
+                                  value)
+
     async def r_bad_status(self, conn, req, keep, ctx, args, intarg):
         ctx["status"] = "bad"
         await conn.send(b"HTTP/1.1 abc\r\n\r\n")
