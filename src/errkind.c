@@ -19,6 +19,7 @@ static const char *const names[ERRKIND_COUNT] = {
   [ERRKIND_PROTOCOL] = "protocol",
   [ERRKIND_OTHER] = "other",
   [ERRKIND_ROBOTS] = "robots",
+  [ERRKIND_SAVE] = "save",
 };
 
 /* Codes not listed are ERRKIND_OTHER. A send or receive failure counts

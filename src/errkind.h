@@ -19,6 +19,7 @@ enum errkind {
   ERRKIND_PROTOCOL,
   ERRKIND_OTHER,
   ERRKIND_ROBOTS, /* --crawl: robots.txt disallows the URL */
+  ERRKIND_SAVE,   /* --save: the body could not be written */
   ERRKIND_COUNT
 };
 

@@ -31,9 +31,8 @@ struct job {
   bool extracting;
   char *ctype, *final_url; /* copies for the worker thread */
   struct extract_result xr;
-  char *saved; /* the final path once renamed, or NULL */
-  int save_status;
-  bool keep; /* the body is kept under its final name */
+  char *saved; /* the final path: set with "keep", freed if it failed */
+  bool keep;   /* the body is kept under its final name */
 };
 
 static void job_done(struct job *j)
@@ -86,13 +85,17 @@ static void after_work_cb(uv_work_t *w, int status)
   step_done(j);
 }
 
-static void save_done_cb(int status, const char *path, void *ud)
+static void save_done_cb(int status, const char *what, void *ud)
 {
   struct job *j = ud;
 
-  j->save_status = status;
-  if (j->keep && status == 0 && path && *path)
-    j->saved = xstrdup(path);
+  if (j->keep && status < 0) {
+    /* The record becomes kind "save", its message this one. */
+    free(j->req->save_error);
+    j->req->save_error = xstrdup(what);
+    free(j->saved);
+    j->saved = NULL;
+  }
   step_done(j);
 }
 
@@ -111,20 +114,22 @@ void finish_start(struct finish *f, struct request *req, CURLcode code,
   f->pending++;
   j->steps = 1; /* held until every step is started */
 
-  if (f->save_name && completed && !save) {
-    char tmp[4096], final[4096];
-
-    /* An empty body still gets its (empty) file. */
-    request_save_paths(req, NULL, tmp, final, sizeof(tmp));
-    save = save_new(f->loop, tmp, NULL, NULL);
-  }
+  if (f->save_name && completed && !save) /* an empty body: empty file */
+    save = save_new(f->loop, req->shared->save_dirfd, NULL, NULL);
   if (save) {
-    char tmp[4096], final[4096];
+    char name[320] = "";
 
-    request_save_paths(req, f->save_name, tmp, final, sizeof(tmp));
     j->steps++;
     j->keep = completed && f->save_name;
-    save_finish(save, j->keep, final, save_done_cb, j);
+    if (j->keep) {
+      size_t n;
+
+      request_save_name(req, f->save_name, name, sizeof(name));
+      n = strlen(req->shared->save_dir) + 1 + strlen(name) + 1;
+      j->saved = xmalloc(n);
+      snprintf(j->saved, n, "%s/%s", req->shared->save_dir, name);
+    }
+    save_finish(save, j->keep, name, save_done_cb, j);
   }
   if (completed && extract_spec_active(f->spec)) {
     char *s = NULL;
@@ -171,5 +176,7 @@ unsigned finish_pending(const struct finish *f)
 
 void finish_free(struct finish *f)
 {
+  if (!f)
+    return;
   free(f);
 }

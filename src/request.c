@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "savename.h"
 #include "util.h"
@@ -72,6 +71,7 @@ void request_free(struct request *req)
   free(req->id_json);
   free(req->parent_json);
   free(req->seed_host);
+  free(req->save_error);
   free(req->url);
   free(req->method);
   free(req->body);
@@ -101,12 +101,9 @@ static size_t body_write_cb(char *ptr, size_t size, size_t nmemb, void *ud)
 
   /* robots.txt (an internal request) is not a body to save. */
   if (req->shared->save_dir && !req->internal) {
-    if (!req->save) {
-      char tmp[4096], final[4096];
-
-      request_save_paths(req, NULL, tmp, final, sizeof(tmp));
-      req->save = save_new(req->shared->loop, tmp, save_drain_cb, req);
-    }
+    if (!req->save)
+      req->save = save_new(req->shared->loop, req->shared->save_dirfd,
+                           save_drain_cb, req);
     if (save_full(req->save)) {
       /* The disk is behind: curl delivers this chunk again later. */
       req->paused = true;
@@ -340,40 +337,31 @@ struct save *request_take_save(struct request *req)
   return s;
 }
 
-void request_save_paths(const struct request *req, const char *tmpl, char *tmp,
-                        char *final, size_t len)
+void request_save_name(const struct request *req, const char *tmpl, char *name,
+                       size_t len)
 {
-  const char *dir = req->shared->save_dir;
+  struct savename_facts f;
+  char id[128];
+  char *ct = NULL;
 
-  /* The temporary name is unique per request and attempt, and hidden. */
-  snprintf(tmp, len, "%s/.volley-%ld-%llu-%u.part", dir, (long)getpid(),
-           (unsigned long long)req->seq, req->attempts);
-  final[0] = '\0';
-  if (tmpl) {
-    struct savename_facts f;
-    char id[128], name[256];
-    char *ct = NULL;
+  if (req->id_json) {
+    size_t n = strlen(req->id_json);
 
-    if (req->id_json) {
-      size_t n = strlen(req->id_json);
-
-      /* A JSON string id is used without its quotes. */
-      if (n >= 2 && req->id_json[0] == '"')
-        snprintf(id, sizeof(id), "%.*s", (int)(n - 2), req->id_json + 1);
-      else
-        snprintf(id, sizeof(id), "%s", req->id_json);
-    } else {
-      snprintf(id, sizeof(id), "%llu", (unsigned long long)req->line);
-    }
-    if (req->easy)
-      (void)curl_easy_getinfo(req->easy, CURLINFO_CONTENT_TYPE, &ct);
-    f.id = id;
-    f.host = req->host;
-    f.url = req->url;
-    f.content_type = ct;
-    savename_expand(tmpl, &f, name, sizeof(name));
-    snprintf(final, len, "%s/%s", dir, name);
+    /* A JSON string id is used without its quotes. */
+    if (n >= 2 && req->id_json[0] == '"')
+      snprintf(id, sizeof(id), "%.*s", (int)(n - 2), req->id_json + 1);
+    else
+      snprintf(id, sizeof(id), "%s", req->id_json);
+  } else {
+    snprintf(id, sizeof(id), "%llu", (unsigned long long)req->line);
   }
+  if (req->easy)
+    (void)curl_easy_getinfo(req->easy, CURLINFO_CONTENT_TYPE, &ct);
+  f.id = id;
+  f.host = req->host;
+  f.url = req->url;
+  f.content_type = ct;
+  savename_expand(tmpl, &f, name, len);
 }
 
 void request_release(struct request *req, struct request_pool *pool)
@@ -480,6 +468,10 @@ void request_result(struct request *req, CURLcode code, uint64_t now_ns,
       res->message = "body larger than --max-body";
     else
       res->message = req->errbuf[0] ? req->errbuf : curl_easy_strerror(code);
+  } else if (req->save_error) {
+    /* The transfer was whole, its file is not: the status stays. */
+    res->kind = ERRKIND_SAVE;
+    res->message = req->save_error;
   } else if (res->status >= 400) {
     res->kind = ERRKIND_HTTP;
   }

@@ -25,6 +25,7 @@ struct request_shared {
   size_t data_len;
   bool keep_body;       /* keep the body in memory (--body, extraction) */
   const char *save_dir; /* --save DIR, or NULL */
+  int save_dirfd;       /* --save DIR opened once, -1 without --save */
   uv_loop_t *loop;      /* for --save's file writes */
   bool proxy_off;       /* no --proxy and no proxy variable in the
                            environment (request_proxy_in_env) */
@@ -72,6 +73,8 @@ struct request {
   char *seed_host;           /* --crawl: the seed's host; owned */
   long last_status;          /* status of the last attempt, kept across a
                                 retry's wait (the easy handle is gone) */
+  char *save_error;          /* --save failed: the operation and the
+                                error, for a record of kind "save"; owned */
 };
 
 /* A request for "it" (a parsed INPUTLINE_REQUEST), taking its strings:
@@ -97,10 +100,10 @@ void request_release(struct request *req, struct request_pool *pool);
  * finishes it. */
 struct save *request_take_save(struct request *req);
 
-/* The temporary and the final path of this attempt's --save file, for
- * "tmpl" (--save-name), into buffers of "len" bytes. */
-void request_save_paths(const struct request *req, const char *tmpl, char *tmp,
-                        char *final, size_t len);
+/* The file name (no directory) of this attempt's --save file, from
+ * "tmpl" (--save-name), into "name" ("len" bytes). */
+void request_save_name(const struct request *req, const char *tmpl, char *name,
+                       size_t len);
 
 /* The request an easy handle belongs to. */
 struct request *request_from_easy(CURL *easy);

@@ -7,6 +7,7 @@
 #include "run.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -720,7 +721,6 @@ static void raise_nofile(struct run *r)
 static int setup_scrape(struct run *r, char err[VL_ERRLEN])
 {
   const struct config *cfg = r->cfg;
-  struct stat st;
   size_t i;
 
   r->xspec.title = cfg->title;
@@ -741,9 +741,14 @@ static int setup_scrape(struct run *r, char err[VL_ERRLEN])
   }
   r->shared.keep_body = cfg->want_body || extract_spec_active(&r->xspec);
   if (cfg->save_dir) {
-    if (stat(cfg->save_dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-      snprintf(err, VL_ERRLEN, "--save: '%.200s' is not a directory",
-               cfg->save_dir);
+    /* Taken once: every file is created and renamed relative to it, so
+     * the directory checked here is the one written to. */
+    r->shared.save_dirfd =
+        open(cfg->save_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (r->shared.save_dirfd < 0) {
+      snprintf(err, VL_ERRLEN,
+               "--save: '%.150s' is not a directory volley can open: %s",
+               cfg->save_dir, uv_strerror(uv_translate_sys_error(errno)));
       return -1;
     }
     if (savename_check(cfg->save_name, err) < 0)
@@ -926,6 +931,7 @@ int run_main(const struct config *cfg)
     return RUN_EXIT_USAGE;
   }
   r->cfg = cfg;
+  r->shared.save_dirfd = -1;
   extract_spec_init(&r->xspec);
   stats_init(&r->stats);
   r->started_ns = uv_hrtime();
@@ -976,6 +982,8 @@ int run_main(const struct config *cfg)
   hmap_free(&r->done);
   record_buf_free(&r->rec);
   curl_slist_free_all(r->shared.headers);
+  if (r->shared.save_dirfd >= 0)
+    (void)close(r->shared.save_dirfd); /* only read: nothing to lose */
   free(r->data);
   rc = uv_loop_close(&r->loop);
   if (rc != 0) {

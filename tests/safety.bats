@@ -89,3 +89,140 @@ EOF
         "$SERVER/ctype/x%1B%5B31m%00y"
     [ "$output" = 0 ]
 }
+
+# ---- --save: no planted symbolic link is followed -----------------------
+
+# save_in_background DIR URL: start volley --save DIR URL in the
+# background (records in $BATS_TEST_TMPDIR/bg.ndjson), wait until the
+# server holds the request, and set $bg_pid.
+save_in_background() {
+    "$VOLLEY" -r 0 --save "$1" "$2" >"$BATS_TEST_TMPDIR/bg.ndjson" \
+        2>"$BATS_TEST_TMPDIR/bg.stderr" 3>&- &
+    bg_pid=$!
+    curl -sf "$SERVER/_wait?inflight=1" >/dev/null || fail "the request never arrived"
+}
+
+@test "--save: a symlink planted at the old predictable temporary name is not followed" {
+    local dir=$BATS_TEST_TMPDIR/save victim=$BATS_TEST_TMPDIR/victim a
+    mkdir "$dir"
+    echo precious >"$victim"
+    # /delay: no body byte, so no file, until the links are in place.
+    save_in_background "$dir" "$SERVER/delay/1500"
+    # What the temporary name used to be: .volley-PID-SEQ-ATTEMPT.part.
+    for a in 1 2 3; do ln -s "$victim" "$dir/.volley-$bg_pid-0-$a.part"; done
+    wait "$bg_pid" || fail "volley exited with $?: $(cat "$BATS_TEST_TMPDIR/bg.stderr")"
+    [ "$(cat "$victim")" = precious ] || fail "the body went through the link"
+    [ -f "$dir/1.txt" ] && [ ! -L "$dir/1.txt" ] || fail "1.txt is not a plain file"
+    [ "$(cat "$dir/1.txt")" = ok ]
+    jq -e --arg f "$dir/1.txt" '.ok and .saved == $f' "$BATS_TEST_TMPDIR/bg.ndjson"
+}
+
+@test "--save: the temporary name is random, hidden, and not the process id" {
+    local dir=$BATS_TEST_TMPDIR/save i part=
+    mkdir "$dir"
+    save_in_background "$dir" "$SERVER/drip/40/50"
+    # The file appears with the first byte (bounded wait: 10 s).
+    for ((i = 0; i < 200; i++)); do
+        part=$(cd "$dir" && ls -A)
+        [[ -n $part ]] && break
+        sleep 0.05
+    done
+    wait "$bg_pid"
+    [[ $part =~ ^\.volley-[0-9a-f]{16}\.part$ ]] || fail "temporary name: '$part'"
+    [[ $part != *"$bg_pid"* ]] || fail "the name holds the pid"
+    [ "$(cd "$dir" && ls -A)" = 1.bin ]
+}
+
+@test "--save: a symlink at the final name is replaced, never followed" {
+    local dir=$BATS_TEST_TMPDIR/save victim=$BATS_TEST_TMPDIR/victim
+    mkdir "$dir"
+    echo precious >"$victim"
+    ln -s "$victim" "$dir/1.txt"
+    run_volley 0 --save "$dir" "$SERVER/text/5"
+    [ "$(cat "$victim")" = precious ]
+    [ -f "$dir/1.txt" ] && [ ! -L "$dir/1.txt" ]
+    [ "$(cat "$dir/1.txt")" = aaaaa ]
+}
+
+@test "--save: the directory swapped for a symlink mid-run: files still go to the directory checked at start" {
+    local dir=$BATS_TEST_TMPDIR/save other=$BATS_TEST_TMPDIR/other
+    mkdir "$dir" "$other"
+    save_in_background "$dir" "$SERVER/delay/1500"
+    mv "$dir" "$dir.orig"
+    ln -s "$other" "$dir"
+    wait "$bg_pid"
+    [ -z "$(ls -A "$other")" ] || fail "files went to the new target: $(ls -A "$other")"
+    [ "$(cat "$dir.orig/1.txt")" = ok ]
+}
+
+# ---- --save: a failed save is told ---------------------------------------
+
+# in_mount_ns SCRIPT ARGS...: run bash SCRIPT in a private mount namespace
+# (so a tmpfs mounted there vanishes with it); skips the test where mounts
+# are not allowed.
+in_mount_ns() {
+    if ! unshare -m true 2>/dev/null ||
+        ! unshare -m sh -c 'mount -t tmpfs -o size=4k tmpfs "$1"' _ \
+            "$BATS_TEST_TMPDIR" 2>/dev/null; then
+        skip "cannot mount a tmpfs in a private mount namespace here"
+    fi
+    run --separate-stderr unshare -m bash -c "$@"
+    printf '# %s\n' "${lines[@]}" "${stderr_lines[@]}"
+}
+
+@test "--save: a rename that fails (a directory at the final name): kind save, status kept, exit 1, no temporary file" {
+    local dir=$BATS_TEST_TMPDIR/save
+    mkdir -p "$dir/1.txt" "$dir/2.txt/sub"
+    run_volley 1 --save "$dir" "$SERVER/text/5" "$SERVER/status/200" "$SERVER/text/6"
+    jq -es 'sort_by(.id) | length == 3
+        and (.[0:2] | all(.ok == false and .status == 200 and .saved == null
+             and .error.kind == "save"
+             and (.error.message | startswith("rename to")))) and .[2].ok
+        and .[2].saved != null' <<<"$output"
+    [ "$(cd "$dir" && ls -A | sort | tr '\n' ' ')" = "1.txt 2.txt 3.txt " ]
+    [ -d "$dir/1.txt" ] && [ -z "$(ls -A "$dir/1.txt")" ]
+}
+
+@test "--save: a write that fails (file size limit, EFBIG): kind save naming write, exit 1, no file left" {
+    local dir=$BATS_TEST_TMPDIR/save
+    mkdir "$dir"
+    # SIGXFSZ ignored, so the write fails instead of killing volley.
+    run --separate-stderr bash -c 'trap "" XFSZ; ulimit -f 16
+        exec timeout 60 "$VOLLEY" -r 0 --save "$1" "$2" "$3"' _ "$dir" \
+        "$SERVER/bytes/200000" "$SERVER/text/10"
+    printf '# %s\n' "${lines[@]}" "${stderr_lines[@]}"
+    [ "$status" -eq 1 ] || fail "exit status $status"
+    jq -es 'sort_by(.id) | length == 2
+        and .[0].ok == false and .[0].status == 200 and .[0].saved == null
+        and .[0].error == {"kind": "save", "message": "write: file too large"}
+        and .[1].ok' <<<"$output"
+    [ "$(cd "$dir" && ls -A)" = 2.txt ]
+}
+
+@test "--save: a full disk (a small tmpfs): kind save, no space left, no file left" {
+    local dir=$BATS_TEST_TMPDIR/save
+    mkdir "$dir"
+    in_mount_ns 'mount -t tmpfs -o size=64k tmpfs "$1" || exit 99
+        timeout 60 "$VOLLEY" -r 0 --save "$1" "$2"; echo "status $?"
+        ls -A "$1"' _ "$dir" "$SERVER/bytes/300000"
+    [ "$status" -eq 0 ] || fail "the namespace's script failed: $status"
+    # The record, the status, and an empty directory.
+    [ ${#lines[@]} -eq 2 ] && [ "${lines[1]}" = "status 1" ] ||
+        fail "status or directory listing"
+    jq -e '.ok == false and .status == 200 and .saved == null
+        and .error == {"kind": "save", "message": "write: no space left on device"}' \
+        <<<"${lines[0]}"
+}
+
+@test "--save: a read-only directory (a read-only tmpfs): kind save naming open, exit 1" {
+    local dir=$BATS_TEST_TMPDIR/save
+    mkdir "$dir"
+    in_mount_ns 'mount -t tmpfs -o ro,size=64k tmpfs "$1" || exit 99
+        timeout 60 "$VOLLEY" -r 0 --save "$1" "$2" "$3"; echo "status $?"' \
+        _ "$dir" "$SERVER/text/10" "$SERVER/empty"
+    [ "$status" -eq 0 ] || fail "the namespace's script failed: $status"
+    [ "${lines[2]}" = "status 1" ]
+    printf '%s\n' "${lines[@]:0:2}" | jq -es 'length == 2 and all(.ok == false
+        and .status == 200 and .saved == null
+        and .error == {"kind": "save", "message": "open: read-only file system"})'
+}
