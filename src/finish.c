@@ -1,7 +1,9 @@
 /* After a transfer, before its record. Owns one job per request that
  * needs work: a uv_work_t for extraction in the thread pool and the
- * --save file's close and rename. The job's thread touches only the body
- * bytes and strings copied for it, never libcurl or the loop. */
+ * --save file's close and rename, and the set of file names this run
+ * saved to, so that no two bodies get one name. The job's thread touches
+ * only the body bytes and strings copied for it, never libcurl or the
+ * loop. */
 #include "config.h"
 
 #include "finish.h"
@@ -10,12 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hmap.h"
+#include "savename.h"
 #include "util.h"
 
 struct finish {
   uv_loop_t *loop;
   const struct extract_spec *spec;
   const char *save_name;
+  struct hmap names; /* --save: every file name given out this run */
   unsigned pending;
   finish_done_fn *done_cb;
   void *ud;
@@ -99,6 +104,25 @@ static void save_done_cb(int status, const char *what, void *ud)
   step_done(j);
 }
 
+/* A file name for "req" that no other body of this run got: the
+ * template's, or with -2, -3, ... before its extension. */
+static void unique_name(struct finish *f, const struct request *req,
+                        char *name, size_t len)
+{
+  char base[256];
+  struct hmap_key k;
+  unsigned n = 1;
+
+  request_save_name(req, f->save_name, base, sizeof(base));
+  snprintf(name, len, "%s", base);
+  for (;;) {
+    hmap_key_of(&k, name, strlen(name), "", 0);
+    if (hmap_add(&f->names, &k))
+      return;
+    savename_number(base, ++n, name, len);
+  }
+}
+
 void finish_start(struct finish *f, struct request *req, CURLcode code,
                   const char *note)
 {
@@ -124,7 +148,7 @@ void finish_start(struct finish *f, struct request *req, CURLcode code,
     if (j->keep) {
       size_t n;
 
-      request_save_name(req, f->save_name, name, sizeof(name));
+      unique_name(f, req, name, sizeof(name));
       n = strlen(req->shared->save_dir) + 1 + strlen(name) + 1;
       j->saved = xmalloc(n);
       snprintf(j->saved, n, "%s/%s", req->shared->save_dir, name);
@@ -178,5 +202,6 @@ void finish_free(struct finish *f)
 {
   if (!f)
     return;
+  hmap_free(&f->names);
   free(f);
 }

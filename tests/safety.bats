@@ -226,3 +226,43 @@ in_mount_ns() {
         and .status == 200 and .saved == null
         and .error == {"kind": "save", "message": "open: read-only file system"})'
 }
+
+# ---- --save: one run never overwrites its own files ---------------------
+
+@test "--save: ids that map to one name (a/b and a_b, duplicates, cut at 127 bytes) get -2, -3 before the extension" {
+    local dir=$BATS_TEST_TMPDIR/save in=$BATS_TEST_TMPDIR/in.jsonl long
+    mkdir "$dir"
+    long=$(printf 'L%.0s' {1..130})
+    {
+        for id in a/b a_b a_b x x x "${long}1" "${long}2" a_b-2; do
+            printf '{"id":"%s","url":"%s/echo?id=%s"}\n' "$id" "$SERVER" "$id"
+        done
+    } >"$in"
+    run_volley 0 --save "$dir" -i "$in"
+    # Nine records, nine different files, each holding its own body.
+    jq -es 'length == 9 and (map(.saved) | unique | length) == 9' <<<"$output"
+    jq -r '[.url, .saved] | @tsv' <<<"$output" | while IFS=$'\t' read -r url saved; do
+        [ -f "$saved" ] || fail "no file $saved"
+        jq -e --arg u "$url" '$u | endswith(input.path)' -n "$saved" >/dev/null ||
+            fail "$saved does not hold the body of $url"
+    done
+    [ "$(ls -A "$dir" | wc -l)" -eq 9 ] || fail "$(ls -A "$dir")"
+    # The names: the template's, then -2, -3 before the extension.
+    jq -es --arg d "$dir/" --arg l "$(printf 'L%.0s' {1..127})" '
+        map(.saved | ltrimstr($d)) as $n
+        | ($n | map(select(startswith("x"))) | sort)
+            == ["x-2.json", "x-3.json", "x.json"]
+        and ($n | map(select(startswith("L"))) | sort)
+            == ["\($l)-2.json", "\($l).json"]
+        and ($n | map(select(startswith("a_b"))) | length == 4
+             and all(test("^a_b(-2)?(-[0-9])?[.]json$")))' <<<"$output"
+}
+
+@test "--save: a second run reuses the names (it overwrites the first run's files)" {
+    local dir=$BATS_TEST_TMPDIR/save
+    mkdir "$dir"
+    run_volley 0 --save "$dir" "$SERVER/text/3"
+    run_volley 0 --save "$dir" "$SERVER/text/4"
+    jq -e --arg f "$dir/1.txt" '.saved == $f' <<<"$output"
+    [ "$(cat "$dir/1.txt")" = aaaa ] && [ "$(ls -A "$dir")" = 1.txt ]
+}
