@@ -5,6 +5,7 @@
 
 #include "cli.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -68,7 +69,10 @@ enum cli_id {
   OPT_INCLUDE,
   OPT_EXCLUDE,
   OPT_MAX_URLS,
-  OPT_IGNORE_ROBOTS
+  OPT_IGNORE_ROBOTS,
+  OPT_CACERT,
+  OPT_CAPATH,
+  OPT_RESOLVE
 };
 
 struct cli_option {
@@ -131,8 +135,14 @@ static const struct cli_option options[] = {
     "redirects followed at most" },
   { 'k', "insecure", 'k', ARG_NONE, NULL, 0, 0, NULL,
     "do not verify TLS certificates" },
+  { OPT_CACERT, "cacert", 0, ARG_STRING, "FILE", 0, 0, NULL,
+    "trust the CA certificates in FILE (PEM)" },
+  { OPT_CAPATH, "capath", 0, ARG_STRING, "DIR", 0, 0, NULL,
+    "trust the CA certificates in DIR (hashed, as openssl rehash does)" },
   { OPT_PROXY, "proxy", 0, ARG_LINE, "URL", 0, 0, NULL,
     "use this proxy (default: the *_proxy environment)" },
+  { OPT_RESOLVE, "resolve", 0, ARG_LINE, "HOST:PORT:ADDR", 0, 0, NULL,
+    "connect to ADDR for HOST:PORT, no DNS (repeatable)" },
   { OPT_HTTP11, "http1.1", 0, ARG_NONE, NULL, 0, 0, NULL,
     "use HTTP/1.1 only" },
   { OPT_HTTP2, "http2", 0, ARG_NONE, NULL, 0, 0, NULL,
@@ -305,6 +315,50 @@ static int parse_shard(struct config *cfg, const char *s)
   return 0;
 }
 
+/* "[+]HOST:PORT:ADDR[,ADDR]...", as curl's --resolve takes it: a host
+ * name, a port from 1 to 65535, and IPv4 or IPv6 addresses (the latter
+ * bracketed or not). libcurl would refuse anything else at every
+ * transfer: check it once, here. */
+static int parse_resolve(const char *s)
+{
+  const char *colon, *p;
+  char num[8], addr[INET6_ADDRSTRLEN + 2];
+  unsigned char bin[sizeof(struct in6_addr)];
+  uint64_t port;
+  size_t n;
+
+  if (*s == '+')
+    s++;
+  colon = strchr(s, ':');
+  if (!colon || colon == s)
+    return -1;
+  p = colon + 1;
+  n = strcspn(p, ":");
+  if (!p[n] || n == 0 || n >= sizeof(num))
+    return -1;
+  memcpy(num, p, n);
+  num[n] = '\0';
+  if (util_parse_uint(num, 1, 65535, &port) < 0)
+    return -1;
+  p += n + 1;
+  do {
+    n = strcspn(p, ",");
+    if (n >= 2 && p[0] == '[' && p[n - 1] == ']') {
+      p++;
+      n -= 2;
+    }
+    if (n == 0 || n >= sizeof(addr))
+      return -1;
+    memcpy(addr, p, n);
+    addr[n] = '\0';
+    if (inet_pton(AF_INET, addr, bin) != 1 &&
+        inet_pton(AF_INET6, addr, bin) != 1)
+      return -1;
+    p = strchr(p, ',');
+  } while (p && *++p);
+  return p ? -1 : 0;
+}
+
 /* Check "arg" against the option's kind and range and store it. */
 static int apply(struct config *cfg, const struct cli_option *o,
                  const char *arg, char err[VL_ERRLEN])
@@ -439,6 +493,24 @@ static int apply(struct config *cfg, const struct cli_option *o,
     break;
   case OPT_PROXY:
     cfg->proxy = arg;
+    break;
+  case OPT_CACERT:
+    cfg->cacert = arg;
+    break;
+  case OPT_CAPATH:
+    cfg->capath = arg;
+    break;
+  case OPT_RESOLVE:
+    if (parse_resolve(arg) < 0) {
+      set_err(err,
+              "--resolve: '%s' is not HOST:PORT:ADDR (a port from 1 to "
+              "65535, IP addresses separated by commas)",
+              arg);
+      return -1;
+    }
+    cfg->resolves =
+        xrealloc(cfg->resolves, (cfg->nresolves + 1) * sizeof(char *));
+    cfg->resolves[cfg->nresolves++] = arg;
     break;
   case OPT_HTTP11:
     cfg->httpver = CLI_HTTP_1_1;
@@ -771,7 +843,9 @@ void cli_free(struct config *cfg)
   free(cfg->inputs);
   free(cfg->xpaths);
   free(cfg->regexes);
-  cfg->xpaths = cfg->regexes = NULL;
+  free(cfg->resolves);
+  cfg->xpaths = cfg->regexes = cfg->resolves = NULL;
+  cfg->nresolves = 0;
   cfg->headers = NULL;
   cfg->inputs = NULL;
   cfg->nheaders = 0;

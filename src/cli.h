@@ -34,7 +34,11 @@ struct config {
   bool follow;            /* follow redirects */
   unsigned max_redirs;
   bool insecure;
+  const char *cacert; /* --cacert FILE, or NULL */
+  const char *capath; /* --capath DIR, or NULL */
   const char *proxy;
+  const char **resolves; /* --resolve HOST:PORT:ADDR as given, checked */
+  size_t nresolves;
   enum cli_httpver httpver;
   bool compressed;
   uint64_t max_body; /* bytes of decoded body, per response */

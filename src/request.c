@@ -8,10 +8,14 @@
 
 #include <assert.h>
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "savename.h"
 #include "util.h"
@@ -193,6 +197,59 @@ bool request_proxy_in_env(void)
   return false;
 }
 
+/* The environment variable "name" when set and not empty, else NULL. */
+static const char *env_value(const char *name)
+{
+  const char *v = getenv(name);
+
+  return v && *v ? v : NULL;
+}
+
+/* Whether "path" opens for reading and is ("dir") or is not a
+ * directory; else fill "err" naming "opt". */
+static int check_readable(const char *opt, const char *path, bool dir,
+                          char err[VL_ERRLEN])
+{
+  struct stat st;
+  int fd = open(path, O_RDONLY | O_CLOEXEC | (dir ? O_DIRECTORY : 0));
+  int e = errno;
+
+  /* The descriptor was only a probe: closing it cannot lose data. */
+  if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) == dir) {
+    (void)close(fd);
+    return 0;
+  }
+  if (fd >= 0) {
+    (void)close(fd);
+    e = dir ? ENOTDIR : EISDIR;
+  }
+  snprintf(err, VL_ERRLEN, "--%s: cannot read '%.200s': %s", opt, path,
+           uv_strerror(uv_translate_sys_error(e)));
+  return -1;
+}
+
+int request_tls_trust(struct request_shared *sh, char err[VL_ERRLEN])
+{
+  const struct config *cfg = sh->cfg;
+
+  sh->cacert = cfg->cacert;
+  sh->capath = cfg->capath;
+  if (sh->cacert && check_readable("cacert", sh->cacert, false, err) < 0)
+    return -1;
+  if (sh->capath && check_readable("capath", sh->capath, true, err) < 0)
+    return -1;
+  if (sh->cacert || sh->capath || cfg->insecure)
+    return 0;
+  /* curl reads these, libcurl does not; curl's order. A bad value is not
+   * checked: like curl, every https transfer then fails as kind tls. */
+  if ((sh->cacert = env_value("CURL_CA_BUNDLE")))
+    return 0;
+  if ((sh->capath = env_value("SSL_CERT_DIR")))
+    return 0;
+  sh->cacert = env_value("SSL_CERT_FILE");
+  return 0;
+}
+
 void request_reset_attempt(struct request *req)
 {
   req->too_large = false;
@@ -289,6 +346,12 @@ int request_attach(struct request *req, struct request_pool *pool,
     SETOPT(CURLOPT_SSL_VERIFYPEER, 0L);
     SETOPT(CURLOPT_SSL_VERIFYHOST, 0L);
   }
+  if (sh->cacert)
+    SETOPT(CURLOPT_CAINFO, sh->cacert);
+  if (sh->capath)
+    SETOPT(CURLOPT_CAPATH, sh->capath);
+  if (sh->resolve)
+    SETOPT(CURLOPT_RESOLVE, sh->resolve);
   if (cfg->proxy) {
     SETOPT(CURLOPT_PROXY, cfg->proxy);
   } else if (sh->proxy_off) {

@@ -29,6 +29,10 @@ struct request_shared {
   uv_loop_t *loop;      /* for --save's file writes */
   bool proxy_off;       /* no --proxy and no proxy variable in the
                            environment (request_proxy_in_env) */
+  const char *cacert;   /* CA file to trust, or NULL for libcurl's */
+  const char *capath;   /* CA directory to trust, or NULL for libcurl's
+                           (both set by request_tls_trust) */
+  struct curl_slist *resolve; /* --resolve entries; owned by the caller */
   curl_opensocket_callback opensocket;   /* the engine's, or NULL */
   curl_closesocket_callback closesocket; /* (engine_socket_callbacks) */
   void *socketdata;
@@ -37,6 +41,14 @@ struct request_shared {
 /* Whether a variable libcurl reads for a proxy (http_proxy, https_proxy,
  * all_proxy, either case) is set and not empty. */
 bool request_proxy_in_env(void);
+
+/* Set the CA file and directory of "sh" from --cacert and --capath of
+ * "sh->cfg", and without either (and without -k) from the environment as
+ * curl does: CURL_CA_BUNDLE, else SSL_CERT_DIR, else SSL_CERT_FILE (set
+ * and not empty). An option's file or directory must be readable: else
+ * returns -1 with "err" filled (a usage error), else 0. The strings are
+ * borrowed from argv and the environment. */
+int request_tls_trust(struct request_shared *sh, char err[VL_ERRLEN]);
 
 struct request {
   struct request *prev, *next; /* links of sched's in-flight list */

@@ -809,6 +809,13 @@ static int setup(struct run *r, char err[VL_ERRLEN])
     if (!r->shared.headers)
       abort(); /* Fails only without memory. */
   }
+  for (i = 0; i < cfg->nresolves; i++) {
+    r->shared.resolve = curl_slist_append(r->shared.resolve, cfg->resolves[i]);
+    if (!r->shared.resolve)
+      abort(); /* Fails only without memory. */
+  }
+  if (request_tls_trust(&r->shared, err) < 0)
+    return RUN_EXIT_USAGE;
   if (load_data(r, err) < 0)
     return RUN_EXIT_USAGE;
   if (setup_scrape(r, err) < 0)
@@ -982,6 +989,7 @@ int run_main(const struct config *cfg)
   hmap_free(&r->done);
   record_buf_free(&r->rec);
   curl_slist_free_all(r->shared.headers);
+  curl_slist_free_all(r->shared.resolve);
   if (r->shared.save_dirfd >= 0)
     (void)close(r->shared.save_dirfd); /* only read: nothing to lose */
   free(r->data);

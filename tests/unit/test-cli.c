@@ -581,6 +581,44 @@ static int err_empty_value(char *why)
   return 0;
 }
 
+static int opt_tls_trust_resolve(char *why)
+{
+  char err[VL_ERRLEN];
+  struct config cfg;
+  struct args a;
+
+  CHECK_INT(parse(&cfg, &a, err, "--cacert", "ca.pem", "--capath", "certs",
+                  "--resolve", "a.test:443:127.0.0.1", "--resolve",
+                  "+b.test:8080:[::1],10.0.0.1", (const char *)NULL),
+            CLI_OK);
+  CHECK_STREQ(cfg.cacert, "ca.pem");
+  CHECK_STREQ(cfg.capath, "certs");
+  CHECK_UINT(cfg.nresolves, 2);
+  CHECK_STREQ(cfg.resolves[0], "a.test:443:127.0.0.1");
+  CHECK_STREQ(cfg.resolves[1], "+b.test:8080:[::1],10.0.0.1");
+  cli_free(&cfg);
+  args_free(&a);
+  return 0;
+}
+
+static int err_resolve(char *why)
+{
+  static const char *const bad[] = {
+    "a.test:443",           "a.test:0:127.0.0.1",  "a.test:65536:127.0.0.1",
+    ":443:127.0.0.1",       "a.test::127.0.0.1",   "a.test:443:",
+    "a.test:443:localhost", "a.test:443:1.2.3.4,", "a.test:443:[::1",
+  };
+  char err[VL_ERRLEN];
+  size_t i;
+
+  for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    CHECK_INT(parse_err(err, "--resolve", bad[i], NULL, NULL), CLI_USAGE);
+    CHECK_HAS(err, "--resolve");
+    CHECK_HAS(err, bad[i]);
+  }
+  return 0;
+}
+
 /* Values that go on the wire refuse CR and LF, naming the option;
  * values that do not (a file name, a template) keep them. */
 static int err_crlf(char *why)
@@ -805,6 +843,8 @@ static const struct tap_case cases[] = {
   { "--retry-on bad lists refused", err_retry_on },
   { "empty -o and -X refused", err_empty_value },
   { "CR or LF in -H, -A, -X and --proxy refused", err_crlf },
+  { "--cacert, --capath and --resolve (repeatable)", opt_tls_trust_resolve },
+  { "--resolve refuses what is not HOST:PORT:ADDR", err_resolve },
   { "--resume and --append need -o, not together", err_resume_needs_output },
   { "URLs and -i together refused", err_urls_and_inputs },
   { "--help gives CLI_HELP, --version CLI_VERSION", help_and_version },
