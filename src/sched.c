@@ -364,15 +364,17 @@ void sched_pause_host(struct sched *s, const char *host, uint64_t delay_ms)
 
 void sched_set_rate(struct sched *s, double per_s, double per_host_s)
 {
-  s->interval_ms = per_s > 0 ? 1000.0 / per_s : 0;
-  s->host_interval_ms = per_host_s > 0 ? 1000.0 / per_host_s : 0;
+  /* Clamped while doubles: host_ready_at() and arm_timer() cast them. */
+  s->interval_ms = per_s > 0 ? util_clamp_ms(1000.0 / per_s) : 0;
+  s->host_interval_ms =
+      per_host_s > 0 ? util_clamp_ms(1000.0 / per_host_s) : 0;
 }
 
 void sched_host_interval(struct sched *s, const char *host, double secs)
 {
   struct sched_host *h = host_get(s, host);
 
-  h->interval_ms = secs > 0 ? secs * 1000.0 : 0;
+  h->interval_ms = util_clamp_ms(secs * 1000.0);
 }
 
 void sched_stop(struct sched *s)
