@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "retry.h"
 #include "savename.h"
 #include "util.h"
 
@@ -126,40 +127,6 @@ static size_t body_write_cb(char *ptr, size_t size, size_t nmemb, void *ud)
   return n;
 }
 
-/* Parse a Retry-After value: delta-seconds or an HTTP date. Returns the
- * wait in ms, or -1. */
-static long parse_retry_after(const char *v, size_t len)
-{
-  char tmp[64];
-  time_t when;
-
-  while (len && isspace((unsigned char)*v)) {
-    v++;
-    len--;
-  }
-  while (len && isspace((unsigned char)v[len - 1]))
-    len--;
-  if (len == 0 || len >= sizeof(tmp))
-    return -1;
-  memcpy(tmp, v, len);
-  tmp[len] = '\0';
-  if (isdigit((unsigned char)tmp[0])) {
-    uint64_t secs;
-
-    if (util_parse_uint(tmp, 0, 86400 * 366, &secs) < 0)
-      return -1;
-    return (long)(secs * 1000);
-  }
-  when = curl_getdate(tmp, NULL);
-  if (when < 0)
-    return -1;
-  {
-    double delta = (double)when - util_wallclock();
-
-    return delta <= 0 ? 0 : (long)(delta * 1000.0);
-  }
-}
-
 static size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud)
 {
   struct request *req = ud;
@@ -174,7 +141,8 @@ static size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud)
     return n;
   }
   if (n > 12 && strncasecmp(ptr, "retry-after:", 12) == 0)
-    req->retry_after_ms = parse_retry_after(ptr + 12, n - 12);
+    req->retry_after_ms =
+        retry_parse_after(ptr + 12, n - 12, util_wallclock());
   if (req->shared->cfg->want_headers && n > 2)
     record_put(&req->hdrbuf, ptr, n);
   return n;
