@@ -136,10 +136,14 @@ static size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud)
     /* A new response: after a redirect or a 100 Continue, only the last
      * one's headers count. */
     req->got_response = true;
+    req->headers_done = false;
     req->hdrbuf.len = 0;
     req->retry_after_ms = -1;
     return n;
   }
+  if ((n == 2 && ptr[0] == '\r' && ptr[1] == '\n') ||
+      (n == 1 && ptr[0] == '\n'))
+    req->headers_done = true;
   if (n > 12 && strncasecmp(ptr, "retry-after:", 12) == 0)
     req->retry_after_ms =
         retry_parse_after(ptr + 12, n - 12, util_wallclock());
@@ -168,6 +172,7 @@ void request_reset_attempt(struct request *req)
 {
   req->too_large = false;
   req->got_response = false;
+  req->headers_done = false;
   req->retry_after_ms = -1;
   req->body_bytes = 0;
   req->bodybuf.len = 0;
@@ -443,9 +448,21 @@ void request_result(struct request *req, CURLcode code, uint64_t now_ns,
     res->kind = ERRKIND_TOO_LARGE;
     res->message = "body larger than --max-body";
   } else if (code != CURLE_OK) {
-    res->kind = errkind_from_curl(code);
-    if (res->kind == ERRKIND_TOO_LARGE)
+    const char *why = NULL;
+    long sent = 0;
+    bool in_head = false;
+
+    /* Past the request and before the end of the headers: where a
+     * header line too long for libcurl shows as "Out of memory". */
+    if (easy && !req->headers_done &&
+        curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK)
+      in_head = sent > 0;
+    res->kind = errkind_of_transfer(code, req->errbuf, req->got_response,
+                                    in_head, &why);
+    if (code == CURLE_FILESIZE_EXCEEDED)
       res->message = "body larger than --max-body";
+    else if (why)
+      res->message = why;
     else
       res->message = req->errbuf[0] ? req->errbuf : curl_easy_strerror(code);
   } else if (res->status >= 400) {

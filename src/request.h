@@ -60,6 +60,7 @@ struct request {
   const char *cancel_why;    /* set: the record is a cancellation */
   bool too_large;            /* the body passed --max-body */
   bool got_response;         /* a status line arrived this attempt */
+  bool headers_done;         /* the last response's headers ended */
   int64_t retry_after_ms;    /* Retry-After of this attempt, -1 if none */
   uint64_t body_bytes;       /* decoded body bytes of this attempt */
   struct record_buf bodybuf; /* the body, kept with --body */
