@@ -73,6 +73,7 @@ void request_free(struct request *req)
   free(req->id_json);
   free(req->parent_json);
   free(req->seed_host);
+  free(req->redirect_from);
   free(req->url);
   free(req->method);
   free(req->body);
@@ -127,6 +128,20 @@ static size_t body_write_cb(char *ptr, size_t size, size_t nmemb, void *ud)
   return n;
 }
 
+/* Whether the status line "p" ("n" bytes, "HTTP/x[.y] NNN ...") has a
+ * 3xx status. */
+static bool status_3xx(const char *p, size_t n)
+{
+  const char *sp = memchr(p, ' ', n);
+  size_t i;
+
+  if (!sp)
+    return false;
+  i = (size_t)(sp - p) + 1;
+  return i + 3 <= n && p[i] == '3' && isdigit((unsigned char)p[i + 1]) &&
+         isdigit((unsigned char)p[i + 2]);
+}
+
 static size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud)
 {
   struct request *req = ud;
@@ -139,6 +154,18 @@ static size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud)
     req->headers_done = false;
     req->hdrbuf.len = 0;
     req->retry_after_ms = -1;
+    free(req->redirect_from);
+    req->redirect_from = NULL;
+    if (status_3xx(ptr, n)) {
+      char *u = NULL;
+
+      /* The URL this response came from: if libcurl then refuses the
+       * Location, its effective URL names a target never fetched. */
+      if (curl_easy_getinfo(req->easy, CURLINFO_EFFECTIVE_URL, &u) ==
+              CURLE_OK &&
+          u)
+        req->redirect_from = xstrdup(u);
+    }
     return n;
   }
   if ((n == 2 && ptr[0] == '\r' && ptr[1] == '\n') ||
@@ -173,6 +200,9 @@ void request_reset_attempt(struct request *req)
   req->too_large = false;
   req->got_response = false;
   req->headers_done = false;
+  free(req->redirect_from);
+  req->redirect_from = NULL;
+  req->refused_noted = false;
   req->retry_after_ms = -1;
   req->body_bytes = 0;
   req->bodybuf.len = 0;
@@ -392,6 +422,31 @@ static const char *version_name(long v)
   }
 }
 
+/* After a 3xx, libcurl refused the Location (another scheme, a URL it
+ * cannot use) once it had made it the effective URL: the record keeps
+ * the last URL fetched as final_url, the redirect as not followed, and
+ * names the target in the message. Written into "errbuf" once, as the
+ * result is read more than once. */
+static void refused_redirect(struct request *req, CURLcode code,
+                             struct result *res)
+{
+  char msg[CURL_ERROR_SIZE];
+
+  if ((code != CURLE_UNSUPPORTED_PROTOCOL && code != CURLE_URL_MALFORMAT) ||
+      !res->final_url || strcmp(res->final_url, req->redirect_from) == 0)
+    return;
+  if (!req->refused_noted) {
+    snprintf(msg, sizeof(msg), "redirect to '%.120s' refused: %.100s",
+             res->final_url, res->message);
+    memcpy(req->errbuf, msg, sizeof(msg));
+    req->refused_noted = true;
+  }
+  res->message = req->errbuf;
+  res->final_url = req->redirect_from;
+  if (res->redirects > 0)
+    res->redirects--;
+}
+
 void request_result(struct request *req, CURLcode code, uint64_t now_ns,
                     struct result *res)
 {
@@ -465,6 +520,8 @@ void request_result(struct request *req, CURLcode code, uint64_t now_ns,
       res->message = why;
     else
       res->message = req->errbuf[0] ? req->errbuf : curl_easy_strerror(code);
+    if (easy && req->redirect_from)
+      refused_redirect(req, code, res);
   } else if (res->status >= 400) {
     res->kind = ERRKIND_HTTP;
   }
