@@ -9,6 +9,12 @@
 /* Room for one error line, as filled by every fallible function. */
 #define VL_ERRLEN 256
 
+/* The longest URL volley sends, in bytes: libcurl 7.88 builds an HTTP/1
+ * request (line and headers) in at most 1 MiB and refuses strings over
+ * 8,000,000 bytes; a longer input URL is a bad line, a longer link is
+ * dropped. */
+#define VL_URL_MAX 65536
+
 /* The longest duration volley keeps, in ms: 366 days. Options refuse a
  * longer one; a longer Retry-After or Crawl-delay counts as this long. */
 #define VL_DURATION_MAX_MS (UINT64_C(366) * 86400 * 1000)
