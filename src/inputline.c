@@ -100,6 +100,12 @@ int inputline_check_url(const char *url, char err[VL_ERRLEN])
     snprintf(err, VL_ERRLEN, "empty URL");
     return -1;
   }
+  if (strlen(url) > VL_URL_MAX) {
+    /* libcurl would fail it later as "Out of memory" or worse. */
+    snprintf(err, VL_ERRLEN, "URL longer than %d bytes: '%.60s...'",
+             VL_URL_MAX, url);
+    return -1;
+  }
   if (inputline_url_plain(url))
     return 0; /* libcurl's parser is the costlier half of a line */
   if (!strstr(url, "://")) {

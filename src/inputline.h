@@ -50,14 +50,15 @@ uint64_t inputline_shard_hash(const char *method, const char *url);
 /* Release what "it" holds and reset it to an empty item. */
 void inputline_clear(struct inputline *it);
 
-/* Check that "url" is an absolute http or https URL. Returns 0, or -1
- * with "err" filled. */
+/* Check that "url" is an absolute http or https URL of at most
+ * VL_URL_MAX bytes. Returns 0, or -1 with "err" filled. */
 int inputline_check_url(const char *url, char err[VL_ERRLEN]);
 
 /* True if "url" is plainly http(s)://HOST[:PORT][/...]: a host of letters,
  * digits, '-' and '.', a port of 1 to 65535, then printable ASCII but
- * space and backslash. Every such URL passes inputline_check_url, which
- * then skips libcurl's parser; anything else gets that parser. */
+ * space and backslash. Every such URL that is not too long passes
+ * inputline_check_url, which then skips libcurl's parser; anything else
+ * gets that parser. */
 bool inputline_url_plain(const char *url);
 
 #endif

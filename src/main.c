@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,12 @@ int main(int argc, char **argv)
   ensure_std_fds();
   /* A reader that goes away shows as EPIPE on the write, not a kill. */
   signal(SIGPIPE, SIG_IGN);
+  /* libcurl 7.88 hands an IDN host to libidn2 in the locale's charset:
+   * under "C" no "bücher.example" resolves. Input is UTF-8 whatever the
+   * environment says, and C.UTF-8's ctype is C's for every single byte;
+   * numbers and messages stay "C". Without that locale IDN fails. */
+  if (!setlocale(LC_CTYPE, "C.UTF-8"))
+    (void)setlocale(LC_CTYPE, "C.utf8");
 
   cs = cli_parse(&cfg, argc, argv, getenv("VOLLEY_OPTS"), err);
   switch (cs) {

@@ -35,7 +35,9 @@ void resume_key(struct hmap_key *k, const char *id_json, uint64_t line,
 static int parse_record(const char *p, size_t len, struct hmap_key *k,
                         bool *ok, json_t **rootp)
 {
-  json_t *root = json_loadb(p, len, 0, NULL);
+  /* JSON_ALLOW_NUL as inputline.c reads requests: an id that holds
+   * "\u0000" was accepted there, so its record must be read back here. */
+  json_t *root = json_loadb(p, len, JSON_ALLOW_NUL, NULL);
   json_t *id, *url;
   char *id_json;
 

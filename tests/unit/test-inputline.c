@@ -181,6 +181,31 @@ static int check_url(char *why)
   return 0;
 }
 
+/* libcurl 7.88 fails a URL of 1 MiB as "Out of memory" and one of 9 MiB
+ * when it is set: the limit is checked when the line is read. */
+static int check_url_length(char *why)
+{
+  static char url[VL_URL_MAX + 2];
+  static const char head[] = "http://example.com/";
+  char err[VL_ERRLEN];
+  struct inputline it;
+
+  memset(url, 'a', sizeof(url) - 1);
+  memcpy(url, head, sizeof(head) - 1);
+  url[VL_URL_MAX] = '\0';
+  CHECK_INT(inputline_check_url(url, err), 0);
+  url[VL_URL_MAX] = 'a';
+  url[VL_URL_MAX + 1] = '\0';
+  CHECK_INT(inputline_check_url(url, err), -1);
+  CHECK_HAS(err, "longer than 65536 bytes");
+  inputline_parse(&it, url, strlen(url));
+  CHECK_INT(it.kind, INPUTLINE_ERROR);
+  inputline_clear(&it);
+  /* Also past the plain fast path: a query of 'a's is plain. */
+  CHECK(inputline_url_plain(url));
+  return 0;
+}
+
 /* libcurl's verdict: an http or https URL its parser accepts. */
 static bool curl_accepts(const char *url)
 {
@@ -574,6 +599,7 @@ static const struct tap_case cases[] = {
   { "junk URLs are errors with a message", err_junk_urls },
   { "a NUL byte is an error", err_nul_byte },
   { "inputline_check_url", check_url },
+  { "inputline_check_url: at most VL_URL_MAX bytes", check_url_length },
   { "inputline_url_plain: only URLs libcurl accepts", url_plain_fast },
   { "JSON: url only", json_url_only },
   { "JSON: surrounding blanks trimmed", json_trimmed },
