@@ -67,7 +67,8 @@ enum cli_id {
   OPT_INCLUDE,
   OPT_EXCLUDE,
   OPT_MAX_URLS,
-  OPT_IGNORE_ROBOTS
+  OPT_IGNORE_ROBOTS,
+  OPT_FAILURES_OK
 };
 
 struct cli_option {
@@ -180,6 +181,8 @@ static const struct cli_option options[] = {
     "with -o: append to FILE instead of truncating it" },
   { OPT_FAIL_FAST, "fail-fast", 0, ARG_NONE, NULL, 0, 0, NULL,
     "at the first failed request, cancel the rest and exit 1" },
+  { OPT_FAILURES_OK, "failures-ok", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "failed requests do not make the exit status 1 (cancelled ones do)" },
   { OPT_ORDERED, "ordered", 0, ARG_NONE, NULL, 0, 0, NULL,
     "write records in input order" },
   { 'w', "write-out", 'w', ARG_STRING, "FORMAT", 0, 0, NULL,
@@ -474,6 +477,9 @@ static int apply(struct config *cfg, const struct cli_option *o,
     break;
   case OPT_FAIL_FAST:
     cfg->fail_fast = true;
+    break;
+  case OPT_FAILURES_OK:
+    cfg->failures_ok = true;
     break;
   case OPT_SHARD:
     if (parse_shard(cfg, arg) < 0) {
@@ -805,6 +811,7 @@ char *cli_help_text(void)
   sb_printf(&sb,
             "Usage: volley [OPTIONS] [URL...]\n"
             "       volley [OPTIONS] -i FILE\n"
+
             "Fetch many URLs concurrently; print one JSON record per "
             "request.\n"
             "With no URL and no -i, read requests from stdin: one URL per "

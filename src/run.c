@@ -645,7 +645,11 @@ static int exit_status(const struct run *r)
     return RUN_EXIT_SIGTERM;
   if (r->feed.input_failed)
     return RUN_EXIT_USAGE;
-  if (r->deadline_hit || r->stats.failed)
+  if (r->deadline_hit)
+    return RUN_EXIT_FAILED;
+  /* --failures-ok: a failed request is a result; a cancelled one is not,
+   * so the run did not finish its work. */
+  if (r->cfg->failures_ok ? r->stats.cancelled : r->stats.failed)
     return RUN_EXIT_FAILED;
   return RUN_EXIT_OK;
 }

@@ -607,6 +607,25 @@ static int err_urls_and_inputs(char *why)
   return 0;
 }
 
+static int opt_failures_ok(char *why)
+{
+  struct config cfg;
+  struct args a;
+  char err[VL_ERRLEN];
+
+  CHECK_INT(parse(&cfg, &a, err, "http://a/", (const char *)NULL), CLI_OK);
+  CHECK(!cfg.failures_ok);
+  cli_free(&cfg);
+  args_free(&a);
+  CHECK_INT(
+      parse(&cfg, &a, err, "--failures-ok", "http://a/", (const char *)NULL),
+      CLI_OK);
+  CHECK(cfg.failures_ok);
+  cli_free(&cfg);
+  args_free(&a);
+  return 0;
+}
+
 static int help_and_version(char *why)
 {
   char err[VL_ERRLEN];
@@ -779,6 +798,7 @@ static const struct tap_case cases[] = {
   { "empty -o and -X refused", err_empty_value },
   { "--resume and --append need -o, not together", err_resume_needs_output },
   { "URLs and -i together refused", err_urls_and_inputs },
+  { "--failures-ok", opt_failures_ok },
   { "--help gives CLI_HELP, --version CLI_VERSION", help_and_version },
   { "cli_help_text mentions every long option", help_text_options },
   { "cli_version_text names volley and the libraries", version_text },
