@@ -16,6 +16,8 @@
 #include <jansson.h>
 #include <uv.h>
 
+#include "inputline.h"
+
 enum cli_arg {
   ARG_NONE,
   ARG_UINT,
@@ -68,6 +70,7 @@ enum cli_id {
   OPT_EXCLUDE,
   OPT_MAX_URLS,
   OPT_IGNORE_ROBOTS,
+  OPT_ID_PREFIX,
   OPT_FAILURES_OK
 };
 
@@ -89,6 +92,8 @@ static const struct cli_option options[] = {
     "auto, lines (URLs only) or jsonl (JSON requests only)" },
   { OPT_SHARD, "shard", 0, ARG_STRING, "K/N", 0, 0, NULL,
     "only the requests in part K (0 to N-1) of N, by URL hash" },
+  { OPT_ID_PREFIX, "id-prefix", 0, ARG_STRING, "STR", 0, 0, NULL,
+    "ids are STR and the line number, as strings" },
   { 'c', "concurrency", 'c', ARG_UINT, "N", 1, 100000, "50",
     "requests in flight at once" },
   { OPT_PER_HOST, "per-host", 0, ARG_UINT, "N", 0, 100000, "0",
@@ -481,6 +486,17 @@ static int apply(struct config *cfg, const struct cli_option *o,
   case OPT_FAILURES_OK:
     cfg->failures_ok = true;
     break;
+  case OPT_ID_PREFIX: {
+    char *json = inputline_id_prefix(arg);
+
+    if (!json) {
+      set_err(err, "--id-prefix: '%s' is not valid UTF-8", arg);
+      return -1;
+    }
+    free(json);
+    cfg->id_prefix = arg;
+    break;
+  }
   case OPT_SHARD:
     if (parse_shard(cfg, arg) < 0) {
       set_err(err, "--shard: '%s' is not K/N with 0 <= K < N", arg);
@@ -745,6 +761,11 @@ enum cli_status cli_parse(struct config *cfg, int argc, char **argv,
   }
   if (cfg->resume && cfg->append) {
     set_err(err, "--append and --resume cannot be used together");
+    return CLI_USAGE;
+  }
+  if (cfg->id_prefix && cfg->crawl) {
+    set_err(err, "--id-prefix numbers input lines: it cannot be used with "
+                 "--crawl");
     return CLI_USAGE;
   }
   if (cfg->nurls && cfg->ninputs) {

@@ -626,6 +626,27 @@ static int opt_failures_ok(char *why)
   return 0;
 }
 
+static int opt_id_prefix(char *why)
+{
+  struct config cfg;
+  struct args a;
+  char err[VL_ERRLEN];
+
+  CHECK_INT(parse(&cfg, &a, err, "--id-prefix", "part-7:", "http://a/",
+                  (const char *)NULL),
+            CLI_OK);
+  CHECK_STREQ(cfg.id_prefix, "part-7:");
+  cli_free(&cfg);
+  args_free(&a);
+  CHECK_INT(parse_err(err, "--id-prefix", "\xff", "http://a/", NULL),
+            CLI_USAGE);
+  CHECK_HAS(err, "--id-prefix");
+  CHECK_INT(parse_err(err, "--id-prefix", "", "http://a/", NULL), CLI_USAGE);
+  CHECK_INT(parse_err(err, "--id-prefix", "x", "--crawl", "1"), CLI_USAGE);
+  CHECK_HAS(err, "--crawl");
+  return 0;
+}
+
 static int help_and_version(char *why)
 {
   char err[VL_ERRLEN];
@@ -799,6 +820,7 @@ static const struct tap_case cases[] = {
   { "--resume and --append need -o, not together", err_resume_needs_output },
   { "URLs and -i together refused", err_urls_and_inputs },
   { "--failures-ok", opt_failures_ok },
+  { "--id-prefix: valid UTF-8, not with --crawl", opt_id_prefix },
   { "--help gives CLI_HELP, --version CLI_VERSION", help_and_version },
   { "cli_help_text mentions every long option", help_text_options },
   { "cli_version_text names volley and the libraries", version_text },
