@@ -22,6 +22,7 @@
 #include "errkind.h"
 #include "extract.h"
 #include "feed.h"
+#include "filelock.h"
 #include "finish.h"
 #include "gate.h"
 #include "hmap.h"
@@ -78,6 +79,7 @@ struct run {
   struct writeout wo;    /* -w template; unused without -w */
   uint64_t started_ns;   /* uv_hrtime() at the start, for --stats */
   uint64_t n_grace_done; /* transfers that ended after the signal */
+  int lock_fd;           /* holds -o FILE's lock to the end, or -1 */
 };
 
 static void check_finished(struct run *r);
@@ -790,12 +792,28 @@ static int setup(struct run *r, char err[VL_ERRLEN])
     return RUN_EXIT_USAGE;
   r->feed.in = r->in;
   r->feed.done = &r->done;
+  if (cfg->output) {
+    /* Before FILE is truncated or resumed: a second volley on the same
+     * FILE stops here, having changed nothing. */
+    switch (filelock_take(cfg->output, &r->lock_fd, err)) {
+    case FILELOCK_HELD:
+      break;
+    case FILELOCK_NONE:
+      if (err[0])
+        msg_warn(&r->msg, "%s", err);
+      break;
+    case FILELOCK_BUSY:
+      return RUN_EXIT_USAGE;
+    case FILELOCK_FAILED:
+      return RUN_EXIT_OUTPUT;
+    }
+  }
   if (cfg->resume) {
     uint64_t kept = 0;
 
-    int rc2 =
-        resume_load(cfg->output, cfg->resume_failed, &r->done, &kept,
-                    r->feed.crawling ? feed_resumed : NULL, &r->feed, err);
+    int rc2 = resume_load(cfg->output, cfg->resume_failed, &r->done, &kept,
+                          &r->lock_fd, r->feed.crawling ? feed_resumed : NULL,
+                          &r->feed, err);
 
     feed_resumed_offer(&r->feed);
     if (rc2 < 0)
@@ -892,6 +910,7 @@ int run_main(const struct config *cfg)
     return RUN_EXIT_USAGE;
   }
   r->cfg = cfg;
+  r->lock_fd = -1;
   extract_spec_init(&r->xspec);
   stats_init(&r->stats);
   r->started_ns = uv_hrtime();
@@ -941,6 +960,8 @@ int run_main(const struct config *cfg)
   record_buf_free(&r->rec);
   curl_slist_free_all(r->shared.headers);
   free(r->data);
+  if (r->lock_fd >= 0)
+    close(r->lock_fd); /* FILE is written and closed: let the next in. */
   rc = uv_loop_close(&r->loop);
   if (rc != 0) {
 #ifdef VOLLEY_DEBUG
