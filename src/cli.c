@@ -70,6 +70,7 @@ enum cli_id {
   OPT_EXCLUDE,
   OPT_MAX_URLS,
   OPT_IGNORE_ROBOTS,
+  OPT_CHECK,
   OPT_ID_PREFIX,
   OPT_FAILURES_OK
 };
@@ -94,6 +95,9 @@ static const struct cli_option options[] = {
     "only the requests in part K (0 to N-1) of N, by URL hash" },
   { OPT_ID_PREFIX, "id-prefix", 0, ARG_STRING, "STR", 0, 0, NULL,
     "ids are STR and the line number, as strings" },
+  { OPT_CHECK, "check", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "fetch nothing: exit 0 if the record FILEs given as arguments hold "
+    "each request of the input once, else 1" },
   { 'c', "concurrency", 'c', ARG_UINT, "N", 1, 100000, "50",
     "requests in flight at once" },
   { OPT_PER_HOST, "per-host", 0, ARG_UINT, "N", 0, 100000, "0",
@@ -486,6 +490,9 @@ static int apply(struct config *cfg, const struct cli_option *o,
   case OPT_FAILURES_OK:
     cfg->failures_ok = true;
     break;
+  case OPT_CHECK:
+    cfg->check = true;
+    break;
   case OPT_ID_PREFIX: {
     char *json = inputline_id_prefix(arg);
 
@@ -661,6 +668,30 @@ static void free_words(char **v)
   free(v);
 }
 
+/* --check: the arguments are record files, not URLs, and nothing is
+ * written or fetched. */
+static enum cli_status check_args(const struct config *cfg,
+                                  char err[VL_ERRLEN])
+{
+  size_t i;
+
+  if (!cfg->nurls) {
+    set_err(err, "--check needs the record FILEs to check as arguments");
+    return CLI_USAGE;
+  }
+  for (i = 0; i < cfg->nurls; i++)
+    if (strcmp(cfg->urls[i], "-") == 0) {
+      set_err(err, "--check reads record FILEs by name: '-' is not one");
+      return CLI_USAGE;
+    }
+  if (cfg->output || cfg->crawl) {
+    set_err(err, "--check fetches nothing: it cannot be used with %s",
+            cfg->output ? "-o" : "--crawl");
+    return CLI_USAGE;
+  }
+  return CLI_OK;
+}
+
 enum cli_status cli_parse(struct config *cfg, int argc, char **argv,
                           const char *env_opts, char err[VL_ERRLEN])
 {
@@ -763,6 +794,8 @@ enum cli_status cli_parse(struct config *cfg, int argc, char **argv,
     set_err(err, "--append and --resume cannot be used together");
     return CLI_USAGE;
   }
+  if (cfg->check)
+    return check_args(cfg, err);
   if (cfg->id_prefix && cfg->crawl) {
     set_err(err, "--id-prefix numbers input lines: it cannot be used with "
                  "--crawl");
@@ -832,7 +865,7 @@ char *cli_help_text(void)
   sb_printf(&sb,
             "Usage: volley [OPTIONS] [URL...]\n"
             "       volley [OPTIONS] -i FILE\n"
-
+            "       volley --check [OPTIONS] -i LIST FILE...\n"
             "Fetch many URLs concurrently; print one JSON record per "
             "request.\n"
             "With no URL and no -i, read requests from stdin: one URL per "

@@ -45,7 +45,7 @@ int resume_load(const char *path, bool redo_failed, struct hmap *done,
                 uint64_t *kept, int *lock_fd, resume_record_fn *record_cb,
                 void *ud, char err[VL_ERRLEN]);
 
-/* What a record says. */
+/* What a record says for --check. */
 enum resume_outcome {
   RESUME_OK,       /* "ok": true */
   RESUME_FAILED,   /* not ok, and not cancelled */
@@ -59,5 +59,14 @@ struct resume_line {
   enum resume_outcome outcome;
   char *id_json;
 };
+
+typedef void resume_line_fn(const struct resume_line *rl, void *ud);
+
+/* Read the record file "path" for --check: "line_cb" sees each record;
+ * "*other" counts the lines that are not records (a torn last line
+ * included). Returns 0, 1 when "path" does not exist, or -1 with "err"
+ * filled (also filled for 1). Blocking: call before the loop runs. */
+int resume_scan(const char *path, resume_line_fn *line_cb, void *ud,
+                uint64_t *other, char err[VL_ERRLEN]);
 
 #endif

@@ -47,7 +47,7 @@ teardown_file() { server_stop; }
     run_volley 2 --id-prefix $'\xff' "$SERVER/status/200"
 }
 
-@test "--id-prefix: two chunks of a list merge with unique ids; --resume matches them" {
+@test "--id-prefix: two chunks of a list merge with unique ids; --resume and --check match them" {
     local i
     for ((i = 1; i <= 10; i++)); do echo "$SERVER/status/200?i=$i"; done >"$BATS_TEST_TMPDIR/all"
     split -l 5 -d "$BATS_TEST_TMPDIR/all" "$BATS_TEST_TMPDIR/chunk-"
@@ -61,4 +61,7 @@ teardown_file() { server_stop; }
     run_volley 0 --id-prefix 01: -i "$BATS_TEST_TMPDIR/chunk-01" \
         -o "$BATS_TEST_TMPDIR/out-01.ndjson" --resume
     stats | jq -e '.total == 0'
+    run_volley 0 --check --id-prefix 01: -i "$BATS_TEST_TMPDIR/chunk-01" \
+        "$BATS_TEST_TMPDIR/out-01.ndjson"
+    run_volley 1 --check -i "$BATS_TEST_TMPDIR/chunk-01" "$BATS_TEST_TMPDIR/out-01.ndjson"
 }
