@@ -36,6 +36,9 @@ n=$3
 out=$4
 volley=${VOLLEY:-volley}
 opts=${VOLLEY_OPTS:-}
+# volley reads VOLLEY_OPTS too: the options go on its command line only,
+# or they would count twice (a -H twice is two headers).
+unset VOLLEY_OPTS
 
 case $n in
 '' | *[!0-9]* | 0*)

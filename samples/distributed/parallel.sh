@@ -47,6 +47,9 @@ shift 2
 n=${SHARDS:-$(($# * 4))}
 volley=${VOLLEY:-volley}
 opts=${VOLLEY_OPTS:-"-c 50"}
+# volley reads VOLLEY_OPTS too: the options go on its command line only,
+# or they would count twice (a -H twice is two headers).
+unset VOLLEY_OPTS
 here=$(cd "$(dirname "$0")" && pwd) || exit 2
 
 for tool in parallel rsync; do

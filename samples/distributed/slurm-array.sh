@@ -44,6 +44,9 @@ list=${1:?$usage}
 outdir=${2:?$usage}
 volley=${VOLLEY:-volley}
 opts=${VOLLEY_OPTS:-"-c 50"}
+# volley reads VOLLEY_OPTS too: the options go on its command line only,
+# or they would count twice (a -H twice is two headers).
+unset VOLLEY_OPTS
 deadline=${DEADLINE:-3300}
 
 k=${SLURM_ARRAY_TASK_ID:?not in a Slurm job array}
