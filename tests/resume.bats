@@ -173,7 +173,9 @@ make_list() {
 @test "-o FILE is locked: a second volley on the same FILE exits 2 naming it and changes nothing" {
     list=$BATS_TEST_TMPDIR/list
     out=$BATS_TEST_TMPDIR/out.ndjson
-    for i in 1 2 3; do echo "$SERVER/delay/1500?i=$i"; done >"$list"
+    # 6 s for the three runs below to meet the lock: wide, for a loaded
+    # machine.
+    for i in 1 2 3; do echo "$SERVER/delay/6000?i=$i"; done >"$list"
     stats_reset
     "$VOLLEY" -c 3 -i "$list" -o "$out" --resume 2>"$BATS_TEST_TMPDIR/first.err" &
     pid=$!
@@ -195,9 +197,9 @@ make_list() {
 @test "-o FILE: the lock holds across --resume's rewrite of FILE" {
     list=$BATS_TEST_TMPDIR/list
     out=$BATS_TEST_TMPDIR/out.ndjson
-    for i in 1 2 3; do echo "$SERVER/delay/1500?i=$i"; done >"$list"
+    for i in 1 2 3; do echo "$SERVER/delay/5000?i=$i"; done >"$list"
     # A FILE with a cancelled record: --resume renames a new file over it.
-    printf '%s\n' "{\"id\":1,\"url\":\"$SERVER/delay/1500?i=1\",\"ok\":false,\"status\":null,\"attempts\":1,\"time\":0.1,\"error\":{\"kind\":\"cancelled\",\"message\":\"cancelled by a signal\"}}" >"$out"
+    printf '%s\n' "{\"id\":1,\"url\":\"$SERVER/delay/5000?i=1\",\"ok\":false,\"status\":null,\"attempts\":1,\"time\":0.1,\"error\":{\"kind\":\"cancelled\",\"message\":\"cancelled by a signal\"}}" >"$out"
     old=$(stat -c %i "$out")
     "$VOLLEY" -c 3 -i "$list" -o "$out" --resume 2>/dev/null &
     pid=$!
