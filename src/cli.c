@@ -181,7 +181,8 @@ static const struct cli_option options[] = {
   { OPT_IGNORE_ROBOTS, "ignore-robots", 0, ARG_NONE, NULL, 0, 0, NULL,
     "--crawl: do not fetch or obey robots.txt" },
   { 'o', "output", 'o', ARG_STRING, "FILE", 0, 0, NULL,
-    "write records to FILE (truncated) instead of stdout" },
+    "write records to FILE (truncated; locked while volley runs) instead "
+    "of stdout" },
   { OPT_RESUME, "resume", 0, ARG_NONE, NULL, 0, 0, NULL,
     "with -o: skip requests FILE already has, append the rest" },
   { OPT_RESUME_FAILED, "resume-failed", 0, ARG_NONE, NULL, 0, 0, NULL,
