@@ -293,6 +293,34 @@ void inputline_parse_as(struct inputline *it, const char *line, size_t len,
     it->kind = INPUTLINE_REQUEST;
 }
 
+char *inputline_id_prefix(const char *prefix)
+{
+  json_t *v = json_string(prefix);
+  char *text;
+
+  if (!v)
+    return NULL;
+  text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+  json_decref(v);
+  if (!text)
+    abort();                     /* Fails only without memory. */
+  text[strlen(text) - 1] = '\0'; /* the closing quote */
+  return text;
+}
+
+void inputline_number(struct inputline *it, const char *prefix_json,
+                      uint64_t line)
+{
+  size_t n;
+
+  if (it->id_json)
+    return;
+  /* Digits need no escaping: the text is what jansson would write. */
+  n = strlen(prefix_json) + 24;
+  it->id_json = xmalloc(n);
+  snprintf(it->id_json, n, "%s%llu\"", prefix_json, (unsigned long long)line);
+}
+
 void inputline_clear(struct inputline *it)
 {
   size_t i;

@@ -47,6 +47,17 @@ void inputline_parse_as(struct inputline *it, const char *line, size_t len,
  * same on every machine and every run. */
 uint64_t inputline_shard_hash(const char *method, const char *url);
 
+/* --id-prefix: "prefix" as the start of a JSON string as jansson writes
+ * it, the opening quote included and the closing one left off
+ * ("\"chunk-7:"), so that an id built from it reads back (resume.c) as
+ * the same text. NULL when "prefix" is not valid UTF-8. Caller frees. */
+char *inputline_id_prefix(const char *prefix);
+
+/* Give "it" the id "prefix_json" (from inputline_id_prefix()) followed
+ * by "line", as a JSON string, unless the line gave its own id. */
+void inputline_number(struct inputline *it, const char *prefix_json,
+                      uint64_t line);
+
 /* Release what "it" holds and reset it to an empty item. */
 void inputline_clear(struct inputline *it);
 

@@ -10,6 +10,7 @@
 
 #include <curl/curl.h>
 
+#include "check.h"
 #include "cli.h"
 #include "msg.h"
 #include "run.h"
@@ -25,6 +26,15 @@ static void ensure_std_fds(void)
   for (fd = 0; fd <= 2; fd++)
     if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDONLY) < 0)
       abort();
+}
+
+/* --check's result as an exit status. */
+static int check_status(enum check_result cr)
+{
+  return cr == CHECK_COMPLETE     ? RUN_EXIT_OK
+         : cr == CHECK_INCOMPLETE ? RUN_EXIT_FAILED
+         : cr == CHECK_USAGE      ? RUN_EXIT_USAGE
+                                  : RUN_EXIT_OUTPUT;
 }
 
 int main(int argc, char **argv)
@@ -70,7 +80,7 @@ int main(int argc, char **argv)
   if (!(curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_ASYNCHDNS))
     msg_warn(NULL, "this libcurl resolves names synchronously: a slow DNS "
                    "server will stall every transfer");
-  status = run_main(&cfg);
+  status = cfg.check ? check_status(check_main(&cfg)) : run_main(&cfg);
   curl_global_cleanup();
   cli_free(&cfg);
   return status;

@@ -23,6 +23,7 @@
 #include "errkind.h"
 #include "extract.h"
 #include "feed.h"
+#include "filelock.h"
 #include "finish.h"
 #include "gate.h"
 #include "hmap.h"
@@ -79,6 +80,7 @@ struct run {
   struct writeout wo;    /* -w template; unused without -w */
   uint64_t started_ns;   /* uv_hrtime() at the start, for --stats */
   uint64_t n_grace_done; /* transfers that ended after the signal */
+  int lock_fd;           /* holds -o FILE's lock to the end, or -1 */
 };
 
 static void check_finished(struct run *r);
@@ -646,7 +648,11 @@ static int exit_status(const struct run *r)
     return RUN_EXIT_SIGTERM;
   if (r->feed.input_failed)
     return RUN_EXIT_USAGE;
-  if (r->deadline_hit || r->stats.failed)
+  if (r->deadline_hit)
+    return RUN_EXIT_FAILED;
+  /* --failures-ok: a failed request is a result; a cancelled one is not,
+   * so the run did not finish its work. */
+  if (r->cfg->failures_ok ? r->stats.cancelled : r->stats.failed)
     return RUN_EXIT_FAILED;
   return RUN_EXIT_OK;
 }
@@ -836,12 +842,28 @@ static int setup(struct run *r, char err[VL_ERRLEN])
     return RUN_EXIT_USAGE;
   r->feed.in = r->in;
   r->feed.done = &r->done;
+  if (cfg->output) {
+    /* Before FILE is truncated or resumed: a second volley on the same
+     * FILE stops here, having changed nothing. */
+    switch (filelock_take(cfg->output, &r->lock_fd, err)) {
+    case FILELOCK_HELD:
+      break;
+    case FILELOCK_NONE:
+      if (err[0])
+        msg_warn(&r->msg, "%s", err);
+      break;
+    case FILELOCK_BUSY:
+      return RUN_EXIT_USAGE;
+    case FILELOCK_FAILED:
+      return RUN_EXIT_OUTPUT;
+    }
+  }
   if (cfg->resume) {
     uint64_t kept = 0;
 
-    int rc2 =
-        resume_load(cfg->output, cfg->resume_failed, &r->done, &kept,
-                    r->feed.crawling ? feed_resumed : NULL, &r->feed, err);
+    int rc2 = resume_load(cfg->output, cfg->resume_failed, &r->done, &kept,
+                          &r->lock_fd, r->feed.crawling ? feed_resumed : NULL,
+                          &r->feed, err);
 
     feed_resumed_offer(&r->feed);
     if (rc2 < 0)
@@ -939,6 +961,7 @@ int run_main(const struct config *cfg)
   }
   r->cfg = cfg;
   r->shared.save_dirfd = -1;
+  r->lock_fd = -1;
   extract_spec_init(&r->xspec);
   stats_init(&r->stats);
   r->started_ns = uv_hrtime();
@@ -993,6 +1016,8 @@ int run_main(const struct config *cfg)
   if (r->shared.save_dirfd >= 0)
     (void)close(r->shared.save_dirfd); /* only read: nothing to lose */
   free(r->data);
+  if (r->lock_fd >= 0)
+    close(r->lock_fd); /* FILE is written and closed: let the next in. */
   rc = uv_loop_close(&r->loop);
   if (rc != 0) {
 #ifdef VOLLEY_DEBUG

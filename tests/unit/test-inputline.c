@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -587,6 +588,33 @@ static int clear_zeroes(char *why)
   return 0;
 }
 
+/* --id-prefix: the id text is what jansson writes for the string, so
+ * that --resume, which re-encodes a record's id, finds it. */
+static int id_prefix(char *why)
+{
+  struct inputline it;
+  char *p = inputline_id_prefix("a\"b\\c/\xc3\xa9\t:");
+
+  CHECK(p != NULL);
+  CHECK_STREQ(p, "\"a\\\"b\\\\c/\xc3\xa9\\t:");
+  parse(&it, "http://example.com/");
+  inputline_number(&it, p, 12);
+  CHECK_STREQ(it.id_json, "\"a\\\"b\\\\c/\xc3\xa9\\t:12\"");
+  inputline_clear(&it);
+  /* A line's own id stays. */
+  parse(&it, "{\"url\":\"http://example.com/\",\"id\":[1]}");
+  inputline_number(&it, p, 3);
+  CHECK_STREQ(it.id_json, "[1]");
+  inputline_clear(&it);
+  free(p);
+  p = inputline_id_prefix("");
+  CHECK_STREQ(p, "\"");
+  free(p);
+  CHECK(inputline_id_prefix("\xff") == NULL);
+  CHECK(inputline_id_prefix("\xc3") == NULL);
+  return 0;
+}
+
 static const struct tap_case cases[] = {
   { "blank and whitespace-only lines are skipped", skip_blank },
   { "'#' comments are skipped", skip_comment },
@@ -620,6 +648,7 @@ static const struct tap_case cases[] = {
   { "JSON: duplicate keys rejected", json_duplicate_keys },
   { "JSON: unknown keys ignored", json_unknown_keys },
   { "inputline_clear leaves the item zeroed", clear_zeroes },
+  { "--id-prefix: ids as jansson writes them", id_prefix },
 };
 
 int main(void)
