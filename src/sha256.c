@@ -1,5 +1,6 @@
-/* SHA-256 as FIPS 180-4 defines it: one function for a whole buffer, as
- * {sha256} of a URL needs; no streaming interface. Pure. */
+/* SHA-256 as FIPS 180-4 defines it: a streaming context (--hash hashes a
+ * body as it arrives, whatever its size) and one function for a whole
+ * buffer ({sha256} of a URL). Pure. */
 #include "config.h"
 
 #include "sha256.h"
@@ -76,35 +77,77 @@ static void block(uint32_t h[8], const unsigned char *p)
   h[7] += hh;
 }
 
-void sha256_hex(const void *data, size_t len, char out[65])
+void sha256_init(struct sha256_ctx *c)
+{
+  static const uint32_t h0[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372,
+                                  0xa54ff53a, 0x510e527f, 0x9b05688c,
+                                  0x1f83d9ab, 0x5be0cd19 };
+
+  memcpy(c->h, h0, sizeof(h0));
+  c->len = 0;
+  c->fill = 0;
+}
+
+void sha256_update(struct sha256_ctx *c, const void *data, size_t len)
+{
+  const unsigned char *p = data;
+
+  if (len == 0)
+    return; /* "data" may be NULL: memcpy from NULL is undefined. */
+  c->len += len;
+  if (c->fill) {
+    size_t take = 64 - c->fill < len ? 64 - c->fill : len;
+
+    memcpy(c->buf + c->fill, p, take);
+    c->fill += take;
+    p += take;
+    len -= take;
+    if (c->fill < 64)
+      return;
+    block(c->h, c->buf);
+    c->fill = 0;
+  }
+  /* Whole blocks straight from the caller's bytes: no copy. */
+  for (; len >= 64; len -= 64, p += 64)
+    block(c->h, p);
+  if (len) {
+    memcpy(c->buf, p, len);
+    c->fill = len;
+  }
+}
+
+void sha256_final_hex(struct sha256_ctx *c, char out[65])
 {
   static const char hex[] = "0123456789abcdef";
-  uint32_t h[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
-  const unsigned char *p = data;
   unsigned char tail[128];
-  uint64_t bits = (uint64_t)len * 8;
-  size_t rest, padded, i;
+  uint64_t bits = c->len * 8;
+  size_t padded, i;
 
-  for (; len >= 64; len -= 64, p += 64)
-    block(h, p);
   /* The last bytes, a 1 bit, zeros, and the length in bits. */
-  rest = len;
   memset(tail, 0, sizeof(tail));
-  if (rest)
-    memcpy(tail, p, rest);
-  tail[rest] = 0x80;
-  padded = rest + 1 + 8 <= 64 ? 64 : 128;
+  if (c->fill)
+    memcpy(tail, c->buf, c->fill);
+  tail[c->fill] = 0x80;
+  padded = c->fill + 1 + 8 <= 64 ? 64 : 128;
   for (i = 0; i < 8; i++)
     tail[padded - 1 - i] = (unsigned char)(bits >> (8 * i));
-  block(h, tail);
+  block(c->h, tail);
   if (padded == 128)
-    block(h, tail + 64);
+    block(c->h, tail + 64);
   for (i = 0; i < 32; i++) {
-    unsigned char byte = (unsigned char)(h[i / 4] >> (24 - 8 * (i % 4)));
+    unsigned char byte = (unsigned char)(c->h[i / 4] >> (24 - 8 * (i % 4)));
 
     out[2 * i] = hex[byte >> 4];
     out[2 * i + 1] = hex[byte & 15];
   }
   out[64] = '\0';
+}
+
+void sha256_hex(const void *data, size_t len, char out[65])
+{
+  struct sha256_ctx c;
+
+  sha256_init(&c);
+  sha256_update(&c, data, len);
+  sha256_final_hex(&c, out);
 }
