@@ -5,7 +5,8 @@ The fault is taken from the request path; see ROUTES below and STYLE.md
 section 7.  Listens on 127.0.0.1, port 0 unless --port; writes the port and a
 newline to --portfile (usually a FIFO read by tests/helpers.bash).
 
-Control endpoints (not counted): /_stats[?reset=1], /_wait?inflight=N.
+Control endpoints (not counted): /_stats[?reset=1], /_wait?inflight=N,
+/_change?key=K[&status=N] (the next version of /cond/K, or its status).
 "in flight" = from the request fully read to the response fully sent (or the
 connection gone).
 """
@@ -40,6 +41,7 @@ WAIT_TIMEOUT = 10.0
 GZIP_TEXT = b"hello gzip " * 100
 GZIP_BODY = gzip.compress(GZIP_TEXT, 9, mtime=0)
 BADUTF8 = b"caf\xe9 \xff\xfe ok \xc3\x28 end"
+COND_EPOCH = 1700000000  # /cond/KEY version N was modified N hours after
 
 
 def make_random_block():
@@ -61,6 +63,9 @@ class Stats:
         self.changed = asyncio.Event()
         self.flaky = collections.Counter()
         self.once = collections.Counter()
+        # /cond/KEY: version and status of each key, changed by /_change
+        # only (a reset keeps them: a test's earlier run must stay valid).
+        self.cond = {}
         self.reset()
 
     def reset(self):
@@ -70,6 +75,9 @@ class Stats:
         self.total = 0
         self.connections = 0  # accepted since the last reset
         self.starts = collections.deque(maxlen=MAX_STARTS)
+        self.sent = 0  # bytes written for counted requests, heads included
+        self.sent_by_path = collections.Counter()
+        self.not_modified = 0  # 304s answered to conditional requests
         self.flaky.clear()
         self.once.clear()
 
@@ -106,6 +114,9 @@ class Stats:
             "total": self.total,
             "connections": self.connections,
             "starts": list(self.starts),
+            "sent": self.sent,
+            "sent_by_path": dict(self.sent_by_path),
+            "not_modified": self.not_modified,
         }
 
 
@@ -134,6 +145,7 @@ class Conn:
         self.writer = writer
         self.buf = bytearray()
         self.eof = False
+        self.sent = 0  # bytes written to the client
 
     async def fill(self):
         if self.eof:
@@ -232,6 +244,7 @@ class Conn:
             pass
 
     async def send(self, data):
+        self.sent += len(data)
         self.writer.write(data)
         await self.writer.drain()
 
@@ -371,10 +384,13 @@ class Server:
                 self.log_line(req, ctx["status"])
         host = req.header("host")
         self.stats.begin(req.target, req.path, host)
+        before = conn.sent
         try:
             return await self.route(conn, req, keep, ctx)
         finally:
             self.stats.end(host)
+            self.stats.sent += conn.sent - before
+            self.stats.sent_by_path[req.path] += conn.sent - before
             self.log_line(req, ctx["status"])
 
     async def respond(self, conn, req, keep, ctx, status, body=b"",
@@ -435,6 +451,21 @@ class Server:
                     pass
             return await self.text(conn, req, keep, ctx, 200,
                                    "inflight %d\n" % self.stats.inflight)
+        if req.path == "/_change":
+            # /_change?key=K: /cond/K serves its next version; with
+            # &status=N it answers N instead (200: its body again).
+            key = q.get("key", [""])[0]
+            st = self.stats.cond.setdefault(key, {"version": 1, "status": 200})
+            try:
+                if "status" in q:
+                    st["status"] = int(q["status"][0])
+                else:
+                    st["version"] += 1
+            except ValueError:
+                return await self.text(conn, req, keep, ctx, 400, "bad query\n")
+            return await self.respond(conn, req, keep, ctx, 200,
+                                      json.dumps(st).encode(),
+                                      "application/json")
         return await self.text(conn, req, keep, ctx, 404, "no such control\n")
 
     async def route(self, conn, req, keep, ctx):
@@ -665,6 +696,61 @@ class Server:
 
     async def r_empty(self, conn, req, keep, ctx, args, intarg):
         return await self.respond(conn, req, keep, ctx, 200, b"")
+
+    async def r_cond(self, conn, req, keep, ctx, args, intarg):
+        # /cond/KEY: an HTML page (title "KEY vN") that changes when
+        # /_change?key=KEY says so, with an ETag and a Last-Modified (one
+        # hour later each version), answering If-None-Match and
+        # If-Modified-Since with 304 as RFC 9110 13.2.2 orders them.
+        # Query: etag=0, lm=0 leave a validator out; bare304=1 sends a 304
+        # without them; size=N pads the body to N bytes (default 2000);
+        # link=URL (repeatable) adds a link.
+        if len(args) != 1 or not args[0]:
+            raise BadArg()
+        key = args[0]
+        q = urllib.parse.parse_qs(req.query)
+        st = self.stats.cond.setdefault(key, {"version": 1, "status": 200})
+        if st["status"] != 200:
+            return await self.text(conn, req, keep, ctx, st["status"],
+                                   "cond %s fails\n" % key)
+        use_etag = q.get("etag", ["1"])[0] != "0"
+        use_lm = q.get("lm", ["1"])[0] != "0"
+        etag = '"%s-v%d"' % (key, st["version"])
+        mtime = COND_EPOCH + 3600 * st["version"]
+        hdrs = []
+        if use_etag:
+            hdrs.append(("ETag", etag))
+        if use_lm:
+            hdrs.append(("Last-Modified",
+                         email.utils.formatdate(mtime, usegmt=True)))
+        inm = req.header("if-none-match")
+        ims = req.header("if-modified-since")
+        if inm:
+            tags = [t.strip() for t in inm.split(",")]
+            fresh = use_etag and ("*" in tags or etag in tags or
+                                  "W/" + etag in tags)
+        elif ims and use_lm:
+            try:
+                since = email.utils.parsedate_to_datetime(ims).timestamp()
+            except (TypeError, ValueError):
+                since = None
+            fresh = since is not None and mtime <= since
+        else:
+            fresh = False
+        if fresh:
+            self.stats.not_modified += 1
+            return await self.respond(
+                conn, req, keep, ctx, 304,
+                headers=[] if q.get("bare304", ["0"])[0] == "1" else hdrs)
+        links = "".join('<a href="%s">%s</a>\n' % (l, l)
+                        for l in q.get("link", []))
+        page = ("<!doctype html><html><head><title>%s v%d</title></head>"
+                "<body>%s<p>" % (key, st["version"], links)).encode()
+        tail = b"</p></body></html>\n"
+        size = int(q.get("size", ["2000"])[0])
+        body = page + b"x" * max(0, size - len(page) - len(tail)) + tail
+        return await self.respond(conn, req, keep, ctx, 200, body,
+                                  "text/html; charset=utf-8", headers=hdrs)
 
     # ---- hostile responses (issue 10) ---------------------------------
 
