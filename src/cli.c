@@ -77,7 +77,8 @@ enum cli_id {
   OPT_RESOLVE,
   OPT_CHECK,
   OPT_ID_PREFIX,
-  OPT_FAILURES_OK
+  OPT_FAILURES_OK,
+  OPT_HASH
 };
 
 struct cli_option {
@@ -167,6 +168,8 @@ static const struct cli_option options[] = {
     "put the body in the record" },
   { OPT_HEADERS, "headers", 0, ARG_NONE, NULL, 0, 0, NULL,
     "put the response headers in the record" },
+  { OPT_HASH, "hash", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "put the SHA-256 of the decoded body in the record" },
   { OPT_TITLE, "title", 0, ARG_NONE, NULL, 0, 0, NULL,
     "put the HTML <title> in the record" },
   { OPT_LINKS, "links", 0, ARG_NONE, NULL, 0, 0, NULL,
@@ -549,6 +552,9 @@ static int apply(struct config *cfg, const struct cli_option *o,
     break;
   case OPT_HEADERS:
     cfg->want_headers = true;
+    break;
+  case OPT_HASH:
+    cfg->hash = true;
     break;
   case 'o':
     cfg->output = arg;

@@ -44,6 +44,7 @@ struct config {
   uint64_t max_body; /* bytes of decoded body, per response */
   bool want_body;
   bool want_headers;
+  bool hash;          /* --hash: the SHA-256 of each body in its record */
   const char *output; /* NULL: stdout */
   bool ordered;
   bool quiet;

@@ -414,6 +414,26 @@ void record_build(struct record_buf *b, const struct result *r)
     puts_lit(b, ",\"remote_ip\":");
     put_cstr_or_null(b, r->remote_ip);
   }
+  if (r->etag) {
+    puts_lit(b, ",\"etag\":");
+    put_cstr_or_null(b, r->etag);
+  }
+  if (r->last_modified) {
+    puts_lit(b, ",\"last_modified\":");
+    put_cstr_or_null(b, r->last_modified);
+  }
+  if (r->sha256) {
+    puts_lit(b, ",\"sha256\":");
+    put_cstr_or_null(b, r->sha256);
+  }
+  if (r->unchanged)
+    puts_lit(b, ",\"unchanged\":true");
+  if (r->changed == RECORD_CHANGED_UNKNOWN)
+    puts_lit(b, ",\"changed\":null");
+  else if (r->changed == RECORD_CHANGED_FALSE)
+    puts_lit(b, ",\"changed\":false");
+  else if (r->changed == RECORD_CHANGED_TRUE)
+    puts_lit(b, ",\"changed\":true");
   if (r->headers) {
     puts_lit(b, ",\"headers\":");
     put_headers(b, r->headers, r->headers_len);

@@ -10,6 +10,15 @@
 
 #include "errkind.h"
 
+/* --since: how a record compares with FILE's record of the request. */
+enum record_changed {
+  RECORD_CHANGED_NONE,    /* no --since: no "changed" field */
+  RECORD_CHANGED_UNKNOWN, /* null: FILE has no record of it, or it was
+                             cancelled */
+  RECORD_CHANGED_FALSE,
+  RECORD_CHANGED_TRUE
+};
+
 /* What a finished request produced. Pointers are borrowed for the call. */
 struct result {
   const char *id_json; /* the request's own id as JSON text, or NULL */
@@ -24,8 +33,13 @@ struct result {
   const char *http_version; /* "1.1", "2"; NULL when unknown */
   const char *content_type;
   const char *remote_ip;
-  int64_t size;        /* decoded body bytes; -1 when unknown */
-  long redirects;      /* -1 when unknown */
+  int64_t size;              /* decoded body bytes; -1 when unknown */
+  long redirects;            /* -1 when unknown */
+  const char *etag;          /* the final response's ETag, or NULL */
+  const char *last_modified; /* its Last-Modified, as sent, or NULL */
+  const char *sha256;        /* --hash: 64 hex digits of the decoded body */
+  bool unchanged;            /* --since: a 304 answered FILE's validators */
+  enum record_changed changed;
   const char *headers; /* raw header block of the final response, or NULL */
   size_t headers_len;
   const char *body; /* the body when requested, or NULL */

@@ -78,6 +78,8 @@ void request_free(struct request *req)
   free(req->seed_host);
   free(req->save_error);
   free(req->redirect_from);
+  free(req->etag);
+  free(req->last_modified);
   free(req->url);
   free(req->method);
   free(req->body);
@@ -122,6 +124,9 @@ static size_t body_write_cb(char *ptr, size_t size, size_t nmemb, void *ud)
     req->too_large = true;
     return 0;
   }
+  /* Hashed as it passes: no body is kept for it, whatever its size. */
+  if (req->shared->cfg->hash && !req->internal)
+    sha256_update(&req->sha, ptr, n);
   if (req->save)
     save_write(req->save, ptr, n);
   if (req->shared->keep_body || req->internal)
@@ -143,6 +148,22 @@ static bool status_3xx(const char *p, size_t n)
          isdigit((unsigned char)p[i + 2]);
 }
 
+/* Keep the value of the header line "p" ("n" bytes, the name and colon
+ * already skipped) in "*slot", trimmed; none when empty or longer than
+ * VL_VALIDATOR_MAX: a validator that long is not worth sending back. */
+static void keep_value(char **slot, const char *p, size_t n)
+{
+  while (n && (*p == ' ' || *p == '\t')) {
+    p++;
+    n--;
+  }
+  while (n && (p[n - 1] == '\r' || p[n - 1] == '\n' || p[n - 1] == ' ' ||
+               p[n - 1] == '\t'))
+    n--;
+  free(*slot);
+  *slot = n && n <= VL_VALIDATOR_MAX ? xstrndup(p, n) : NULL;
+}
+
 static size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud)
 {
   struct request *req = ud;
@@ -157,6 +178,10 @@ static size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud)
     req->retry_after_ms = -1;
     free(req->redirect_from);
     req->redirect_from = NULL;
+    free(req->etag);
+    req->etag = NULL;
+    free(req->last_modified);
+    req->last_modified = NULL;
     if (status_3xx(ptr, n)) {
       char *u = NULL;
 
@@ -175,6 +200,10 @@ static size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud)
   if (n > 12 && strncasecmp(ptr, "retry-after:", 12) == 0)
     req->retry_after_ms =
         retry_parse_after(ptr + 12, n - 12, util_wallclock());
+  else if (n > 5 && strncasecmp(ptr, "etag:", 5) == 0)
+    keep_value(&req->etag, ptr + 5, n - 5);
+  else if (n > 14 && strncasecmp(ptr, "last-modified:", 14) == 0)
+    keep_value(&req->last_modified, ptr + 14, n - 14);
   if (req->shared->cfg->want_headers && n > 2)
     record_put(&req->hdrbuf, ptr, n);
   return n;
@@ -258,6 +287,12 @@ void request_reset_attempt(struct request *req)
   req->redirect_from = NULL;
   req->refused_noted = false;
   req->retry_after_ms = -1;
+  free(req->etag);
+  req->etag = NULL;
+  free(req->last_modified);
+  req->last_modified = NULL;
+  sha256_init(&req->sha);
+  req->sha_hex[0] = '\0';
   req->body_bytes = 0;
   req->bodybuf.len = 0;
   req->hdrbuf.len = 0;
@@ -534,6 +569,14 @@ void request_result(struct request *req, CURLcode code, uint64_t now_ns,
         *s)
       res->remote_ip = s;
     res->size = (int64_t)req->body_bytes;
+    res->etag = req->etag;
+    res->last_modified = req->last_modified;
+    if (req->shared->cfg->hash && code == CURLE_OK && !req->cancel_why) {
+      /* Ended once: the result is read more than once. */
+      if (!req->sha_hex[0])
+        sha256_final_hex(&req->sha, req->sha_hex);
+      res->sha256 = req->sha_hex;
+    }
     if (req->shared->cfg->want_headers)
       res->headers = req->hdrbuf.p ? req->hdrbuf.p : "";
     res->headers_len = req->hdrbuf.len;

@@ -14,6 +14,7 @@
 #include "inputline.h"
 #include "record.h"
 #include "save.h"
+#include "sha256.h"
 
 struct request_pool;
 
@@ -79,6 +80,12 @@ struct request {
   bool refused_noted;        /* "errbuf" names a refused redirect */
   int64_t retry_after_ms;    /* Retry-After of this attempt, -1 if none */
   uint64_t body_bytes;       /* decoded body bytes of this attempt */
+  char *etag;                /* the last response's ETag (at most
+                                VL_VALIDATOR_MAX bytes), or NULL; owned */
+  char *last_modified;       /* its Last-Modified, likewise */
+  struct sha256_ctx sha;     /* --hash: the body's digest so far */
+  char sha_hex[65];          /* --hash: the digest once the body ended,
+                                "" before */
   struct record_buf bodybuf; /* the body, kept with --body */
   struct record_buf hdrbuf;  /* the final response's headers */
   struct save *save;         /* --save: this attempt's file, or NULL */

@@ -15,6 +15,10 @@
  * dropped. */
 #define VL_URL_MAX 65536
 
+/* The longest ETag or Last-Modified value volley keeps, in bytes: a longer
+ * one is left out of the record, so --since never sends it back. */
+#define VL_VALIDATOR_MAX 512
+
 /* The longest duration volley keeps, in ms: 366 days. Options refuse a
  * longer one; a longer Retry-After or Crawl-delay counts as this long. */
 #define VL_DURATION_MAX_MS (UINT64_C(366) * 86400 * 1000)

@@ -394,6 +394,60 @@ static int optional_keys(char *why)
   return 0;
 }
 
+static int validators_and_hash(char *why)
+{
+  struct result r;
+  json_t *j;
+
+  result_init(&r);
+  r.etag = "W/\"a\\b\"";
+  r.last_modified = "Tue, 14 Nov 2023 22:13:20 GMT";
+  r.sha256 =
+      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+  j = build_parse(&r, why);
+  if (!j)
+    return -1;
+  CHECK_STREQ(jstr(j, "etag"), "W/\"a\\b\"");
+  CHECK_STREQ(jstr(j, "last_modified"), "Tue, 14 Nov 2023 22:13:20 GMT");
+  CHECK_STREQ(
+      jstr(j, "sha256"),
+      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  /* Without --since: neither "changed" nor "unchanged". */
+  CHECK(!has(j, "changed") && !has(j, "unchanged"));
+  CHECK_INT(json_object_size(j), 10);
+  json_decref(j);
+  return 0;
+}
+
+static int changed_values(char *why)
+{
+  static const enum record_changed v[] = { RECORD_CHANGED_UNKNOWN,
+                                           RECORD_CHANGED_FALSE,
+                                           RECORD_CHANGED_TRUE };
+  struct result r;
+  json_t *j, *c;
+  size_t i;
+
+  for (i = 0; i < 3; i++) {
+    result_init(&r);
+    r.changed = v[i];
+    r.unchanged = v[i] == RECORD_CHANGED_FALSE;
+    j = build_parse(&r, why);
+    if (!j)
+      return -1;
+    c = json_object_get(j, "changed");
+    CHECK(c);
+    CHECK(i != 0 || json_is_null(c));
+    CHECK(i != 1 || json_is_false(c));
+    CHECK(i != 2 || json_is_true(c));
+    /* "unchanged" is written only when true. */
+    CHECK(i == 1 ? json_is_true(json_object_get(j, "unchanged"))
+                 : !has(j, "unchanged"));
+    json_decref(j);
+  }
+  return 0;
+}
+
 static int time_values(char *why)
 {
   struct result r;
@@ -1004,6 +1058,8 @@ static const struct tap_case cases[] = {
   { "every error kind is named as errkind_name says", every_kind },
   { "NULL url is null", url_null },
   { "optional keys present when set", optional_keys },
+  { "etag, last_modified and sha256 when set", validators_and_hash },
+  { "changed: null, false, true; unchanged only when true", changed_values },
   { "time is a number of seconds", time_values },
   { "time and id print as %.6f and %llu do", numbers_as_printf },
   { "quotes and backslashes escaped", escape_quotes },
