@@ -5,6 +5,7 @@
 
 #include "hmap.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,30 +60,38 @@ static size_t find(const struct hmap *h, const struct hmap_key *k)
   return i;
 }
 
-static void grow(struct hmap *h)
+/* Double the table ("map": with a value per slot). */
+static void grow(struct hmap *h, bool map)
 {
   struct hmap old = *h;
   size_t i;
 
   h->cap = old.cap ? old.cap * 2 : 1024;
   h->slots = xcalloc(h->cap, sizeof(*h->slots));
+  h->vals = map ? xcalloc(h->cap, sizeof(*h->vals)) : NULL;
   h->len = 0;
   for (i = 0; i < old.cap; i++)
     if (old.slots[i].b != 0) {
-      h->slots[find(h, &old.slots[i])] = old.slots[i];
+      size_t j = find(h, &old.slots[i]);
+
+      h->slots[j] = old.slots[i];
+      if (h->vals)
+        h->vals[j] = old.vals[i];
       h->len++;
     }
   free(old.slots);
+  free(old.vals);
 }
 
 bool hmap_add(struct hmap *h, const struct hmap_key *k)
 {
   size_t i;
 
+  assert(!h->vals); /* a map: hmap_put() */
   /* At most three quarters full: linear probing stays short, and ten
    * million keys fit in 2^24 slots (256 MiB). */
   if ((h->len + 1) * 4 > h->cap * 3)
-    grow(h);
+    grow(h, false);
   i = find(h, k);
   if (h->slots[i].b != 0)
     return false;
@@ -96,9 +105,42 @@ bool hmap_has(const struct hmap *h, const struct hmap_key *k)
   return h->cap && h->slots[find(h, k)].b != 0;
 }
 
+bool hmap_put(struct hmap *h, const struct hmap_key *k, uint32_t v)
+{
+  bool added;
+  size_t i;
+
+  assert(h->vals || h->len == 0); /* a set: hmap_add() */
+  if (!h->vals || (h->len + 1) * 4 > h->cap * 3)
+    grow(h, true);
+  i = find(h, k);
+  added = h->slots[i].b == 0;
+  if (added) {
+    h->slots[i] = *k;
+    h->len++;
+  }
+  h->vals[i] = v;
+  return added;
+}
+
+bool hmap_get(const struct hmap *h, const struct hmap_key *k, uint32_t *v)
+{
+  size_t i;
+
+  if (!h->cap)
+    return false;
+  i = find(h, k);
+  if (h->slots[i].b == 0)
+    return false;
+  *v = h->vals ? h->vals[i] : 0;
+  return true;
+}
+
 void hmap_free(struct hmap *h)
 {
   free(h->slots);
+  free(h->vals);
+  h->vals = NULL;
   h->slots = NULL;
   h->cap = h->len = 0;
 }

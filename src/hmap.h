@@ -1,7 +1,9 @@
 /* A set of 128-bit keys (hashes of strings), open addressing: 16 bytes a
  * slot, at most three quarters full, so 21-43 bytes per key (and the old
  * table beside the new one while it doubles). Used for the requests a
- * resumed run already has. Pure. */
+ * resumed run already has. As a map (hmap_put), each slot also holds a
+ * 32-bit value: 27-53 bytes per key; --since keeps the number of each
+ * request's entry there. Pure. */
 #ifndef VOLLEY_HMAP_H
 #define VOLLEY_HMAP_H
 
@@ -17,6 +19,7 @@ struct hmap {
   struct hmap_key *slots;
   size_t cap; /* a power of two, or 0 */
   size_t len;
+  uint32_t *vals; /* a value per slot once hmap_put() was used, or NULL */
 };
 
 /* The key of the pair ("s1", "s2"): a 128-bit hash of both. */
@@ -28,6 +31,13 @@ bool hmap_add(struct hmap *h, const struct hmap_key *k);
 
 /* Whether "k" is in "h". */
 bool hmap_has(const struct hmap *h, const struct hmap_key *k);
+
+/* Map "k" to "v", adding it or replacing its value; returns false if it
+ * was there already. A map takes only hmap_put(), never hmap_add(). */
+bool hmap_put(struct hmap *h, const struct hmap_key *k, uint32_t v);
+
+/* The value of "k" into "*v"; false if "k" is not in "h". */
+bool hmap_get(const struct hmap *h, const struct hmap_key *k, uint32_t *v);
 
 /* Release the slots; "h" is empty after. */
 void hmap_free(struct hmap *h);

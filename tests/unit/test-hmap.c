@@ -16,7 +16,7 @@ static void key(struct hmap_key *k, const char *a, const char *b)
 
 static int add_then_has(char *why)
 {
-  struct hmap h = { NULL, 0, 0 };
+  struct hmap h = { NULL, 0, 0, NULL };
   struct hmap_key k, other;
 
   key(&k, "1", "http://a/");
@@ -54,7 +54,7 @@ static int never_empty_marker(char *why)
 
 static int many_keys_grow(char *why)
 {
-  struct hmap h = { NULL, 0, 0 };
+  struct hmap h = { NULL, 0, 0, NULL };
   struct hmap_key k;
   char id[32];
   int i;
@@ -74,6 +74,41 @@ static int many_keys_grow(char *why)
   key(&k, "100000", "http://example.com/");
   CHECK(!hmap_has(&h, &k));
   hmap_free(&h);
+  return 0;
+}
+
+static int map_put_get_replace(char *why)
+{
+  struct hmap h = { NULL, 0, 0, NULL };
+  struct hmap_key k;
+  char id[32];
+  uint32_t v = 0;
+  int i;
+
+  key(&k, "1", "http://a/");
+  CHECK(!hmap_get(&h, &k, &v));
+  CHECK(hmap_put(&h, &k, 7));
+  CHECK(hmap_get(&h, &k, &v) && v == 7);
+  /* A second put replaces the value: the later record wins. */
+  CHECK(!hmap_put(&h, &k, 9));
+  CHECK(hmap_get(&h, &k, &v) && v == 9);
+  CHECK_UINT(h.len, 1);
+  /* Values move with their keys as the table doubles. */
+  for (i = 0; i < 50000; i++) {
+    snprintf(id, sizeof(id), "%d", i);
+    key(&k, id, "http://b/");
+    CHECK(hmap_put(&h, &k, (uint32_t)i * 3));
+  }
+  for (i = 0; i < 50000; i += 101) {
+    snprintf(id, sizeof(id), "%d", i);
+    key(&k, id, "http://b/");
+    CHECK(hmap_get(&h, &k, &v) && v == (uint32_t)i * 3);
+    CHECK(hmap_has(&h, &k));
+  }
+  key(&k, "1", "http://a/");
+  CHECK(hmap_get(&h, &k, &v) && v == 9);
+  hmap_free(&h);
+  CHECK(!hmap_get(&h, &k, &v));
   return 0;
 }
 
@@ -104,6 +139,8 @@ static const struct tap_case cases[] = {
     pair_boundary_matters },
   { "a key never looks like an empty slot", never_empty_marker },
   { "100,000 keys: the table grows and finds them all", many_keys_grow },
+  { "hmap_put and hmap_get: values, replaced, kept as the table grows",
+    map_put_get_replace },
   { "resume_key: no id means the line number in decimal",
     resume_key_line_number },
   { "resume_key: a null URL hashes as the empty string", resume_key_null_url },
