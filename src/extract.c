@@ -179,6 +179,11 @@ void extract_spec_init(struct extract_spec *spec)
   xmlInitParser();
 }
 
+const char *extract_spec_item_name(const struct extract_spec *spec, size_t i)
+{
+  return spec->items[i].name;
+}
+
 bool extract_spec_active(const struct extract_spec *spec)
 {
   return spec->title || spec->links || spec->nitems > 0;

@@ -60,6 +60,10 @@ int extract_spec_add_xpath(struct extract_spec *spec, const char *name_eq_expr,
 int extract_spec_add_regex(struct extract_spec *spec,
                            const char *name_eq_pattern, char err[VL_ERRLEN]);
 
+/* The NAME of the "i"th -x or -e item of "spec" (i < spec->nitems): the
+ * key of its values under "extract" in a record. */
+const char *extract_spec_item_name(const struct extract_spec *spec, size_t i);
+
 /* Whether "spec" asks for anything, i.e. bodies must be kept for it. */
 bool extract_spec_active(const struct extract_spec *spec);
 
