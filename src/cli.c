@@ -78,7 +78,9 @@ enum cli_id {
   OPT_CHECK,
   OPT_ID_PREFIX,
   OPT_FAILURES_OK,
-  OPT_HASH
+  OPT_HASH,
+  OPT_SINCE,
+  OPT_ONLY_CHANGED
 };
 
 struct cli_option {
@@ -203,6 +205,11 @@ static const struct cli_option options[] = {
     "with -o: like --resume, and redo failed requests" },
   { OPT_APPEND, "append", 0, ARG_NONE, NULL, 0, 0, NULL,
     "with -o: append to FILE instead of truncating it" },
+  { OPT_SINCE, "since", 0, ARG_STRING, "FILE", 0, 0, NULL,
+    "send the validators of FILE's records (an earlier output) and mark "
+    "each record changed or not" },
+  { OPT_ONLY_CHANGED, "only-changed", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "with --since: write only the records that differ from FILE's" },
   { OPT_FAIL_FAST, "fail-fast", 0, ARG_NONE, NULL, 0, 0, NULL,
     "at the first failed request, cancel the rest and exit 1" },
   { OPT_FAILURES_OK, "failures-ok", 0, ARG_NONE, NULL, 0, 0, NULL,
@@ -556,6 +563,12 @@ static int apply(struct config *cfg, const struct cli_option *o,
   case OPT_HASH:
     cfg->hash = true;
     break;
+  case OPT_SINCE:
+    cfg->since = arg;
+    break;
+  case OPT_ONLY_CHANGED:
+    cfg->only_changed = true;
+    break;
   case 'o':
     cfg->output = arg;
     break;
@@ -772,9 +785,11 @@ static enum cli_status check_args(const struct config *cfg,
       set_err(err, "--check reads record FILEs by name: '-' is not one");
       return CLI_USAGE;
     }
-  if (cfg->output || cfg->crawl) {
+  if (cfg->output || cfg->crawl || cfg->since) {
     set_err(err, "--check fetches nothing: it cannot be used with %s",
-            cfg->output ? "-o" : "--crawl");
+            cfg->output  ? "-o"
+            : cfg->crawl ? "--crawl"
+                         : "--since");
     return CLI_USAGE;
   }
   return CLI_OK;
@@ -880,6 +895,10 @@ enum cli_status cli_parse(struct config *cfg, int argc, char **argv,
   }
   if (cfg->resume && cfg->append) {
     set_err(err, "--append and --resume cannot be used together");
+    return CLI_USAGE;
+  }
+  if (cfg->only_changed && !cfg->since) {
+    set_err(err, "--only-changed needs --since FILE");
     return CLI_USAGE;
   }
   if (cfg->check)

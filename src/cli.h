@@ -45,6 +45,8 @@ struct config {
   bool want_body;
   bool want_headers;
   bool hash;          /* --hash: the SHA-256 of each body in its record */
+  const char *since;  /* --since FILE, or NULL */
+  bool only_changed;  /* --only-changed */
   const char *output; /* NULL: stdout */
   bool ordered;
   bool quiet;

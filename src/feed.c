@@ -58,6 +58,20 @@ static bool in_shard(const struct feed *f, const struct inputline *it)
   return h % f->cfg->shard_n == f->cfg->shard_k;
 }
 
+/* --since: give "req" FILE's record of it, found by its id and URL, or
+ * for a page the crawl discovered ("discovered") by its URL alone, as
+ * resume_since_load() keys them. */
+static void find_since(const struct feed *f, struct request *req,
+                       bool discovered)
+{
+  struct hmap_key k;
+
+  if (!f->since)
+    return;
+  resume_key(&k, discovered ? "" : req->id_json, req->line, req->url);
+  request_since(req, since_find(f->since, &k));
+}
+
 /* The next line of the arguments or the input, parsed; FEED_REQUEST with
  * "it" filled when there is one. */
 static enum feed_status next_line(struct feed *f, struct inputline *it,
@@ -143,6 +157,7 @@ static enum feed_status next_input(struct feed *f, struct request **req,
     }
     *req = request_new_take(&it, *lineno, *seq, f->shared);
     (*req)->started_ns = uv_hrtime();
+    find_since(f, *req, false);
     if (f->crawling) {
       crawl_seed(&f->crawl, (*req)->url);
       (*req)->seed_host = xstrdup((*req)->host);
@@ -171,6 +186,7 @@ static struct request *next_discovered(struct feed *f)
   req->depth = item.depth;
   req->parent_json = item.parent_json;
   req->seed_host = item.seed_host;
+  find_since(f, req, true);
   return req;
 }
 

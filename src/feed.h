@@ -28,10 +28,11 @@ struct feed_page; /* a page of --resume's FILE whose links wait */
 struct feed {
   const struct config *cfg;
   const struct request_shared *shared;
-  struct input *in;        /* borrowed; NULL: the positional URLs */
-  const struct hmap *done; /* borrowed: keys of the requests FILE has */
-  size_t next_arg;         /* next positional URL */
-  struct crawl crawl;      /* --crawl: the frontier, if "crawling" */
+  struct input *in;          /* borrowed; NULL: the positional URLs */
+  const struct hmap *done;   /* borrowed: keys of the requests FILE has */
+  const struct since *since; /* borrowed: --since FILE's index, or NULL */
+  size_t next_arg;           /* next positional URL */
+  struct crawl crawl;        /* --crawl: the frontier, if "crawling" */
   bool crawling;
   bool input_done;         /* no more requests will be read */
   bool input_failed;       /* reading the input failed */
@@ -55,8 +56,8 @@ enum feed_status {
 };
 
 /* An empty feed for "cfg" whose requests share "shared"; with --crawl it
- * owns the frontier. "in" and "done" are set by the caller before the
- * first feed_next(). Returns 0, or -1 with "err" filled (a bad
+ * owns the frontier. "in", "done" and "since" are set by the caller
+ * before the first feed_next(). Returns 0, or -1 with "err" filled (a bad
  * --include or --exclude). */
 int feed_init(struct feed *f, const struct config *cfg,
               const struct request_shared *shared, char err[VL_ERRLEN]);

@@ -1,8 +1,9 @@
 /* After a transfer, before its record. Owns one job per request that
- * needs work: a uv_work_t for extraction in the thread pool and the
- * --save file's close and rename, and the set of file names this run
- * saved to, so that no two bodies get one name. The job's thread touches
- * only the body bytes and strings copied for it, never libcurl or the
+ * needs work: a uv_work_t for extraction in the thread pool, one for
+ * reading --since's earlier record back, and the --save file's close and
+ * rename, and the set of file names this run saved to, so that no two
+ * bodies get one name. The job's threads touch only the body bytes,
+ * strings copied for them and FILE's descriptor, never libcurl or the
  * loop. */
 #include "config.h"
 
@@ -13,7 +14,9 @@
 #include <string.h>
 
 #include "hmap.h"
+#include "resume.h"
 #include "savename.h"
+#include "since.h"
 #include "util.h"
 
 struct finish {
@@ -38,6 +41,9 @@ struct job {
   struct extract_result xr;
   char *saved; /* the final path: set with "keep", freed if it failed */
   bool keep;   /* the body is kept under its final name */
+  uv_work_t carry_work;      /* --since: FILE's record read back */
+  bool carrying;             /* a 304: the record takes FILE's fields */
+  struct since_carry *carry; /* what the read gave, or NULL if it failed */
 };
 
 static void job_done(struct job *j)
@@ -63,6 +69,8 @@ static void job_done(struct job *j)
   free(j->ctype);
   free(j->final_url);
   free(j->saved);
+  since_carry_free(j->carry);
+  free(j->carry);
   free(j);
 }
 
@@ -87,6 +95,50 @@ static void after_work_cb(uv_work_t *w, int status)
   struct job *j = w->data;
 
   (void)status; /* Never cancelled: uv_cancel is not used. */
+  step_done(j);
+}
+
+/* In the thread pool: FILE's record of the request, read back and parsed
+ * (after a 304, its title, links and extract values too). */
+static void carry_work_cb(uv_work_t *w)
+{
+  struct job *j = w->data;
+  const struct since_entry *e = j->req->since_prev;
+  struct since_carry *c = xcalloc(1, sizeof(*c));
+  char *line = xmalloc(e->len ? e->len : 1);
+
+  if (resume_read_at(j->req->shared->since->fd, e->offset, e->len, line) ==
+          0 &&
+      since_carry_parse(line, e->len, j->f->spec, c,
+                        j->carrying ? &j->xr : NULL) == 0) {
+    j->carry = c;
+  } else {
+    since_carry_free(c);
+    free(c);
+  }
+  free(line);
+}
+
+static void carry_after_cb(uv_work_t *w, int status)
+{
+  struct job *j = w->data;
+
+  (void)status; /* Never cancelled: uv_cancel is not used. */
+  if (!j->carry) {
+    /* FILE changed under us: a 304's record says only what came. */
+    if (j->carrying)
+      j->extracting = false;
+  } else {
+    if (j->f->save_name && j->carry->saved) {
+      /* The body is the one FILE's run saved: that file stays. */
+      free(j->saved);
+      j->saved = xstrdup(j->carry->saved);
+    }
+    if (j->carrying) {
+      j->req->carry = j->carry;
+      j->carry = NULL;
+    }
+  }
   step_done(j);
 }
 
@@ -129,6 +181,12 @@ void finish_start(struct finish *f, struct request *req, CURLcode code,
   struct job *j = xcalloc(1, sizeof(*j));
   struct save *save = request_take_save(req);
   bool completed = code == CURLE_OK && !req->cancel_why && req->got_response;
+  const struct since_entry *prev = req->since_prev;
+  bool carry = completed && request_not_modified(req);
+  /* --save does not rewrite the file of a body FILE's run saved. */
+  bool same_body = completed && !carry && f->save_name && prev &&
+                   (prev->flags & SINCE_SAVED) &&
+                   since_same_body(prev, request_sha256(req));
 
   j->f = f;
   j->req = req;
@@ -138,13 +196,13 @@ void finish_start(struct finish *f, struct request *req, CURLcode code,
   f->pending++;
   j->steps = 1; /* held until every step is started */
 
-  if (f->save_name && completed && !save) /* an empty body: empty file */
+  if (f->save_name && completed && !save && !carry) /* an empty body */
     save = save_new(f->loop, req->shared->save_dirfd, NULL, NULL);
   if (save) {
     char name[320] = "";
 
     j->steps++;
-    j->keep = completed && f->save_name;
+    j->keep = completed && f->save_name && !carry && !same_body;
     if (j->keep) {
       size_t n;
 
@@ -155,7 +213,19 @@ void finish_start(struct finish *f, struct request *req, CURLcode code,
     }
     save_finish(save, j->keep, name, save_done_cb, j);
   }
-  if (completed && extract_spec_active(f->spec)) {
+  if (carry || same_body) {
+    j->carrying = carry;
+    j->extracting = carry && extract_spec_active(f->spec);
+    j->carry_work.data = j;
+    j->steps++;
+    if (uv_queue_work(f->loop, &j->carry_work, carry_work_cb, carry_after_cb) <
+        0) {
+      /* Cannot fail on a live loop; run it here rather than lose it. */
+      carry_work_cb(&j->carry_work);
+      carry_after_cb(&j->carry_work, 0);
+    }
+  }
+  if (completed && !carry && extract_spec_active(f->spec)) {
     char *s = NULL;
 
     j->extracting = true;

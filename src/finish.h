@@ -1,8 +1,10 @@
 /* After a transfer: what must happen before its record is written. The
  * --save file is closed and renamed, and --title/--links/-x/-e run on the
  * body in libuv's thread pool, so that parsing a large page never holds
- * the loop. Then the request goes back to the caller with the record's
- * extra fields. Knows nothing of admission or output. */
+ * the loop; after a 304 to --since's validators, the earlier record is
+ * read back from FILE in the pool instead, for the fields the new one
+ * carries over. Then the request goes back to the caller with the
+ * record's extra fields. Knows nothing of admission or output. */
 #ifndef VOLLEY_FINISH_H
 #define VOLLEY_FINISH_H
 

@@ -80,6 +80,8 @@ void request_free(struct request *req)
   free(req->redirect_from);
   free(req->etag);
   free(req->last_modified);
+  since_carry_free(req->carry);
+  free(req->carry);
   free(req->url);
   free(req->method);
   free(req->body);
@@ -87,6 +89,32 @@ void request_free(struct request *req)
   record_buf_free(&req->bodybuf);
   record_buf_free(&req->hdrbuf);
   free(req);
+}
+
+void request_since(struct request *req, const struct since_entry *prev)
+{
+  const struct request_shared *sh = req->shared;
+  const char *method = req->method ? req->method : sh->cfg->method;
+  char inm[VL_VALIDATOR_MAX + 32], ims[64];
+  struct curl_slist *s;
+
+  req->since_prev = prev;
+  /* Other methods give If-None-Match other meanings (RFC 9110 13.1.2). */
+  if (!prev || req->body || sh->data ||
+      (method && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0))
+    return;
+  if (!since_validators(sh->since, prev, inm, sizeof(inm), ims, sizeof(ims)))
+    return;
+  if (!req->headers)
+    for (s = sh->headers; s; s = s->next)
+      req->headers = curl_slist_append(req->headers, s->data);
+  if (inm[0])
+    req->headers = curl_slist_append(req->headers, inm);
+  if (ims[0])
+    req->headers = curl_slist_append(req->headers, ims);
+  if (!req->headers)
+    abort(); /* curl_slist_append fails only without memory. */
+  req->conditional = true;
 }
 
 /* The --save file drained: let the transfer go on. Runs in a uv_fs
@@ -571,11 +599,23 @@ void request_result(struct request *req, CURLcode code, uint64_t now_ns,
     res->size = (int64_t)req->body_bytes;
     res->etag = req->etag;
     res->last_modified = req->last_modified;
-    if (req->shared->cfg->hash && code == CURLE_OK && !req->cancel_why) {
-      /* Ended once: the result is read more than once. */
-      if (!req->sha_hex[0])
-        sha256_final_hex(&req->sha, req->sha_hex);
-      res->sha256 = req->sha_hex;
+    if (code == CURLE_OK)
+      res->sha256 = request_sha256(req);
+    if (req->carry && code == CURLE_OK && !req->cancel_why) {
+      const struct since_carry *c = req->carry;
+
+      /* A 304 refreshes the earlier record as a cache refreshes a stored
+       * response (RFC 9111 4.3.4): what describes the body is FILE's,
+       * what describes this transfer is new. */
+      res->unchanged = true;
+      res->status = c->status;
+      res->content_type = c->content_type;
+      res->size = c->size;
+      res->sha256 = c->sha256;
+      if (!res->etag)
+        res->etag = c->etag;
+      if (!res->last_modified)
+        res->last_modified = c->last_modified;
     }
     if (req->shared->cfg->want_headers)
       res->headers = req->hdrbuf.p ? req->hdrbuf.p : "";
@@ -623,6 +663,27 @@ void request_result(struct request *req, CURLcode code, uint64_t now_ns,
   } else if (res->status >= 400) {
     res->kind = ERRKIND_HTTP;
   }
+}
+
+bool request_not_modified(const struct request *req)
+{
+  long status = 0;
+
+  return req->conditional && req->easy && req->got_response &&
+         curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &status) ==
+             CURLE_OK &&
+         status == 304;
+}
+
+const char *request_sha256(struct request *req)
+{
+  if (!req->shared->cfg->hash || !req->easy || !req->got_response ||
+      req->too_large || req->cancel_why)
+    return NULL;
+  /* Ended once: the digest is asked for more than once. */
+  if (!req->sha_hex[0])
+    sha256_final_hex(&req->sha, req->sha_hex);
+  return req->sha_hex;
 }
 
 bool request_idempotent(const struct request *req)

@@ -15,6 +15,7 @@
 #include "record.h"
 #include "save.h"
 #include "sha256.h"
+#include "since.h"
 
 struct request_pool;
 
@@ -34,6 +35,7 @@ struct request_shared {
   const char *capath;   /* CA directory to trust, or NULL for libcurl's
                            (both set by request_tls_trust) */
   struct curl_slist *resolve; /* --resolve entries; owned by the caller */
+  const struct since *since;  /* --since FILE's index, or NULL */
   curl_opensocket_callback opensocket;   /* the engine's, or NULL */
   curl_closesocket_callback closesocket; /* (engine_socket_callbacks) */
   void *socketdata;
@@ -68,24 +70,30 @@ struct request {
   const struct request_shared *easy_base; /* "easy" holds only the common
                                              options of these */
   char errbuf[CURL_ERROR_SIZE];
-  unsigned attempts;         /* attempts started */
-  uint64_t started_ns;       /* uv_hrtime() when first admitted */
-  uint64_t retry_at_ms;      /* when a waiting retry is due */
-  const char *cancel_why;    /* set: the record is a cancellation */
-  bool too_large;            /* the body passed --max-body */
-  bool got_response;         /* a status line arrived this attempt */
-  bool headers_done;         /* the last response's headers ended */
-  char *redirect_from;       /* the URL of this attempt's last response
-                                when that was a 3xx, else NULL; owned */
-  bool refused_noted;        /* "errbuf" names a refused redirect */
-  int64_t retry_after_ms;    /* Retry-After of this attempt, -1 if none */
-  uint64_t body_bytes;       /* decoded body bytes of this attempt */
-  char *etag;                /* the last response's ETag (at most
-                                VL_VALIDATOR_MAX bytes), or NULL; owned */
-  char *last_modified;       /* its Last-Modified, likewise */
-  struct sha256_ctx sha;     /* --hash: the body's digest so far */
-  char sha_hex[65];          /* --hash: the digest once the body ended,
-                                "" before */
+  unsigned attempts;      /* attempts started */
+  uint64_t started_ns;    /* uv_hrtime() when first admitted */
+  uint64_t retry_at_ms;   /* when a waiting retry is due */
+  const char *cancel_why; /* set: the record is a cancellation */
+  bool too_large;         /* the body passed --max-body */
+  bool got_response;      /* a status line arrived this attempt */
+  bool headers_done;      /* the last response's headers ended */
+  char *redirect_from;    /* the URL of this attempt's last response
+                             when that was a 3xx, else NULL; owned */
+  bool refused_noted;     /* "errbuf" names a refused redirect */
+  int64_t retry_after_ms; /* Retry-After of this attempt, -1 if none */
+  uint64_t body_bytes;    /* decoded body bytes of this attempt */
+  char *etag;             /* the last response's ETag (at most
+                             VL_VALIDATOR_MAX bytes), or NULL; owned */
+  char *last_modified;    /* its Last-Modified, likewise */
+  struct sha256_ctx sha;  /* --hash: the body's digest so far */
+  char sha_hex[65];       /* --hash: the digest once the body ended,
+                             "" before */
+  const struct since_entry *since_prev; /* --since: FILE's record of this
+                                           request, or NULL */
+  bool conditional;          /* its validators go with every attempt */
+  struct since_carry *carry; /* a 304 to them: the fields the record
+                                takes from FILE's (finish.c reads them),
+                                or NULL; owned */
   struct record_buf bodybuf; /* the body, kept with --body */
   struct record_buf hdrbuf;  /* the final response's headers */
   struct save *save;         /* --save: this attempt's file, or NULL */
@@ -105,6 +113,19 @@ struct request {
 struct request *request_new_take(struct inputline *it, uint64_t line,
                                  uint64_t seq,
                                  const struct request_shared *shared);
+
+/* --since: "prev" (NULL: none) is FILE's record of "req": send its
+ * validators, if it has any worth sending, with every attempt of a GET or
+ * HEAD. Call before the first request_attach(). */
+void request_since(struct request *req, const struct since_entry *prev);
+
+/* Whether the last response was a 304 to the validators request_since()
+ * added: the body is FILE's. */
+bool request_not_modified(const struct request *req);
+
+/* --hash: the digest of the body, once the transfer completed; else NULL.
+ * Valid until the next attempt. */
+const char *request_sha256(struct request *req);
 
 /* Release "req" and what it owns; its easy handle must be detached and
  * its --save file taken (request_take_save()). NULL is fine. */

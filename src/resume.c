@@ -2,7 +2,9 @@
  * fine then: nothing is in flight): reads -o FILE, cuts a torn last line,
  * rewrites FILE without the cancelled records (and the failed ones with
  * --resume-failed), and fills the set of finished request keys. Also
- * reads record files for --check. Owns nothing after it returns. */
+ * reads record files for --check, and --since's FILE into its index,
+ * whose records it reads back later from the thread pool. Owns nothing
+ * after it returns. */
 #include "config.h"
 
 #include "resume.h"
@@ -417,5 +419,133 @@ int resume_scan(const char *path, resume_line_fn *line_cb, void *ud,
     sc.other++;
   close(fd);
   *other = sc.other;
+  return 0;
+}
+
+/* --since's reader: every record line into the index. */
+struct since_loader {
+  struct since *s;
+  uint64_t offset; /* of the line being looked at */
+};
+
+static void since_line(const char *p, size_t len, void *ud)
+{
+  struct since_loader *sl = ud;
+  struct resume_line rl;
+  json_t *root;
+  const char *url;
+
+  if (parse_record(p, len, &rl, &root) == 0) {
+    url = json_string_value(json_object_get(root, "url"));
+    /* A discovered page's id depends on the order pages were found in:
+     * only its URL names it from one run to the next. */
+    if (url && json_object_get(root, "parent"))
+      resume_key(&rl.key, "", 0, url);
+    if (rl.outcome != RESUME_CANCELLED)
+      since_add(sl->s, &rl.key, root, sl->offset, len);
+    free(rl.id_json);
+    json_decref(root);
+  }
+  sl->offset += len + 1;
+}
+
+/* A copy of "fd" ("path") in an unlinked temporary file beside it, for
+ * reading records back after the output truncated FILE. Returns the
+ * copy's descriptor, or -1 with "err" filled. */
+static int private_copy(int fd, const char *path, char err[VL_ERRLEN])
+{
+  size_t n = strlen(path) + 16, cap = 1 << 16;
+  char *tmp = xmalloc(n), *buf = xmalloc(cap);
+  off_t size = lseek(fd, 0, SEEK_END);
+  int out;
+
+  /* mkstemp: an unpredictable name, created with O_EXCL. */
+  snprintf(tmp, n, "%s.volley-XXXXXX", path);
+  out = mkstemp(tmp);
+  if (out >= 0) {
+    (void)fcntl(out, F_SETFD, FD_CLOEXEC); /* Nothing is exec'ed anyway. */
+    (void)unlink(tmp); /* Gone with its descriptor, whatever happens. */
+  }
+  if (out < 0 || size < 0 || copy_range(fd, out, 0, size, buf, cap) < 0) {
+    snprintf(err, VL_ERRLEN, "--since: cannot copy '%s' beside it: %s", path,
+             strerror(errno));
+    if (out >= 0)
+      close(out);
+    out = -1;
+  }
+  free(tmp);
+  free(buf);
+  return out;
+}
+
+int resume_since_load(struct since *s, const char *path, const char *output,
+                      bool truncate, bool *is_output, char err[VL_ERRLEN])
+{
+  struct since_loader sl = { s, 0 };
+  struct stat st, out;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+  *is_output = false;
+  if (fd < 0) {
+    if (errno == ENOENT)
+      return 0;
+    snprintf(err, VL_ERRLEN, "--since: cannot open '%s': %s", path,
+             strerror(errno));
+    return -1;
+  }
+  if (fstat(fd, &st) < 0) {
+    snprintf(err, VL_ERRLEN, "--since: cannot read '%s': %s", path,
+             strerror(errno));
+    close(fd);
+    return -1;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    snprintf(err, VL_ERRLEN, "--since: cannot read '%s': it is a directory",
+             path);
+    close(fd);
+    return -1;
+  }
+  if (each_line(fd, since_line, &sl) < 0) {
+    snprintf(err, VL_ERRLEN, "--since: cannot read '%s': %s", path,
+             strerror(errno));
+    close(fd);
+    return -1;
+  }
+  if (s->len && !S_ISREG(st.st_mode)) {
+    /* A pipe (<(...)) reads once: a 304 could not read its record back. */
+    snprintf(err, VL_ERRLEN,
+             "--since: '%s' is not a regular file: its records could not "
+             "be read back",
+             path);
+    close(fd);
+    return -1;
+  }
+  *is_output = output && stat(output, &out) == 0 && out.st_dev == st.st_dev &&
+               out.st_ino == st.st_ino;
+  if (*is_output && truncate) {
+    int copy = private_copy(fd, path, err);
+
+    close(fd);
+    if (copy < 0)
+      return -1;
+    fd = copy;
+  }
+  s->fd = fd;
+  return 0;
+}
+
+int resume_read_at(int fd, uint64_t offset, size_t len, char *buf)
+{
+  size_t done = 0;
+
+  while (done < len) {
+    ssize_t n = pread(fd, buf + done, len - done, (off_t)(offset + done));
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return -1;
+    done += (size_t)n;
+  }
   return 0;
 }

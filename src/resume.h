@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "hmap.h"
+#include "since.h"
 #include "util.h"
 
 /* Key of a request for the resume set: its id as compact JSON text (the
@@ -68,5 +69,23 @@ typedef void resume_line_fn(const struct resume_line *rl, void *ud);
  * filled (also filled for 1). Blocking: call before the loop runs. */
 int resume_scan(const char *path, resume_line_fn *line_cb, void *ud,
                 uint64_t *other, char err[VL_ERRLEN]);
+
+/* --since FILE: index every record of "path" into "s" (since.h) under
+ * its request's key (resume_key(); a page --crawl discovered, whose
+ * record has "parent", under its URL alone, with "" as id). Records of
+ * kind "cancelled" and lines that are not records are left out; FILE is
+ * never changed. A missing FILE is fine: nothing is indexed. "s->fd" is
+ * left open on FILE for resume_read_at(), so later changes to FILE's
+ * name (--resume's rewrite) do not matter; when FILE is "output" and the
+ * run truncates it ("truncate"), on a private copy made first, in an
+ * unlinked temporary file beside it. "*is_output" says whether FILE is
+ * "output" (NULL: stdout). Returns 0, or -1 with "err" filled. Blocking:
+ * call before the loop runs. */
+int resume_since_load(struct since *s, const char *path, const char *output,
+                      bool truncate, bool *is_output, char err[VL_ERRLEN]);
+
+/* Read "len" bytes at "offset" of "fd" into "buf". Returns 0, or -1 if
+ * they cannot all be read. Blocking: for libuv's thread pool. */
+int resume_read_at(int fd, uint64_t offset, size_t len, char *buf);
 
 #endif

@@ -39,6 +39,7 @@
 #include "retry.h"
 #include "savename.h"
 #include "sched.h"
+#include "since.h"
 #include "stats.h"
 #include "util.h"
 #include "writeout.h"
@@ -60,6 +61,7 @@ struct run {
   struct record_buf rec; /* reused for every record */
   struct retry_policy policy;
   struct hmap done;          /* --resume: keys of requests FILE has */
+  struct since since;        /* --since FILE's records, by request */
   struct extract_spec xspec; /* --title --links -x -e */
   struct finish *fin;        /* --save and extraction after a transfer */
   struct gate *gate;    /* --crawl: robots.txt, NULL with --ignore-robots */
@@ -124,16 +126,22 @@ static void fail_fast(struct run *r)
 }
 
 /* Turn "res" into a record and hand it to the output, in sequence order
- * with --ordered. */
-static void emit(struct run *r, uint64_t seq, const struct result *res)
+ * with --ordered. "prev" is --since FILE's record of the request (NULL if
+ * none): with --only-changed, a record no different from it is counted
+ * but not written. */
+static void emit(struct run *r, uint64_t seq, struct result *res,
+                 const struct since_entry *prev)
 {
   char *line;
   size_t len;
 
   if (r->output_error)
     return;
+  res->changed = since_changed(r->shared.since, prev, res);
   record_buf_reset(&r->rec);
-  if (r->cfg->write_out)
+  if (r->cfg->only_changed && res->changed == RECORD_CHANGED_FALSE)
+    ; /* An empty line: --ordered's window still moves past it. */
+  else if (r->cfg->write_out)
     writeout_render(&r->wo, res, &r->rec);
   else
     record_build(&r->rec, res);
@@ -141,12 +149,16 @@ static void emit(struct run *r, uint64_t seq, const struct result *res)
   if (!record_ok(res) && r->cfg->fail_fast && !r->stopping)
     fail_fast(r);
   if (!r->order) {
-    output_write(r->out, r->rec.p, r->rec.len);
+    if (r->rec.len)
+      output_write(r->out, r->rec.p, r->rec.len);
     return;
   }
-  order_put_take(r->order, seq, xstrndup(r->rec.p, r->rec.len), r->rec.len);
+  order_put_take(r->order, seq,
+                 r->rec.len ? xstrndup(r->rec.p, r->rec.len) : xstrdup(""),
+                 r->rec.len);
   while (order_pop(r->order, &line, &len)) {
-    output_write(r->out, line, len);
+    if (len)
+      output_write(r->out, line, len);
     free(line);
   }
 }
@@ -183,7 +195,7 @@ static void finished_cb(struct request *req, CURLcode code, const char *note,
               res.kind == ERRKIND_NONE && res.status < 400
                   ? "ok"
                   : (res.message ? res.message : "HTTP error"));
-  emit(r, req->seq, &res);
+  emit(r, req->seq, &res, req->since_prev);
   record_buf_free(&more);
   request_release(req, &r->pool);
   request_free(req);
@@ -206,7 +218,7 @@ static void fail_start(struct run *r, struct request *req, const char *why)
   request_result(req, CURLE_FAILED_INIT, uv_hrtime(), &res);
   res.kind = ERRKIND_OTHER;
   res.message = why;
-  emit(r, req->seq, &res);
+  emit(r, req->seq, &res, req->since_prev);
   request_release(req, &r->pool);
   request_free(req);
 }
@@ -214,6 +226,7 @@ static void fail_start(struct run *r, struct request *req, const char *why)
 static void emit_input_error(struct run *r, const struct inputline *it,
                              uint64_t lineno, uint64_t seq)
 {
+  const struct since_entry *prev = NULL;
   struct result res;
 
   memset(&res, 0, sizeof(res));
@@ -224,7 +237,13 @@ static void emit_input_error(struct run *r, const struct inputline *it,
   res.message = it->err;
   res.size = -1;
   res.redirects = -1;
-  emit(r, seq, &res);
+  if (r->shared.since) {
+    struct hmap_key k;
+
+    resume_key(&k, it->id_json, lineno, it->url);
+    prev = since_find(r->shared.since, &k);
+  }
+  emit(r, seq, &res, prev);
 }
 
 /* robots.txt disallows "req": its record, kind "robots". */
@@ -239,7 +258,7 @@ static void deny(struct run *r, struct request *req)
   feed_crawl_fields(req, &more);
   res.extra = more.p;
   res.extra_len = more.len;
-  emit(r, req->seq, &res);
+  emit(r, req->seq, &res, req->since_prev);
   record_buf_free(&more);
   request_free(req);
 }
@@ -858,6 +877,27 @@ static int setup(struct run *r, char err[VL_ERRLEN])
       return RUN_EXIT_OUTPUT;
     }
   }
+  if (cfg->since) {
+    bool is_output;
+
+    /* Before --resume rewrites FILE or output_open() truncates it, when
+     * --since's FILE is -o FILE. */
+    since_init(&r->since, cfg, &r->xspec);
+    if (resume_since_load(&r->since, cfg->since, cfg->output,
+                          !cfg->append && !cfg->resume, &is_output, err) < 0)
+      return RUN_EXIT_USAGE;
+    if (is_output && cfg->only_changed) {
+      snprintf(err, VL_ERRLEN,
+               "--only-changed: -o '%.150s' is --since's FILE: its "
+               "unchanged records would be lost",
+               cfg->output);
+      return RUN_EXIT_USAGE;
+    }
+    r->shared.since = &r->since;
+    r->feed.since = &r->since;
+    msg_verbose(&r->msg, 1, "since: %llu records of '%s' indexed",
+                (unsigned long long)r->since.records, cfg->since);
+  }
   if (cfg->resume) {
     uint64_t kept = 0;
 
@@ -962,6 +1002,7 @@ int run_main(const struct config *cfg)
   r->cfg = cfg;
   r->shared.save_dirfd = -1;
   r->lock_fd = -1;
+  r->since.fd = -1;
   extract_spec_init(&r->xspec);
   stats_init(&r->stats);
   r->started_ns = uv_hrtime();
@@ -1010,6 +1051,9 @@ int run_main(const struct config *cfg)
   request_pool_free(&r->pool);
   order_free(r->order);
   hmap_free(&r->done);
+  since_free(&r->since);
+  if (r->since.fd >= 0)
+    (void)close(r->since.fd); /* only read: nothing to lose */
   record_buf_free(&r->rec);
   curl_slist_free_all(r->shared.headers);
   curl_slist_free_all(r->shared.resolve);
