@@ -27,6 +27,7 @@
 #include "hmap.h"
 #include "input.h"
 #include "inputline.h"
+#include "looplag.h"
 #include "msg.h"
 #include "order.h"
 #include "output.h"
@@ -49,6 +50,7 @@ struct run {
   struct feed feed; /* requests, from the input, then the crawl */
   struct output *out;
   struct progress *progress; /* NULL when off */
+  struct looplag *lag;       /* with --stats or --stats-json, or NULL */
   struct engine *eng;
   struct sched sched;
   struct order *order; /* --ordered only */
@@ -568,6 +570,8 @@ static void begin_close(struct run *r)
                 feed_queued(&r->feed));
   progress_stop(r->progress);
   r->progress = NULL;
+  looplag_stop(r->lag);
+  r->lag = NULL;
   input_close(r->in);
   r->in = NULL;
   if (r->sched_ready)
@@ -911,6 +915,11 @@ int run_main(const struct config *cfg)
     if (msg_start(&r->msg, &r->loop) < 0)
       msg_warn(&r->msg, "stderr stays blocking: cannot attach it");
     start_progress(r);
+    if (cfg->stats || cfg->stats_json) {
+      r->lag = looplag_start(&r->loop, &r->stats.loop, err);
+      if (!r->lag)
+        msg_warn(&r->msg, "%s", err);
+    }
     pump(r);
   }
   (void)uv_run(&r->loop, UV_RUN_DEFAULT);
