@@ -161,6 +161,7 @@ static void finished_cb(struct request *req, CURLcode code, const char *note,
   struct record_buf more = { NULL, 0, 0 };
   char message[VL_ERRLEN + CURL_ERROR_SIZE];
 
+  sched_release(&r->sched);
   request_result(req, code, uv_hrtime(), &res);
   if (note && *note) {
     if (res.message)
@@ -190,10 +191,14 @@ static void finished_cb(struct request *req, CURLcode code, const char *note,
 }
 
 /* The attempt of "req" ended with "code" and will not be retried: the
- * record follows once finish.c is done with it. */
+ * record follows once finish.c is done with it. Its body stays in
+ * memory until then, so it keeps a slot of -c (released in
+ * finished_cb()): extraction slower than the transfers holds back
+ * admission instead of piling up bodies. */
 static void finish(struct run *r, struct request *req, CURLcode code,
                    const char *note)
 {
+  sched_hold(&r->sched);
   finish_start(r->fin, req, code, note);
 }
 
@@ -432,8 +437,9 @@ static void cancel_waiting_cb(struct request *req, void *ud)
   finish(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
 }
 
-/* Cancel every request in flight and every waiting retry; each gets a
- * record of kind "cancelled" saying "why". */
+/* Cancel every request in flight and every waiting retry, and stop the
+ * extractions under way; each gets a record of kind "cancelled" saying
+ * "why". */
 static void cancel_all(struct run *r, const char *why)
 {
   struct request *req;
@@ -453,6 +459,7 @@ static void cancel_all(struct run *r, const char *why)
   }
   sched_drain(&r->sched, cancel_waiting_cb, r);
   gate_drain(r->gate, cancel_held_cb, r);
+  finish_cancel(r->fin, why);
 }
 
 /* No more admission and no more reading, for good. */

@@ -40,10 +40,13 @@ struct sched_host; /* per-host state, private to sched.c */
 
 struct sched {
   uv_loop_t *loop;
-  unsigned limit;        /* -c */
-  unsigned per_host;     /* --per-host, 0 for no cap */
-  unsigned inflight;     /* <= limit; length of the "head" list */
-  struct request *head;  /* requests in flight, owned by their transfer */
+  unsigned limit;       /* -c */
+  unsigned per_host;    /* --per-host, 0 for no cap */
+  unsigned inflight;    /* <= limit; length of the "head" list */
+  unsigned held;        /* slots kept by requests out of flight whose record is
+                           not written yet (sched_hold()); admission needs
+                           inflight + held < limit */
+  struct request *head; /* requests in flight, owned by their transfer */
   struct request *ready; /* retries due, first in first out (via next) */
   struct request *ready_tail;
   struct heap waiting;       /* retries not due yet, keyed by due time (ms) */
@@ -99,6 +102,13 @@ void sched_stop(struct sched *s);
 /* "req" left flight (finished or cancelled): its slot is free. The caller
  * owns "req" again. Does not pump. */
 void sched_done(struct sched *s, struct request *req);
+
+/* A request left flight but keeps its slot until sched_release(): its
+ * body is still in memory, waiting for or under extraction, or its
+ * --save file is being closed. So -c bounds the bodies held, not only
+ * the transfers. Neither pumps. */
+void sched_hold(struct sched *s);
+void sched_release(struct sched *s);
 
 /* Wait "delay_ms", then admit "req" again ahead of new requests. sched
  * owns "req" until it is admitted or drained. */

@@ -9,7 +9,13 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-setup_file() { server_start; }
+setup_file() {
+    server_start
+    # A slow disk, as an LD_PRELOAD library: without a C compiler, the
+    # test that needs it skips.
+    ${CC:-cc} -shared -fPIC -O2 -o "$BATS_FILE_TMPDIR/slowdisk.so" \
+        "$BATS_TEST_DIRNAME/slowdisk.c" -ldl 2>/dev/null || true
+}
 teardown_file() { server_stop; }
 
 # no_stalls FILE: the --stats-json FILE measured the loop and counted no
@@ -33,5 +39,120 @@ no_stalls() {
                        and .headers["0"] == "" and .headers["rp"] == ""))
         and (map(select(.url | test("delay")))
              | all(.headers_dropped == null))' "$out"
+    no_stalls "$s"
+}
+
+# --- memory: a body keeps its slot until its record --------------------
+
+@test "-c 1: a body under extraction keeps its slot: the next request starts after its record" {
+    # The first body's regex runs out its budget (0.1 s or more); the second
+    # request is quick. Were the slot freed when the transfer ended, the
+    # second record would come first.
+    run_volley 0 -c 1 -e 'r=(a+)+$' \
+        "$SERVER/repeat/1000/aaaaaaaaaaaaaaaaaa%21" "$SERVER/status/200"
+    jq -es 'map(.id) == [1, 2] and all(.ok)
+        and .[0].extract_cut == {"r": "budget"}' <<<"$output"
+}
+
+# --- CPU per response: the regex budget, cancellation -------------------
+
+@test "-e '(a+)+\$' over 1,000 x 'aaaaaaaaaaaaaaaaaa!': cut by the budget, the other pattern whole, -t and --deadline hold" {
+    local s=$BATS_TEST_TMPDIR/s.json
+    run_volley 0 -t 5 --deadline 10 --stats-json "$s" \
+        -e 'r=(a+)+$' -e 'b=a(a!)$' \
+        "$SERVER/repeat/1000/aaaaaaaaaaaaaaaaaa%21" "$SERVER/delay/300"
+    jq -es 'length == 2 and all(.ok)
+        and (map(select(.id == 1))[0]
+             | .extract == {"r": [], "b": ["a!"]}
+               and .extract_cut == {"r": "budget"})
+        and (map(select(.id == 2))[0] | .extract_cut == null)' <<<"$output"
+    no_stalls "$s"
+}
+
+@test "--deadline stops extraction running and waiting: cancelled records, extract_cut says so" {
+    # Three 19 MB bodies, each with six patterns whose budgets add up to
+    # 15 s or more on a fast machine; two bodies are parsed at once (half
+    # the pool), the third waits. The deadline leaves the transfers time
+    # to end even on a loaded machine.
+    local body=aaaaaaaaaaaaaaaaaa%21 i pats=()
+    for i in 1 2 3 4 5 6; do pats+=(-e "r$i=(a+)+\$"); done
+    run_volley 1 -c 3 --max-body 64M --deadline 8 "${pats[@]}" \
+        "$SERVER/repeat/1000000/$body?1" "$SERVER/repeat/1000000/$body?2" \
+        "$SERVER/repeat/1000000/$body?3"
+    jq -es 'length == 3
+        and all(.error.kind == "cancelled"
+                and .error.message == "cancelled: --deadline passed")
+        and (map(select(.status == 200 and .size == 19000000))
+             | length >= 1
+               and all(.extract_cut | to_entries | length == 6
+                       and any(.value == "cancelled")))' <<<"$output"
+}
+
+# --- the loop never stalls: the heavy cases ------------------------------
+
+@test "2.5 MB pages with --title --links -x -e: no stall; siblings keep their timeouts" {
+    local s=$BATS_TEST_TMPDIR/s.json out=$BATS_TEST_TMPDIR/out.ndjson i urls=()
+    for i in 1 2 3 4 5 6; do urls+=("$SERVER/bightml/2560/$i"); done
+    run_volley 0 -c 4 -t 5 --stats-json "$s" -o "$out" --title --links \
+        -x 'n=count(//h2)' -e 'id=data-page="([0-9]+)"' "${urls[@]}" \
+        "$SERVER/delay/300?a" "$SERVER/delay/300?b" "$SERVER/delay/300?c"
+    jq -es 'length == 9 and all(.ok)
+        and (map(select(.url | test("bightml")))
+             | length == 6
+               and all(.title == "Big page of 2560 KiB"
+                       and (.links | length) == 50
+                       and .extract.id == ["2560"]
+                       and (.extract.n[0] | tonumber) > 10000))' "$out"
+    no_stalls "$s"
+}
+
+@test "--save to a slow disk: no stall; bodies whole; siblings keep their timeouts" {
+    [[ -f $BATS_FILE_TMPDIR/slowdisk.so ]] || skip "no C compiler for the slow disk"
+    local s=$BATS_TEST_TMPDIR/s.json dir
+    dir=$(realpath "$BATS_TEST_TMPDIR")/slow
+    mkdir "$dir"
+    # Every write into $dir and every rename into it takes 30 ms.
+    LD_PRELOAD=$BATS_FILE_TMPDIR/slowdisk.so SLOWDISK_DIR=$dir SLOWDISK_MS=30 \
+        ASAN_OPTIONS=$ASAN_OPTIONS:verify_asan_link_order=0 \
+        run_volley 0 -c 4 -t 5 --stats-json "$s" --save "$dir" \
+        "$SERVER/bytes/3000000?1" "$SERVER/bytes/3000000?2" \
+        "$SERVER/bytes/3000000?3" "$SERVER/bytes/3000000?4" \
+        "$SERVER/delay/300?a" "$SERVER/delay/300?b"
+    jq -es 'length == 6 and all(.ok) and all(.saved != null)' <<<"$output"
+    local f
+    for f in 1 2 3 4; do
+        [ "$(stat -c %s "$dir/$f.bin")" -eq 3000000 ]
+    done
+    no_stalls "$s"
+}
+
+@test "a slow reader of stdout: no stall and no timeouts" {
+    local s=$BATS_TEST_TMPDIR/s.json in=$BATS_TEST_TMPDIR/in.txt i
+    for ((i = 1; i <= 100; i++)); do
+        echo "$SERVER/text/20000?i=$i"
+    done >"$in"
+    # 100 records of 20 KB read one per 20 ms: 2 s, longer than -t 1.
+    run --separate-stderr bash -c '"$VOLLEY" -c 10 -t 1 -r 0 --body \
+        --stats-json "$2" -i "$1" |
+        python3 -c "
+import sys, time
+for line in sys.stdin:
+    sys.stdout.write(line)
+    sys.stdout.flush()
+    time.sleep(0.02)
+"; exit "${PIPESTATUS[0]}"' _ "$in" "$s"
+    assert_success
+    jq -es 'length == 100 and all(.ok)' <<<"$output"
+    no_stalls "$s"
+}
+
+@test "-v -v on a busy run: no stall and no timeouts" {
+    local s=$BATS_TEST_TMPDIR/s.json in=$BATS_TEST_TMPDIR/in.txt i
+    for ((i = 1; i <= 3000; i++)); do
+        echo "$SERVER/status/200?i=$i"
+    done >"$in"
+    run_volley 0 -c 50 -t 5 -v -v --stats-json "$s" -i "$in"
+    jq -es 'length == 3000 and all(.ok)' <<<"$output"
+    [ "${#stderr_lines[@]}" -gt 100 ]
     no_stalls "$s"
 }

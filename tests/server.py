@@ -529,6 +529,15 @@ class Server:
             raise BadArg()
         return await self.respond(conn, req, keep, ctx, 200, b"a" * n)
 
+    async def r_repeat(self, conn, req, keep, ctx, args, intarg):
+        # /repeat/N/TEXT: TEXT (percent-decoded) N times, as text/plain.
+        n = intarg(0)
+        text = urllib.parse.unquote_to_bytes(args[1]) if len(args) == 2 \
+            else b""
+        if not text or not 0 <= n * len(text) <= 64 << 20:
+            raise BadArg()
+        return await self.respond(conn, req, keep, ctx, 200, text * n)
+
     async def r_badutf8(self, conn, req, keep, ctx, args, intarg):
         return await self.respond(conn, req, keep, ctx, 200, BADUTF8)
 
