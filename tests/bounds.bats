@@ -156,3 +156,26 @@ for line in sys.stdin:
     [ "${#stderr_lines[@]}" -gt 100 ]
     no_stalls "$s"
 }
+
+# --- robots.txt: linear matching, capped ---------------------------------
+
+@test "robots.txt of 500 KiB of star rules against 20,000-byte paths: no stall; another host unharmed" {
+    local s=$BATS_TEST_TMPDIR/s.json robots=$BATS_TEST_TMPDIR/robots.txt
+    python3 -c '
+import sys
+rule = "Disallow: /" + "*a" * 40 + "*b\n"
+with open(sys.argv[1], "w") as f:
+    f.write("User-agent: *\n" + rule * (500 * 1024 // len(rule)))
+' "$robots"
+    server_start_named ROBOTS --robots-file "$robots"
+    run_volley 1 --crawl 1 -c 4 -t 5 --stats-json "$s" \
+        "$ROBOTS_URL/longlinks/5/20000" "$SERVER/delay/300"
+    server_stop_named ROBOTS
+    # The long paths cost more than a check may spend: disallowed.
+    jq -es 'length == 7
+        and (map(select(.depth == 1))
+             | length == 5 and all(.error.kind == "robots"))
+        and (map(select(.depth == null)) | length == 2 and all(.ok))' \
+        <<<"$output"
+    no_stalls "$s"
+}

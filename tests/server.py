@@ -702,6 +702,19 @@ class Server:
         return await self.respond(conn, req, keep, ctx, 200, body,
                                   "text/html; charset=utf-8")
 
+    async def r_longlinks(self, conn, req, keep, ctx, args, intarg):
+        # /longlinks/N/LEN: an HTML page linking to N paths of LEN bytes
+        # each ("/aaa...a/I"), as a page can make robots.txt checks long.
+        n, length = intarg(0), intarg(1)
+        if not 0 <= n <= 1000 or not 1 <= length <= 100000:
+            raise BadArg()
+        body = ("<html><body>" +
+                "".join('<a href="/%s/%d">%d</a>\n' % ("a" * length, i, i)
+                        for i in range(n)) +
+                "</body></html>\n").encode()
+        return await self.respond(conn, req, keep, ctx, 200, body,
+                                  "text/html; charset=utf-8")
+
     async def r_site(self, conn, req, keep, ctx, args, intarg):
         # /site/SEED/PAGES/N: page N of a generated site of PAGES pages.
         # It links to its children 4N+1 .. 4N+4 (so every page is
