@@ -863,6 +863,7 @@ static int report_stats(struct run *r)
   FILE *f;
   int rc = 0;
 
+  feed_crawl_memory(&r->feed, &r->stats.crawl);
   if (r->cfg->stats) {
     stats_text(&r->stats, elapsed, &b);
     fwrite(b.p, 1, b.len, stderr);

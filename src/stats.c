@@ -311,6 +311,24 @@ static void text_loop(const struct stats_loop *l, struct record_buf *out)
               STATS_STALL_S * 1e3);
 }
 
+/* "crawl: 200000 URLs seen (8192 KiB, 42 bytes each), frontier peak
+ * 150000 URLs (7040 KiB, 48 bytes each)": nothing without a crawl. */
+static void text_crawl(const struct stats_crawl *c, struct record_buf *out)
+{
+  if (c->seen == 0)
+    return;
+  record_putf(out, "crawl: %llu URLs seen (%llu KiB, %llu bytes each),",
+              (unsigned long long)c->seen,
+              (unsigned long long)(c->seen_bytes / 1024),
+              (unsigned long long)(c->seen_bytes / c->seen));
+  record_putf(out, " frontier peak %llu URLs (%llu KiB, %llu bytes each)\n",
+              (unsigned long long)c->frontier_peak,
+              (unsigned long long)(c->frontier_peak_bytes / 1024),
+              (unsigned long long)(c->frontier_peak ? c->frontier_peak_bytes /
+                                                          c->frontier_peak
+                                                    : 0));
+}
+
 void stats_text(const struct stats *s, double elapsed_s,
                 struct record_buf *out)
 {
@@ -330,6 +348,7 @@ void stats_text(const struct stats *s, double elapsed_s,
   else
     text_latency(s, out);
   text_loop(&s->loop, out);
+  text_crawl(&s->crawl, out);
 }
 
 static void json_u64(struct record_buf *out, const char *key, uint64_t v)
@@ -412,6 +431,17 @@ void stats_json(const struct stats *s, double elapsed_s,
     json_u64(out, "slow", s->loop.slow);
     record_put_str(out, ",");
     json_u64(out, "stalls", s->loop.stalls);
+    record_put_str(out, "}");
+  }
+  if (s->crawl.seen > 0) {
+    record_put_str(out, ",\"crawl\":{");
+    json_u64(out, "seen", s->crawl.seen);
+    record_put_str(out, ",");
+    json_u64(out, "seen_bytes", s->crawl.seen_bytes);
+    record_put_str(out, ",");
+    json_u64(out, "frontier_peak", s->crawl.frontier_peak);
+    record_put_str(out, ",");
+    json_u64(out, "frontier_peak_bytes", s->crawl.frontier_peak_bytes);
     record_put_str(out, "}");
   }
   record_put_str(out, "}\n");

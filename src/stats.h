@@ -51,6 +51,14 @@ struct stats_loop {
   uint64_t stalls;
 };
 
+/* The crawl's own memory (crawl.c fills it at the end of a run). */
+struct stats_crawl {
+  uint64_t seen;                /* URLs in the visited set */
+  uint64_t seen_bytes;          /* bytes of its table */
+  uint64_t frontier_peak;       /* the most URLs queued at once */
+  uint64_t frontier_peak_bytes; /* the most bytes the queue took */
+};
+
 /* All counts of a run. The fields are public for the progress line to
  * read; only stats_add() changes them. Invariants: requests == ok +
  * failed; the sum of kinds[] is failed; the sum of status[] is requests;
@@ -75,6 +83,7 @@ struct stats {
   double latency_max_s;            /* exact; meaningful when latency_n > 0 */
   double latency_sum_s;            /* exact, for the mean */
   struct stats_loop loop;          /* filled by looplag.c, if it ran */
+  struct stats_crawl crawl;        /* with --crawl, else zero */
 };
 
 /* Set every count of "s" to zero. */
@@ -100,9 +109,9 @@ void stats_loop_add(struct stats_loop *l, double busy_s);
 double stats_loop_quantile(const struct stats_loop *l, double q);
 
 /* Append to "out" the human summary for stderr: a few lines, each ending
- * in '\n', e.g. "requests: 20000 (19990 ok, 10 failed)", and a "loop:"
- * line when the loop was measured. "elapsed_s" is the run's wall time,
- * for the rate. */
+ * in '\n', e.g. "requests: 20000 (19990 ok, 10 failed)", a "loop:" line
+ * when the loop was measured and a "crawl:" line after a crawl. "elapsed_s" is
+ * the run's wall time, for the rate. */
 void stats_text(const struct stats *s, double elapsed_s,
                 struct record_buf *out);
 
@@ -110,8 +119,9 @@ void stats_text(const struct stats *s, double elapsed_s,
  * failed, cancelled, retries, errors (an object with every kind, zeros
  * included), status (1xx..5xx, other, none), bytes, elapsed, rate and
  * latency (min, p50, p90, p99, max, mean in seconds; null when there was
- * no sample) and, when the loop was measured, loop (iterations, busy_p99
- * and busy_max in seconds, slow, stalls). */
+ * no sample); when the loop was measured, loop (iterations, busy_p99
+ * and busy_max in seconds, slow, stalls); with a crawl, crawl (seen,
+ * seen_bytes, frontier_peak, frontier_peak_bytes). */
 void stats_json(const struct stats *s, double elapsed_s,
                 struct record_buf *out);
 

@@ -179,3 +179,20 @@ with open(sys.argv[1], "w") as f:
         <<<"$output"
     no_stalls "$s"
 }
+
+# --- the crawl's own memory ----------------------------------------------
+
+@test "--crawl --max-urls 0 over a generated site of 3,000 pages: each fetched once; visited set and frontier under 200 bytes a URL" {
+    local s=$BATS_TEST_TMPDIR/s.json out=$BATS_TEST_TMPDIR/out.ndjson
+    stats_reset
+    run_volley 0 --crawl 30 --max-urls 0 -c 16 --stats-json "$s" -o "$out" \
+        "$SERVER/site/7/3000/0"
+    jq -es 'length == 3000 and all(.ok) and (map(.url) | unique | length) == 3000' \
+        "$out"
+    stats | jq -e '[.hits | to_entries[] | select(.key | startswith("/site/7/3000/"))]
+        | length == 3000 and all(.value == 1)'
+    # The table of 16-byte keys and the frontier's blocks (64 KiB each,
+    # so a small crawl pays for their slack), per URL seen.
+    jq -e '.crawl.seen == 3000 and .crawl.frontier_peak > 1000
+        and (.crawl.seen_bytes + .crawl.frontier_peak_bytes) / .crawl.seen < 200' "$s"
+}

@@ -738,6 +738,42 @@ static int loop_busy(char *why)
   return 0;
 }
 
+/* A crawl's memory: one line of text, one object of JSON; none without a
+ * crawl. */
+static int crawl_memory_reported(char *why)
+{
+  struct stats s;
+  json_t *j;
+  char *t;
+
+  stats_init(&s);
+  s.crawl.seen = 200000;
+  s.crawl.seen_bytes = 8388608;
+  s.crawl.frontier_peak = 150000;
+  s.crawl.frontier_peak_bytes = 7208960;
+  t = render(&s, 1, false, why);
+  if (!t)
+    return -1;
+  CHECK_HAS(t, "crawl: 200000 URLs seen (8192 KiB, 41 bytes each), frontier "
+               "peak 150000 URLs (7040 KiB, 48 bytes each)\n");
+  free(t);
+  j = json_of(&s, 1, why);
+  if (!j)
+    return -1;
+  CHECK_INT(jint(j, "crawl", "seen"), 200000);
+  CHECK_INT(jint(j, "crawl", "seen_bytes"), 8388608);
+  CHECK_INT(jint(j, "crawl", "frontier_peak"), 150000);
+  CHECK_INT(jint(j, "crawl", "frontier_peak_bytes"), 7208960);
+  json_decref(j);
+  stats_init(&s);
+  j = json_of(&s, 1, why);
+  if (!j)
+    return -1;
+  CHECK(!json_object_get(j, "crawl"));
+  json_decref(j);
+  return 0;
+}
+
 /* A run that did not measure its loop says nothing of it. */
 static int loop_absent(char *why)
 {
@@ -856,6 +892,8 @@ static const struct tap_case cases[] = {
   { "stats_json: a fixed shape with zeros", json_every_kind_and_class },
   { "loop: busy quantiles, slow and stalls, text and JSON", loop_busy },
   { "loop: not measured, not reported", loop_absent },
+  { "crawl: memory of the visited set and frontier, text and JSON",
+    crawl_memory_reported },
   { "stats_json: no samples gives null latencies", json_empty_latency_null },
   { "stats_json: a bad elapsed time gives 0, not NaN", json_bad_elapsed },
   { "stats_json: counts past 2^53 stay exact", json_big_counts },
