@@ -28,7 +28,7 @@ struct crawl {
   bool any_host;
   void *include;     /* compiled --include (pcre2_code), or NULL */
   void *exclude;     /* compiled --exclude, or NULL */
-  struct hmap seen;  /* keys of the normalised URLs fetched or queued */
+  struct hmap seen;  /* normalised URLs fetched or queued */
   uint64_t admitted; /* seeds and discovered URLs let in */
   /* The frontier, first in first out: bytes in a list of blocks, one
    * batch per page (its parent id, seed host and depth once, then its

@@ -40,8 +40,8 @@ struct extract_spec {
 struct extract_values {
   char **v; /* "n" malloc'd UTF-8 strings */
   size_t n;
-  /* Why the list ended early, a static string: "budget" (the body's
-   * regex steps ran out), "match limit", "depth limit", "heap limit",
+  /* Why the list ended early, a static string: "budget" (the pattern's
+   * steps for this body ran out), "match limit", "depth limit", "heap limit",
    * "error" (another PCRE2 failure) or "cancelled"; NULL when whole. */
   const char *cut;
 };

@@ -40,15 +40,15 @@ struct sched_host; /* per-host state, private to sched.c */
 
 struct sched {
   uv_loop_t *loop;
-  unsigned limit;       /* -c */
-  unsigned per_host;    /* --per-host, 0 for no cap */
-  unsigned inflight;    /* <= limit; length of the "head" list */
-  unsigned held;        /* slots kept by requests out of flight whose record is
-                           not written yet (sched_hold()); admission needs
-                           inflight + held < limit */
-  struct request *head; /* requests in flight, owned by their transfer */
+  unsigned limit;        /* -c */
+  unsigned per_host;     /* --per-host, 0 for no cap */
+  unsigned inflight;     /* <= limit; length of the "head" list */
+  struct request *head;  /* requests in flight, owned by their transfer */
   struct request *ready; /* retries due, first in first out (via next) */
   struct request *ready_tail;
+  /* Slots kept by requests out of flight whose record is not written
+   * yet (sched_hold()): admission needs inflight + held < limit. */
+  unsigned held;
   struct heap waiting;       /* retries not due yet, keyed by due time (ms) */
   struct sched_host **hosts; /* hash table of hosts, "nbuckets" chains */
   size_t nbuckets;

@@ -102,13 +102,16 @@ no_stalls() {
 
 @test "2.5 MB pages with --title --links -x -e: no stall; siblings keep their timeouts" {
     local s=$BATS_TEST_TMPDIR/s.json out=$BATS_TEST_TMPDIR/out.ndjson i urls=()
-    for i in 1 2 3 4 5 6; do urls+=("$SERVER/bightml/2560/$i"); done
-    run_volley 0 -c 4 -t 5 --stats-json "$s" -o "$out" --title --links \
+    for i in 1 2 3 4; do urls+=("$SERVER/bightml/2560/$i"); done
+    # -c 2: under ASan, taking in four 2.5 MB bodies in one loop turn
+    # (a page fault per 4 KiB, each body copied as its buffer grows) is
+    # itself more than 100 ms; parsing them is what must stay off.
+    run_volley 0 -c 2 -t 5 --stats-json "$s" -o "$out" --title --links \
         -x 'n=count(//h2)' -e 'id=data-page="([0-9]+)"' "${urls[@]}" \
         "$SERVER/delay/300?a" "$SERVER/delay/300?b" "$SERVER/delay/300?c"
-    jq -es 'length == 9 and all(.ok)
+    jq -es 'length == 7 and all(.ok)
         and (map(select(.url | test("bightml")))
-             | length == 6
+             | length == 4
                and all(.title == "Big page of 2560 KiB"
                        and (.links | length) == 50
                        and .extract.id == ["2560"]
