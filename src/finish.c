@@ -3,8 +3,8 @@
  * --save file's close and rename, and the set of file names this run
  * saved to, so that no two bodies get one name. The job's thread touches
  * only the body bytes, the strings copied for it and its stop flag, never
- * libcurl or the loop. At most "max_running" extractions are in the pool at once;
- * the others wait in a queue here. */
+ * libcurl or the loop. At most "max_running" extractions are in the pool
+ * at once; the others wait in a queue here. */
 #include "config.h"
 
 #include "finish.h"
