@@ -1,6 +1,9 @@
-/* The crawl frontier. Keeps a set of normalised URLs (hashes, as --resume
- * does) so that each page is fetched once per run, whatever the cycles
- * between pages, and a ring of items in discovery order. Pure. */
+/* The crawl frontier. Keeps a set of normalised URLs (128-bit hashes, as
+ * --resume does) so that each page is fetched once per run, whatever the
+ * cycles between pages, and the queued links in discovery order, packed
+ * into blocks of bytes: a crawl of a million pages holds most of them
+ * queued at some point, and a malloc'd item of three strings per link
+ * cost twice the bytes of the link. Pure. */
 #include "config.h"
 
 #include "crawl.h"
@@ -100,21 +103,124 @@ void crawl_mark(struct crawl *c, const char *url)
     c->admitted++;
 }
 
-static void push(struct crawl *c, struct crawl_item *it)
-{
-  if (c->qlen == c->qcap) {
-    size_t ncap = c->qcap ? c->qcap * 2 : 64, i;
-    struct crawl_item *nq = xcalloc(ncap, sizeof(*nq));
+/* Bytes of a block, unless one record needs more. */
+#define CRAWL_BLOCK 65536
 
-    for (i = 0; i < c->qlen; i++)
-      nq[i] = c->q[(c->qhead + i) % c->qcap];
-    free(c->q);
-    c->q = nq;
-    c->qcap = ncap;
-    c->qhead = 0;
+/* A record starts with one of these. */
+#define REC_BATCH 'B' /* depth, parent id, seed host: for the URLs after */
+#define REC_URL   'U' /* one queued URL */
+
+struct crawl_block {
+  struct crawl_block *next;
+  size_t len;  /* bytes written */
+  size_t read; /* bytes read, <= len */
+  size_t cap;
+  unsigned char data[];
+};
+
+/* Room for "n" more bytes at the tail: a new block when the last one is
+ * full. Records never straddle blocks. */
+static unsigned char *reserve(struct crawl *c, size_t n)
+{
+  struct crawl_block *b = c->tail;
+
+  if (!b || b->cap - b->len < n) {
+    size_t cap = n > CRAWL_BLOCK ? n : CRAWL_BLOCK;
+
+    b = xmalloc(sizeof(*b) + cap);
+    b->next = NULL;
+    b->len = b->read = 0;
+    b->cap = cap;
+    if (c->tail)
+      c->tail->next = b;
+    else
+      c->head = b;
+    c->tail = b;
+    c->qbytes += sizeof(*b) + cap;
+    if (c->qbytes > c->qbytes_peak)
+      c->qbytes_peak = c->qbytes;
   }
-  c->q[(c->qhead + c->qlen) % c->qcap] = *it;
+  return b->data + b->len;
+}
+
+/* Bytes of "v" as a varint: 7 bits a byte, low first. */
+static size_t varint_len(size_t v)
+{
+  size_t n = 1;
+
+  while (v >= 0x80) {
+    v >>= 7;
+    n++;
+  }
+  return n;
+}
+
+static unsigned char *put_varint(unsigned char *p, size_t v)
+{
+  while (v >= 0x80) {
+    *p++ = (unsigned char)(v | 0x80);
+    v >>= 7;
+  }
+  *p++ = (unsigned char)v;
+  return p;
+}
+
+static const unsigned char *get_varint(const unsigned char *p, size_t *v)
+{
+  unsigned shift = 0;
+
+  *v = 0;
+  while (*p & 0x80) {
+    *v |= (size_t)(*p++ & 0x7f) << shift;
+    shift += 7;
+  }
+  *v |= (size_t)*p++ << shift;
+  return p;
+}
+
+static unsigned char *put_str(unsigned char *p, const char *s, size_t n)
+{
+  p = put_varint(p, n);
+  memcpy(p, s, n);
+  return p + n;
+}
+
+/* Append the batch header of a page: its links follow. */
+static void push_batch(struct crawl *c, unsigned depth, const char *parent,
+                       const char *host)
+{
+  size_t np = strlen(parent), nh = strlen(host);
+  size_t n = 1 + varint_len(depth) + varint_len(np) + np + varint_len(nh) + nh;
+  unsigned char *p = reserve(c, n), *start = p;
+
+  *p++ = REC_BATCH;
+  p = put_varint(p, depth);
+  p = put_str(p, parent, np);
+  p = put_str(p, host, nh);
+  c->tail->len += (size_t)(p - start);
+}
+
+static void push_url(struct crawl *c, const char *url)
+{
+  size_t nu = strlen(url);
+  unsigned char *p = reserve(c, 1 + varint_len(nu) + nu), *start = p;
+
+  *p++ = REC_URL;
+  p = put_str(p, url, nu);
+  c->tail->len += (size_t)(p - start);
   c->qlen++;
+  if (c->qlen > c->qlen_peak)
+    c->qlen_peak = c->qlen;
+}
+
+/* A malloc'd copy of the string record at "*p", advancing "*p". */
+static char *take_str(const unsigned char **p)
+{
+  size_t n;
+  const unsigned char *s = get_varint(*p, &n);
+
+  *p = s + n;
+  return xstrndup((const char *)s, n);
 }
 
 size_t crawl_offer(struct crawl *c, const char *const *links, size_t n,
@@ -126,7 +232,6 @@ size_t crawl_offer(struct crawl *c, const char *const *links, size_t n,
   if (depth + 1 > c->max_depth)
     return 0;
   for (i = 0; i < n; i++) {
-    struct crawl_item it;
     char host[256];
 
     if (c->max_urls && c->admitted >= c->max_urls)
@@ -142,11 +247,9 @@ size_t crawl_offer(struct crawl *c, const char *const *links, size_t n,
       continue;
     if (!first_sight(c, links[i]))
       continue;
-    it.url = xstrdup(links[i]);
-    it.parent_json = xstrdup(parent_json);
-    it.seed_host = xstrdup(seed_host);
-    it.depth = depth + 1;
-    push(c, &it);
+    if (queued == 0)
+      push_batch(c, depth + 1, parent_json, seed_host);
+    push_url(c, links[i]);
     c->admitted++;
     queued++;
   }
@@ -155,17 +258,53 @@ size_t crawl_offer(struct crawl *c, const char *const *links, size_t n,
 
 bool crawl_next(struct crawl *c, struct crawl_item *out)
 {
-  if (!c->qlen)
-    return false;
-  *out = c->q[c->qhead];
-  c->qhead = (c->qhead + 1) % c->qcap;
-  c->qlen--;
-  return true;
+  while (c->qlen) {
+    struct crawl_block *b = c->head;
+    const unsigned char *p;
+    size_t depth;
+
+    if (b->read == b->len) {
+      /* A block is freed once read: the frontier shrinks as it drains. */
+      c->head = b->next;
+      if (!c->head)
+        c->tail = NULL;
+      c->qbytes -= sizeof(*b) + b->cap;
+      free(b);
+      continue;
+    }
+    p = b->data + b->read;
+    if (*p++ == REC_BATCH) {
+      p = get_varint(p, &depth);
+      c->cur_depth = (unsigned)depth;
+      free(c->cur_parent);
+      free(c->cur_host);
+      c->cur_parent = take_str(&p);
+      c->cur_host = take_str(&p);
+      b->read = (size_t)(p - b->data);
+      continue;
+    }
+    out->url = take_str(&p);
+    b->read = (size_t)(p - b->data);
+    out->parent_json = xstrdup(c->cur_parent);
+    out->seed_host = xstrdup(c->cur_host);
+    out->depth = c->cur_depth;
+    c->qlen--;
+    return true;
+  }
+  return false;
 }
 
 size_t crawl_queued(const struct crawl *c)
 {
   return c->qlen;
+}
+
+void crawl_memory(const struct crawl *c, struct stats_crawl *m)
+{
+  m->seen = c->seen.len;
+  m->seen_bytes = (uint64_t)c->seen.cap * sizeof(*c->seen.slots);
+  m->frontier_peak = c->qlen_peak;
+  m->frontier_peak_bytes = c->qbytes_peak;
 }
 
 void crawl_item_clear(struct crawl_item *it)
@@ -178,13 +317,17 @@ void crawl_item_clear(struct crawl_item *it)
 
 void crawl_free(struct crawl *c)
 {
-  struct crawl_item it;
+  while (c->head) {
+    struct crawl_block *b = c->head;
 
-  while (crawl_next(c, &it))
-    crawl_item_clear(&it);
-  free(c->q);
-  c->q = NULL;
-  c->qcap = 0;
+    c->head = b->next;
+    free(b);
+  }
+  c->tail = NULL;
+  c->qlen = c->qbytes = 0;
+  free(c->cur_parent);
+  free(c->cur_host);
+  c->cur_parent = c->cur_host = NULL;
   hmap_free(&c->seen);
   pcre2_code_free(c->include);
   pcre2_code_free(c->exclude);

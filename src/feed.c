@@ -233,6 +233,12 @@ size_t feed_queued(const struct feed *f)
   return f->crawling ? crawl_queued(&f->crawl) : 0;
 }
 
+void feed_crawl_memory(const struct feed *f, struct stats_crawl *m)
+{
+  if (f->crawling)
+    crawl_memory(&f->crawl, m);
+}
+
 void feed_crawl_fields(const struct request *req, struct record_buf *b)
 {
   char depth[32];

@@ -74,6 +74,10 @@ void feed_offer_links(struct feed *f, const struct request *req,
 /* URLs of the frontier not fetched yet. */
 size_t feed_queued(const struct feed *f);
 
+/* With --crawl, the memory of the visited set and the frontier into "m";
+ * else "m" is left alone. */
+void feed_crawl_memory(const struct feed *f, struct stats_crawl *m);
+
 /* A discovered request's record fields: "parent" (the id of the page that
  * linked it) and "depth"; nothing for a request of the input. */
 void feed_crawl_fields(const struct request *req, struct record_buf *b);

@@ -10,6 +10,10 @@
 
 #include "errkind.h"
 
+/* Header lines of a response kept in its record; "headers_dropped" says
+ * how many more there were. */
+#define RECORD_MAX_HEADERS 1000
+
 /* --since: how a record compares with FILE's record of the request. */
 enum record_changed {
   RECORD_CHANGED_NONE,    /* no --since: no "changed" field */

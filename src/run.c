@@ -29,6 +29,7 @@
 #include "hmap.h"
 #include "input.h"
 #include "inputline.h"
+#include "looplag.h"
 #include "msg.h"
 #include "order.h"
 #include "output.h"
@@ -52,6 +53,7 @@ struct run {
   struct feed feed; /* requests, from the input, then the crawl */
   struct output *out;
   struct progress *progress; /* NULL when off */
+  struct looplag *lag;       /* with --stats or --stats-json, or NULL */
   struct engine *eng;
   struct sched sched;
   struct order *order; /* --ordered only */
@@ -174,6 +176,7 @@ static void finished_cb(struct request *req, CURLcode code, const char *note,
   struct record_buf more = { NULL, 0, 0 };
   char message[VL_ERRLEN + CURL_ERROR_SIZE];
 
+  sched_release(&r->sched);
   request_result(req, code, uv_hrtime(), &res);
   if (note && *note) {
     if (res.message)
@@ -203,10 +206,14 @@ static void finished_cb(struct request *req, CURLcode code, const char *note,
 }
 
 /* The attempt of "req" ended with "code" and will not be retried: the
- * record follows once finish.c is done with it. */
+ * record follows once finish.c is done with it. Its body stays in
+ * memory until then, so it keeps a slot of -c (released in
+ * finished_cb()): extraction slower than the transfers holds back
+ * admission instead of piling up bodies. */
 static void finish(struct run *r, struct request *req, CURLcode code,
                    const char *note)
 {
+  sched_hold(&r->sched);
   finish_start(r->fin, req, code, note);
 }
 
@@ -452,8 +459,9 @@ static void cancel_waiting_cb(struct request *req, void *ud)
   finish(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
 }
 
-/* Cancel every request in flight and every waiting retry; each gets a
- * record of kind "cancelled" saying "why". */
+/* Cancel every request in flight and every waiting retry, and stop the
+ * extractions under way; each gets a record of kind "cancelled" saying
+ * "why". */
 static void cancel_all(struct run *r, const char *why)
 {
   struct request *req;
@@ -473,6 +481,7 @@ static void cancel_all(struct run *r, const char *why)
   }
   sched_drain(&r->sched, cancel_waiting_cb, r);
   gate_drain(r->gate, cancel_held_cb, r);
+  finish_cancel(r->fin, why);
 }
 
 /* No more admission and no more reading, for good. */
@@ -590,6 +599,8 @@ static void begin_close(struct run *r)
                 feed_queued(&r->feed));
   progress_stop(r->progress);
   r->progress = NULL;
+  looplag_stop(r->lag);
+  r->lag = NULL;
   input_close(r->in);
   r->in = NULL;
   if (r->sched_ready)
@@ -964,6 +975,7 @@ static int report_stats(struct run *r)
   FILE *f;
   int rc = 0;
 
+  feed_crawl_memory(&r->feed, &r->stats.crawl);
   if (r->cfg->stats) {
     stats_text(&r->stats, elapsed, &b);
     fwrite(b.p, 1, b.len, stderr);
@@ -1026,6 +1038,11 @@ int run_main(const struct config *cfg)
     if (msg_start(&r->msg, &r->loop) < 0)
       msg_warn(&r->msg, "stderr stays blocking: cannot attach it");
     start_progress(r);
+    if (cfg->stats || cfg->stats_json) {
+      r->lag = looplag_start(&r->loop, &r->stats.loop, err);
+      if (!r->lag)
+        msg_warn(&r->msg, "%s", err);
+    }
     pump(r);
   }
   (void)uv_run(&r->loop, UV_RUN_DEFAULT);

@@ -300,7 +300,7 @@ void sched_pump(struct sched *s)
     return;
   s->pumping = true;
   s->rate_waiting = false;
-  while (!s->stopped && !s->paused && s->inflight < s->limit) {
+  while (!s->stopped && !s->paused && s->inflight + s->held < s->limit) {
     struct request *req;
     struct sched_host *h;
 
@@ -380,6 +380,17 @@ void sched_host_interval(struct sched *s, const char *host, double secs)
 void sched_stop(struct sched *s)
 {
   s->stopped = true;
+}
+
+void sched_hold(struct sched *s)
+{
+  s->held++;
+}
+
+void sched_release(struct sched *s)
+{
+  assert(s->held > 0);
+  s->held--;
 }
 
 void sched_retry(struct sched *s, struct request *req, uint64_t delay_ms)
