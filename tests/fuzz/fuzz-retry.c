@@ -1,0 +1,112 @@
+/* Fuzzes the Retry-After parser and the retry policy (retry.c): the input
+ * is a Retry-After value, a NUL, then bytes for the policy and the ended
+ * attempt. The parser is request.c's static parse_retry_after(), reached
+ * by compiling request.c into this file; it gets the header value as
+ * header_cb() hands it over: the bytes after "Retry-After:", CRLF
+ * included.
+ *
+ * Oracle: the value converts without undefined behaviour (UBSan stops on
+ * an out-of-range double to integer cast) to -1 (none) or a wait of at
+ * least 0 ms, and delta-seconds up to 366 days give exactly their
+ * milliseconds; retry_decide() retries only a transient failure of an
+ * idempotent request (or with --retry-all-methods) within the retry
+ * count, never waits longer than --retry-max-delay nor past the deadline,
+ * and honours Retry-After on 429 and 503; backoff stays within its
+ * ceiling. */
+#include "request.c"
+
+#include "fuzz.h"
+#include "retry.h"
+
+/* Delta-seconds as RFC 9110 writes them, trimmed of blanks: its value,
+ * or -1 when "v" is not only digits or is over 366 days. */
+static int64_t delta_seconds(const char *v, size_t len)
+{
+  int64_t secs = 0;
+  size_t i;
+
+  while (len && isspace((unsigned char)*v)) {
+    v++;
+    len--;
+  }
+  while (len && isspace((unsigned char)v[len - 1]))
+    len--;
+  if (len == 0 || len > 12)
+    return -1;
+  for (i = 0; i < len; i++) {
+    if (v[i] < '0' || v[i] > '9')
+      return -1;
+    secs = secs * 10 + (v[i] - '0');
+  }
+  return secs <= 86400 * 366 ? secs : -1;
+}
+
+static uint64_t u64(struct fuzz_reader *in)
+{
+  uint64_t v = 0;
+  int i;
+
+  for (i = 0; i < 8; i++)
+    v = (v << 8) | fuzz_byte(in);
+  return v;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  struct fuzz_reader in = { data, size };
+  char *value = fuzz_str(&in), why[256];
+  size_t len = strlen(value);
+  bool retry_on[600] = { false };
+  struct retry_policy p;
+  struct retry_attempt a;
+  uint64_t left, rnd, delay = UINT64_MAX, ceiling;
+  int64_t secs = delta_seconds(value, len);
+  long ms = parse_retry_after(value, len);
+  unsigned i;
+  bool go;
+
+  FUZZ_CHECK(ms >= -1, "Retry-After '%s' gave %ld", value, ms);
+  if (secs >= 0)
+    FUZZ_CHECK(ms == secs * 1000, "Retry-After '%s' gave %ld ms", value, ms);
+
+  retry_on[408] = retry_on[429] = retry_on[503] = true;
+  retry_on[100 + fuzz_byte(&in) * 2] = true;
+  p.retries = fuzz_byte(&in) % 8;
+  p.all_methods = fuzz_byte(&in) & 1;
+  p.retry_on = retry_on;
+  p.base_ms = u64(&in) >> (fuzz_byte(&in) % 64);
+  p.cap_ms = u64(&in) >> (fuzz_byte(&in) % 64);
+  a.kind = (enum errkind)(fuzz_byte(&in) % ERRKIND_COUNT);
+  a.code = (CURLcode)(fuzz_byte(&in) % CURL_LAST);
+  a.got_response = fuzz_byte(&in) & 1;
+  a.status = (long)fuzz_byte(&in) * 3;
+  a.idempotent = fuzz_byte(&in) & 1;
+  a.attempts = 1 + fuzz_byte(&in) % 70;
+  a.retry_after_ms = ms;
+  left = u64(&in) >> (fuzz_byte(&in) % 64);
+  rnd = u64(&in);
+
+  go = retry_decide(&p, &a, left, rnd, &delay, why, sizeof(why));
+  if (go) {
+    FUZZ_CHECK(a.attempts <= p.retries, "retried past --retries");
+    FUZZ_CHECK(retry_transient(&p, &a), "retried a lasting failure");
+    FUZZ_CHECK(a.idempotent || p.all_methods, "retried a POST");
+    FUZZ_CHECK(delay <= p.cap_ms, "waits %llu ms past the cap",
+               (unsigned long long)delay);
+    FUZZ_CHECK(delay < left, "waits past the deadline");
+    if (ms >= 0 && (a.status == 429 || a.status == 503))
+      FUZZ_CHECK(delay == (uint64_t)ms, "Retry-After not honoured");
+  } else {
+    FUZZ_CHECK(delay == UINT64_MAX, "no retry, yet a delay was set");
+  }
+
+  ceiling = p.base_ms;
+  for (i = 1; i < a.attempts && ceiling < p.cap_ms; i++)
+    ceiling = ceiling > UINT64_MAX / 2 ? UINT64_MAX : ceiling * 2;
+  if (ceiling > p.cap_ms)
+    ceiling = p.cap_ms;
+  FUZZ_CHECK(retry_backoff_ms(&p, a.attempts, rnd) <= ceiling,
+             "backoff past its ceiling");
+  free(value);
+  return 0;
+}
