@@ -70,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(ms == secs * 1000, "Retry-After '%s' gave %ld ms", value, ms);
 
   retry_on[408] = retry_on[429] = retry_on[503] = true;
-  retry_on[100 + fuzz_byte(&in) * 2] = true;
+  retry_on[100 + fuzz_byte(&in) % 250 * 2] = true;
   p.retries = fuzz_byte(&in) % 8;
   p.all_methods = fuzz_byte(&in) & 1;
   p.retry_on = retry_on;
