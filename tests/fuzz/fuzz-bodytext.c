@@ -1,12 +1,5 @@
-/* Fuzzes bodytext.c: a Content-Type and a body (NUL-separated, after a
- * byte that picks a charset to decode with, the header's own among them).
- *
- * Oracle: the media type comes out in lower case without blanks or ';',
- * the charset without blanks or ';', both cut to their buffers
- * (tiny ones too); the text is valid UTF-8 whatever the bytes and the
- * charset; a body that is valid UTF-8 without a byte order mark, read as
- * UTF-8 (no charset, "utf-8" or a name no decoder knows), comes back
- * unchanged and uncopied; text/html is always HTML. */
+/* Fuzzes bodytext.c: Content-Type parsing, HTML sniffing and decoding to
+ * UTF-8, with any header, any body and a choice of charsets. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -39,6 +32,15 @@ static void check_type(const char *ct, size_t typelen, size_t cslen)
                charset, ct);
 }
 
+/* Input: a byte that picks the charset to decode with (the header's own among
+ * them), then the Content-Type, a NUL and the body.
+ *
+ * Oracle: the media type comes out in lower case without blanks or ';', the
+ * charset without blanks or ';', both cut to their buffers (tiny ones too);
+ * the text is valid UTF-8 whatever the bytes and the charset; a body that is
+ * valid UTF-8 without a byte order mark, read as UTF-8 (no charset, "utf-8" or
+ * a name no decoder knows), comes back unchanged and uncopied; text/html is
+ * always HTML. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   struct fuzz_reader in = { data, size };

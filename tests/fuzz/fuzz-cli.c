@@ -1,13 +1,5 @@
-/* Fuzzes cli.c's option parser with a command line cut from the input:
- * NUL-separated words after a flag byte; with its low bit set, the first
- * word is VOLLEY_OPTS (split by cli.c as a shell would).
- *
- * Oracle: cli_parse() returns one of its four statuses; a usage error
- * has a message of one line (no control byte, whatever bytes the value
- * held); a parse that succeeds keeps every value in its table's range
- * (--concurrency, --retries, --shard, --max-body, --resume with -o ...);
- * a second parse of the same line gives the same answer (getopt's state
- * is reset); cli_free() releases everything (LeakSanitizer checks). */
+/* Fuzzes cli.c's option parser with command lines and VOLLEY_OPTS cut from the
+ * input. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -75,6 +67,16 @@ static enum cli_status parse(int argc, char **argv, const char *env,
   return st;
 }
 
+/* Input: a flag byte, then NUL-separated words; with the flag's low bit set
+ * the first word is VOLLEY_OPTS (split by cli.c as a shell would), the rest
+ * are argv.
+ *
+ * Oracle: cli_parse() returns one of its four statuses; a usage error has a
+ * message of one line (no control byte, whatever bytes the value held); a
+ * parse that succeeds keeps every value in its table's range (--concurrency,
+ * --retries, --shard, --max-body, --resume with -o ...); a second parse of the
+ * same line gives the same answer (getopt's state is reset); cli_free()
+ * releases everything (LeakSanitizer checks). */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   struct fuzz_reader in = { data, size };

@@ -1,21 +1,5 @@
-/* Fuzzes extract.c with a hostile body and a hostile regex: the input is a
- * flag byte, then NUL-separated fields: a PCRE2 pattern, a Content-Type,
- * the page's URL and the body. In the body, byte 0x01 followed by bytes K
- * and L repeats the L % 64 + 1 bytes before it 2^(K % 16) times, up to
- * 2 MiB in all: "<div>" nested 30,000 deep, a 1 MiB attribute or a long
- * run for the regex come from a few bytes, while most inputs stay small.
- * NULs, DEL, invalid UTF-8 and %XX in hosts come as they are.
- *
- * Oracle: extract_run() ends in CPU time within 3 s plus 10 us a byte of
- * body for each spec (PCRE2's match limit is meant to bound it; each start
- * position may spend the whole limit, so the harness finds bodies where
- * that adds up; the 10 us leave room for ASan, whose realloc() always
- * copies, which makes libxml2's growing buffers quadratic: 7 s for a
- * 900 KB attribute that takes 50 ms in a normal build); its record
- * fragment is valid UTF-8 and, in braces,
- * valid JSON; each link is an absolute http(s) URL without a fragment,
- * with no space, control byte or DEL, that normalises; links are unique;
- * the title has no leading, trailing or doubled whitespace. */
+/* Fuzzes extract.c with hostile bodies (deep nesting, 1 MiB attributes, NULs,
+ * DEL and %XX in hosts) and hostile PCRE2 patterns. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -142,6 +126,22 @@ static void check_result(const struct extract_result *res,
   }
 }
 
+/* Input: a flag byte, then NUL-separated fields: a PCRE2 pattern, a
+ * Content-Type, the page's URL and the body. In the body, byte 0x01 followed
+ * by bytes K and L repeats the L % 64 + 1 bytes before it 2^(K % 16) times, up
+ * to 2 MiB in all: "<div>" nested 30,000 deep, a 1 MiB attribute or a long run
+ * for the regex come from a few bytes, while most inputs stay small. NULs,
+ * DEL, invalid UTF-8 and %XX in hosts come as they are.
+ *
+ * Oracle: extract_run() ends in CPU time within 3 s plus 10 us a byte of body
+ * for each spec (PCRE2's match limit is meant to bound it; each start position
+ * may spend the whole limit, so the harness finds bodies where that adds up;
+ * the 10 us leave room for ASan, whose realloc() always copies, which makes
+ * libxml2's growing buffers quadratic: 7 s for a 900 KB attribute that takes
+ * 50 ms in a normal build); its record fragment is valid UTF-8 and, in braces,
+ * valid JSON; each link is an absolute http(s) URL without a fragment, with no
+ * space, control byte or DEL, that normalises; links are unique; the title has
+ * no leading, trailing or doubled whitespace. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   struct fuzz_reader in = { data, size };

@@ -1,15 +1,5 @@
-/* Fuzzes inputline.c with one input line (the bytes before the first
- * newline, as input.c cuts them) in each of the three input formats.
- *
- * Oracle: the plain-URL fast path (inputline_url_plain()) accepts only
- * URLs that libcurl's parser accepts as http or https, tried on the line
- * as it is and behind "http://" and "https://"; whatever the line, the
- * parse ends with an item of a known kind; a bad line has a message; a
- * request has a URL that inputline_check_url() passes, a token method,
- * headers "Name: value" on one line each, and an id that is JSON text.
- * A line ending in byte 0x01 stands for itself with 8 MB of 'a' in place
- * of that byte, past libcurl's longest URL: inputline_check_url() must
- * refuse what libcurl will refuse. */
+/* Fuzzes inputline.c with one input line in each of the three input formats,
+ * and its plain-URL fast path against libcurl's parser. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -109,6 +99,17 @@ static void check_item(const struct inputline *it)
   }
 }
 
+/* Input: one input line, the bytes before the first newline (as input.c cuts
+ * them), parsed in each of the three input formats.
+ *
+ * Oracle: the plain-URL fast path (inputline_url_plain()) accepts only URLs
+ * that libcurl's parser accepts as http or https, tried on the line as it is
+ * and behind "http://" and "https://"; whatever the line, the parse ends with
+ * an item of a known kind; a bad line has a message; a request has a URL that
+ * inputline_check_url() passes, a token method, headers "Name: value" on one
+ * line each, and an id that is JSON text. A line ending in byte 0x01 stands
+ * for itself with 8 MB of 'a' in place of that byte, past libcurl's longest
+ * URL: inputline_check_url() must refuse what libcurl will refuse. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   static const enum inputline_format formats[] = { INPUTLINE_AUTO,

@@ -1,12 +1,5 @@
-/* Fuzzes record.c's writer (and extract.c's record fragment, which writes
- * into the same line) with any bytes in every string field: url, message,
- * final_url, http_version, content_type, remote_ip, the id, the raw header
- * block, the body, and a title, links and values in the fragment.
- *
- * Oracle: the record is one line ending in '\n' with no raw control byte,
- * valid UTF-8, and valid JSON (jansson parses it, no duplicate key); the
- * id, url, status and ok read back as given, and so does the body, as
- * "body" or as "body_base64". */
+/* Fuzzes record.c's writer (and extract.c's record fragment, which writes into
+ * the same line) with any bytes in every string field. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -105,6 +98,15 @@ static void check_body(json_t *rec, const char *body, size_t len)
   free(dec);
 }
 
+/* Input: NUL-separated string fields (the id as JSON text, url, message,
+ * final_url, http_version, content_type, remote_ip, a title, a link), bytes
+ * for the flags and numbers, then the raw header block and the body, split
+ * where a byte says.
+ *
+ * Oracle: the record is one line ending in '\n' with no raw control byte,
+ * valid UTF-8, and valid JSON (jansson parses it, no duplicate key); the id,
+ * url, status and ok read back as given, and so does the body, as "body" or as
+ * "body_base64". */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   struct fuzz_reader in = { data, size };

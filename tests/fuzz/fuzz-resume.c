@@ -1,15 +1,5 @@
-/* Fuzzes the --resume reader (resume.c) with any file content, and with
- * the record of any input line. The input is one input line, a newline,
- * then the content of -o FILE as an earlier run (or a crash, or a
- * stranger) left it.
- *
- * Oracle: resume_load() reads any content without failing; it only cuts,
- * at a line end (what stays is a prefix of the file, empty or ending in
- * '\n'); a second load changes nothing and keeps as many records; with
- * --resume-failed the rewritten file holds only ok records. And whatever
- * request the input line makes, the record volley writes for it, appended
- * to that file, is read back: the key resume_key() makes of the request
- * is in the set, so a resumed run does not fetch it again. */
+/* Fuzzes the --resume reader (resume.c) with any file content, and with the
+ * record of any input line. */
 #include "config.h"
 
 #include <stdio.h>
@@ -174,6 +164,16 @@ static void check_roundtrip(const char *line, size_t len)
   inputline_clear(&it);
 }
 
+/* Input: one input line, a newline, then the content of -o FILE as an earlier
+ * run (or a crash, or a stranger) left it.
+ *
+ * Oracle: resume_load() reads any content without failing; it only cuts, at a
+ * line end (what stays is a prefix of the file, empty or ending in '\n'); a
+ * second load changes nothing and keeps as many records; with --resume-failed
+ * the rewritten file holds only ok records. And whatever request the input
+ * line makes, the record volley writes for it, appended to that file, is read
+ * back: the key resume_key() makes of the request is in the set, so a resumed
+ * run does not fetch it again. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   const uint8_t *nl = memchr(data, '\n', size);

@@ -1,18 +1,5 @@
-/* Fuzzes the Retry-After parser and the retry policy (retry.c): the input
- * is a Retry-After value, a NUL, then bytes for the policy and the ended
- * attempt. The parser is request.c's static parse_retry_after(), reached
- * by compiling request.c into this file; it gets the header value as
- * header_cb() hands it over: the bytes after "Retry-After:", CRLF
- * included.
- *
- * Oracle: the value converts without undefined behaviour (UBSan stops on
- * an out-of-range double to integer cast) to -1 (none) or a wait of at
- * least 0 ms, and delta-seconds up to 366 days give exactly their
- * milliseconds; retry_decide() retries only a transient failure of an
- * idempotent request (or with --retry-all-methods) within the retry
- * count, never waits longer than --retry-max-delay nor past the deadline,
- * and honours Retry-After on 429 and 503; backoff stays within its
- * ceiling. */
+/* Fuzzes the Retry-After parser (request.c, compiled into this file to reach
+ * its static parse_retry_after()) and the retry policy (retry.c). */
 #include "request.c"
 
 #include "fuzz.h"
@@ -51,6 +38,17 @@ static uint64_t u64(struct fuzz_reader *in)
   return v;
 }
 
+/* Input: a Retry-After value, a NUL, then bytes for the policy and the ended
+ * attempt. The parser gets the value as header_cb() hands it over: the bytes
+ * after "Retry-After:", CRLF included.
+ *
+ * Oracle: the value converts without undefined behaviour (UBSan stops on an
+ * out-of-range double to integer cast) to -1 (none) or a wait of at least 0
+ * ms, and delta-seconds up to 366 days give exactly their milliseconds;
+ * retry_decide() retries only a transient failure of an idempotent request (or
+ * with --retry-all-methods) within the retry count, never waits longer than
+ * --retry-max-delay nor past the deadline, and honours Retry-After on 429 and
+ * 503; backoff stays within its ceiling. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   struct fuzz_reader in = { data, size };

@@ -1,19 +1,5 @@
-/* Fuzzes robots.c: a robots.txt, a path to match and a crawler name. The
- * input is two bytes E1 and E2, then NUL-separated fields: the file is
- * HEAD MID^(2^(E1 % 11)) TAIL, the path PHEAD PMID^(2^(E2 % 11)), cut to
- * 256 KiB and 64 KiB, so that small inputs reach the sizes where a
- * super-linear step shows (a rule of 4,000 stars, 10,000 rules).
- *
- * Oracle: parsing and matching end in CPU time within what a linear
- * parser and matcher need, generously: 20 ms, plus 200 ns a byte of the
- * file and 10 us a line (allocations under ASan are slow), plus 100 ns a
- * byte of the path for each rule line (a line holding "low", as every
- * spelling of Allow and Disallow does). A matcher that is quadratic in a
- * rule ('*' runs tried at every position) misses it by far: 2 KiB of
- * stars against an 8 KiB path take 0.26 s against 22 ms. Also:
- * "/robots.txt" is always allowed, an empty file allows everything, and
- * the Crawl-delay is a number of seconds that converts to integer
- * milliseconds without overflow. */
+/* Fuzzes robots.c's parser and matcher, with an oracle on the CPU time they
+ * take against what a linear parser and matcher need. */
 #include "config.h"
 
 #include <math.h>
@@ -82,6 +68,21 @@ static uint64_t parse_and_match(const char *text, size_t tlen,
   return fuzz_cpu_ns() - t0;
 }
 
+/* Input: two bytes E1 and E2, then NUL-separated fields: the file is HEAD
+ * MID^(2^(E1 % 11)) TAIL, the path PHEAD PMID^(2^(E2 % 11)), the crawler's
+ * name last; file and path are cut to 256 KiB and 64 KiB, so that small inputs
+ * reach the sizes where a super-linear step shows (a rule of 4,000 stars,
+ * 10,000 rules).
+ *
+ * Oracle: parsing and matching end in CPU time within what a linear parser and
+ * matcher need, generously: 20 ms, plus 200 ns a byte of the file and 10 us a
+ * line (allocations under ASan are slow), plus 100 ns a byte of the path for
+ * each rule line (a line holding "low", as every spelling of Allow and
+ * Disallow does). A matcher that is quadratic in a rule ('*' runs tried at
+ * every position) misses it by far: 2 KiB of stars against an 8 KiB path take
+ * 0.26 s against 22 ms. Also: "/robots.txt" is always allowed, an empty file
+ * allows everything, and the Crawl-delay is a number of seconds that converts
+ * to integer milliseconds without overflow. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   struct fuzz_reader in = { data, size };

@@ -1,12 +1,4 @@
-/* Fuzzes savename.c: a --save-name template and the facts it names
- * (NUL-separated: template, id, host, URL, Content-Type).
- *
- * Oracle: whatever the template and the facts (checked by
- * savename_check() or not), the name is one plain file name in the save
- * directory: not empty, not "." or "..", no '/', no NUL inside, no leading
- * dot, only [A-Za-z0-9._-], at most 200 bytes, and it fits the buffer,
- * down to the 64 bytes the header allows. A template that fails the check
- * has a message. */
+/* Fuzzes savename.c: --save-name templates and the facts they name. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -39,6 +31,13 @@ static void check_name(const char *tmpl, const struct savename_facts *f,
   free(out);
 }
 
+/* Input: NUL-separated template, id, host, URL and Content-Type.
+ *
+ * Oracle: whatever the template and the facts (checked by savename_check() or
+ * not), the name is one plain file name in the save directory: not empty, not
+ * "." or "..", no '/', no NUL inside, no leading dot, only [A-Za-z0-9._-], at
+ * most 200 bytes, and it fits the buffer, down to the 64 bytes the header
+ * allows. A template that fails the check has a message. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   struct fuzz_reader in = { data, size };

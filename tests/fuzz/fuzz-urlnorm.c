@@ -1,11 +1,4 @@
-/* Fuzzes urlnorm.c with a base URL and a reference, as a page gives them
- * (fields separated by NUL).
- *
- * Oracle: resolution never crashes and gives an http or https URL without
- * a fragment, which normalises; normalising twice gives what normalising
- * once gave; a normal form holds no space, control byte or DEL (a host
- * that libcurl decoded from %XX must not smuggle one in) and is valid
- * UTF-8; a URL and its normal form have the same host. */
+/* Fuzzes urlnorm.c with base URLs and references as pages give them. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -64,6 +57,13 @@ static void check_resolved(const char *base, const char *ref, const char *abs)
   free(norm);
 }
 
+/* Input: a base URL, a NUL and a reference.
+ *
+ * Oracle: resolution never crashes and gives an http or https URL without a
+ * fragment, which normalises; normalising twice gives what normalising once
+ * gave; a normal form holds no space, control byte or DEL (a host that libcurl
+ * decoded from %XX must not smuggle one in) and is valid UTF-8; a URL and its
+ * normal form have the same host. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   struct fuzz_reader in = { data, size };

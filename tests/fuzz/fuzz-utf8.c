@@ -1,12 +1,5 @@
-/* Fuzzes utf8.c (and record.c's UTF-8 test, which rests on it) against
- * the decoder in fuzz.h, written apart from it.
- *
- * Oracle: utf8_seq() gives the length of the valid sequence at each
- * position, or 0, as a decoder checking code point ranges does;
- * utf8_repair() returns NULL exactly for valid input (which so comes back
- * unchanged), and otherwise valid UTF-8 in which each byte that starts no
- * valid sequence became one U+FFFD and everything else was kept in order;
- * record_is_utf8() says valid and free of NUL. */
+/* Fuzzes utf8.c (and record.c's UTF-8 test, which rests on it) against the
+ * decoder in fuzz.h, written apart from it. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -16,6 +9,14 @@
 #include "record.h"
 #include "utf8.h"
 
+/* Input: any bytes.
+ *
+ * Oracle: utf8_seq() gives the length of the valid sequence at each position,
+ * or 0, as a decoder checking code point ranges does; utf8_repair() returns
+ * NULL exactly for valid input (which so comes back unchanged), and otherwise
+ * valid UTF-8 in which each byte that starts no valid sequence became one
+ * U+FFFD and everything else was kept in order; record_is_utf8() says valid
+ * and free of NUL. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   const char *s = (const char *)data;

@@ -1,13 +1,5 @@
-/* Fuzzes writeout.c: a -w template, then the string fields of a result
- * (NUL-separated: id, url, message, final_url, http_version,
- * content_type, remote_ip) and bytes for its numbers.
- *
- * Oracle: a template that does not compile leaves a one-line message and
- * nothing held; one that compiles renders, for any bytes in the fields,
- * a line ending in '\n', valid UTF-8 if the template is, with no other
- * newline unless the template wrote one; and every value, rendered alone,
- * holds no C0 control byte and no DEL, so a server cannot reach the terminal
- * with ESC sequences (issue 10, point 6). */
+/* Fuzzes writeout.c: -w templates, and results with any bytes in their string
+ * fields. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -46,6 +38,16 @@ static bool template_has_newline(const struct writeout *w)
   return false;
 }
 
+/* Input: a -w template, then the NUL-separated string fields of a result (id,
+ * url, message, final_url, http_version, content_type, remote_ip) and bytes
+ * for its numbers.
+ *
+ * Oracle: a template that does not compile leaves a one-line message and
+ * nothing held; one that compiles renders, for any bytes in the fields, a line
+ * ending in '\n', valid UTF-8 if the template is, with no other newline unless
+ * the template wrote one; and every value, rendered alone, holds no C0 control
+ * byte and no DEL, so a server cannot reach the terminal with ESC sequences
+ * (issue 10, point 6). */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   struct fuzz_reader in = { data, size };
