@@ -5,6 +5,7 @@
 
 #include "cli.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -16,12 +17,15 @@
 #include <jansson.h>
 #include <uv.h>
 
+#include "inputline.h"
+
 enum cli_arg {
   ARG_NONE,
   ARG_UINT,
   ARG_SECONDS,
   ARG_SIZE,
   ARG_STRING,
+  ARG_LINE, /* a string that goes on the wire: no CR or LF */
   ARG_CODES
 };
 
@@ -67,7 +71,13 @@ enum cli_id {
   OPT_INCLUDE,
   OPT_EXCLUDE,
   OPT_MAX_URLS,
-  OPT_IGNORE_ROBOTS
+  OPT_IGNORE_ROBOTS,
+  OPT_CACERT,
+  OPT_CAPATH,
+  OPT_RESOLVE,
+  OPT_CHECK,
+  OPT_ID_PREFIX,
+  OPT_FAILURES_OK
 };
 
 struct cli_option {
@@ -88,6 +98,11 @@ static const struct cli_option options[] = {
     "auto, lines (URLs only) or jsonl (JSON requests only)" },
   { OPT_SHARD, "shard", 0, ARG_STRING, "K/N", 0, 0, NULL,
     "only the requests in part K (0 to N-1) of N, by URL hash" },
+  { OPT_ID_PREFIX, "id-prefix", 0, ARG_STRING, "STR", 0, 0, NULL,
+    "ids are STR and the line number, as strings" },
+  { OPT_CHECK, "check", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "fetch nothing: exit 0 if the record FILEs given as arguments hold "
+    "each request of the input once, else 1" },
   { 'c', "concurrency", 'c', ARG_UINT, "N", 1, 100000, "50",
     "requests in flight at once" },
   { OPT_PER_HOST, "per-host", 0, ARG_UINT, "N", 0, 100000, "0",
@@ -114,13 +129,13 @@ static const struct cli_option options[] = {
     "budget for the whole run; then cancel the rest" },
   { OPT_GRACE, "grace", 0, ARG_SECONDS, "SECS", 0, 0, "5",
     "time in-flight requests get after SIGINT/SIGTERM" },
-  { 'X', "method", 'X', ARG_STRING, "METHOD", 0, 0, NULL,
+  { 'X', "method", 'X', ARG_LINE, "METHOD", 0, 0, NULL,
     "request method (default GET, POST with --data)" },
-  { 'H', "header", 'H', ARG_STRING, "'K: V'", 0, 0, NULL,
+  { 'H', "header", 'H', ARG_LINE, "'K: V'", 0, 0, NULL,
     "add a request header (repeatable)" },
   { 'd', "data", 'd', ARG_STRING, "DATA|@FILE", 0, 0, NULL,
     "request body; @FILE reads it from FILE" },
-  { 'A', "user-agent", 'A', ARG_STRING, "STRING", 0, 0, "volley/" VERSION,
+  { 'A', "user-agent", 'A', ARG_LINE, "STRING", 0, 0, "volley/" VERSION,
     "User-Agent header" },
   { 'L', "location", 'L', ARG_NONE, NULL, 0, 0, NULL,
     "follow redirects (the default)" },
@@ -130,8 +145,14 @@ static const struct cli_option options[] = {
     "redirects followed at most" },
   { 'k', "insecure", 'k', ARG_NONE, NULL, 0, 0, NULL,
     "do not verify TLS certificates" },
-  { OPT_PROXY, "proxy", 0, ARG_STRING, "URL", 0, 0, NULL,
+  { OPT_CACERT, "cacert", 0, ARG_STRING, "FILE", 0, 0, NULL,
+    "trust the CA certificates in FILE (PEM)" },
+  { OPT_CAPATH, "capath", 0, ARG_STRING, "DIR", 0, 0, NULL,
+    "trust the CA certificates in DIR (hashed, as openssl rehash does)" },
+  { OPT_PROXY, "proxy", 0, ARG_LINE, "URL", 0, 0, NULL,
     "use this proxy (default: the *_proxy environment)" },
+  { OPT_RESOLVE, "resolve", 0, ARG_LINE, "HOST:PORT:ADDR", 0, 0, NULL,
+    "connect to ADDR for HOST:PORT, no DNS (repeatable)" },
   { OPT_HTTP11, "http1.1", 0, ARG_NONE, NULL, 0, 0, NULL,
     "use HTTP/1.1 only" },
   { OPT_HTTP2, "http2", 0, ARG_NONE, NULL, 0, 0, NULL,
@@ -171,7 +192,8 @@ static const struct cli_option options[] = {
   { OPT_IGNORE_ROBOTS, "ignore-robots", 0, ARG_NONE, NULL, 0, 0, NULL,
     "--crawl: do not fetch or obey robots.txt" },
   { 'o', "output", 'o', ARG_STRING, "FILE", 0, 0, NULL,
-    "write records to FILE (truncated) instead of stdout" },
+    "write records to FILE (truncated; locked while volley runs) instead "
+    "of stdout" },
   { OPT_RESUME, "resume", 0, ARG_NONE, NULL, 0, 0, NULL,
     "with -o: skip requests FILE already has, append the rest" },
   { OPT_RESUME_FAILED, "resume-failed", 0, ARG_NONE, NULL, 0, 0, NULL,
@@ -180,6 +202,8 @@ static const struct cli_option options[] = {
     "with -o: append to FILE instead of truncating it" },
   { OPT_FAIL_FAST, "fail-fast", 0, ARG_NONE, NULL, 0, 0, NULL,
     "at the first failed request, cancel the rest and exit 1" },
+  { OPT_FAILURES_OK, "failures-ok", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "failed requests do not make the exit status 1 (cancelled ones do)" },
   { OPT_ORDERED, "ordered", 0, ARG_NONE, NULL, 0, 0, NULL,
     "write records in input order" },
   { 'w', "write-out", 'w', ARG_STRING, "FORMAT", 0, 0, NULL,
@@ -327,6 +351,50 @@ static int parse_shard(struct config *cfg, const char *s)
   return 0;
 }
 
+/* "[+]HOST:PORT:ADDR[,ADDR]...", as curl's --resolve takes it: a host
+ * name, a port from 1 to 65535, and IPv4 or IPv6 addresses (the latter
+ * bracketed or not). libcurl would refuse anything else at every
+ * transfer: check it once, here. */
+static int parse_resolve(const char *s)
+{
+  const char *colon, *p;
+  char num[8], addr[INET6_ADDRSTRLEN + 2];
+  unsigned char bin[sizeof(struct in6_addr)];
+  uint64_t port;
+  size_t n;
+
+  if (*s == '+')
+    s++;
+  colon = strchr(s, ':');
+  if (!colon || colon == s)
+    return -1;
+  p = colon + 1;
+  n = strcspn(p, ":");
+  if (!p[n] || n == 0 || n >= sizeof(num))
+    return -1;
+  memcpy(num, p, n);
+  num[n] = '\0';
+  if (util_parse_uint(num, 1, 65535, &port) < 0)
+    return -1;
+  p += n + 1;
+  do {
+    n = strcspn(p, ",");
+    if (n >= 2 && p[0] == '[' && p[n - 1] == ']') {
+      p++;
+      n -= 2;
+    }
+    if (n == 0 || n >= sizeof(addr))
+      return -1;
+    memcpy(addr, p, n);
+    addr[n] = '\0';
+    if (inet_pton(AF_INET, addr, bin) != 1 &&
+        inet_pton(AF_INET6, addr, bin) != 1)
+      return -1;
+    p = strchr(p, ',');
+  } while (p && *++p);
+  return p ? -1 : 0;
+}
+
 /* Check "arg" against the option's kind and range and store it. */
 static int apply(struct config *cfg, const struct cli_option *o,
                  const char *arg, char err[VL_ERRLEN])
@@ -362,7 +430,15 @@ static int apply(struct config *cfg, const struct cli_option *o,
       return -1;
     }
     return 0;
+  case ARG_LINE:
   case ARG_STRING:
+    /* A CR or LF would end the header or request line early and start
+     * one of the sender's choosing (request smuggling): the JSON input
+     * refuses them in headers too. */
+    if (o->kind == ARG_LINE && strpbrk(arg, "\r\n")) {
+      set_err(err, "--%s: the value must not contain a CR or LF", o->name);
+      return -1;
+    }
     if (!*arg && o->id != 'd' && o->id != 'A') {
       set_err(err, "--%s: the value must not be empty", o->name);
       return -1;
@@ -454,6 +530,24 @@ static int apply(struct config *cfg, const struct cli_option *o,
   case OPT_PROXY:
     cfg->proxy = arg;
     break;
+  case OPT_CACERT:
+    cfg->cacert = arg;
+    break;
+  case OPT_CAPATH:
+    cfg->capath = arg;
+    break;
+  case OPT_RESOLVE:
+    if (parse_resolve(arg) < 0) {
+      set_err(err,
+              "--resolve: '%s' is not HOST:PORT:ADDR (a port from 1 to "
+              "65535, IP addresses separated by commas)",
+              arg);
+      return -1;
+    }
+    cfg->resolves =
+        xrealloc(cfg->resolves, (cfg->nresolves + 1) * sizeof(char *));
+    cfg->resolves[cfg->nresolves++] = arg;
+    break;
   case OPT_HTTP11:
     cfg->httpver = CLI_HTTP_1_1;
     break;
@@ -498,6 +592,23 @@ static int apply(struct config *cfg, const struct cli_option *o,
   case OPT_FAIL_FAST:
     cfg->fail_fast = true;
     break;
+  case OPT_FAILURES_OK:
+    cfg->failures_ok = true;
+    break;
+  case OPT_CHECK:
+    cfg->check = true;
+    break;
+  case OPT_ID_PREFIX: {
+    char *json = inputline_id_prefix(arg);
+
+    if (!json) {
+      set_err(err, "--id-prefix: '%s' is not valid UTF-8", arg);
+      return -1;
+    }
+    free(json);
+    cfg->id_prefix = arg;
+    break;
+  }
   case OPT_SHARD:
     if (parse_shard(cfg, arg) < 0) {
       set_err(err, "--shard: '%s' is not K/N with 0 <= K < N", arg);
@@ -662,6 +773,30 @@ static void free_words(char **v)
   free(v);
 }
 
+/* --check: the arguments are record files, not URLs, and nothing is
+ * written or fetched. */
+static enum cli_status check_args(const struct config *cfg,
+                                  char err[VL_ERRLEN])
+{
+  size_t i;
+
+  if (!cfg->nurls) {
+    set_err(err, "--check needs the record FILEs to check as arguments");
+    return CLI_USAGE;
+  }
+  for (i = 0; i < cfg->nurls; i++)
+    if (strcmp(cfg->urls[i], "-") == 0) {
+      set_err(err, "--check reads record FILEs by name: '-' is not one");
+      return CLI_USAGE;
+    }
+  if (cfg->output || cfg->crawl) {
+    set_err(err, "--check fetches nothing: it cannot be used with %s",
+            cfg->output ? "-o" : "--crawl");
+    return CLI_USAGE;
+  }
+  return CLI_OK;
+}
+
 enum cli_status cli_parse(struct config *cfg, int argc, char **argv,
                           const char *env_opts, char err[VL_ERRLEN])
 {
@@ -764,6 +899,13 @@ enum cli_status cli_parse(struct config *cfg, int argc, char **argv,
     set_err(err, "--append and --resume cannot be used together");
     return CLI_USAGE;
   }
+  if (cfg->check)
+    return check_args(cfg, err);
+  if (cfg->id_prefix && cfg->crawl) {
+    set_err(err, "--id-prefix numbers input lines: it cannot be used with "
+                 "--crawl");
+    return CLI_USAGE;
+  }
   if (cfg->nurls && cfg->ninputs) {
     set_err(err, "give URLs as arguments or with -i, not both");
     return CLI_USAGE;
@@ -785,7 +927,9 @@ void cli_free(struct config *cfg)
   free(cfg->inputs);
   free(cfg->xpaths);
   free(cfg->regexes);
-  cfg->xpaths = cfg->regexes = NULL;
+  free(cfg->resolves);
+  cfg->xpaths = cfg->regexes = cfg->resolves = NULL;
+  cfg->nresolves = 0;
   cfg->headers = NULL;
   cfg->inputs = NULL;
   cfg->nheaders = 0;
@@ -828,6 +972,7 @@ char *cli_help_text(void)
   sb_printf(&sb,
             "Usage: volley [OPTIONS] [URL...]\n"
             "       volley [OPTIONS] -i FILE\n"
+            "       volley --check [OPTIONS] -i LIST FILE...\n"
             "Fetch many URLs concurrently; print one JSON record per "
             "request.\n"
             "With no URL and no -i, read requests from stdin: one URL per "

@@ -34,7 +34,11 @@ struct config {
   bool follow;            /* follow redirects */
   unsigned max_redirs;
   bool insecure;
+  const char *cacert; /* --cacert FILE, or NULL */
+  const char *capath; /* --capath DIR, or NULL */
   const char *proxy;
+  const char **resolves; /* --resolve HOST:PORT:ADDR as given, checked */
+  size_t nresolves;
   enum cli_httpver httpver;
   bool compressed;
   uint64_t max_body; /* bytes of decoded body, per response */
@@ -83,6 +87,9 @@ struct config {
   const char *exclude;   /* --exclude REGEX, or NULL */
   uint64_t max_urls;     /* --max-urls, 0: no cap */
   bool ignore_robots;    /* --ignore-robots */
+  bool check;            /* --check: "urls" are record files to check */
+  const char *id_prefix; /* --id-prefix STR (valid UTF-8), or NULL */
+  bool failures_ok;      /* --failures-ok */
   char **all_argv;       /* VOLLEY_OPTS words and argv, owned */
 };
 

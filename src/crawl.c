@@ -25,8 +25,10 @@ static int compile(const char *pattern, const char *opt, void **out,
   *out = NULL;
   if (!pattern)
     return 0;
-  re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF,
-                     &code, &off, NULL);
+  /* PCRE2_MATCH_INVALID_UTF: a URL with bytes that are not UTF-8 is
+   * matched as it is, not refused with an error. */
+  re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                     PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code, &off, NULL);
   if (!re) {
     PCRE2_UCHAR msg[120];
 
@@ -39,7 +41,9 @@ static int compile(const char *pattern, const char *opt, void **out,
   return 0;
 }
 
-static bool matches(void *re, const char *s)
+/* 1 when "re" matches "s", 0 when it does not, -1 when the match failed
+ * (the match limit, a subject PCRE2 refuses). */
+static int matches(void *re, const char *s)
 {
   pcre2_match_data *md;
   int rc;
@@ -49,7 +53,7 @@ static bool matches(void *re, const char *s)
     abort(); /* Out of memory. */
   rc = pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL);
   pcre2_match_data_free(md);
-  return rc >= 0;
+  return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
 }
 
 int crawl_init(struct crawl *c, unsigned max_depth, uint64_t max_urls,
@@ -130,9 +134,11 @@ size_t crawl_offer(struct crawl *c, const char *const *links, size_t n,
     if (!c->any_host && (urlnorm_host(links[i], host, sizeof(host)) < 0 ||
                          strcmp(host, seed_host) != 0))
       continue;
-    if (c->include && !matches(c->include, links[i]))
+    /* A match that failed keeps the URL out either way: an --exclude
+     * that cannot tell must not let it in. */
+    if (c->include && matches(c->include, links[i]) != 1)
       continue;
-    if (c->exclude && matches(c->exclude, links[i]))
+    if (c->exclude && matches(c->exclude, links[i]) != 0)
       continue;
     if (!first_sight(c, links[i]))
       continue;

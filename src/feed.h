@@ -40,6 +40,8 @@ struct feed {
   uint64_t next_seq;       /* sequence number of the next request */
   struct feed_page *pages; /* --resume --crawl: see feed_resumed() */
   size_t npages, cappages;
+  char *id_prefix_json; /* --id-prefix as inputline_id_prefix() made it,
+                           owned; NULL without it */
 };
 
 enum feed_status {

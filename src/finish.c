@@ -1,7 +1,9 @@
 /* After a transfer, before its record. Owns one job per request that
  * needs work: a uv_work_t for extraction in the thread pool and the
- * --save file's close and rename. The job's thread touches only the body
- * bytes and strings copied for it, never libcurl or the loop. */
+ * --save file's close and rename, and the set of file names this run
+ * saved to, so that no two bodies get one name. The job's thread touches
+ * only the body bytes and strings copied for it, never libcurl or the
+ * loop. */
 #include "config.h"
 
 #include "finish.h"
@@ -10,12 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hmap.h"
+#include "savename.h"
 #include "util.h"
 
 struct finish {
   uv_loop_t *loop;
   const struct extract_spec *spec;
   const char *save_name;
+  struct hmap names; /* --save: every file name given out this run */
   unsigned pending;
   finish_done_fn *done_cb;
   void *ud;
@@ -31,9 +36,8 @@ struct job {
   bool extracting;
   char *ctype, *final_url; /* copies for the worker thread */
   struct extract_result xr;
-  char *saved; /* the final path once renamed, or NULL */
-  int save_status;
-  bool keep; /* the body is kept under its final name */
+  char *saved; /* the final path: set with "keep", freed if it failed */
+  bool keep;   /* the body is kept under its final name */
 };
 
 static void job_done(struct job *j)
@@ -86,14 +90,37 @@ static void after_work_cb(uv_work_t *w, int status)
   step_done(j);
 }
 
-static void save_done_cb(int status, const char *path, void *ud)
+static void save_done_cb(int status, const char *what, void *ud)
 {
   struct job *j = ud;
 
-  j->save_status = status;
-  if (j->keep && status == 0 && path && *path)
-    j->saved = xstrdup(path);
+  if (j->keep && status < 0) {
+    /* The record becomes kind "save", its message this one. */
+    free(j->req->save_error);
+    j->req->save_error = xstrdup(what);
+    free(j->saved);
+    j->saved = NULL;
+  }
   step_done(j);
+}
+
+/* A file name for "req" that no other body of this run got: the
+ * template's, or with -2, -3, ... before its extension. */
+static void unique_name(struct finish *f, const struct request *req,
+                        char *name, size_t len)
+{
+  char base[256];
+  struct hmap_key k;
+  unsigned n = 1;
+
+  request_save_name(req, f->save_name, base, sizeof(base));
+  snprintf(name, len, "%s", base);
+  for (;;) {
+    hmap_key_of(&k, name, strlen(name), "", 0);
+    if (hmap_add(&f->names, &k))
+      return;
+    savename_number(base, ++n, name, len);
+  }
 }
 
 void finish_start(struct finish *f, struct request *req, CURLcode code,
@@ -111,20 +138,22 @@ void finish_start(struct finish *f, struct request *req, CURLcode code,
   f->pending++;
   j->steps = 1; /* held until every step is started */
 
-  if (f->save_name && completed && !save) {
-    char tmp[4096], final[4096];
-
-    /* An empty body still gets its (empty) file. */
-    request_save_paths(req, NULL, tmp, final, sizeof(tmp));
-    save = save_new(f->loop, tmp, NULL, NULL);
-  }
+  if (f->save_name && completed && !save) /* an empty body: empty file */
+    save = save_new(f->loop, req->shared->save_dirfd, NULL, NULL);
   if (save) {
-    char tmp[4096], final[4096];
+    char name[320] = "";
 
-    request_save_paths(req, f->save_name, tmp, final, sizeof(tmp));
     j->steps++;
     j->keep = completed && f->save_name;
-    save_finish(save, j->keep, final, save_done_cb, j);
+    if (j->keep) {
+      size_t n;
+
+      unique_name(f, req, name, sizeof(name));
+      n = strlen(req->shared->save_dir) + 1 + strlen(name) + 1;
+      j->saved = xmalloc(n);
+      snprintf(j->saved, n, "%s/%s", req->shared->save_dir, name);
+    }
+    save_finish(save, j->keep, name, save_done_cb, j);
   }
   if (completed && extract_spec_active(f->spec)) {
     char *s = NULL;
@@ -171,5 +200,8 @@ unsigned finish_pending(const struct finish *f)
 
 void finish_free(struct finish *f)
 {
+  if (!f)
+    return;
+  hmap_free(&f->names);
   free(f);
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Bytes asked for in one read. */
@@ -248,6 +249,27 @@ const char *input_error(const struct input *in)
   return in->error ? uv_strerror(in->error) : "no error";
 }
 
+/* A directory opens for reading but fails the first read: refuse it
+ * here, before the output is truncated, as a usage error. */
+static int check_not_dir(uv_file fd, const char *name, char err[VL_ERRLEN])
+{
+  uv_fs_t req;
+  int rc = uv_fs_fstat(NULL, &req, fd, NULL);
+  bool dir = rc == 0 && (req.statbuf.st_mode & S_IFMT) == S_IFDIR;
+
+  uv_fs_req_cleanup(&req);
+  if (rc < 0) {
+    snprintf(err, VL_ERRLEN, "-i: cannot read '%s': %s", name,
+             uv_strerror(rc));
+    return -1;
+  }
+  if (dir) {
+    snprintf(err, VL_ERRLEN, "-i: '%s' is a directory", name);
+    return -1;
+  }
+  return 0;
+}
+
 static int open_stdin(struct input *in, struct source *src,
                       char err[VL_ERRLEN])
 {
@@ -259,7 +281,7 @@ static int open_stdin(struct input *in, struct source *src,
   if (type != UV_NAMED_PIPE && type != UV_TTY) {
     /* A regular file, /dev/null, or anything else read() serves. */
     src->fd = 0;
-    return 0;
+    return check_not_dir(0, "-", err);
   }
   if (in->stream) {
     snprintf(err, VL_ERRLEN, "stdin given twice as input");
@@ -348,6 +370,10 @@ int input_open(struct input **out, uv_loop_t *loop, const char *const *paths,
       src->name = paths[i];
       src->fd = rc;
       src->own_fd = true;
+      if (check_not_dir(rc, paths[i], err) < 0) {
+        in->nsrc++; /* counted, so that input_close() closes it */
+        goto fail;
+      }
     }
     in->nsrc++;
   }

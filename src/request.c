@@ -8,12 +8,16 @@
 
 #include <assert.h>
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "retry.h"
 #include "savename.h"
 #include "util.h"
 
@@ -72,6 +76,8 @@ void request_free(struct request *req)
   free(req->id_json);
   free(req->parent_json);
   free(req->seed_host);
+  free(req->save_error);
+  free(req->redirect_from);
   free(req->url);
   free(req->method);
   free(req->body);
@@ -101,12 +107,9 @@ static size_t body_write_cb(char *ptr, size_t size, size_t nmemb, void *ud)
 
   /* robots.txt (an internal request) is not a body to save. */
   if (req->shared->save_dir && !req->internal) {
-    if (!req->save) {
-      char tmp[4096], final[4096];
-
-      request_save_paths(req, NULL, tmp, final, sizeof(tmp));
-      req->save = save_new(req->shared->loop, tmp, save_drain_cb, req);
-    }
+    if (!req->save)
+      req->save = save_new(req->shared->loop, req->shared->save_dirfd,
+                           save_drain_cb, req);
     if (save_full(req->save)) {
       /* The disk is behind: curl delivers this chunk again later. */
       req->paused = true;
@@ -126,38 +129,18 @@ static size_t body_write_cb(char *ptr, size_t size, size_t nmemb, void *ud)
   return n;
 }
 
-/* Parse a Retry-After value: delta-seconds or an HTTP date. Returns the
- * wait in ms, or -1. */
-static long parse_retry_after(const char *v, size_t len)
+/* Whether the status line "p" ("n" bytes, "HTTP/x[.y] NNN ...") has a
+ * 3xx status. */
+static bool status_3xx(const char *p, size_t n)
 {
-  char tmp[64];
-  time_t when;
+  const char *sp = memchr(p, ' ', n);
+  size_t i;
 
-  while (len && isspace((unsigned char)*v)) {
-    v++;
-    len--;
-  }
-  while (len && isspace((unsigned char)v[len - 1]))
-    len--;
-  if (len == 0 || len >= sizeof(tmp))
-    return -1;
-  memcpy(tmp, v, len);
-  tmp[len] = '\0';
-  if (isdigit((unsigned char)tmp[0])) {
-    uint64_t secs;
-
-    if (util_parse_uint(tmp, 0, 86400 * 366, &secs) < 0)
-      return -1;
-    return (long)(secs * 1000);
-  }
-  when = curl_getdate(tmp, NULL);
-  if (when < 0)
-    return -1;
-  {
-    double delta = (double)when - util_wallclock();
-
-    return delta <= 0 ? 0 : (long)(delta * 1000.0);
-  }
+  if (!sp)
+    return false;
+  i = (size_t)(sp - p) + 1;
+  return i + 3 <= n && p[i] == '3' && isdigit((unsigned char)p[i + 1]) &&
+         isdigit((unsigned char)p[i + 2]);
 }
 
 static size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud)
@@ -169,12 +152,29 @@ static size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud)
     /* A new response: after a redirect or a 100 Continue, only the last
      * one's headers count. */
     req->got_response = true;
+    req->headers_done = false;
     req->hdrbuf.len = 0;
     req->retry_after_ms = -1;
+    free(req->redirect_from);
+    req->redirect_from = NULL;
+    if (status_3xx(ptr, n)) {
+      char *u = NULL;
+
+      /* The URL this response came from: if libcurl then refuses the
+       * Location, its effective URL names a target never fetched. */
+      if (curl_easy_getinfo(req->easy, CURLINFO_EFFECTIVE_URL, &u) ==
+              CURLE_OK &&
+          u)
+        req->redirect_from = xstrdup(u);
+    }
     return n;
   }
+  if ((n == 2 && ptr[0] == '\r' && ptr[1] == '\n') ||
+      (n == 1 && ptr[0] == '\n'))
+    req->headers_done = true;
   if (n > 12 && strncasecmp(ptr, "retry-after:", 12) == 0)
-    req->retry_after_ms = parse_retry_after(ptr + 12, n - 12);
+    req->retry_after_ms =
+        retry_parse_after(ptr + 12, n - 12, util_wallclock());
   if (req->shared->cfg->want_headers && n > 2)
     record_put(&req->hdrbuf, ptr, n);
   return n;
@@ -196,10 +196,67 @@ bool request_proxy_in_env(void)
   return false;
 }
 
+/* The environment variable "name" when set and not empty, else NULL. */
+static const char *env_value(const char *name)
+{
+  const char *v = getenv(name);
+
+  return v && *v ? v : NULL;
+}
+
+/* Whether "path" opens for reading and is ("dir") or is not a
+ * directory; else fill "err" naming "opt". */
+static int check_readable(const char *opt, const char *path, bool dir,
+                          char err[VL_ERRLEN])
+{
+  struct stat st;
+  int fd = open(path, O_RDONLY | O_CLOEXEC | (dir ? O_DIRECTORY : 0));
+  int e = errno;
+
+  /* The descriptor was only a probe: closing it cannot lose data. */
+  if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) == dir) {
+    (void)close(fd);
+    return 0;
+  }
+  if (fd >= 0) {
+    (void)close(fd);
+    e = dir ? ENOTDIR : EISDIR;
+  }
+  snprintf(err, VL_ERRLEN, "--%s: cannot read '%.200s': %s", opt, path,
+           uv_strerror(uv_translate_sys_error(e)));
+  return -1;
+}
+
+int request_tls_trust(struct request_shared *sh, char err[VL_ERRLEN])
+{
+  const struct config *cfg = sh->cfg;
+
+  sh->cacert = cfg->cacert;
+  sh->capath = cfg->capath;
+  if (sh->cacert && check_readable("cacert", sh->cacert, false, err) < 0)
+    return -1;
+  if (sh->capath && check_readable("capath", sh->capath, true, err) < 0)
+    return -1;
+  if (sh->cacert || sh->capath || cfg->insecure)
+    return 0;
+  /* curl reads these, libcurl does not; curl's order. A bad value is not
+   * checked: like curl, every https transfer then fails as kind tls. */
+  if ((sh->cacert = env_value("CURL_CA_BUNDLE")))
+    return 0;
+  if ((sh->capath = env_value("SSL_CERT_DIR")))
+    return 0;
+  sh->cacert = env_value("SSL_CERT_FILE");
+  return 0;
+}
+
 void request_reset_attempt(struct request *req)
 {
   req->too_large = false;
   req->got_response = false;
+  req->headers_done = false;
+  free(req->redirect_from);
+  req->redirect_from = NULL;
+  req->refused_noted = false;
   req->retry_after_ms = -1;
   req->body_bytes = 0;
   req->bodybuf.len = 0;
@@ -292,6 +349,12 @@ int request_attach(struct request *req, struct request_pool *pool,
     SETOPT(CURLOPT_SSL_VERIFYPEER, 0L);
     SETOPT(CURLOPT_SSL_VERIFYHOST, 0L);
   }
+  if (sh->cacert)
+    SETOPT(CURLOPT_CAINFO, sh->cacert);
+  if (sh->capath)
+    SETOPT(CURLOPT_CAPATH, sh->capath);
+  if (sh->resolve)
+    SETOPT(CURLOPT_RESOLVE, sh->resolve);
   if (cfg->proxy) {
     SETOPT(CURLOPT_PROXY, cfg->proxy);
   } else if (sh->proxy_off) {
@@ -340,40 +403,31 @@ struct save *request_take_save(struct request *req)
   return s;
 }
 
-void request_save_paths(const struct request *req, const char *tmpl, char *tmp,
-                        char *final, size_t len)
+void request_save_name(const struct request *req, const char *tmpl, char *name,
+                       size_t len)
 {
-  const char *dir = req->shared->save_dir;
+  struct savename_facts f;
+  char id[128];
+  char *ct = NULL;
 
-  /* The temporary name is unique per request and attempt, and hidden. */
-  snprintf(tmp, len, "%s/.volley-%ld-%llu-%u.part", dir, (long)getpid(),
-           (unsigned long long)req->seq, req->attempts);
-  final[0] = '\0';
-  if (tmpl) {
-    struct savename_facts f;
-    char id[128], name[256];
-    char *ct = NULL;
+  if (req->id_json) {
+    size_t n = strlen(req->id_json);
 
-    if (req->id_json) {
-      size_t n = strlen(req->id_json);
-
-      /* A JSON string id is used without its quotes. */
-      if (n >= 2 && req->id_json[0] == '"')
-        snprintf(id, sizeof(id), "%.*s", (int)(n - 2), req->id_json + 1);
-      else
-        snprintf(id, sizeof(id), "%s", req->id_json);
-    } else {
-      snprintf(id, sizeof(id), "%llu", (unsigned long long)req->line);
-    }
-    if (req->easy)
-      (void)curl_easy_getinfo(req->easy, CURLINFO_CONTENT_TYPE, &ct);
-    f.id = id;
-    f.host = req->host;
-    f.url = req->url;
-    f.content_type = ct;
-    savename_expand(tmpl, &f, name, sizeof(name));
-    snprintf(final, len, "%s/%s", dir, name);
+    /* A JSON string id is used without its quotes. */
+    if (n >= 2 && req->id_json[0] == '"')
+      snprintf(id, sizeof(id), "%.*s", (int)(n - 2), req->id_json + 1);
+    else
+      snprintf(id, sizeof(id), "%s", req->id_json);
+  } else {
+    snprintf(id, sizeof(id), "%llu", (unsigned long long)req->line);
   }
+  if (req->easy)
+    (void)curl_easy_getinfo(req->easy, CURLINFO_CONTENT_TYPE, &ct);
+  f.id = id;
+  f.host = req->host;
+  f.url = req->url;
+  f.content_type = ct;
+  savename_expand(tmpl, &f, name, len);
 }
 
 void request_release(struct request *req, struct request_pool *pool)
@@ -417,6 +471,31 @@ static const char *version_name(long v)
   default:
     return NULL;
   }
+}
+
+/* After a 3xx, libcurl refused the Location (another scheme, a URL it
+ * cannot use) once it had made it the effective URL: the record keeps
+ * the last URL fetched as final_url, the redirect as not followed, and
+ * names the target in the message. Written into "errbuf" once, as the
+ * result is read more than once. */
+static void refused_redirect(struct request *req, CURLcode code,
+                             struct result *res)
+{
+  char msg[CURL_ERROR_SIZE];
+
+  if ((code != CURLE_UNSUPPORTED_PROTOCOL && code != CURLE_URL_MALFORMAT) ||
+      !res->final_url || strcmp(res->final_url, req->redirect_from) == 0)
+    return;
+  if (!req->refused_noted) {
+    snprintf(msg, sizeof(msg), "redirect to '%.120s' refused: %.100s",
+             res->final_url, res->message);
+    memcpy(req->errbuf, msg, sizeof(msg));
+    req->refused_noted = true;
+  }
+  res->message = req->errbuf;
+  res->final_url = req->redirect_from;
+  if (res->redirects > 0)
+    res->redirects--;
 }
 
 void request_result(struct request *req, CURLcode code, uint64_t now_ns,
@@ -475,11 +554,29 @@ void request_result(struct request *req, CURLcode code, uint64_t now_ns,
     res->kind = ERRKIND_TOO_LARGE;
     res->message = "body larger than --max-body";
   } else if (code != CURLE_OK) {
-    res->kind = errkind_from_curl(code);
-    if (res->kind == ERRKIND_TOO_LARGE)
+    const char *why = NULL;
+    long sent = 0;
+    bool in_head = false;
+
+    /* Past the request and before the end of the headers: where a
+     * header line too long for libcurl shows as "Out of memory". */
+    if (easy && !req->headers_done &&
+        curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK)
+      in_head = sent > 0;
+    res->kind = errkind_of_transfer(code, req->errbuf, req->got_response,
+                                    in_head, &why);
+    if (code == CURLE_FILESIZE_EXCEEDED)
       res->message = "body larger than --max-body";
+    else if (why)
+      res->message = why;
     else
       res->message = req->errbuf[0] ? req->errbuf : curl_easy_strerror(code);
+    if (easy && req->redirect_from)
+      refused_redirect(req, code, res);
+  } else if (req->save_error) {
+    /* The transfer was whole, its file is not: the status stays. */
+    res->kind = ERRKIND_SAVE;
+    res->message = req->save_error;
   } else if (res->status >= 400) {
     res->kind = ERRKIND_HTTP;
   }

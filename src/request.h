@@ -25,9 +25,14 @@ struct request_shared {
   size_t data_len;
   bool keep_body;       /* keep the body in memory (--body, extraction) */
   const char *save_dir; /* --save DIR, or NULL */
+  int save_dirfd;       /* --save DIR opened once, -1 without --save */
   uv_loop_t *loop;      /* for --save's file writes */
   bool proxy_off;       /* no --proxy and no proxy variable in the
                            environment (request_proxy_in_env) */
+  const char *cacert;   /* CA file to trust, or NULL for libcurl's */
+  const char *capath;   /* CA directory to trust, or NULL for libcurl's
+                           (both set by request_tls_trust) */
+  struct curl_slist *resolve; /* --resolve entries; owned by the caller */
   curl_opensocket_callback opensocket;   /* the engine's, or NULL */
   curl_closesocket_callback closesocket; /* (engine_socket_callbacks) */
   void *socketdata;
@@ -36,6 +41,14 @@ struct request_shared {
 /* Whether a variable libcurl reads for a proxy (http_proxy, https_proxy,
  * all_proxy, either case) is set and not empty. */
 bool request_proxy_in_env(void);
+
+/* Set the CA file and directory of "sh" from --cacert and --capath of
+ * "sh->cfg", and without either (and without -k) from the environment as
+ * curl does: CURL_CA_BUNDLE, else SSL_CERT_DIR, else SSL_CERT_FILE (set
+ * and not empty). An option's file or directory must be readable: else
+ * returns -1 with "err" filled (a usage error), else 0. The strings are
+ * borrowed from argv and the environment. */
+int request_tls_trust(struct request_shared *sh, char err[VL_ERRLEN]);
 
 struct request {
   struct request *prev, *next; /* links of sched's in-flight list */
@@ -60,7 +73,11 @@ struct request {
   const char *cancel_why;    /* set: the record is a cancellation */
   bool too_large;            /* the body passed --max-body */
   bool got_response;         /* a status line arrived this attempt */
-  long retry_after_ms;       /* Retry-After of this attempt, -1 if none */
+  bool headers_done;         /* the last response's headers ended */
+  char *redirect_from;       /* the URL of this attempt's last response
+                                when that was a 3xx, else NULL; owned */
+  bool refused_noted;        /* "errbuf" names a refused redirect */
+  int64_t retry_after_ms;    /* Retry-After of this attempt, -1 if none */
   uint64_t body_bytes;       /* decoded body bytes of this attempt */
   struct record_buf bodybuf; /* the body, kept with --body */
   struct record_buf hdrbuf;  /* the final response's headers */
@@ -72,6 +89,8 @@ struct request {
   char *seed_host;           /* --crawl: the seed's host; owned */
   long last_status;          /* status of the last attempt, kept across a
                                 retry's wait (the easy handle is gone) */
+  char *save_error;          /* --save failed: the operation and the
+                                error, for a record of kind "save"; owned */
 };
 
 /* A request for "it" (a parsed INPUTLINE_REQUEST), taking its strings:
@@ -97,10 +116,10 @@ void request_release(struct request *req, struct request_pool *pool);
  * finishes it. */
 struct save *request_take_save(struct request *req);
 
-/* The temporary and the final path of this attempt's --save file, for
- * "tmpl" (--save-name), into buffers of "len" bytes. */
-void request_save_paths(const struct request *req, const char *tmpl, char *tmp,
-                        char *final, size_t len);
+/* The file name (no directory) of this attempt's --save file, from
+ * "tmpl" (--save-name), into "name" ("len" bytes). */
+void request_save_name(const struct request *req, const char *tmpl, char *name,
+                       size_t len);
 
 /* The request an easy handle belongs to. */
 struct request *request_from_easy(CURL *easy);

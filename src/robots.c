@@ -176,7 +176,9 @@ static bool parse_delay(const char *s, size_t n, double *out)
       v += (s[i] - '0') * (scale /= 10);
   if (digits == 0 || i != n)
     return false;
-  *out = v;
+  /* Any number of digits is read (a double only loses precision, or
+   * becomes infinity); the clamp keeps later conversions defined. */
+  *out = util_clamp_ms(v * 1000.0) / 1000.0;
   return true;
 }
 

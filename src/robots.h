@@ -31,7 +31,8 @@ struct robots *robots_parse(const char *text, size_t len, const char *agent);
 bool robots_allowed(const struct robots *r, const char *path_and_query);
 
 /* The Crawl-delay of the kept groups in seconds (the first valid one), or
- * 0 when they set none. */
+ * 0 when they set none; a longer one than VL_DURATION_MAX_MS counts as
+ * that long. */
 double robots_crawl_delay(const struct robots *r);
 
 /* Release "r"; NULL is allowed. */

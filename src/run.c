@@ -7,6 +7,7 @@
 #include "run.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include "errkind.h"
 #include "extract.h"
 #include "feed.h"
+#include "filelock.h"
 #include "finish.h"
 #include "gate.h"
 #include "hmap.h"
@@ -78,6 +80,7 @@ struct run {
   struct writeout wo;    /* -w template; unused without -w */
   uint64_t started_ns;   /* uv_hrtime() at the start, for --stats */
   uint64_t n_grace_done; /* transfers that ended after the signal */
+  int lock_fd;           /* holds -o FILE's lock to the end, or -1 */
 };
 
 static void check_finished(struct run *r);
@@ -645,7 +648,11 @@ static int exit_status(const struct run *r)
     return RUN_EXIT_SIGTERM;
   if (r->feed.input_failed)
     return RUN_EXIT_USAGE;
-  if (r->deadline_hit || r->stats.failed)
+  if (r->deadline_hit)
+    return RUN_EXIT_FAILED;
+  /* --failures-ok: a failed request is a result; a cancelled one is not,
+   * so the run did not finish its work. */
+  if (r->cfg->failures_ok ? r->stats.cancelled : r->stats.failed)
     return RUN_EXIT_FAILED;
   return RUN_EXIT_OK;
 }
@@ -720,7 +727,6 @@ static void raise_nofile(struct run *r)
 static int setup_scrape(struct run *r, char err[VL_ERRLEN])
 {
   const struct config *cfg = r->cfg;
-  struct stat st;
   size_t i;
 
   r->xspec.title = cfg->title;
@@ -741,9 +747,14 @@ static int setup_scrape(struct run *r, char err[VL_ERRLEN])
   }
   r->shared.keep_body = cfg->want_body || extract_spec_active(&r->xspec);
   if (cfg->save_dir) {
-    if (stat(cfg->save_dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-      snprintf(err, VL_ERRLEN, "--save: '%.200s' is not a directory",
-               cfg->save_dir);
+    /* Taken once: every file is created and renamed relative to it, so
+     * the directory checked here is the one written to. */
+    r->shared.save_dirfd =
+        open(cfg->save_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (r->shared.save_dirfd < 0) {
+      snprintf(err, VL_ERRLEN,
+               "--save: '%.150s' is not a directory volley can open: %s",
+               cfg->save_dir, uv_strerror(uv_translate_sys_error(errno)));
       return -1;
     }
     if (savename_check(cfg->save_name, err) < 0)
@@ -753,6 +764,41 @@ static int setup_scrape(struct run *r, char err[VL_ERRLEN])
   r->shared.loop = &r->loop;
   r->fin = finish_new(&r->loop, &r->xspec,
                       cfg->save_dir ? cfg->save_name : NULL, finished_cb, r);
+  return 0;
+}
+
+/* -o FILE must not be one of the inputs (standard input included): it
+ * would be truncated before it is read, or read back while records are
+ * appended to it. Runs before the output is opened. */
+static int check_output_not_input(const struct config *cfg,
+                                  char err[VL_ERRLEN])
+{
+  struct stat out, in;
+  size_t i;
+  bool from_stdin = cfg->nurls == 0 && cfg->ninputs == 0;
+
+  if (!cfg->output || stat(cfg->output, &out) < 0)
+    return 0; /* a new file is no input; output_open() reports errors */
+  for (i = 0; i < cfg->ninputs; i++) {
+    const char *p = cfg->inputs[i];
+
+    if (strcmp(p, "-") == 0) {
+      from_stdin = true;
+      continue;
+    }
+    if (stat(p, &in) == 0 && in.st_dev == out.st_dev &&
+        in.st_ino == out.st_ino) {
+      snprintf(err, VL_ERRLEN, "-o: '%.100s' is also an input (-i '%.100s')",
+               cfg->output, p);
+      return -1;
+    }
+  }
+  if (from_stdin && fstat(0, &in) == 0 && S_ISREG(in.st_mode) &&
+      in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+    snprintf(err, VL_ERRLEN, "-o: '%.200s' is also the standard input",
+             cfg->output);
+    return -1;
+  }
   return 0;
 }
 
@@ -769,6 +815,13 @@ static int setup(struct run *r, char err[VL_ERRLEN])
     if (!r->shared.headers)
       abort(); /* Fails only without memory. */
   }
+  for (i = 0; i < cfg->nresolves; i++) {
+    r->shared.resolve = curl_slist_append(r->shared.resolve, cfg->resolves[i]);
+    if (!r->shared.resolve)
+      abort(); /* Fails only without memory. */
+  }
+  if (request_tls_trust(&r->shared, err) < 0)
+    return RUN_EXIT_USAGE;
   if (load_data(r, err) < 0)
     return RUN_EXIT_USAGE;
   if (setup_scrape(r, err) < 0)
@@ -784,14 +837,33 @@ static int setup(struct run *r, char err[VL_ERRLEN])
   if (cfg->nurls == 0 && input_open(&r->in, &r->loop, cfg->inputs,
                                     cfg->ninputs, input_ready_cb, r, err) < 0)
     return RUN_EXIT_USAGE;
+  /* Before --resume-failed rewrites FILE or output_open() truncates it. */
+  if (check_output_not_input(cfg, err) < 0)
+    return RUN_EXIT_USAGE;
   r->feed.in = r->in;
   r->feed.done = &r->done;
+  if (cfg->output) {
+    /* Before FILE is truncated or resumed: a second volley on the same
+     * FILE stops here, having changed nothing. */
+    switch (filelock_take(cfg->output, &r->lock_fd, err)) {
+    case FILELOCK_HELD:
+      break;
+    case FILELOCK_NONE:
+      if (err[0])
+        msg_warn(&r->msg, "%s", err);
+      break;
+    case FILELOCK_BUSY:
+      return RUN_EXIT_USAGE;
+    case FILELOCK_FAILED:
+      return RUN_EXIT_OUTPUT;
+    }
+  }
   if (cfg->resume) {
     uint64_t kept = 0;
 
-    int rc2 =
-        resume_load(cfg->output, cfg->resume_failed, &r->done, &kept,
-                    r->feed.crawling ? feed_resumed : NULL, &r->feed, err);
+    int rc2 = resume_load(cfg->output, cfg->resume_failed, &r->done, &kept,
+                          &r->lock_fd, r->feed.crawling ? feed_resumed : NULL,
+                          &r->feed, err);
 
     feed_resumed_offer(&r->feed);
     if (rc2 < 0)
@@ -888,6 +960,8 @@ int run_main(const struct config *cfg)
     return RUN_EXIT_USAGE;
   }
   r->cfg = cfg;
+  r->shared.save_dirfd = -1;
+  r->lock_fd = -1;
   extract_spec_init(&r->xspec);
   stats_init(&r->stats);
   r->started_ns = uv_hrtime();
@@ -924,7 +998,9 @@ int run_main(const struct config *cfg)
   }
 
   status = exit_status(r);
-  if (!r->setup_status && report_stats(r) < 0 && status == RUN_EXIT_OK)
+  /* A usage error writes nothing, not even a summary. */
+  if (!r->setup_status && status != RUN_EXIT_USAGE && report_stats(r) < 0 &&
+      status == RUN_EXIT_OK)
     status = RUN_EXIT_OUTPUT;
   writeout_free(&r->wo);
   finish_free(r->fin);
@@ -936,7 +1012,12 @@ int run_main(const struct config *cfg)
   hmap_free(&r->done);
   record_buf_free(&r->rec);
   curl_slist_free_all(r->shared.headers);
+  curl_slist_free_all(r->shared.resolve);
+  if (r->shared.save_dirfd >= 0)
+    (void)close(r->shared.save_dirfd); /* only read: nothing to lose */
   free(r->data);
+  if (r->lock_fd >= 0)
+    close(r->lock_fd); /* FILE is written and closed: let the next in. */
   rc = uv_loop_close(&r->loop);
   if (rc != 0) {
 #ifdef VOLLEY_DEBUG

@@ -1,15 +1,24 @@
-/* --save: a body streamed to disk with uv_fs_open, uv_fs_write,
- * uv_fs_close and uv_fs_rename (or uv_fs_unlink), one operation in
- * flight at a time on the thread pool, so the loop never waits on the
- * disk. Bytes queue in memory meanwhile; past SAVE_HIGH the caller is
- * told to pause the transfer, and drain_cb says when to go on. */
+/* --save: a body streamed to disk, one operation in flight at a time on
+ * libuv's thread pool, so the loop never waits on the disk. The file is
+ * created with openat(O_CREAT|O_EXCL|O_NOFOLLOW) under a random name and
+ * renamed with renameat(), both relative to the directory descriptor
+ * taken once at start: whoever else can write the directory cannot make
+ * volley write through a planted symbolic link, nor swap the directory
+ * for another after the check. libuv's uv_fs_* take paths, so those two
+ * (and unlinkat) run as uv_queue_work jobs; writes and the close use
+ * uv_fs_write and uv_fs_close on the descriptor. Bytes queue in memory
+ * meanwhile; past SAVE_HIGH the caller is told to pause the transfer,
+ * and drain_cb says when to go on. */
 #include "config.h"
 
 #include "save.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -18,23 +27,31 @@
 #define SAVE_HIGH (1024 * 1024)
 #define SAVE_LOW  (256 * 1024)
 
+/* Random names tried before giving up on EEXIST: with 64 random bits a
+ * second try is already a sign of someone guessing. */
+#define SAVE_NAME_TRIES 16
+
 enum save_state {
   SAVE_IDLE,    /* nothing in flight */
-  SAVE_OPENING, /* uv_fs_open in flight */
+  SAVE_OPENING, /* the openat job in flight */
   SAVE_WRITING, /* uv_fs_write in flight */
   SAVE_CLOSING, /* uv_fs_close in flight */
-  SAVE_MOVING   /* uv_fs_rename or uv_fs_unlink in flight */
+  SAVE_MOVING   /* the renameat or unlinkat job in flight */
 };
 
 struct save {
   uv_loop_t *loop;
-  uv_fs_t req; /* the one operation in flight */
+  int dirfd;         /* borrowed */
+  uv_fs_t req;       /* the write or close in flight */
+  uv_work_t work;    /* the openat, renameat or unlinkat in flight */
+  int work_rc;       /* the job's result: 0, or a negative libuv error */
+  char tmp_name[40]; /* ".volley-<16 hex>.part" once created, else "" */
   enum save_state state;
-  char *tmp_path;
-  char *final_path; /* set by save_finish() */
-  uv_file fd;       /* -1 until open */
-  int error;        /* the first libuv error, 0 if none */
-  char *buf;        /* queued bytes: [0, len) */
+  char *final_name;     /* set by save_finish() */
+  uv_file fd;           /* -1 until open; the job sets it */
+  int error;            /* the first libuv error, 0 if none */
+  const char *error_op; /* the operation that failed: "open", ... */
+  char *buf;            /* queued bytes: [0, len) */
   size_t len, cap;
   char *out; /* the bytes being written: [0, out_len) */
   size_t out_len, out_cap;
@@ -49,17 +66,18 @@ struct save {
 
 static void kick(struct save *s);
 
-struct save *save_new(uv_loop_t *loop, const char *tmp_path,
-                      save_drain_fn *drain_cb, void *ud)
+struct save *save_new(uv_loop_t *loop, int dirfd, save_drain_fn *drain_cb,
+                      void *ud)
 {
   struct save *s = xcalloc(1, sizeof(*s));
 
   s->loop = loop;
-  s->tmp_path = xstrdup(tmp_path);
+  s->dirfd = dirfd;
   s->fd = -1;
   s->drain_cb = drain_cb;
   s->ud = ud;
   s->req.data = s;
+  s->work.data = s;
   return s;
 }
 
@@ -84,29 +102,102 @@ void save_write(struct save *s, const char *p, size_t n)
   kick(s);
 }
 
-static void finish_done(struct save *s, int status)
+static void set_error(struct save *s, int rc, const char *op)
+{
+  if (!s->error) {
+    s->error = rc;
+    s->error_op = op;
+  }
+}
+
+static void finish_done(struct save *s)
 {
   save_done_fn *cb = s->done_cb;
   void *ud = s->done_ud;
-  char *path = s->final_path;
+  int status = s->keep ? s->error : 0;
+  char what[VL_ERRLEN] = "";
 
-  s->final_path = NULL;
-  free(s->tmp_path);
+  if (status && strcmp(s->error_op, "rename") == 0)
+    snprintf(what, sizeof(what), "rename to '%.100s': %s", s->final_name,
+             uv_strerror(status));
+  else if (status)
+    snprintf(what, sizeof(what), "%s: %s", s->error_op, uv_strerror(status));
+  free(s->final_name);
   free(s->buf);
   free(s->out);
   free(s);
-  cb(status, path, ud);
-  free(path);
+  cb(status, what, ud);
 }
 
-/* The status save_finish() reports once the file is renamed or gone. */
-static int final_status(const struct save *s, ssize_t result)
+/* In the thread pool: create the temporary file. A name that exists
+ * (planted, or a leftover) is never opened: another random one is
+ * tried. */
+static int create_temp(struct save *s)
 {
-  if (!s->keep)
-    return 0;
-  if (s->error)
-    return s->error;
-  return result < 0 ? (int)result : 0;
+  unsigned char r[8];
+  int i, rc, fd;
+
+  for (i = 0; i < SAVE_NAME_TRIES; i++) {
+    rc = uv_random(NULL, NULL, r, sizeof(r), 0, NULL);
+    if (rc < 0)
+      return rc;
+    snprintf(s->tmp_name, sizeof(s->tmp_name),
+             ".volley-%02x%02x%02x%02x%02x%02x%02x%02x.part", r[0], r[1], r[2],
+             r[3], r[4], r[5], r[6], r[7]);
+    fd = openat(s->dirfd, s->tmp_name,
+                O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+      s->fd = fd;
+      return 0;
+    }
+    if (errno != EEXIST)
+      break;
+  }
+  rc = uv_translate_sys_error(errno);
+  s->tmp_name[0] = '\0';
+  return rc;
+}
+
+/* In the thread pool: touches only the save's names and descriptors,
+ * which the loop leaves alone while a job is in flight. */
+static void work_cb(uv_work_t *w)
+{
+  struct save *s = w->data;
+
+  s->work_rc = 0;
+  if (s->state == SAVE_OPENING) {
+    s->work_rc = create_temp(s);
+    return;
+  }
+  /* SAVE_MOVING. renameat() replaces a symbolic link at the final name;
+   * it never writes through one. */
+  if (s->keep && !s->error) {
+    if (renameat(s->dirfd, s->tmp_name, s->dirfd, s->final_name) == 0)
+      return;
+    s->work_rc = uv_translate_sys_error(errno);
+  }
+  /* A failed, discarded or unrenamable body: no file stays behind. A
+   * failure here has nothing left to try, and the record already tells
+   * of the error that brought us here, if any. */
+  (void)unlinkat(s->dirfd, s->tmp_name, 0);
+}
+
+static void after_work_cb(uv_work_t *w, int status)
+{
+  struct save *s = w->data;
+  enum save_state was = s->state;
+
+  (void)status; /* Never cancelled: uv_cancel is not used. */
+  s->state = SAVE_IDLE;
+  if (was == SAVE_OPENING) {
+    if (s->work_rc < 0)
+      set_error(s, s->work_rc, "open");
+    kick(s);
+    return;
+  }
+  if (s->work_rc < 0)
+    set_error(s, s->work_rc, "rename");
+  finish_done(s);
 }
 
 static void fs_cb(uv_fs_t *req)
@@ -117,16 +208,9 @@ static void fs_cb(uv_fs_t *req)
 
   uv_fs_req_cleanup(req);
   s->state = SAVE_IDLE;
-  switch (was) {
-  case SAVE_OPENING:
-    if (result < 0)
-      s->error = (int)result;
-    else
-      s->fd = (uv_file)result;
-    break;
-  case SAVE_WRITING:
+  if (was == SAVE_WRITING) {
     if (result < 0) {
-      s->error = (int)result;
+      set_error(s, (int)result, "write");
       s->out_len = 0;
     } else if ((size_t)result < s->out_len) {
       /* A short write: keep the rest at the front. */
@@ -135,17 +219,10 @@ static void fs_cb(uv_fs_t *req)
     } else {
       s->out_len = 0;
     }
-    break;
-  case SAVE_CLOSING:
-    if (result < 0 && !s->error)
-      s->error = (int)result;
+  } else if (was == SAVE_CLOSING) {
+    if (result < 0)
+      set_error(s, (int)result, "close");
     s->fd = -1;
-    break;
-  case SAVE_MOVING:
-    finish_done(s, final_status(s, result));
-    return;
-  case SAVE_IDLE:
-    break;
   }
   if (s->was_full && s->len + s->out_len < SAVE_LOW) {
     s->was_full = false;
@@ -157,22 +234,22 @@ static void fs_cb(uv_fs_t *req)
 
 /* Note that "state" is in flight, or handle its failure to start ("rc"
  * negative); returns whether kick() must look again. */
-static bool started(struct save *s, enum save_state state, int rc)
+static bool started(struct save *s, enum save_state state, int rc,
+                    const char *op)
 {
   if (rc >= 0) {
     s->state = state;
     return false;
   }
-  if (!s->error)
-    s->error = rc;
+  set_error(s, rc, op);
   if (state == SAVE_CLOSING)
     s->fd = -1; /* The descriptor is lost either way. */
   return true;
 }
 
-/* Start the next operation when none is in flight: open on the first
- * bytes, write what is queued, and once finishing close, then rename or
- * remove. */
+/* Start the next operation when none is in flight: create the file on
+ * the first bytes, write what is queued, and once finishing close, then
+ * rename or remove. */
 static void kick(struct save *s)
 {
   uv_buf_t b;
@@ -184,11 +261,13 @@ again:
     s->len = s->out_len = 0; /* Nothing more reaches the disk. */
   if (!s->opened && !s->error && (s->len > 0 || (s->finishing && s->keep))) {
     s->opened = true;
+    s->state = SAVE_OPENING;
     if (started(s, SAVE_OPENING,
-                uv_fs_open(s->loop, &s->req, s->tmp_path,
-                           O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644,
-                           fs_cb)))
+                uv_queue_work(s->loop, &s->work, work_cb, after_work_cb),
+                "open")) {
+      s->state = SAVE_IDLE;
       goto again;
+    }
     return;
   }
   if (s->out_len == 0 && s->len > 0) {
@@ -205,38 +284,38 @@ again:
   if (s->out_len > 0 && s->fd >= 0) {
     b = uv_buf_init(s->out, (unsigned)s->out_len);
     if (started(s, SAVE_WRITING,
-                uv_fs_write(s->loop, &s->req, s->fd, &b, 1, -1, fs_cb)))
+                uv_fs_write(s->loop, &s->req, s->fd, &b, 1, -1, fs_cb),
+                "write"))
       goto again;
     return;
   }
   if (!s->finishing)
     return;
   if (s->fd >= 0) {
-    if (started(s, SAVE_CLOSING, uv_fs_close(s->loop, &s->req, s->fd, fs_cb)))
+    if (started(s, SAVE_CLOSING, uv_fs_close(s->loop, &s->req, s->fd, fs_cb),
+                "close"))
       goto again;
     return;
   }
-  if (s->keep && !s->error) {
-    if (!started(
-            s, SAVE_MOVING,
-            uv_fs_rename(s->loop, &s->req, s->tmp_path, s->final_path, fs_cb)))
+  if (s->tmp_name[0]) {
+    /* Rename when kept and whole, else remove; the job reads the state,
+     * so it is set before the job is queued. */
+    s->state = SAVE_MOVING;
+    if (uv_queue_work(s->loop, &s->work, work_cb, after_work_cb) == 0)
       return;
-  } else if (s->opened) {
-    /* A failed or discarded body: no partial file stays behind. */
-    s->opened = false;
-    if (!started(s, SAVE_MOVING,
-                 uv_fs_unlink(s->loop, &s->req, s->tmp_path, fs_cb)))
-      return;
+    /* Cannot fail on a live loop; the file stays if it does. */
+    s->state = SAVE_IDLE;
+    set_error(s, UV_EINVAL, "rename");
   }
-  finish_done(s, final_status(s, 0));
+  finish_done(s);
 }
 
-void save_finish(struct save *s, bool keep, const char *final_path,
+void save_finish(struct save *s, bool keep, const char *name,
                  save_done_fn *done_cb, void *ud)
 {
   s->finishing = true;
   s->keep = keep;
-  s->final_path = xstrdup(final_path ? final_path : "");
+  s->final_name = xstrdup(name ? name : "");
   s->done_cb = done_cb;
   s->done_ud = ud;
   if (!keep)

@@ -1,6 +1,8 @@
-/* --save: one response body streamed to a file through uv_fs_*, under a
- * temporary name, renamed when complete; never blocks the loop. Owns its
- * uv_fs_t requests and buffers; knows nothing of requests or records. */
+/* --save: one response body streamed to a file through libuv's thread
+ * pool, under an unpredictable temporary name in the directory, renamed
+ * when complete; never blocks the loop and never follows a symbolic link.
+ * Owns its libuv requests and buffers; knows nothing of requests or
+ * records. */
 #ifndef VOLLEY_SAVE_H
 #define VOLLEY_SAVE_H
 
@@ -15,17 +17,20 @@ struct save;
  * "full": the writer may go on. Called from the loop. */
 typedef void save_drain_fn(void *ud);
 
-/* save_finish() is done: "path" (the final name) holds the body when
- * "status" is 0 and the body was kept; else "status" is a libuv error
- * or 0 for a discarded body. Called from the loop; the save is freed
- * after it returns. */
-typedef void save_done_fn(int status, const char *path, void *ud);
+/* save_finish() is done. "status" is 0 when the body is kept under the
+ * final name, or was discarded as asked; else a negative libuv error,
+ * and "what" (valid during the call only) names the operation and the
+ * error ("write: no space left on device"). No temporary file is left
+ * either way. Called from the loop; the save is freed after it returns. */
+typedef void save_done_fn(int status, const char *what, void *ud);
 
-/* A save into "tmp_path" (created and truncated on the first write, or
- * by save_finish() for an empty body). Never fails here: errors come
- * back through save_finish(). "drain_cb" may be NULL. */
-struct save *save_new(uv_loop_t *loop, const char *tmp_path,
-                      save_drain_fn *drain_cb, void *ud);
+/* A save into a new file in the directory open as "dirfd" (borrowed: it
+ * must stay open until done_cb). The file is created on the first write,
+ * or by save_finish() for an empty body, with O_CREAT|O_EXCL|O_NOFOLLOW
+ * under a random hidden name, relative to "dirfd". Never fails here:
+ * errors come back through save_finish(). "drain_cb" may be NULL. */
+struct save *save_new(uv_loop_t *loop, int dirfd, save_drain_fn *drain_cb,
+                      void *ud);
 
 /* Whether more than the high watermark is queued: the caller should
  * stop feeding (pause the transfer) until drain_cb. */
@@ -34,10 +39,12 @@ bool save_full(const struct save *s);
 /* Queue "n" bytes of "p" (copied). */
 void save_write(struct save *s, const char *p, size_t n);
 
-/* Write what is queued, close, then rename to "final_path" when "keep"
- * (else remove the temporary file), then call "done_cb" and free "s".
- * "final_path" is copied. */
-void save_finish(struct save *s, bool keep, const char *final_path,
+/* Write what is queued, close, then when "keep" rename the file to
+ * "name" (a plain file name in the directory, copied; a symbolic link
+ * there is replaced, not followed), else remove it; then call "done_cb"
+ * and free "s". A failed rename removes the file too. "done_cb" may run
+ * inside this call. */
+void save_finish(struct save *s, bool keep, const char *name,
                  save_done_fn *done_cb, void *ud);
 
 #endif

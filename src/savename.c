@@ -131,3 +131,11 @@ void savename_expand(const char *tmpl, const struct savename_facts *f,
   if (len == 0)
     snprintf(out, outlen, "_");
 }
+
+void savename_number(const char *name, unsigned n, char *out, size_t outlen)
+{
+  const char *dot = strrchr(name, '.');
+  size_t stem = dot && dot != name ? (size_t)(dot - name) : strlen(name);
+
+  snprintf(out, outlen, "%.*s-%u%s", (int)stem, name, n, name + stem);
+}

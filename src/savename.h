@@ -26,6 +26,12 @@ int savename_check(const char *tmpl, char err[VL_ERRLEN]);
 void savename_expand(const char *tmpl, const struct savename_facts *f,
                      char *out, size_t outlen);
 
+/* "name" with "-N" before its extension ("a.txt" and 2 give "a-2.txt";
+ * "a" gives "a-2"; a leading dot starts no extension), into "out"
+ * ("outlen" bytes, at least 32 more than "name"'s length), for a second
+ * file of the same name in one run. */
+void savename_number(const char *name, unsigned n, char *out, size_t outlen);
+
 /* The extension for a content type: ".html", ".json", ".txt", ... or
  * ".bin" when unknown. */
 const char *savename_ext(const char *content_type);

@@ -86,11 +86,11 @@ void sched_resume(struct sched *s, enum sched_pause why);
 void sched_pause_host(struct sched *s, const char *host, uint64_t delay_ms);
 
 /* Space starts: at most "per_s" a second overall and "per_host_s" per
- * host (0: no limit). */
+ * host (0: no limit). A spacing past VL_DURATION_MAX_MS counts as that. */
 void sched_set_rate(struct sched *s, double per_s, double per_host_s);
 
 /* Space the starts to "host" by "secs" (robots.txt's Crawl-delay),
- * instead of --rate-per-host's spacing. */
+ * instead of --rate-per-host's spacing; clamped to VL_DURATION_MAX_MS. */
 void sched_host_interval(struct sched *s, const char *host, double secs);
 
 /* Admit nothing more. */

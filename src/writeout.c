@@ -49,27 +49,53 @@ static size_t utf8_claim(unsigned char c)
   return 0;
 }
 
+/* Whether "c" (then "next") starts a control character: C0, DEL, or
+ * C1 (U+0080 to U+009F, the bytes 0xc2 0x80-0x9f in UTF-8), which some
+ * terminals obey as well. */
+static bool is_control(unsigned char c, unsigned char next)
+{
+  return c < 0x20 || c == 0x7f || (c == 0xc2 && next >= 0x80 && next <= 0x9f);
+}
+
+/* Append "\xHH" for byte "c". */
+static void put_hex(struct record_buf *b, unsigned char c)
+{
+  record_putf(b, "\\x%02x", c);
+}
+
 /* Append the value "s" (NULL writes nothing): raw, but with tab, CR and
- * newline as spaces and each byte that starts no valid UTF-8 sequence as
- * U+FFFD, the repair record.c makes. */
+ * newline as spaces, every other control character (C0, DEL, C1) as
+ * \xHH per byte, so that a server cannot send escape sequences to the
+ * terminal, and each byte that starts no valid UTF-8 sequence as U+FFFD,
+ * the repair record.c makes. */
 static void put_value(struct record_buf *b, const char *s)
 {
   const unsigned char *p = (const unsigned char *)s;
   size_t len, i = 0;
+  bool clean = true;
 
   if (!s)
     return;
   len = strlen(s);
   /* The common case, a clean value, in one copy. */
-  if (!strpbrk(s, "\t\r\n") && record_is_utf8(s, len)) {
+  for (i = 0; i < len && clean; i++)
+    clean = !is_control(p[i], p[i + 1]); /* p[len] is the NUL */
+  if (clean && record_is_utf8(s, len)) {
     record_put(b, s, len);
     return;
   }
+  i = 0;
   while (i < len) {
     size_t n = utf8_claim(p[i]);
 
     if (p[i] == '\t' || p[i] == '\r' || p[i] == '\n') {
       record_put(b, " ", 1);
+      i++;
+    } else if (is_control(p[i], p[i + 1])) {
+      /* C1 is two bytes, both escaped: the text shows what was sent. */
+      put_hex(b, p[i]);
+      if (p[i] == 0xc2)
+        put_hex(b, p[++i]);
       i++;
     } else if (n == 1) {
       record_put(b, s + i, 1);

@@ -61,9 +61,11 @@ int writeout_parse(struct writeout *w, const char *format,
 /* Append to "out" the line of "r" (borrowed for the call) from "w", with
  * '\n' added unless the rendered text ends with one. Values are written
  * raw, not JSON-quoted, but tabs, CRs and newlines inside them become
- * spaces, so a value never breaks the line, and invalid UTF-8 becomes
- * U+FFFD. Unknown values (status 0, size or redirects -1, a NULL string)
- * and the error fields of an ok record are empty. */
+ * spaces, so a value never breaks the line, every other control
+ * character (C0, DEL, C1) becomes "\xHH" per byte, so a server cannot
+ * drive the terminal, and invalid UTF-8 becomes U+FFFD. Unknown values
+ * (status 0, size or redirects -1, a NULL string) and the error fields
+ * of an ok record are empty. */
 void writeout_render(const struct writeout *w, const struct result *r,
                      struct record_buf *out);
 

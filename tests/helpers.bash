@@ -8,6 +8,12 @@
 #   stats / stats_reset                     GET $SERVER/_stats[?reset=1]
 #   tls_make_cert                           exports TLS_CERT TLS_KEY (self-signed,
 #                                           CN and SAN 127.0.0.1, made once per file)
+#   tls_make_ca                             exports TLS_CA_CERT TLS_CA_KEY (a test
+#                                           CA, made once per file)
+#   tls_issue NAME SAN [DAYS]               exports NAME_CERT NAME_KEY: a server
+#                                           certificate from the test CA for SAN
+#                                           (openssl's form: IP:127.0.0.1,DNS:x),
+#                                           valid DAYS (default 2; -1: expired)
 #   run_volley [RC|'?'] ARGS...             run $VOLLEY, check status and stderr
 #   run_volley_stdin FILE [RC|'?'] ARGS...  same, with stdin from FILE
 
@@ -20,6 +26,9 @@ bats_load_library bats-assert
 # environment would take them elsewhere (tests that test proxies set one).
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY \
     no_proxy NO_PROXY
+# Nor may the CA variables volley reads as curl does change what a run
+# trusts (tests that test them set them).
+unset CURL_CA_BUNDLE SSL_CERT_FILE SSL_CERT_DIR
 
 VOLLEY=${VOLLEY:-$BATS_TEST_DIRNAME/../src/volley}
 if [[ $VOLLEY == */* ]]; then
@@ -156,6 +165,47 @@ tls_make_cert() {
         echo "tls_make_cert: openssl failed" >&2
         return 1
     }
+}
+
+tls_make_ca() {
+    local dir
+    dir=$(_helpers_tmpdir)
+    export TLS_CA_CERT="$dir/ca-cert.pem" TLS_CA_KEY="$dir/ca-key.pem"
+    if [[ -s $TLS_CA_CERT && -s $TLS_CA_KEY ]]; then return 0; fi
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+        -nodes -days 2 -keyout "$TLS_CA_KEY" -out "$TLS_CA_CERT" \
+        -subj "/CN=volley test CA" \
+        -addext basicConstraints=critical,CA:TRUE \
+        -addext keyUsage=critical,keyCertSign,cRLSign >/dev/null 2>&1 || {
+        echo "tls_make_ca: openssl failed" >&2
+        return 1
+    }
+}
+
+# tls_issue NAME SAN [DAYS]: a negative DAYS gives a certificate whose
+# notAfter is that many days before now, which no client accepts.
+tls_issue() {
+    local name=$1 san=$2 days=${3:-2} dir
+    [[ $name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || {
+        echo "tls_issue: bad NAME '$name'" >&2
+        return 1
+    }
+    tls_make_ca || return 1
+    dir=$(_helpers_tmpdir)
+    local cert=$dir/$name-cert.pem key=$dir/$name-key.pem
+    printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
+        "$san" >"$dir/$name.ext"
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+        -nodes -keyout "$key" -out "$dir/$name.csr" -subj "/CN=$name" \
+        >/dev/null 2>&1 &&
+        openssl x509 -req -in "$dir/$name.csr" -CA "$TLS_CA_CERT" \
+            -CAkey "$TLS_CA_KEY" -set_serial "0x$(openssl rand -hex 8)" \
+            -days "$days" -extfile "$dir/$name.ext" -out "$cert" \
+            >/dev/null 2>&1 || {
+        echo "tls_issue: openssl failed for $name" >&2
+        return 1
+    }
+    export "${name}_CERT=$cert" "${name}_KEY=$key"
 }
 
 # run_volley [RC|'?'] ARGS...  (after podman's run_podman)

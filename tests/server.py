@@ -597,6 +597,17 @@ class Server:
             ("X-Dup", "a"), ("X-Dup", "b"),
             ("Set-Cookie", "a=1; Path=/"), ("Set-Cookie", "b=2; Path=/")])
 
+    async def r_ctype(self, conn, req, keep, ctx, args, intarg):
+        # /ctype/VALUE: Content-Type is VALUE percent-decoded, control
+        # bytes included (CR and LF refused: they would end the header).
+        if len(args) != 1:
+            raise BadArg()
+        value = urllib.parse.unquote(args[0], encoding="latin-1")
+        if "\r" in value or "\n" in value:
+            raise BadArg()
+        return await self.respond(conn, req, keep, ctx, 200, b"ctype\n",
+                                  value)
+
     async def r_bad_status(self, conn, req, keep, ctx, args, intarg):
         ctx["status"] = "bad"
         await conn.send(b"HTTP/1.1 abc\r\n\r\n")
@@ -654,6 +665,37 @@ class Server:
 
     async def r_empty(self, conn, req, keep, ctx, args, intarg):
         return await self.respond(conn, req, keep, ctx, 200, b"")
+
+    # ---- hostile responses (issue 10) ---------------------------------
+
+    async def r_bad_chunk(self, conn, req, keep, ctx, args, intarg):
+        # A chunked body whose second chunk size is not hex.
+        ctx["status"] = "200+badchunk"
+        await conn.send(head_bytes(200, [
+            ("Content-Type", "text/plain"),
+            ("Transfer-Encoding", "chunked"),
+            ("Connection", "close")]) + b"5\r\nhello\r\nzz\r\n")
+        return False
+
+    async def r_big_header(self, conn, req, keep, ctx, args, intarg):
+        # One header line of KB KiB ("X-Big: bbb...").
+        kb = intarg(0)
+        if not 0 <= kb <= 16 * 1024:
+            raise BadArg()
+        return await self.text(conn, req, keep, ctx, 200, "big header\n",
+                               [("X-Big", "b" * (kb * 1024))])
+
+    async def r_redirect_to(self, conn, req, keep, ctx, args, intarg):
+        # A 302 to the percent-decoded query, whatever its scheme.
+        where = urllib.parse.unquote(req.query)
+        return await self.text(conn, req, keep, ctx, 302, "redirect\n",
+                               [("Location", where)])
+
+    async def r_retry_after_value(self, conn, req, keep, ctx, args, intarg):
+        # A 429 whose Retry-After is the percent-decoded query, as is.
+        return await self.text(conn, req, keep, ctx, 429, "slow down\n",
+                               [("Retry-After",
+                                 urllib.parse.unquote(req.query))])
 
 
 class BadArg(Exception):

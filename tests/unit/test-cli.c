@@ -596,6 +596,71 @@ static int err_empty_value(char *why)
   return 0;
 }
 
+static int opt_tls_trust_resolve(char *why)
+{
+  char err[VL_ERRLEN];
+  struct config cfg;
+  struct args a;
+
+  CHECK_INT(parse(&cfg, &a, err, "--cacert", "ca.pem", "--capath", "certs",
+                  "--resolve", "a.test:443:127.0.0.1", "--resolve",
+                  "+b.test:8080:[::1],10.0.0.1", (const char *)NULL),
+            CLI_OK);
+  CHECK_STREQ(cfg.cacert, "ca.pem");
+  CHECK_STREQ(cfg.capath, "certs");
+  CHECK_UINT(cfg.nresolves, 2);
+  CHECK_STREQ(cfg.resolves[0], "a.test:443:127.0.0.1");
+  CHECK_STREQ(cfg.resolves[1], "+b.test:8080:[::1],10.0.0.1");
+  cli_free(&cfg);
+  args_free(&a);
+  return 0;
+}
+
+static int err_resolve(char *why)
+{
+  static const char *const bad[] = {
+    "a.test:443",           "a.test:0:127.0.0.1",  "a.test:65536:127.0.0.1",
+    ":443:127.0.0.1",       "a.test::127.0.0.1",   "a.test:443:",
+    "a.test:443:localhost", "a.test:443:1.2.3.4,", "a.test:443:[::1",
+  };
+  char err[VL_ERRLEN];
+  size_t i;
+
+  for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    CHECK_INT(parse_err(err, "--resolve", bad[i], NULL, NULL), CLI_USAGE);
+    CHECK_HAS(err, "--resolve");
+    CHECK_HAS(err, bad[i]);
+  }
+  return 0;
+}
+
+/* Values that go on the wire refuse CR and LF, naming the option;
+ * values that do not (a file name, a template) keep them. */
+static int err_crlf(char *why)
+{
+  static const struct {
+    const char *opt, *value, *name;
+  } rows[] = {
+    { "-H", "X-A: 1\r\nX-B: 2", "--header" },
+    { "-H", "X-A: 1\nHost: evil", "--header" },
+    { "-A", "bot\r\nX-B: 2", "--user-agent" },
+    { "-X", "GET / HTTP/1.1\r\nHost: x\r\n\r\nGET", "--method" },
+    { "--proxy", "http://p:8080/\r\n", "--proxy" },
+  };
+  char err[VL_ERRLEN];
+  size_t i;
+
+  for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+    CHECK_INT(parse_err(err, rows[i].opt, rows[i].value, NULL, NULL),
+              CLI_USAGE);
+    CHECK_HAS(err, rows[i].name);
+    CHECK_HAS(err, "CR or LF");
+  }
+  CHECK_INT(parse_err(err, "-H", "X-A: 1\t2", NULL, NULL), CLI_OK);
+  CHECK_INT(parse_err(err, "-w", "%{url}\n", NULL, NULL), CLI_OK);
+  return 0;
+}
+
 static int err_resume_needs_output(char *why)
 {
   char err[VL_ERRLEN];
@@ -619,6 +684,70 @@ static int err_urls_and_inputs(char *why)
 
   CHECK_INT(parse_err(err, "-i", "list.txt", "http://a/", NULL), CLI_USAGE);
   CHECK(err[0] != '\0');
+  return 0;
+}
+
+static int opt_failures_ok(char *why)
+{
+  struct config cfg;
+  struct args a;
+  char err[VL_ERRLEN];
+
+  CHECK_INT(parse(&cfg, &a, err, "http://a/", (const char *)NULL), CLI_OK);
+  CHECK(!cfg.failures_ok);
+  cli_free(&cfg);
+  args_free(&a);
+  CHECK_INT(
+      parse(&cfg, &a, err, "--failures-ok", "http://a/", (const char *)NULL),
+      CLI_OK);
+  CHECK(cfg.failures_ok);
+  cli_free(&cfg);
+  args_free(&a);
+  return 0;
+}
+
+static int opt_id_prefix(char *why)
+{
+  struct config cfg;
+  struct args a;
+  char err[VL_ERRLEN];
+
+  CHECK_INT(parse(&cfg, &a, err, "--id-prefix", "part-7:", "http://a/",
+                  (const char *)NULL),
+            CLI_OK);
+  CHECK_STREQ(cfg.id_prefix, "part-7:");
+  cli_free(&cfg);
+  args_free(&a);
+  CHECK_INT(parse_err(err, "--id-prefix", "\xff", "http://a/", NULL),
+            CLI_USAGE);
+  CHECK_HAS(err, "--id-prefix");
+  CHECK_INT(parse_err(err, "--id-prefix", "", "http://a/", NULL), CLI_USAGE);
+  CHECK_INT(parse_err(err, "--id-prefix", "x", "--crawl", "1"), CLI_USAGE);
+  CHECK_HAS(err, "--crawl");
+  return 0;
+}
+
+static int opt_check(char *why)
+{
+  struct config cfg;
+  struct args a;
+  char err[VL_ERRLEN];
+
+  /* The arguments are record files, and -i may come with them. */
+  CHECK_INT(parse(&cfg, &a, err, "--check", "-i", "list", "p0", "p1",
+                  (const char *)NULL),
+            CLI_OK);
+  CHECK(cfg.check);
+  CHECK_UINT(cfg.ninputs, 1);
+  CHECK_UINT(cfg.nurls, 2);
+  CHECK_STREQ(cfg.urls[1], "p1");
+  cli_free(&cfg);
+  args_free(&a);
+  CHECK_INT(parse_err(err, "--check", "-i", "list", NULL), CLI_USAGE);
+  CHECK_HAS(err, "FILE");
+  CHECK_INT(parse_err(err, "--check", "-i", "list", "-"), CLI_USAGE);
+  CHECK_INT(parse_err(err, "--check", "-o", "out", "p0"), CLI_USAGE);
+  CHECK_HAS(err, "-o");
   return 0;
 }
 
@@ -793,8 +922,14 @@ static const struct tap_case cases[] = {
   { "control bytes in a value are escaped in err", err_control_bytes_escaped },
   { "--retry-on bad lists refused", err_retry_on },
   { "empty -o and -X refused", err_empty_value },
+  { "CR or LF in -H, -A, -X and --proxy refused", err_crlf },
+  { "--cacert, --capath and --resolve (repeatable)", opt_tls_trust_resolve },
+  { "--resolve refuses what is not HOST:PORT:ADDR", err_resolve },
   { "--resume and --append need -o, not together", err_resume_needs_output },
   { "URLs and -i together refused", err_urls_and_inputs },
+  { "--failures-ok", opt_failures_ok },
+  { "--id-prefix: valid UTF-8, not with --crawl", opt_id_prefix },
+  { "--check: record files as arguments, with -i", opt_check },
   { "--help gives CLI_HELP, --version CLI_VERSION", help_and_version },
   { "cli_help_text mentions every long option", help_text_options },
   { "cli_version_text names volley and the libraries", version_text },

@@ -164,6 +164,31 @@ static int crawl_any_host_and_filters(char *why)
   return 0;
 }
 
+/* A match that fails must keep the link out: --exclude with a pattern
+ * that hits the match limit, and bytes that are not UTF-8. */
+static int crawl_match_error_excludes(char *why)
+{
+  static const char *const evil[] = {
+    "http://h.test/evil\xff", "http://h.test/ok",
+    "http://h.test/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"
+  };
+  struct crawl c;
+  char err[VL_ERRLEN];
+
+  /* Not UTF-8: the pattern still sees "evil". */
+  CHECK_INT(crawl_init(&c, 3, 0, false, NULL, "evil", err), 0);
+  CHECK_UINT(crawl_offer(&c, evil, 2, 0, "1", "h.test"), 1);
+  crawl_free(&c);
+  /* Catastrophic backtracking: the match limit is an error, not "no". */
+  CHECK_INT(crawl_init(&c, 3, 0, false, NULL, "/(a+)+$", err), 0);
+  CHECK_UINT(crawl_offer(&c, evil + 2, 1, 0, "1", "h.test"), 0);
+  crawl_free(&c);
+  CHECK_INT(crawl_init(&c, 3, 0, false, "/(a+)+$", NULL, err), 0);
+  CHECK_UINT(crawl_offer(&c, evil + 2, 1, 0, "1", "h.test"), 0);
+  crawl_free(&c);
+  return 0;
+}
+
 static int crawl_max_urls_and_mark(char *why)
 {
   struct crawl c;
@@ -192,6 +217,8 @@ static const struct tap_case cases[] = {
     crawl_dedupes_and_scopes },
   { "crawl: no link past the depth limit", crawl_depth_limit },
   { "crawl: --any-host, --include, --exclude", crawl_any_host_and_filters },
+  { "crawl: a failed --include or --exclude match keeps the link out",
+    crawl_match_error_excludes },
   { "crawl: --max-urls counts seeds and marked URLs",
     crawl_max_urls_and_mark },
 };

@@ -23,7 +23,7 @@ static int read_back(const char *id_json, const char *url, char *why)
   struct hmap_key k;
   struct result r;
   uint64_t kept = 0;
-  int fd = mkstemp(path), found = -1;
+  int fd = mkstemp(path), found = -1, lock_fd = -1;
 
   if (fd < 0)
     return tap_fail(why, __FILE__, __LINE__, "mkstemp failed");
@@ -39,7 +39,7 @@ static int read_back(const char *id_json, const char *url, char *why)
     tap_fail(why, __FILE__, __LINE__, "write failed");
     goto done;
   }
-  if (resume_load(path, false, &done, &kept, NULL, NULL, err) < 0) {
+  if (resume_load(path, false, &done, &kept, &lock_fd, NULL, NULL, err) < 0) {
     tap_fail(why, __FILE__, __LINE__, "resume_load: %s", err);
     goto done;
   }

@@ -8,6 +8,7 @@
 
 #include "robots.h"
 #include "tap.h"
+#include "util.h"
 
 #define AGENT "volley/0.1.0"
 
@@ -419,6 +420,33 @@ static int crawl_delay_first_valid(char *why)
   return 0;
 }
 
+/* Any number of digits: clamped to VL_DURATION_MAX_MS, so that the
+ * crawl's scheduler never converts an out-of-range double. */
+static int crawl_delay_clamped(char *why)
+{
+  static const char head[] = "User-agent: *\nCrawl-delay: ";
+  static char big[sizeof(head) + 502];
+  struct robots *r = parse("User-agent: *\n"
+                           "Crawl-delay: 99999999999999999999999\n");
+  double d = robots_crawl_delay(r);
+
+  robots_free(r);
+  CHECK(d == (double)(VL_DURATION_MAX_MS / 1000));
+  /* 500 digits: past what a double holds, infinity once read. */
+  memcpy(big, head, sizeof(head) - 1);
+  memset(big + sizeof(head) - 1, '9', 500);
+  memcpy(big + sizeof(head) - 1 + 500, "\n", 2);
+  r = parse(big);
+  d = robots_crawl_delay(r);
+  robots_free(r);
+  CHECK(d == (double)(VL_DURATION_MAX_MS / 1000));
+  r = parse("User-agent: *\nCrawl-delay: 31622399.5\n");
+  d = robots_crawl_delay(r);
+  robots_free(r);
+  CHECK(d == 31622399.5);
+  return 0;
+}
+
 static int crawl_delay_none(char *why)
 {
   struct robots *r = parse("User-agent: *\nDisallow: /x\n");
@@ -566,6 +594,7 @@ static const struct tap_case cases[] = {
   { "junk Crawl-delay values are skipped, the first valid one kept",
     crawl_delay_first_valid },
   { "no Crawl-delay gives 0", crawl_delay_none },
+  { "a huge Crawl-delay is clamped to 366 days", crawl_delay_clamped },
   { "another agent's Crawl-delay is not ours",
     crawl_delay_other_agent_ignored },
   { "CRLF, comments and a UTF-8 BOM", crlf_comments_bom },

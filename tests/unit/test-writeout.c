@@ -410,6 +410,32 @@ static int invalid_utf8_repaired(char *why)
   return expect("%{content_type}", &r, FFFD " \n", why);
 }
 
+static int value_controls_escaped(char *why)
+{
+  struct result r;
+
+  result_full(&r);
+  /* An escape sequence in a header or title: ESC and BEL written as
+   * text, the rest kept. */
+  r.content_type = "text/html\x1b]0;pwned\x07\x1b[2J";
+  CHECK_OK(expect("%{content_type}", &r,
+                  "text/html\\x1b]0;pwned\\x07\\x1b[2J\n", why));
+  /* Every C0 byte but tab, CR and LF, and DEL. */
+  r.content_type = "\x01\x08\x0b\x0c\x1f|\x7f";
+  CHECK_OK(
+      expect("%{content_type}", &r, "\\x01\\x08\\x0b\\x0c\\x1f|\\x7f\n", why));
+  /* C1 (CSI is U+009B) is escaped byte by byte; U+00A0 is not C1. */
+  r.content_type = "a\xc2\x9b"
+                   "31mb\xc2\xa0";
+  CHECK_OK(expect("%{content_type}", &r,
+                  "a\\xc2\\x9b"
+                  "31mb\xc2\xa0\n",
+                  why));
+  /* A control byte beside invalid UTF-8 and a tab: each repaired. */
+  r.content_type = "\x1b\xff\t";
+  return expect("%{content_type}", &r, "\\x1b" FFFD " \n", why);
+}
+
 static int valid_utf8_kept(char *why)
 {
   struct result r;
@@ -570,6 +596,8 @@ static const struct tap_case cases[] = {
   { "tabs, CRs and newlines in values become spaces",
     value_newlines_flattened },
   { "invalid UTF-8 in values becomes U+FFFD", invalid_utf8_repaired },
+  { "other control characters in values become \\xHH",
+    value_controls_escaped },
   { "valid UTF-8 in values is kept", valid_utf8_kept },
   { "the template's own bytes are written as given", literal_text_raw },
   { "writeout_render appends line after line", render_appends },
