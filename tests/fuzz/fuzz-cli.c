@@ -25,7 +25,9 @@ static void check_config(const struct config *cfg)
   FUZZ_CHECK(cfg->user_agent, "no User-Agent");
   FUZZ_CHECK(!(cfg->resume || cfg->append) || cfg->output,
              "--resume or --append without -o");
-  FUZZ_CHECK(!(cfg->nurls && cfg->ninputs), "URLs and -i together");
+  /* --check takes -i LIST and record FILEs as arguments. */
+  FUZZ_CHECK(!(cfg->nurls && cfg->ninputs) || cfg->check,
+             "URLs and -i together");
   FUZZ_CHECK(cfg->timeout_ms <= 366ull * 86400 * 1000 &&
                  cfg->retry_max_delay_ms <= 366ull * 86400 * 1000,
              "a time past a year");
@@ -33,7 +35,10 @@ static void check_config(const struct config *cfg)
     FUZZ_CHECK(strchr(cfg->headers[i], ':') && cfg->headers[i][0] != ':',
                "header '%s'", cfg->headers[i]);
   for (i = 0; i < cfg->nurls; i++)
-    FUZZ_CHECK(cfg->urls[i], "a NULL URL");
+    FUZZ_CHECK(cfg->urls[i] && (!cfg->check || strcmp(cfg->urls[i], "-")),
+               "a NULL URL, or --check of '-'");
+  FUZZ_CHECK(!cfg->check || (cfg->nurls && !cfg->output && !cfg->crawl),
+             "--check without FILEs, or with -o or --crawl");
   for (i = 0; i < 100; i++)
     FUZZ_CHECK(!cfg->retry_on[i], "--retry-on holds %zu", i);
 }
