@@ -57,20 +57,24 @@ static size_t scheme_len(const char *s, size_t len)
 
 /* Where the host and port of the authority ("user@host:port") of the
  * "len" bytes at "s" lie, as [*lo, *hi); both 0 when there is none ("/x",
- * "x", "?q"). The user information before the last '@' is not part of
- * it. */
+ * "x", "?q"). Read as libcurl 7.88 reads it, since libcurl decides what
+ * the host is: the authority ends at '/' or '?' (a backslash is part of
+ * it) and the user information at its first '@'. */
 static void authority_span(const char *s, size_t len, size_t *lo, size_t *hi)
 {
   size_t i = scheme_len(s, len);
+  bool user = false;
 
   *lo = *hi = 0;
   if (i + 1 >= len || s[i] != '/' || s[i + 1] != '/')
     return;
   *lo = i + 2;
   *hi = *lo;
-  while (*hi < len && s[*hi] != '/' && s[*hi] != '?' && s[*hi] != '\\') {
-    if (s[*hi] == '@')
+  while (*hi < len && s[*hi] != '/' && s[*hi] != '?') {
+    if (s[*hi] == '@' && !user) {
       *lo = *hi + 1;
+      user = true;
+    }
     (*hi)++;
   }
 }

@@ -294,13 +294,17 @@ static int normalize_ipv6_port(char *why)
 /* Bytes of the user information that are not printable ASCII are
  * percent-encoded, as in the path: left raw, "\xff" came out of
  * normalisation as it was, no UTF-8 (found by tests/fuzz/fuzz-urlnorm.c).
- * The host after the last '@' stays raw, for IDN. */
+ * The host after the '@' stays raw, for IDN. */
 static int normalize_userinfo_encoded(char *why)
 {
   CHECK_OK(normalizes(why, "http://\xff\xfe@c/", "http://%FF%FE@c/"));
   CHECK_OK(normalizes(why, "http://%FF%FE@c/", "http://%FF%FE@c/"));
   CHECK_OK(normalizes(why, "http://us er:p\xc3\xa9@h/x",
                       "http://us%20er:p%C3%A9@h/x"));
+  /* libcurl ends the user information at the first '@' and reads a
+   * backslash as part of it, so the encoding does too. */
+  CHECK_OK(normalizes(why, "http://\xff\\@c/", "http://%FF\\@c/"));
+  CHECK_OK(normalizes(why, "http://a@b@c/", NULL));
   return 0;
 }
 
