@@ -243,13 +243,36 @@ static const struct cli_option options[] = {
 static void set_err(char err[VL_ERRLEN], const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Fill "err" from "fmt". The message quotes the value as given, so each
+ * control byte and DEL in it is written as an escape (\n, \t, \r,
+ * \xHH): the message stays one line, as cli_parse() promises, and a
+ * value cannot reach the terminal with its own escape sequences. */
 static void set_err(char err[VL_ERRLEN], const char *fmt, ...)
 {
+  static const char hex[] = "0123456789abcdef";
+  char raw[VL_ERRLEN];
+  const unsigned char *p;
+  size_t o = 0;
   va_list ap;
 
   va_start(ap, fmt);
-  vsnprintf(err, VL_ERRLEN, fmt, ap);
+  vsnprintf(raw, sizeof(raw), fmt, ap);
   va_end(ap);
+  for (p = (const unsigned char *)raw; *p && o + 5 < VL_ERRLEN; p++) {
+    if (*p >= 0x20 && *p != 0x7f) {
+      err[o++] = (char)*p;
+      continue;
+    }
+    err[o++] = '\\';
+    if (*p == '\n' || *p == '\t' || *p == '\r') {
+      err[o++] = *p == '\n' ? 'n' : *p == '\t' ? 't' : 'r';
+    } else {
+      err[o++] = 'x';
+      err[o++] = hex[*p >> 4];
+      err[o++] = hex[*p & 15];
+    }
+  }
+  err[o] = '\0';
 }
 
 static const struct cli_option *find_option(int id)

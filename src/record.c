@@ -252,8 +252,6 @@ struct hdr {
   size_t name_len;
   const char *value;
   size_t value_len;
-  size_t next; /* the next line with this name, or SIZE_MAX */
-  bool repeat; /* an earlier line has this name */
 };
 
 /* The header lines of "len" bytes at "s", at most RECORD_MAX_HEADERS of
@@ -292,8 +290,6 @@ static size_t split_headers(const char *s, size_t len, struct hdr **out,
       h[n].name_len = (size_t)(colon - s);
       h[n].value = v;
       h[n].value_len = (size_t)(ve - v);
-      h[n].next = SIZE_MAX;
-      h[n].repeat = false;
       n++;
     }
     s = eol ? eol + 1 : end;
@@ -302,52 +298,99 @@ static size_t split_headers(const char *s, size_t len, struct hdr **out,
   return n;
 }
 
-/* Order of header lines by name, ignoring case, then by position (the
- * entries are pointers into one array): the lines of one name end up
- * together, in the order they came. */
-static int compare_lines(const void *pa, const void *pb)
+/* The header names of one block grouped by the key each is written as
+ * (lower case, escaped, repaired): an open-addressing table of first
+ * indices, at most half full, and a chain from each header to the next of
+ * its group. One pass, so a hostile block of 50,000 distinct names costs
+ * no more per name than one of ten. */
+struct hdr_groups {
+  struct record_buf keys; /* every name's key, quoted JSON, back to back */
+  size_t *key_off;        /* where header i's key starts in "keys" */
+  size_t *key_len;
+  size_t *next;  /* the next header of header i's group; i itself: none */
+  size_t *first; /* table slots: first header of a group + 1; 0: empty */
+  size_t cap;    /* slots, a power of two */
+};
+
+static uint64_t hash_bytes(const char *s, size_t n)
 {
-  const struct hdr *a = *(const struct hdr *const *)pa;
-  const struct hdr *b = *(const struct hdr *const *)pb;
-  size_t n = a->name_len < b->name_len ? a->name_len : b->name_len;
-  size_t i;
-
-  for (i = 0; i < n; i++) {
-    int ca = tolower((unsigned char)a->name[i]);
-    int cb = tolower((unsigned char)b->name[i]);
-
-    if (ca != cb)
-      return ca - cb;
-  }
-  if (a->name_len != b->name_len)
-    return a->name_len < b->name_len ? -1 : 1;
-  return a < b ? -1 : a > b;
-}
-
-static bool same_name(const struct hdr *a, const struct hdr *b)
-{
-  return a->name_len == b->name_len &&
-         strncasecmp(a->name, b->name, a->name_len) == 0;
-}
-
-/* Chain the lines of each name through "next" and mark the repeats. A
- * sort, not a name-against-every-name loop: a response of 40,000 names
- * would otherwise cost 800 million comparisons on the loop thread. */
-static void link_names(struct hdr *h, size_t n)
-{
-  struct hdr **order = xmalloc((n ? n : 1) * sizeof(*order));
+  uint64_t h = 14695981039346656037ULL; /* FNV-1a */
   size_t i;
 
   for (i = 0; i < n; i++)
-    order[i] = &h[i];
-  qsort(order, n, sizeof(*order), compare_lines);
-  for (i = 1; i < n; i++) {
-    if (same_name(order[i - 1], order[i])) {
-      order[i - 1]->next = (size_t)(order[i] - h);
-      order[i]->repeat = true;
+    h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+  return h;
+}
+
+/* Write header i's name as its key: ASCII lower-cased, and a NUL byte
+ * (libcurl refuses them, but this writer takes any bytes) made invalid
+ * UTF-8 so that it becomes U+FFFD, since JSON readers such as jansson
+ * refuse "\u0000" in a key. Names that differ only in bytes the repair
+ * replaces get the same key, and so are one header, as they must: a
+ * record must not hold a key twice. */
+static void hdr_key(struct hdr_groups *g, const struct hdr *h, size_t i)
+{
+  char *lname = xmalloc(h->name_len + 1);
+  size_t j;
+
+  for (j = 0; j < h->name_len; j++) {
+    char c = (char)tolower((unsigned char)h->name[j]);
+
+    lname[j] = c ? c : (char)0xFF;
+  }
+  g->key_off[i] = g->keys.len;
+  record_put_string(&g->keys, lname, h->name_len);
+  g->key_len[i] = g->keys.len - g->key_off[i];
+  free(lname);
+}
+
+static void hdr_group(struct hdr_groups *g, const struct hdr *h, size_t n)
+{
+  size_t *last = xcalloc(n ? n : 1, sizeof(*last)); /* group's tail */
+  size_t i;
+
+  memset(&g->keys, 0, sizeof(g->keys));
+  g->key_off = xcalloc(n ? n : 1, sizeof(*g->key_off));
+  g->key_len = xcalloc(n ? n : 1, sizeof(*g->key_len));
+  g->next = xcalloc(n ? n : 1, sizeof(*g->next));
+  for (g->cap = 16; g->cap < 2 * n; g->cap *= 2)
+    ;
+  g->first = xcalloc(g->cap, sizeof(*g->first));
+  for (i = 0; i < n; i++) {
+    const char *key;
+    size_t slot, f;
+
+    hdr_key(g, &h[i], i);
+    key = g->keys.p + g->key_off[i];
+    g->next[i] = i;
+    slot = hash_bytes(key, g->key_len[i]) & (g->cap - 1);
+    for (;;) {
+      f = g->first[slot];
+      if (f == 0) {
+        g->first[slot] = i + 1;
+        last[i] = i;
+        break;
+      }
+      f--;
+      if (g->key_len[f] == g->key_len[i] &&
+          memcmp(g->keys.p + g->key_off[f], key, g->key_len[i]) == 0) {
+        g->next[last[f]] = i;
+        last[f] = i;
+        break;
+      }
+      slot = (slot + 1) & (g->cap - 1);
     }
   }
-  free(order);
+  free(last);
+}
+
+static void hdr_groups_free(struct hdr_groups *g)
+{
+  record_buf_free(&g->keys);
+  free(g->key_off);
+  free(g->key_len);
+  free(g->next);
+  free(g->first);
 }
 
 /* Headers as an object with lower-case names; a repeated header's values
@@ -358,40 +401,40 @@ static size_t put_headers(struct record_buf *b, const char *s, size_t len)
   struct hdr *h = NULL;
   size_t dropped;
   size_t n = split_headers(s, len, &h, &dropped);
+  struct hdr_groups g;
   struct record_buf val = { NULL, 0, 0 };
-  char *lname = NULL;
-  size_t i, j, k;
-  bool first = true;
+  size_t i, j;
+  bool first = true, *done = xcalloc(n ? n : 1, sizeof(*done));
 
-  link_names(h, n);
+  hdr_group(&g, h, n);
   puts_lit(b, "{");
   for (i = 0; i < n; i++) {
-    if (h[i].repeat)
+    /* Set-Cookie values may hold commas (RFC 9110 5.3): a newline keeps
+     * them apart. */
+    bool cookie =
+        h[i].name_len == 10 && strncasecmp(h[i].name, "set-cookie", 10) == 0;
+
+    if (done[i])
       continue;
-    lname = xrealloc(lname, h[i].name_len + 1);
-    for (j = 0; j < h[i].name_len; j++)
-      lname[j] = (char)tolower((unsigned char)h[i].name[j]);
     record_buf_reset(&val);
     put(&val, h[i].value, h[i].value_len);
-    for (k = h[i].next; k != SIZE_MAX; k = h[k].next) {
-      /* Set-Cookie values may hold commas (RFC 9110 5.3): a newline
-       * keeps them apart. */
-      if (h[i].name_len == 10 && strncasecmp(h[i].name, "set-cookie", 10) == 0)
-        put(&val, "\n", 1);
-      else
-        put(&val, ", ", 2);
-      put(&val, h[k].value, h[k].value_len);
+    for (j = i; g.next[j] != j;) {
+      j = g.next[j];
+      done[j] = true;
+      put(&val, cookie ? "\n" : ", ", cookie ? 1 : 2);
+      put(&val, h[j].value, h[j].value_len);
     }
     if (!first)
       puts_lit(b, ",");
     first = false;
-    record_put_string(b, lname, h[i].name_len);
+    put(b, g.keys.p + g.key_off[i], g.key_len[i]);
     puts_lit(b, ":");
     record_put_string(b, val.p ? val.p : "", val.len);
   }
   puts_lit(b, "}");
-  free(lname);
   record_buf_free(&val);
+  hdr_groups_free(&g);
+  free(done);
   free(h);
   return dropped;
 }

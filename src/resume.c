@@ -21,10 +21,13 @@
 
 #include <jansson.h>
 
+#include "utf8.h"
+
 void resume_key(struct hmap_key *k, const char *id_json, uint64_t line,
                 const char *url)
 {
-  char num[24];
+  char num[24], *fixed = NULL;
+  size_t len;
 
   if (!id_json) {
     snprintf(num, sizeof(num), "%" PRIu64, line);
@@ -32,7 +35,13 @@ void resume_key(struct hmap_key *k, const char *id_json, uint64_t line,
   }
   if (!url)
     url = "";
-  hmap_key_of(k, id_json, strlen(id_json), url, strlen(url));
+  /* The record holds the URL with invalid UTF-8 repaired (record.c), so
+   * the key of the input's URL is taken the same way; repair leaves a
+   * URL read back from a record as it is. */
+  len = strlen(url);
+  fixed = utf8_repair(url, len, &len);
+  hmap_key_of(k, id_json, strlen(id_json), fixed ? fixed : url, len);
+  free(fixed);
 }
 
 /* The outcome a record's "ok" and "error.kind" say. */

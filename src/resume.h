@@ -12,7 +12,8 @@
 #include "util.h"
 
 /* Key of a request for the resume set: its id as compact JSON text (the
- * line number in decimal when it has none) and its URL ("" if none). */
+ * line number in decimal when it has none) and its URL ("" if none) as
+ * its record holds it: invalid UTF-8 replaced by U+FFFD. */
 void resume_key(struct hmap_key *k, const char *id_json, uint64_t line,
                 const char *url);
 

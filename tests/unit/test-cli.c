@@ -535,6 +535,21 @@ static int err_bad_seconds(char *why)
   return 0;
 }
 
+/* A value with a newline or an escape sequence made a usage message of
+ * several lines, or one that drives the terminal (found by
+ * tests/fuzz/fuzz-cli.c): control bytes and DEL are written as escapes. */
+static int err_control_bytes_escaped(char *why)
+{
+  char err[VL_ERRLEN];
+
+  CHECK_INT(parse_err(err, "--timeout", "a\nb\tc\rd", NULL, NULL), CLI_USAGE);
+  CHECK_STREQ(err, "--timeout: 'a\\nb\\tc\\rd' is not a number of seconds");
+  CHECK_INT(parse_err(err, "-H", "X\x1b[31m\x7f", NULL, NULL), CLI_USAGE);
+  CHECK_STREQ(err,
+              "--header: 'X\\x1b[31m\\x7f' is not of the form 'Name: value'");
+  return 0;
+}
+
 static int err_bad_counts(char *why)
 {
   char err[VL_ERRLEN];
@@ -904,6 +919,7 @@ static const struct tap_case cases[] = {
   { "missing value names the option", err_missing_value },
   { "bad seconds name option and value", err_bad_seconds },
   { "bad counts name option and value, -c 0 refused", err_bad_counts },
+  { "control bytes in a value are escaped in err", err_control_bytes_escaped },
   { "--retry-on bad lists refused", err_retry_on },
   { "empty -o and -X refused", err_empty_value },
   { "CR or LF in -H, -A, -X and --proxy refused", err_crlf },

@@ -909,6 +909,20 @@ static int headers_odd_lines(char *why)
   return 0;
 }
 
+/* Names that differ only in bytes the UTF-8 repair replaces are written
+ * as one key: as two, the record held a key twice and a JSON reader kept
+ * one value (found by tests/fuzz/fuzz-record.c). A NUL byte in a name
+ * becomes U+FFFD: jansson refuses "\u0000" in a key. */
+static int headers_same_written_name(char *why)
+{
+  CHECK_HEADERS("X-\xff: 1\r\nx-\xfe: 2\r\nX-\xc3: 3\r\n",
+                "{\"x-\\ufffd\":\"1, 2, 3\"}");
+  CHECK_HEADERS("A\0B: 1\r\na\xff"
+                "b: 2\r\n",
+                "{\"a\\ufffdb\":\"1, 2\"}");
+  return 0;
+}
+
 /* An empty header value: put() once called memcpy(NULL, value, 0), which
  * UBSan reports, on the still-empty value buffer. */
 static int headers_empty_value(char *why)
@@ -1159,6 +1173,7 @@ static const struct tap_case cases[] = {
   { "headers: headers_len bytes only", headers_uses_len },
   { "headers: many names, repeats joined in order", headers_many_names },
   { "headers: lines past the cap dropped and counted", headers_cap },
+  { "headers: names written alike are one key", headers_same_written_name },
   { "record_is_utf8", is_utf8 },
   { "record_ok", ok_rule },
   { "record_buf_reset keeps memory, lines repeat", buf_reuse },
