@@ -290,6 +290,19 @@ static int set_own(struct request *req, CURL *easy, char err[VL_ERRLEN])
                                    strncasecmp(req->url, "https:", 6) == 0
                                ? 1L
                                : 0L);
+  if (cfg->max_time_ms) /* cut to what is left of -m: differs each time */
+    SETOPT(CURLOPT_TIMEOUT_MS, (long)req->timeout_ms);
+  if (cfg->userpwd) {
+    /* -u goes to the hosts of the input only: a crawl that reaches
+     * another host (--any-host) must not hand it the password, nor may
+     * the robots.txt fetch of any host. A pooled handle may hold it from
+     * the last request: set or clear it. libcurl itself keeps it from
+     * the other hosts of a redirect. */
+    bool own = !req->internal &&
+               (!req->seed_host || strcmp(req->host, req->seed_host) == 0);
+
+    SETOPT(CURLOPT_USERPWD, own ? cfg->userpwd : NULL);
+  }
   return 0;
 fail:
   return -1;
@@ -335,7 +348,8 @@ int request_attach(struct request *req, struct request_pool *pool,
   SETOPT(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   SETOPT(CURLOPT_WRITEFUNCTION, body_write_cb);
   SETOPT(CURLOPT_HEADERFUNCTION, header_cb);
-  SETOPT(CURLOPT_TIMEOUT_MS, (long)cfg->timeout_ms);
+  if (!cfg->max_time_ms)
+    SETOPT(CURLOPT_TIMEOUT_MS, (long)cfg->timeout_ms);
   SETOPT(CURLOPT_CONNECTTIMEOUT_MS, (long)cfg->connect_timeout_ms);
   SETOPT(CURLOPT_FOLLOWLOCATION, cfg->follow ? 1L : 0L);
   SETOPT(CURLOPT_MAXREDIRS, (long)cfg->max_redirs);
@@ -371,6 +385,10 @@ int request_attach(struct request *req, struct request_pool *pool,
     SETOPT(CURLOPT_CLOSESOCKETFUNCTION, sh->closesocket);
     SETOPT(CURLOPT_CLOSESOCKETDATA, sh->socketdata);
   }
+  if (cfg->ipresolve == CLI_IP_V4)
+    SETOPT(CURLOPT_IPRESOLVE, (long)CURL_IPRESOLVE_V4);
+  else if (cfg->ipresolve == CLI_IP_V6)
+    SETOPT(CURLOPT_IPRESOLVE, (long)CURL_IPRESOLVE_V6);
   if (cfg->httpver == CLI_HTTP_1_1)
     SETOPT(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
   else if (cfg->httpver == CLI_HTTP_2)

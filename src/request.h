@@ -69,6 +69,10 @@ struct request {
   char errbuf[CURL_ERROR_SIZE];
   unsigned attempts;         /* attempts started */
   uint64_t started_ns;       /* uv_hrtime() when first admitted */
+  uint64_t first_start_ms;   /* uv_now() when the first attempt started,
+                                for -m; 0 before */
+  uint64_t timeout_ms;       /* with -m: this attempt's limit, -t's cut
+                                to what is left of -m (at least 1) */
   uint64_t retry_at_ms;      /* when a waiting retry is due */
   const char *cancel_why;    /* set: the record is a cancellation */
   bool too_large;            /* the body passed --max-body */

@@ -93,6 +93,16 @@ static uint64_t next_random(struct run *r)
   return r->rng * 2685821657736338717ULL;
 }
 
+/* The id of "req" as its record writes it, for -v lines. */
+static const char *id_text(const struct request *req, char *buf, size_t len)
+{
+  if (req->id_json)
+    snprintf(buf, len, "%.60s", req->id_json);
+  else
+    snprintf(buf, len, "%llu", (unsigned long long)req->line);
+  return buf;
+}
+
 static void stop_admission(struct run *r);
 static void cancel_all(struct run *r, const char *why);
 
@@ -158,7 +168,7 @@ static void finished_cb(struct request *req, CURLcode code, const char *note,
   struct run *r = ud;
   struct result res;
   struct record_buf more = { NULL, 0, 0 };
-  char message[VL_ERRLEN + CURL_ERROR_SIZE];
+  char message[VL_ERRLEN + CURL_ERROR_SIZE], id[64];
 
   request_result(req, code, uv_hrtime(), &res);
   if (note && *note) {
@@ -176,7 +186,7 @@ static void finished_cb(struct request *req, CURLcode code, const char *note,
     res.extra = more.p;
     res.extra_len = more.len;
   }
-  msg_verbose(&r->msg, 1, "done #%llu %s: %s", (unsigned long long)req->line,
+  msg_verbose(&r->msg, 1, "done #%s %s: %s", id_text(req, id, sizeof(id)),
               req->url,
               res.kind == ERRKIND_NONE && res.status < 400
                   ? "ok"
@@ -297,19 +307,39 @@ static struct request *next_cb(void *ud)
   }
 }
 
+/* The limit of the attempt "req" starts now: -t, cut to what is left of
+ * -m after its earlier attempts and waits. */
+static void attempt_timeout(struct run *r, struct request *req)
+{
+  const struct config *cfg = r->cfg;
+  uint64_t now = uv_now(&r->loop), used, left;
+
+  if (req->attempts == 0)
+    req->first_start_ms = now;
+  if (!cfg->max_time_ms)
+    return;
+  used = now - req->first_start_ms;
+  /* A start delayed past -m (a rate, a paused host) still gets 1 ms:
+   * libcurl reads 0 as no limit at all. */
+  left = used < cfg->max_time_ms ? cfg->max_time_ms - used : 1;
+  req->timeout_ms =
+      cfg->timeout_ms && cfg->timeout_ms < left ? cfg->timeout_ms : left;
+}
+
 /* sched's start_cb: attach an easy handle and hand it to the engine. */
 static int start_cb(struct request *req, void *ud)
 {
   struct run *r = ud;
-  char err[VL_ERRLEN];
+  char err[VL_ERRLEN], id[64];
 
+  attempt_timeout(r, req);
   if (request_attach(req, &r->pool, err) < 0 ||
       engine_add(r->eng, req->easy, err) < 0) {
     fail_start(r, req, err);
     return -1;
   }
-  msg_verbose(&r->msg, 2, "start #%llu %s (attempt %u)",
-              (unsigned long long)req->line, req->url, req->attempts);
+  msg_verbose(&r->msg, 2, "start #%s %s (attempt %u)",
+              id_text(req, id, sizeof(id)), req->url, req->attempts);
   return 0;
 }
 
@@ -365,7 +395,7 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
   struct retry_attempt a;
   struct result res;
   uint64_t delay_ms, left_ms = UINT64_MAX;
-  char why[160] = "";
+  char why[160] = "", id[64];
 
   sched_done(&r->sched, req);
   if (req->internal) {
@@ -393,6 +423,8 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
   a.idempotent = request_idempotent(req);
   a.attempts = req->attempts;
   a.retry_after_ms = req->retry_after_ms;
+  a.max_time_ms = r->cfg->max_time_ms;
+  a.elapsed_ms = uv_now(&r->loop) - req->first_start_ms;
   if (r->deadline_at) {
     uint64_t now = uv_now(&r->loop);
 
@@ -400,10 +432,16 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
   }
   if (!r->stopping && retry_decide(&r->policy, &a, left_ms, next_random(r),
                                    &delay_ms, why, sizeof(why))) {
-    msg_verbose(&r->msg, 1, "retry #%llu %s in %.3fs after %s",
-                (unsigned long long)req->line, req->url,
-                (double)delay_ms / 1000.0,
-                res.message ? res.message : "an HTTP error");
+    char http[32];
+
+    /* "#ID", never "retry #N": the number is the request's, not the
+     * retry's. */
+    snprintf(http, sizeof(http), "HTTP %ld", res.status);
+    msg_verbose(&r->msg, 1,
+                "retry of #%s %s: attempt %u of %u in %.3fs, after %s",
+                id_text(req, id, sizeof(id)), req->url, req->attempts + 1,
+                r->cfg->retries + 1, (double)delay_ms / 1000.0,
+                res.message ? res.message : http);
     discard_save(req);
     request_release(req, &r->pool);
     sched_retry(&r->sched, req, delay_ms);

@@ -72,7 +72,7 @@ man_sessions() {
 @test "the man page's OPTIONS come in --help's order" {
     local help man
     help=$("$VOLLEY" --help |
-        sed -nE 's/^ {2,}(-[A-Za-z], )?(--[a-z][a-z0-9.-]*[a-z0-9]).*/\2/p')
+        sed -nE 's/^ {2,}(-[A-Za-z0-9], )?(--[a-z][a-z0-9.-]*[a-z0-9]).*/\2/p')
     man=$(man_section OPTIONS | awk 'prev == ".TP" { print } { prev = $0 }' |
         sed 's/\\-/-/g' | grep -oE -- '--[a-z][a-z0-9.-]*[a-z0-9]')
     [ -n "$help" ] || fail "no options in --help"
