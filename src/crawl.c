@@ -1,6 +1,9 @@
 /* The crawl frontier. Keeps a set of normalised URLs (hashes, as --resume
  * does) so that each page is fetched once per run, whatever the cycles
- * between pages, and a ring of items in discovery order. Pure. */
+ * between pages, and a ring of items per depth in discovery order. Depth
+ * d waits until every URL of a smaller depth is done: handing out in
+ * discovery order alone let a fast page's links go first, so a URL could
+ * be found first by a longer path than a slow page offered. Pure. */
 #include "config.h"
 
 #include "crawl.h"
@@ -64,6 +67,7 @@ int crawl_init(struct crawl *c, unsigned max_depth, uint64_t max_urls,
   c->max_depth = max_depth;
   c->max_urls = max_urls;
   c->any_host = any_host;
+  c->levels = xcalloc((size_t)max_depth + 1, sizeof(*c->levels));
   if (compile(include, "include", &c->include, err) < 0 ||
       compile(exclude, "exclude", &c->exclude, err) < 0) {
     crawl_free(c);
@@ -92,6 +96,7 @@ void crawl_seed(struct crawl *c, const char *url)
 {
   (void)first_sight(c, url);
   c->admitted++;
+  c->levels[0].active++;
 }
 
 void crawl_mark(struct crawl *c, const char *url)
@@ -102,19 +107,22 @@ void crawl_mark(struct crawl *c, const char *url)
 
 static void push(struct crawl *c, struct crawl_item *it)
 {
-  if (c->qlen == c->qcap) {
-    size_t ncap = c->qcap ? c->qcap * 2 : 64, i;
+  struct crawl_level *l = &c->levels[it->depth];
+
+  if (l->len == l->cap) {
+    size_t ncap = l->cap ? l->cap * 2 : 64, i;
     struct crawl_item *nq = xcalloc(ncap, sizeof(*nq));
 
-    for (i = 0; i < c->qlen; i++)
-      nq[i] = c->q[(c->qhead + i) % c->qcap];
-    free(c->q);
-    c->q = nq;
-    c->qcap = ncap;
-    c->qhead = 0;
+    for (i = 0; i < l->len; i++)
+      nq[i] = l->q[(l->head + i) % l->cap];
+    free(l->q);
+    l->q = nq;
+    l->cap = ncap;
+    l->head = 0;
   }
-  c->q[(c->qhead + c->qlen) % c->qcap] = *it;
-  c->qlen++;
+  l->q[(l->head + l->len) % l->cap] = *it;
+  l->len++;
+  c->queued++;
 }
 
 size_t crawl_offer(struct crawl *c, const char *const *links, size_t n,
@@ -155,17 +163,38 @@ size_t crawl_offer(struct crawl *c, const char *const *links, size_t n,
 
 bool crawl_next(struct crawl *c, struct crawl_item *out)
 {
-  if (!c->qlen)
+  uint64_t shallower = 0; /* active URLs of the depths passed */
+  unsigned d;
+
+  if (!c->queued)
     return false;
-  *out = c->q[c->qhead];
-  c->qhead = (c->qhead + 1) % c->qcap;
-  c->qlen--;
-  return true;
+  for (d = 0; d <= c->max_depth; d++) {
+    struct crawl_level *l = &c->levels[d];
+
+    if (l->len) {
+      if (shallower)
+        return false;
+      *out = l->q[l->head];
+      l->head = (l->head + 1) % l->cap;
+      l->len--;
+      l->active++;
+      c->queued--;
+      return true;
+    }
+    shallower += l->active;
+  }
+  return false;
+}
+
+void crawl_done(struct crawl *c, unsigned depth)
+{
+  if (depth <= c->max_depth && c->levels[depth].active)
+    c->levels[depth].active--;
 }
 
 size_t crawl_queued(const struct crawl *c)
 {
-  return c->qlen;
+  return c->queued;
 }
 
 void crawl_item_clear(struct crawl_item *it)
@@ -178,13 +207,18 @@ void crawl_item_clear(struct crawl_item *it)
 
 void crawl_free(struct crawl *c)
 {
-  struct crawl_item it;
+  unsigned d;
 
-  while (crawl_next(c, &it))
-    crawl_item_clear(&it);
-  free(c->q);
-  c->q = NULL;
-  c->qcap = 0;
+  for (d = 0; c->levels && d <= c->max_depth; d++) {
+    struct crawl_level *l = &c->levels[d];
+
+    for (; l->len; l->len--, l->head = (l->head + 1) % l->cap)
+      crawl_item_clear(&l->q[l->head]);
+    free(l->q);
+  }
+  free(c->levels);
+  c->levels = NULL;
+  c->queued = 0;
   hmap_free(&c->seen);
   pcre2_code_free(c->include);
   pcre2_code_free(c->exclude);

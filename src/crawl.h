@@ -1,6 +1,8 @@
 /* The crawl frontier: links found on fetched pages, kept when in scope
  * (depth, host, --include/--exclude, --max-urls) and not seen before
- * (a set of normalised URLs), handed out first in, first out. Pure. */
+ * (a set of normalised URLs), handed out level by level: a URL of depth d
+ * only once no URL of a smaller depth is queued or being fetched, so that
+ * a URL's depth is its shortest distance from a seed. Pure. */
 #ifndef VOLLEY_CRAWL_H
 #define VOLLEY_CRAWL_H
 
@@ -18,16 +20,23 @@ struct crawl_item {
   unsigned depth;    /* hops from the seed, >= 1 */
 };
 
+/* The URLs of one depth. */
+struct crawl_level {
+  struct crawl_item *q; /* ring of queued items */
+  size_t head, len, cap;
+  uint64_t active; /* handed out (seeds included), not crawl_done() yet */
+};
+
 struct crawl {
   unsigned max_depth;
   uint64_t max_urls; /* seeds and discovered URLs in all, 0: no cap */
   bool any_host;
-  void *include;        /* compiled --include (pcre2_code), or NULL */
-  void *exclude;        /* compiled --exclude, or NULL */
-  struct hmap seen;     /* normalised URLs fetched or queued */
-  uint64_t admitted;    /* seeds and discovered URLs let in */
-  struct crawl_item *q; /* ring of queued items */
-  size_t qhead, qlen, qcap;
+  void *include;              /* compiled --include (pcre2_code), or NULL */
+  void *exclude;              /* compiled --exclude, or NULL */
+  struct hmap seen;           /* normalised URLs fetched or queued */
+  uint64_t admitted;          /* seeds and discovered URLs let in */
+  struct crawl_level *levels; /* max_depth + 1, indexed by depth */
+  size_t queued;              /* items in all the levels' rings */
 };
 
 /* Set up "c"; "include" and "exclude" are PCRE2 patterns or NULL. Returns
@@ -36,8 +45,9 @@ int crawl_init(struct crawl *c, unsigned max_depth, uint64_t max_urls,
                bool any_host, const char *include, const char *exclude,
                char err[VL_ERRLEN]);
 
-/* Note a seed (an input URL): it is fetched whatever the scope, and its
- * links are followed. */
+/* Note a seed (an input URL), handed out now: it is fetched whatever the
+ * scope, its links are followed, and it holds back depth 1 until
+ * crawl_done(). */
 void crawl_seed(struct crawl *c, const char *url);
 
 /* Note a URL a resumed run's output already has: it counts towards
@@ -52,9 +62,15 @@ size_t crawl_offer(struct crawl *c, const char *const *links, size_t n,
                    unsigned depth, const char *parent_json,
                    const char *seed_host);
 
-/* Take the next queued item into "out" (the caller owns its strings);
- * false when none. */
+/* Take the next queued item into "out" (the caller owns its strings): the
+ * first of the smallest depth, and only when no URL of a smaller depth is
+ * active (links it may offer could be shorter paths). False when none
+ * may go now; crawl_done() or crawl_offer() may change that. */
 bool crawl_next(struct crawl *c, struct crawl_item *out);
+
+/* A URL of "depth" handed out (crawl_next(), crawl_seed()) is done: its
+ * record is written and its links, if any, offered. */
+void crawl_done(struct crawl *c, unsigned depth);
 
 /* Items queued and not taken. */
 size_t crawl_queued(const struct crawl *c);

@@ -146,7 +146,9 @@ static void emit(struct run *r, uint64_t seq, const struct result *res)
   else
     record_build(&r->rec, res);
   stats_add(&r->stats, res);
-  if (!record_ok(res) && r->cfg->fail_fast && !r->stopping)
+  /* robots.txt's refusals are the crawl's manners, not failures. */
+  if (!record_ok(res) && res->kind != ERRKIND_ROBOTS && r->cfg->fail_fast &&
+      !r->stopping)
     fail_fast(r);
   if (!r->order) {
     output_write(r->out, r->rec.p, r->rec.len);
@@ -181,6 +183,7 @@ static void finished_cb(struct request *req, CURLcode code, const char *note,
   feed_crawl_fields(req, &more);
   if (!r->stopping)
     feed_offer_links(&r->feed, req, xr);
+  feed_done(&r->feed, req);
   if (extra->len || more.len) {
     record_put(&more, extra->p, extra->len);
     res.extra = more.p;
@@ -215,6 +218,7 @@ static void fail_start(struct run *r, struct request *req, const char *why)
   res.kind = ERRKIND_OTHER;
   res.message = why;
   emit(r, req->seq, &res);
+  feed_done(&r->feed, req);
   request_release(req, &r->pool);
   request_free(req);
 }
@@ -248,6 +252,7 @@ static void deny(struct run *r, struct request *req)
   res.extra = more.p;
   res.extra_len = more.len;
   emit(r, req->seq, &res);
+  feed_done(&r->feed, req);
   record_buf_free(&more);
   request_free(req);
 }
