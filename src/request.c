@@ -105,11 +105,17 @@ static size_t body_write_cb(char *ptr, size_t size, size_t nmemb, void *ud)
   struct request *req = ud;
   size_t n = size * nmemb;
 
-  /* robots.txt (an internal request) is not a body to save. */
-  if (req->shared->save_dir && !req->internal) {
-    if (!req->save)
+  /* robots.txt (an internal request) is not a body to save, nor is an
+   * error page unless --save-errors: decided at the first bytes. */
+  if (req->shared->save_dir && !req->internal && !req->save &&
+      !req->save_skipped) {
+    if (request_save_wanted(req))
       req->save = save_new(req->shared->loop, req->shared->save_dirfd,
                            save_drain_cb, req);
+    else
+      req->save_skipped = true;
+  }
+  if (req->save) {
     if (save_full(req->save)) {
       /* The disk is behind: curl delivers this chunk again later. */
       req->paused = true;
@@ -257,6 +263,7 @@ void request_reset_attempt(struct request *req)
   free(req->redirect_from);
   req->redirect_from = NULL;
   req->refused_noted = false;
+  req->save_skipped = false;
   req->retry_after_ms = -1;
   req->body_bytes = 0;
   req->bodybuf.len = 0;
@@ -419,6 +426,16 @@ struct save *request_take_save(struct request *req)
   req->save = NULL;
   req->paused = false;
   return s;
+}
+
+bool request_save_wanted(const struct request *req)
+{
+  long status = 0;
+
+  if (req->shared->cfg->save_errors)
+    return true;
+  (void)curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &status);
+  return status >= 200 && status < 300;
 }
 
 void request_save_name(const struct request *req, const char *tmpl, char *name,

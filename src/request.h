@@ -86,6 +86,8 @@ struct request {
   struct record_buf bodybuf; /* the body, kept with --body */
   struct record_buf hdrbuf;  /* the final response's headers */
   struct save *save;         /* --save: this attempt's file, or NULL */
+  bool save_skipped;         /* --save: this response's body is not saved
+                                (not 2xx, no --save-errors) */
   bool paused;               /* the transfer waits for "save" to drain */
   bool internal;             /* robots.txt for the gate: no record */
   unsigned depth;            /* --crawl: hops from the seed, 0 for input */
@@ -120,8 +122,12 @@ void request_release(struct request *req, struct request_pool *pool);
  * finishes it. */
 struct save *request_take_save(struct request *req);
 
-/* The file name (no directory) of this attempt's --save file, from
- * "tmpl" (--save-name), into "name" ("len" bytes). */
+/* Whether the body of this attempt's response is to be saved: a 2xx, or
+ * any with --save-errors. Needs the easy handle. */
+bool request_save_wanted(const struct request *req);
+
+/* The file name (relative to --save's directory) of this attempt's --save
+ * file, from "tmpl" (--save-name), into "name" ("len" bytes). */
 void request_save_name(const struct request *req, const char *tmpl, char *name,
                        size_t len);
 

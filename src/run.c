@@ -7,7 +7,6 @@
 #include "run.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +35,7 @@
 #include "request.h"
 #include "resume.h"
 #include "retry.h"
+#include "save.h"
 #include "savename.h"
 #include "sched.h"
 #include "stats.h"
@@ -784,16 +784,6 @@ static int setup_scrape(struct run *r, char err[VL_ERRLEN])
   }
   r->shared.keep_body = cfg->want_body || extract_spec_active(&r->xspec);
   if (cfg->save_dir) {
-    /* Taken once: every file is created and renamed relative to it, so
-     * the directory checked here is the one written to. */
-    r->shared.save_dirfd =
-        open(cfg->save_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (r->shared.save_dirfd < 0) {
-      snprintf(err, VL_ERRLEN,
-               "--save: '%.150s' is not a directory volley can open: %s",
-               cfg->save_dir, uv_strerror(uv_translate_sys_error(errno)));
-      return -1;
-    }
     if (savename_check(cfg->save_name, err) < 0)
       return -1;
     r->shared.save_dir = cfg->save_dir;
@@ -877,6 +867,14 @@ static int setup(struct run *r, char err[VL_ERRLEN])
   /* Before --resume-failed rewrites FILE or output_open() truncates it. */
   if (check_output_not_input(cfg, err) < 0)
     return RUN_EXIT_USAGE;
+  if (cfg->save_dir) {
+    /* Created (mkdir -p) once every usage error is ruled out, and taken
+     * once: every file is created and renamed relative to it, so the
+     * directory checked here is the one written to. */
+    r->shared.save_dirfd = save_dir_open(cfg->save_dir, err);
+    if (r->shared.save_dirfd < 0)
+      return RUN_EXIT_USAGE;
+  }
   r->feed.in = r->in;
   r->feed.done = &r->done;
   if (cfg->resume) {
