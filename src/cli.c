@@ -95,6 +95,8 @@ static const struct cli_option options[] = {
     "read requests from FILE ('-' is stdin; repeatable)" },
   { OPT_INPUT_FORMAT, "input-format", 0, ARG_STRING, "FORMAT", 0, 0, "auto",
     "auto, lines (URLs only) or jsonl (JSON requests only)" },
+  { OPT_PROTO_DEFAULT, "proto-default", 0, ARG_STRING, "SCHEME", 0, 0, "http",
+    "scheme of a URL given without one: http or https" },
   { OPT_SHARD, "shard", 0, ARG_STRING, "K/N", 0, 0, NULL,
     "only the requests in part K (0 to N-1) of N, by URL hash" },
   { 'c', "concurrency", 'c', ARG_UINT, "N", 1, 100000, "50",

@@ -90,10 +90,11 @@ static enum feed_status next_line(struct feed *f, struct inputline *it,
     it->kind = INPUTLINE_ERROR;
     snprintf(it->err, sizeof(it->err), "line longer than 16 MiB");
   } else {
-    inputline_parse_as(it, line.p, line.len,
-                       cfg->inputfmt == CLI_INPUT_LINES   ? INPUTLINE_LINES
-                       : cfg->inputfmt == CLI_INPUT_JSONL ? INPUTLINE_JSONL
-                                                          : INPUTLINE_AUTO);
+    inputline_parse_with(it, line.p, line.len,
+                         cfg->inputfmt == CLI_INPUT_LINES   ? INPUTLINE_LINES
+                         : cfg->inputfmt == CLI_INPUT_JSONL ? INPUTLINE_JSONL
+                                                            : INPUTLINE_AUTO,
+                         cfg->proto_default);
   }
   return FEED_REQUEST;
 }
