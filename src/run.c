@@ -64,6 +64,7 @@ struct run {
   struct gate *gate;    /* --crawl: robots.txt, NULL with --ignore-robots */
   uint64_t rng;         /* xorshift state for backoff jitter */
   uint64_t deadline_at; /* uv_now() of --deadline, 0 if none */
+  uint64_t grace_end;   /* uv_now() when the grace ends, 0 if none */
   uv_signal_t sigint, sigterm;
   uv_timer_t deadline, grace;
   bool handles_ready; /* the four handles above are initialised */
@@ -526,16 +527,23 @@ static void signal_cb(uv_signal_t *h, int signum)
   r->signal = signum;
   r->at_signal = r->sched.inflight;
   stop_admission(r);
-  msg_verbose(&r->msg, 1, "%s: no new requests; %u in flight get %.1fs",
-              signum == SIGINT ? "SIGINT" : "SIGTERM", r->sched.inflight,
-              (double)r->cfg->grace_ms / 1000.0);
+  /* Ctrl-C at a terminal: say what happens, and how to hurry it. */
+  msg_verbose(&r->msg,
+              signum == SIGINT && r->sched.inflight && r->cfg->grace_ms ? 0
+                                                                        : 1,
+              "stopping: %u in flight get up to %.1fs; %s again cancels "
+              "them now",
+              r->sched.inflight, (double)r->cfg->grace_ms / 1000.0,
+              signum == SIGINT ? "Ctrl-C" : "SIGTERM");
   /* A retry waiting for its time would start after the signal: cancel
    * it at once. */
   sched_drain(&r->sched, cancel_waiting_cb, r);
-  if (r->cfg->grace_ms == 0)
+  if (r->cfg->grace_ms == 0) {
     cancel_all(r, "cancelled by a signal");
-  else
+  } else {
+    r->grace_end = uv_now(&r->loop) + r->cfg->grace_ms;
     (void)uv_timer_start(&r->grace, grace_cb, r->cfg->grace_ms, 0);
+  }
   check_finished(r);
 }
 
@@ -640,6 +648,12 @@ static void progress_sample_cb(struct progress_counts *c, void *ud)
   c->retries = r->stats.retries;
   c->inflight = r->sched.inflight;
   c->total = r->cfg->nurls;
+  if (r->grace_end) {
+    uint64_t now = uv_now(&r->loop);
+
+    c->stopping = true;
+    c->cancel_in_ms = r->grace_end > now ? r->grace_end - now : 0;
+  }
 }
 
 static void progress_show_cb(const char *line, void *ud)
