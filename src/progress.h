@@ -18,6 +18,7 @@ struct progress_counts {
   uint64_t retries; /* retries started */
   unsigned inflight;
   uint64_t total;        /* requests in all, 0 when unknown */
+  bool estimated;        /* "total" is an estimate (from the input's bytes) */
   bool stopping;         /* a signal came: the in-flight ones finish or go */
   uint64_t cancel_in_ms; /* when "stopping": left before they are
                             cancelled */

@@ -648,6 +648,21 @@ static void progress_sample_cb(struct progress_counts *c, void *ud)
   c->retries = r->stats.retries;
   c->inflight = r->sched.inflight;
   c->total = r->cfg->nurls;
+  if (r->in && !r->feed.crawling) {
+    uint64_t taken, size;
+
+    /* -i FILE: the requests read so far, scaled by the share of the
+     * bytes they came from; exact once the whole input is read. */
+    input_progress(r->in, &taken, &size);
+    if (r->feed.input_done && !r->feed.input_failed) {
+      c->total = r->feed.next_seq;
+    } else if (size && taken && taken <= size) {
+      c->total =
+          (uint64_t)((double)r->feed.next_seq * (double)size / (double)taken +
+                     0.5);
+      c->estimated = true;
+    }
+  }
   if (r->grace_end) {
     uint64_t now = uv_now(&r->loop);
 

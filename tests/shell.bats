@@ -129,6 +129,24 @@ make_list() {
     [[ $(tr '\r' '\n' <"$tty") == *"done |"*"in flight"* ]]
 }
 
+@test "--progress with -i FILE: a total estimated from the bytes read, and an ETA" {
+    local list=$BATS_TEST_TMPDIR/list i
+    # 30 lines of one length: the estimate is the count itself.
+    for ((i = 10; i < 40; i++)); do echo "$SERVER/delay/100?i=$i"; done >"$list"
+    run_volley 0 --progress -c 3 -i "$list"
+    jq -es 'length == 30' <<<"$output"
+    lines=$(tr '\r' '\n' <<<"$stderr" | sed 's/\x1b\[K//g' | grep ' done |')
+    grep -qE '^[0-9]+/~?30 done \|.*\| ETA [0-9:]+$' <<<"$lines" ||
+        fail "no total and ETA: $lines"
+    # never a total that is not 30 here
+    ! grep -E '^[0-9]+/' <<<"$lines" | grep -vqE '^[0-9]+/~?30 done' ||
+        fail "a wrong total: $lines"
+    # stdin as a pipe: no size, so no estimate (the count once all is read)
+    run_volley 0 --progress -c 3 < <(cat "$list")
+    ! tr '\r' '\n' <<<"$stderr" | grep -qE '^[0-9]+/~' ||
+        fail "an estimate without a size: $stderr"
+}
+
 @test "--fail-fast: the first failure cancels the rest, each with a record, exit 1" {
     run_volley 1 -r 0 --fail-fast -c 3 "$SERVER/delay/5000?a" \
         "$SERVER/status/500" "$SERVER/delay/5000?b" "$SERVER/status/200?late"
