@@ -11,7 +11,7 @@ layer() {
   engine | sched | finish | gate | feed) echo 3 ;;
   request) echo 2 ;;
   input | output | resume | save | progress | msg) echo 1 ;;
-  cli | inputline | record | errkind | extract | crawl | robots | urlnorm | writeout | savename | sha256 | \
+  cli | optname | inputline | record | errkind | extract | crawl | robots | urlnorm | writeout | savename | sha256 | \
     utf8 | bodytext | \
     order | stats | heap | hmap | util | retry) echo 0 ;;
   *) echo unknown ;;
