@@ -12,12 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <curl/curl.h>
 #include <jansson.h>
 #include <uv.h>
 
 #include "inputline.h"
+#include "optname.h"
 
 enum cli_arg {
   ARG_NONE,
@@ -45,6 +47,7 @@ enum cli_id {
   OPT_HEADERS,
   OPT_ORDERED,
   OPT_RETRY_ALL,
+  OPT_RETRY,
   OPT_RETRY_ON,
   OPT_RETRY_DELAY,
   OPT_RETRY_MAX_DELAY,
@@ -56,6 +59,7 @@ enum cli_id {
   OPT_FAIL_FAST,
   OPT_SHARD,
   OPT_INPUT_FORMAT,
+  OPT_PROTO_DEFAULT,
   OPT_PROGRESS,
   OPT_PROGRESS_OFF,
   OPT_STATS,
@@ -66,6 +70,7 @@ enum cli_id {
   OPT_LINKS,
   OPT_SAVE,
   OPT_SAVE_NAME,
+  OPT_SAVE_ERRORS,
   OPT_CRAWL,
   OPT_ANY_HOST,
   OPT_INCLUDE,
@@ -99,6 +104,8 @@ static const struct cli_option options[] = {
     "read requests from FILE ('-' is stdin; repeatable)" },
   { OPT_INPUT_FORMAT, "input-format", 0, ARG_STRING, "FORMAT", 0, 0, "auto",
     "auto, lines (URLs only) or jsonl (JSON requests only)" },
+  { OPT_PROTO_DEFAULT, "proto-default", 0, ARG_STRING, "SCHEME", 0, 0, "http",
+    "scheme of a URL given without one: http or https" },
   { OPT_SHARD, "shard", 0, ARG_STRING, "K/N", 0, 0, NULL,
     "only the requests in part K (0 to N-1) of N, by URL hash" },
   { OPT_ID_PREFIX, "id-prefix", 0, ARG_STRING, "STR", 0, 0, NULL,
@@ -116,6 +123,9 @@ static const struct cli_option options[] = {
     "start at most R requests a second (or minute) per host" },
   { 't', "timeout", 't', ARG_SECONDS, "SECS", 0, 0, "30",
     "limit on each attempt, 0 for none" },
+  { 'm', "max-time", 'm', ARG_SECONDS, "SECS", 0, 0, NULL,
+    "limit on a request's whole time, attempts and retry waits included; "
+    "without it a request may take (-r + 1) x -t plus the waits" },
   { OPT_CONNECT_TIMEOUT, "connect-timeout", 0, ARG_SECONDS, "SECS", 0, 0, "10",
     "limit on connecting" },
   { 'r', "retries", 'r', ARG_UINT, "N", 0, 100, "2",
@@ -134,12 +144,16 @@ static const struct cli_option options[] = {
     "time in-flight requests get after SIGINT/SIGTERM" },
   { 'X', "method", 'X', ARG_LINE, "METHOD", 0, 0, NULL,
     "request method (default GET, POST with --data)" },
+  { 'I', "head", 'I', ARG_NONE, NULL, 0, 0, NULL,
+    "send HEAD requests (as -X HEAD)" },
   { 'H', "header", 'H', ARG_LINE, "'K: V'", 0, 0, NULL,
     "add a request header (repeatable)" },
   { 'd', "data", 'd', ARG_STRING, "DATA|@FILE", 0, 0, NULL,
     "request body; @FILE reads it from FILE" },
   { 'A', "user-agent", 'A', ARG_LINE, "STRING", 0, 0, "volley/" VERSION,
     "User-Agent header" },
+  { 'u', "user", 'u', ARG_LINE, "USER:PASSWORD", 0, 0, NULL,
+    "basic authentication for the input's hosts; never printed" },
   { 'L', "location", 'L', ARG_NONE, NULL, 0, 0, NULL,
     "follow redirects (the default)" },
   { OPT_LOCATION_OFF, "no-location", 0, ARG_NONE, NULL, 0, 0, NULL,
@@ -156,6 +170,10 @@ static const struct cli_option options[] = {
     "use this proxy (default: the *_proxy environment)" },
   { OPT_RESOLVE, "resolve", 0, ARG_LINE, "HOST:PORT:ADDR", 0, 0, NULL,
     "connect to ADDR for HOST:PORT, no DNS (repeatable)" },
+  { '4', "ipv4", '4', ARG_NONE, NULL, 0, 0, NULL,
+    "connect to IPv4 addresses only" },
+  { '6', "ipv6", '6', ARG_NONE, NULL, 0, 0, NULL,
+    "connect to IPv6 addresses only" },
   { OPT_HTTP11, "http1.1", 0, ARG_NONE, NULL, 0, 0, NULL,
     "use HTTP/1.1 only" },
   { OPT_HTTP2, "http2", 0, ARG_NONE, NULL, 0, 0, NULL,
@@ -181,9 +199,12 @@ static const struct cli_option options[] = {
   { 'e', "regex", 'e', ARG_STRING, "NAME=PATTERN", 0, 0, NULL,
     "PCRE2 matches as extract.NAME (repeatable)" },
   { OPT_SAVE, "save", 0, ARG_STRING, "DIR", 0, 0, NULL,
-    "write each body to a file in DIR" },
+    "write each 2xx body to a file in DIR (created if missing)" },
   { OPT_SAVE_NAME, "save-name", 0, ARG_STRING, "TEMPLATE", 0, 0, "{id}{ext}",
-    "file names: {id} {host} {sha256} {ext}" },
+    "file names: {id} {host} {path} {sha256} {ext}; '/' makes "
+    "directories" },
+  { OPT_SAVE_ERRORS, "save-errors", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "--save: also save the bodies of responses that are not 2xx" },
   { OPT_CRAWL, "crawl", 0, ARG_UINT, "DEPTH", 0, 1000, NULL,
     "also fetch the links of fetched pages, DEPTH hops deep" },
   { OPT_ANY_HOST, "any-host", 0, ARG_NONE, NULL, 0, 0, NULL,
@@ -237,6 +258,22 @@ static const struct cli_option options[] = {
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
+/* Other names of options above, curl's where the meaning is the same:
+ * each takes its option's value and --help shows it under it. */
+struct cli_alias {
+  int id;           /* getopt_long's val, distinct from every option's */
+  const char *name; /* long name, without "--" */
+  char letter;      /* short option, 0 if none */
+  int same_as;      /* the option's id */
+};
+
+static const struct cli_alias aliases[] = {
+  { OPT_RETRY, "retry", 0, 'r' },
+  { 's', "silent", 's', 'q' },
+};
+
+#define NALIASES (sizeof(aliases) / sizeof(aliases[0]))
+
 /* Width of the option column of --help. */
 #define HELP_LEFT 26
 
@@ -283,6 +320,114 @@ static const struct cli_option *find_option(int id)
     if (options[i].id == id)
       return &options[i];
   return NULL;
+}
+
+/* The option getopt_long's "val" stands for, and in "*alias" the alias
+ * it came by (NULL when it came by the option's own name or letter). */
+static const struct cli_option *find_val(int val,
+                                         const struct cli_alias **alias)
+{
+  size_t i;
+
+  *alias = NULL;
+  for (i = 0; i < NALIASES; i++)
+    if (aliases[i].id == val) {
+      *alias = &aliases[i];
+      return find_option(aliases[i].same_as);
+    }
+  return find_option(val);
+}
+
+/* Whether the "len" bytes of "name" are exactly an option's or an
+ * alias's long name. */
+static bool known_long(const char *name, size_t len)
+{
+  size_t i;
+
+  for (i = 0; i < NOPTIONS; i++)
+    if (strlen(options[i].name) == len &&
+        strncmp(options[i].name, name, len) == 0)
+      return true;
+  for (i = 0; i < NALIASES; i++)
+    if (strlen(aliases[i].name) == len &&
+        strncmp(aliases[i].name, name, len) == 0)
+      return true;
+  return false;
+}
+
+/* Fill "err" for the unknown long option "word" ("--name", "len" bytes,
+ * no "=value"): what volley calls it, or the names it may have meant. */
+static void unknown_long(const char *word, size_t len, char err[VL_ERRLEN])
+{
+  const char *hint = optname_foreign(word, len);
+  const char *all[NOPTIONS + NALIASES];
+  char names[160];
+  size_t i;
+
+  if (hint) {
+    set_err(err, "unknown option '%.*s': %s", (int)len, word, hint);
+    return;
+  }
+  for (i = 0; i < NOPTIONS + NALIASES; i++)
+    all[i] = i < NOPTIONS ? options[i].name : aliases[i - NOPTIONS].name;
+  optname_suggest(word + 2, len - 2, all, NOPTIONS + NALIASES, names,
+                  sizeof(names));
+  if (names[0])
+    set_err(err, "unknown option '%.*s'; did you mean %s?", (int)len, word,
+            names);
+  else
+    set_err(err, "unknown option '%.*s'", (int)len, word);
+}
+
+/* Fill "err" after getopt_long returned '?' or ':' ("c") for the
+ * element at "optind". For a long option that is argv[optind - 1]; an
+ * unknown short letter may sit inside an element getopt has not left
+ * ("-np"), which then is argv[optind]. */
+static void usage_error(int c, int argc, char **argv, char err[VL_ERRLEN])
+{
+  const char *w = argv[optind - 1], *hint;
+  size_t n;
+  /* optopt is an unknown letter for an unknown short option; for a long
+   * option it is 0 or the option's val (for "--quiet=1", 'q'). */
+  bool is_short = c == '?' && optopt > 0 && optopt < 256;
+  size_t i;
+
+  for (i = 0; is_short && i < NOPTIONS + NALIASES; i++)
+    if ((i < NOPTIONS ? options[i].id : aliases[i - NOPTIONS].id) == optopt)
+      is_short = false;
+  if (c == ':' && strncmp(w, "--", 2) != 0) {
+    set_err(err, "option '%s' needs a value", w);
+    return;
+  }
+  if (is_short) {
+    if (optind < argc && argv[optind][0] == '-' && argv[optind][1] == optopt &&
+        argv[optind][2])
+      w = argv[optind];
+    else if (!(w[0] == '-' && w[1] == optopt))
+      w = NULL;
+    hint = w ? optname_foreign(w, strlen(w)) : NULL;
+    if (hint) {
+      set_err(err, "unknown option '%s': %s", w, hint);
+      return;
+    }
+    {
+      char letter[3] = { '-', (char)optopt, '\0' };
+
+      hint = optname_foreign(letter, 2);
+    }
+    set_err(err, "unknown option '-%c'%s%s", optopt, hint ? ": " : "",
+            hint ? hint : "");
+    return;
+  }
+  n = strcspn(w, "=");
+  if (strncmp(w, "--", 2) != 0 || !known_long(w + 2, n - 2)) {
+    unknown_long(w, n, err);
+    return;
+  }
+  if (c == ':')
+    set_err(err, "option '%s' needs a value", w);
+  else
+    set_err(err, "option '%.*s' takes no value", (int)n, w);
 }
 
 /* "CODES" is a comma list of statuses 100-599; it replaces the set. */
@@ -414,9 +559,13 @@ static int apply(struct config *cfg, const struct cli_option *o,
   switch (o->kind) {
   case ARG_UINT:
     if (util_parse_uint(arg, o->min, o->max, &v) < 0) {
-      set_err(err, "--%s: '%s' is not a whole number from %llu to %llu",
+      /* "volley -r URL" is wget's recursion: say where it is here. */
+      bool wget_r = o->id == 'r' && strstr(arg, "://");
+
+      set_err(err, "--%s: '%s' is not a whole number from %llu to %llu%s",
               o->name, arg, (unsigned long long)o->min,
-              (unsigned long long)o->max);
+              (unsigned long long)o->max,
+              wget_r ? " (wget's -r is --crawl DEPTH)" : "");
       return -1;
     }
     break;
@@ -482,6 +631,9 @@ static int apply(struct config *cfg, const struct cli_option *o,
   case 't':
     cfg->timeout_ms = v;
     break;
+  case 'm':
+    cfg->max_time_ms = v;
+    break;
   case OPT_CONNECT_TIMEOUT:
     cfg->connect_timeout_ms = v;
     break;
@@ -524,6 +676,23 @@ static int apply(struct config *cfg, const struct cli_option *o,
     break;
   case 'A':
     cfg->user_agent = arg;
+    break;
+  case 'u':
+    /* A password: no message ever shows the value. */
+    if (!strchr(arg, ':')) {
+      set_err(err, "--user: the value must be USER:PASSWORD");
+      return -1;
+    }
+    cfg->userpwd = arg;
+    break;
+  case 'I':
+    cfg->head = true;
+    break;
+  case '4':
+    cfg->ipresolve = CLI_IP_V4;
+    break;
+  case '6':
+    cfg->ipresolve = CLI_IP_V6;
     break;
   case 'L':
     cfg->follow = true;
@@ -634,6 +803,16 @@ static int apply(struct config *cfg, const struct cli_option *o,
       return -1;
     }
     break;
+  case OPT_PROTO_DEFAULT:
+    if (strcasecmp(arg, "http") == 0)
+      cfg->proto_default = "http";
+    else if (strcasecmp(arg, "https") == 0)
+      cfg->proto_default = "https";
+    else {
+      set_err(err, "--proto-default: '%s' is not http or https", arg);
+      return -1;
+    }
+    break;
   case OPT_INPUT_FORMAT:
     if (strcmp(arg, "auto") == 0)
       cfg->inputfmt = CLI_INPUT_AUTO;
@@ -679,6 +858,9 @@ static int apply(struct config *cfg, const struct cli_option *o,
     break;
   case OPT_SAVE_NAME:
     cfg->save_name = arg;
+    break;
+  case OPT_SAVE_ERRORS:
+    cfg->save_errors = true;
     break;
   case OPT_CRAWL:
     cfg->crawl = true;
@@ -821,8 +1003,8 @@ static enum cli_status check_args(const struct config *cfg,
 enum cli_status cli_parse(struct config *cfg, int argc, char **argv,
                           const char *env_opts, char err[VL_ERRLEN])
 {
-  struct option longopts[NOPTIONS + 1];
-  char shortopts[NOPTIONS * 2 + 2];
+  struct option longopts[NOPTIONS + NALIASES + 1];
+  char shortopts[(NOPTIONS + NALIASES) * 2 + 2];
   char **all = NULL;
   size_t i, ns = 0;
   int c, nenv = 0;
@@ -867,7 +1049,21 @@ enum cli_status cli_parse(struct config *cfg, int argc, char **argv,
         shortopts[ns++] = ':';
     }
   }
-  memset(&longopts[NOPTIONS], 0, sizeof(longopts[NOPTIONS]));
+  for (i = 0; i < NALIASES; i++) {
+    const struct cli_option *o = find_option(aliases[i].same_as);
+    bool has_arg = o->kind != ARG_NONE;
+
+    longopts[NOPTIONS + i].name = aliases[i].name;
+    longopts[NOPTIONS + i].has_arg = has_arg ? required_argument : no_argument;
+    longopts[NOPTIONS + i].flag = NULL;
+    longopts[NOPTIONS + i].val = aliases[i].id;
+    if (aliases[i].letter) {
+      shortopts[ns++] = aliases[i].letter;
+      if (has_arg)
+        shortopts[ns++] = ':';
+    }
+  }
+  memset(&longopts[NOPTIONS + NALIASES], 0, sizeof(longopts[0]));
   shortopts[ns] = '\0';
 
   /* optind = 0 makes glibc start afresh, so cli_parse() can run twice. */
@@ -875,38 +1071,76 @@ enum cli_status cli_parse(struct config *cfg, int argc, char **argv,
   opterr = 0;
   for (;;) {
     const struct cli_option *o;
+    const struct cli_alias *alias;
+    struct cli_option shown;
     int li = -1;
 
+    optarg = NULL;
     c = getopt_long(argc, argv, shortopts, longopts, &li);
     if (c == -1)
       break;
-    if (c == '?') {
-      const char *arg = argv[optind - 1];
-
-      /* For "--quiet=1" glibc sets optopt to 'q': name what was typed. */
-      if (strncmp(arg, "--", 2) == 0 && strchr(arg, '=') && optopt)
-        set_err(err, "option '%.*s' takes no value",
-                (int)(strchr(arg, '=') - arg), arg);
-      else if (strncmp(arg, "--", 2) == 0 || !optopt || optopt >= 256)
-        set_err(err, "unknown option '%s'", arg);
-      else
-        set_err(err, "unknown option '-%c'", optopt);
+    if (c == '?' || c == ':') {
+      usage_error(c, argc, argv, err);
       return CLI_USAGE;
     }
-    if (c == ':') {
-      set_err(err, "option '%s' needs a value", argv[optind - 1]);
-      return CLI_USAGE;
+    if (li >= 0) {
+      /* getopt_long takes any unambiguous prefix ("--user" for
+       * --user-agent): only the exact name is an option here. The
+       * element is the one before a separate value. */
+      const char *w = argv[optind - 1];
+      size_t n;
+
+      if (optarg && optarg == w && optind >= 2)
+        w = argv[optind - 2];
+      n = strcspn(w, "=");
+      if (n - 2 != strlen(longopts[li].name) ||
+          strncmp(w + 2, longopts[li].name, n - 2) != 0) {
+        unknown_long(w, n, err);
+        return CLI_USAGE;
+      }
     }
     if (c == 'h')
       return CLI_HELP;
     if (c == 'V')
       return CLI_VERSION;
-    o = find_option(c);
-    if (!o || apply(cfg, o, optarg, err) < 0)
+    o = find_val(c, &alias);
+    if (!o)
+      return CLI_USAGE;
+    /* Messages name the option as typed: "--retry", not "--retries". */
+    shown = *o;
+    if (alias)
+      shown.name = alias->name;
+    if (apply(cfg, &shown, optarg, err) < 0)
       return CLI_USAGE;
   }
   cfg->urls = argv + optind;
   cfg->nurls = (size_t)(argc - optind);
+  /* A positional "-" is standard input, as "-i -" is. */
+  for (i = 0; i < cfg->nurls;) {
+    if (strcmp(cfg->urls[i], "-") != 0) {
+      i++;
+      continue;
+    }
+    cfg->inputs =
+        xrealloc(cfg->inputs, (cfg->ninputs + 1) * sizeof(*cfg->inputs));
+    cfg->inputs[cfg->ninputs++] = cfg->urls[i];
+    memmove(&cfg->urls[i], &cfg->urls[i + 1],
+            (cfg->nurls - i - 1) * sizeof(*cfg->urls));
+    cfg->nurls--;
+  }
+
+  if (cfg->head) {
+    /* HEAD has no body to send, and one method only. */
+    if (cfg->data) {
+      set_err(err, "-I/--head sends no body: it cannot be used with --data");
+      return CLI_USAGE;
+    }
+    if (cfg->method && strcmp(cfg->method, "HEAD") != 0) {
+      set_err(err, "-I/--head and -X %s cannot be used together", cfg->method);
+      return CLI_USAGE;
+    }
+    cfg->method = "HEAD";
+  }
 
   if ((cfg->resume || cfg->append) && !cfg->output) {
     set_err(err, "--%s needs -o FILE", cfg->resume ? "resume" : "append");
@@ -932,7 +1166,7 @@ enum cli_status cli_parse(struct config *cfg, int argc, char **argv,
     return CLI_USAGE;
   }
   if (cfg->nurls && cfg->ninputs) {
-    set_err(err, "give URLs as arguments or with -i, not both");
+    set_err(err, "give URLs as arguments or with -i (or '-'), not both");
     return CLI_USAGE;
   }
   return CLI_OK;
@@ -989,10 +1223,54 @@ static void sb_printf(struct strbuf *sb, const char *fmt, ...)
   sb->len += (size_t)n;
 }
 
+/* One option's lines of --help: "-l, --name METAVAR" and "text" wrapped
+ * at 79 columns under itself. */
+static void help_row(struct strbuf *sb, char letter, const char *name,
+                     const char *metavar, const char *text)
+{
+  char left[64];
+  const char *p;
+  size_t col;
+
+  if (letter)
+    snprintf(left, sizeof(left), "-%c, --%s%s%s", letter, name,
+             metavar ? " " : "", metavar ? metavar : "");
+  else
+    snprintf(left, sizeof(left), "    --%s%s%s", name, metavar ? " " : "",
+             metavar ? metavar : "");
+  if (strlen(left) > HELP_LEFT)
+    sb_printf(sb, "  %s\n  %-*s", left, HELP_LEFT, "");
+  else
+    sb_printf(sb, "  %-*s", HELP_LEFT, left);
+  /* Wrap at 79 columns, continuing under the text. */
+  col = HELP_LEFT + 2;
+  for (p = text; *p;) {
+    size_t word = strcspn(p, " ");
+
+    if (col > HELP_LEFT + 4 && col + 1 + word > 79) {
+      sb_printf(sb, "\n  %-*s", HELP_LEFT, "");
+      col = HELP_LEFT + 2;
+    }
+    if (col > HELP_LEFT + 2) {
+      sb_printf(sb, " ");
+      col++;
+    } else {
+      sb_printf(sb, "  ");
+      col += 2;
+    }
+    sb_printf(sb, "%.*s", (int)word, p);
+    col += word;
+    p += word;
+    while (*p == ' ')
+      p++;
+  }
+  sb_printf(sb, "\n");
+}
+
 char *cli_help_text(void)
 {
   struct strbuf sb = { xmalloc(4096), 0, 4096 };
-  size_t i;
+  size_t i, k;
 
   sb_printf(&sb,
             "Usage: volley [OPTIONS] [URL...]\n"
@@ -1006,47 +1284,24 @@ char *cli_help_text(void)
             "\"body\":...,\"id\":...}).\n\nOptions:\n");
   for (i = 0; i < NOPTIONS; i++) {
     const struct cli_option *o = &options[i];
-    char left[64], text[256];
-    const char *p;
-    size_t col;
+    char text[256];
 
-    if (o->letter)
-      snprintf(left, sizeof(left), "-%c, --%s%s%s", o->letter, o->name,
-               o->metavar ? " " : "", o->metavar ? o->metavar : "");
-    else
-      snprintf(left, sizeof(left), "    --%s%s%s", o->name,
-               o->metavar ? " " : "", o->metavar ? o->metavar : "");
     if (o->deflt)
       snprintf(text, sizeof(text), "%s (default %s)", o->help, o->deflt);
     else
       snprintf(text, sizeof(text), "%s", o->help);
-    if (strlen(left) > HELP_LEFT)
-      sb_printf(&sb, "  %s\n  %-*s", left, HELP_LEFT, "");
-    else
-      sb_printf(&sb, "  %-*s", HELP_LEFT, left);
-    /* Wrap at 79 columns, continuing under the text. */
-    col = HELP_LEFT + 2;
-    for (p = text; *p;) {
-      size_t word = strcspn(p, " ");
-
-      if (col > HELP_LEFT + 4 && col + 1 + word > 79) {
-        sb_printf(&sb, "\n  %-*s", HELP_LEFT, "");
-        col = HELP_LEFT + 2;
-      }
-      if (col > HELP_LEFT + 2) {
-        sb_printf(&sb, " ");
-        col++;
-      } else {
-        sb_printf(&sb, "  ");
-        col += 2;
-      }
-      sb_printf(&sb, "%.*s", (int)word, p);
-      col += word;
-      p += word;
-      while (*p == ' ')
-        p++;
+    help_row(&sb, o->letter, o->name, o->metavar, text);
+    for (k = 0; k < NALIASES; k++) {
+      if (aliases[k].same_as != o->id)
+        continue;
+      if (o->letter)
+        snprintf(text, sizeof(text), "the same as -%c/--%s (curl's name)",
+                 o->letter, o->name);
+      else
+        snprintf(text, sizeof(text), "the same as --%s (curl's name)",
+                 o->name);
+      help_row(&sb, aliases[k].letter, aliases[k].name, o->metavar, text);
     }
-    sb_printf(&sb, "\n");
   }
   sb_printf(&sb, "\nExit status: 0 all requests ok, 1 some failed, 2 usage "
                  "error,\n3 output not written, 130 SIGINT, 143 SIGTERM.\n"

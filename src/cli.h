@@ -11,6 +11,8 @@
 
 enum cli_httpver { CLI_HTTP_DEFAULT, CLI_HTTP_1_1, CLI_HTTP_2 };
 
+enum cli_ipresolve { CLI_IP_ANY, CLI_IP_V4, CLI_IP_V6 };
+
 enum cli_inputfmt {
   CLI_INPUT_AUTO,  /* a line starting with '{' is JSON, else a URL */
   CLI_INPUT_LINES, /* every line is a URL */
@@ -25,12 +27,16 @@ struct config {
   double rate;                 /* --rate: starts a second, 0 = no cap */
   double rate_per_host;        /* --rate-per-host, 0 = no cap */
   uint64_t timeout_ms;         /* per attempt, 0 = none */
+  uint64_t max_time_ms;        /* -m: one request's whole time, attempts
+                                  and waits included; 0 = none */
   uint64_t connect_timeout_ms; /* 0 = libcurl's default */
   const char *method;          /* NULL: GET, or POST with --data */
   char **headers;              /* "K: V" strings, "nheaders" of them */
   size_t nheaders;
   const char *data;       /* --data as given ("@FILE" not read) */
   const char *user_agent; /* never NULL */
+  const char *userpwd;    /* -u USER:PASSWORD, or NULL; never printed */
+  bool head;              /* -I: method HEAD */
   bool follow;            /* follow redirects */
   unsigned max_redirs;
   bool insecure;
@@ -40,6 +46,7 @@ struct config {
   const char **resolves; /* --resolve HOST:PORT:ADDR as given, checked */
   size_t nresolves;
   enum cli_httpver httpver;
+  enum cli_ipresolve ipresolve; /* -4, -6 */
   bool compressed;
   uint64_t max_body; /* bytes of decoded body, per response */
   bool want_body;
@@ -70,12 +77,13 @@ struct config {
   unsigned shard_k; /* --shard K/N: this run's part, K < N */
   unsigned shard_n; /* 0: no sharding */
   enum cli_inputfmt inputfmt;
-  bool stats;             /* --stats: a summary on stderr at the end */
-  const char *stats_json; /* --stats-json FILE, or NULL */
-  const char *write_out;  /* -w FORMAT, or NULL for JSON records */
-  char **env_argv;        /* VOLLEY_OPTS words, owned; strings above
-                             may point into them */
-  const char **xpaths;    /* -x NAME=EXPR as given, "nxpaths" of them */
+  const char *proto_default; /* "http" or "https": for URLs without one */
+  bool stats;                /* --stats: a summary on stderr at the end */
+  const char *stats_json;    /* --stats-json FILE, or NULL */
+  const char *write_out;     /* -w FORMAT, or NULL for JSON records */
+  char **env_argv;           /* VOLLEY_OPTS words, owned; strings above
+                                may point into them */
+  const char **xpaths;       /* -x NAME=EXPR as given, "nxpaths" of them */
   size_t nxpaths;
   const char **regexes; /* -e NAME=PATTERN as given */
   size_t nregexes;
@@ -83,6 +91,7 @@ struct config {
   bool links;            /* --links */
   const char *save_dir;  /* --save DIR, or NULL */
   const char *save_name; /* --save-name TEMPLATE */
+  bool save_errors;      /* --save-errors: non-2xx bodies too */
   bool crawl;            /* --crawl given */
   unsigned crawl_depth;  /* --crawl DEPTH */
   bool any_host;         /* --any-host */

@@ -3,7 +3,10 @@
  * cycles between pages, and the queued links in discovery order, packed
  * into blocks of bytes: a crawl of a million pages holds most of them
  * queued at some point, and a malloc'd item of three strings per link
- * cost twice the bytes of the link. Pure. */
+ * cost twice the bytes of the link. Depth d waits until every URL of a
+ * smaller depth is done: handing out in discovery order alone let a fast
+ * page's links go first, so a URL could be found first by a longer path
+ * than a slow page offered. Pure. */
 #include "config.h"
 
 #include "crawl.h"
@@ -67,6 +70,7 @@ int crawl_init(struct crawl *c, unsigned max_depth, uint64_t max_urls,
   c->max_depth = max_depth;
   c->max_urls = max_urls;
   c->any_host = any_host;
+  c->levels = xcalloc((size_t)max_depth + 1, sizeof(*c->levels));
   if (compile(include, "include", &c->include, err) < 0 ||
       compile(exclude, "exclude", &c->exclude, err) < 0) {
     crawl_free(c);
@@ -95,6 +99,7 @@ void crawl_seed(struct crawl *c, const char *url)
 {
   (void)first_sight(c, url);
   c->admitted++;
+  c->levels[0].active++;
 }
 
 void crawl_mark(struct crawl *c, const char *url)
@@ -107,7 +112,7 @@ void crawl_mark(struct crawl *c, const char *url)
 #define CRAWL_BLOCK 65536
 
 /* A record starts with one of these. */
-#define REC_BATCH 'B' /* depth, parent id, seed host: for the URLs after */
+#define REC_BATCH 'B' /* parent id, seed host: for the URLs after */
 #define REC_URL   'U' /* one queued URL */
 
 struct crawl_block {
@@ -120,9 +125,9 @@ struct crawl_block {
 
 /* Room for "n" more bytes at the tail: a new block when the last one is
  * full. Records never straddle blocks. */
-static unsigned char *reserve(struct crawl *c, size_t n)
+static unsigned char *reserve(struct crawl *c, struct crawl_level *l, size_t n)
 {
-  struct crawl_block *b = c->tail;
+  struct crawl_block *b = l->tail;
 
   if (!b || b->cap - b->len < n) {
     size_t cap = n > CRAWL_BLOCK ? n : CRAWL_BLOCK;
@@ -131,11 +136,11 @@ static unsigned char *reserve(struct crawl *c, size_t n)
     b->next = NULL;
     b->len = b->read = 0;
     b->cap = cap;
-    if (c->tail)
-      c->tail->next = b;
+    if (l->tail)
+      l->tail->next = b;
     else
-      c->head = b;
-    c->tail = b;
+      l->head = b;
+    l->tail = b;
     c->qbytes += sizeof(*b) + cap;
     if (c->qbytes > c->qbytes_peak)
       c->qbytes_peak = c->qbytes;
@@ -185,29 +190,29 @@ static unsigned char *put_str(unsigned char *p, const char *s, size_t n)
   return p + n;
 }
 
-/* Append the batch header of a page: its links follow. */
-static void push_batch(struct crawl *c, unsigned depth, const char *parent,
-                       const char *host)
+/* Append the batch header of a page to level "l": its links follow. */
+static void push_batch(struct crawl *c, struct crawl_level *l,
+                       const char *parent, const char *host)
 {
   size_t np = strlen(parent), nh = strlen(host);
-  size_t n = 1 + varint_len(depth) + varint_len(np) + np + varint_len(nh) + nh;
-  unsigned char *p = reserve(c, n), *start = p;
+  size_t n = 1 + varint_len(np) + np + varint_len(nh) + nh;
+  unsigned char *p = reserve(c, l, n), *start = p;
 
   *p++ = REC_BATCH;
-  p = put_varint(p, depth);
   p = put_str(p, parent, np);
   p = put_str(p, host, nh);
-  c->tail->len += (size_t)(p - start);
+  l->tail->len += (size_t)(p - start);
 }
 
-static void push_url(struct crawl *c, const char *url)
+static void push_url(struct crawl *c, struct crawl_level *l, const char *url)
 {
   size_t nu = strlen(url);
-  unsigned char *p = reserve(c, 1 + varint_len(nu) + nu), *start = p;
+  unsigned char *p = reserve(c, l, 1 + varint_len(nu) + nu), *start = p;
 
   *p++ = REC_URL;
   p = put_str(p, url, nu);
-  c->tail->len += (size_t)(p - start);
+  l->tail->len += (size_t)(p - start);
+  l->qlen++;
   c->qlen++;
   if (c->qlen > c->qlen_peak)
     c->qlen_peak = c->qlen;
@@ -248,50 +253,96 @@ size_t crawl_offer(struct crawl *c, const char *const *links, size_t n,
     if (!first_sight(c, links[i]))
       continue;
     if (queued == 0)
-      push_batch(c, depth + 1, parent_json, seed_host);
-    push_url(c, links[i]);
+      push_batch(c, &c->levels[depth + 1], parent_json, seed_host);
+    push_url(c, &c->levels[depth + 1], links[i]);
     c->admitted++;
     queued++;
   }
   return queued;
 }
 
-bool crawl_next(struct crawl *c, struct crawl_item *out)
+/* Free level "l"'s blocks and batch strings. */
+static void level_release(struct crawl *c, struct crawl_level *l)
 {
-  while (c->qlen) {
-    struct crawl_block *b = c->head;
+  while (l->head) {
+    struct crawl_block *b = l->head;
+
+    l->head = b->next;
+    c->qbytes -= sizeof(*b) + b->cap;
+    free(b);
+  }
+  l->tail = NULL;
+  free(l->cur_parent);
+  free(l->cur_host);
+  l->cur_parent = l->cur_host = NULL;
+}
+
+/* Take level "l"'s first URL into "out" (its depth set by the caller);
+ * false when the level is empty. */
+static bool level_take(struct crawl *c, struct crawl_level *l,
+                       struct crawl_item *out)
+{
+  while (l->qlen) {
+    struct crawl_block *b = l->head;
     const unsigned char *p;
-    size_t depth;
 
     if (b->read == b->len) {
       /* A block is freed once read: the frontier shrinks as it drains. */
-      c->head = b->next;
-      if (!c->head)
-        c->tail = NULL;
+      l->head = b->next;
+      if (!l->head)
+        l->tail = NULL;
       c->qbytes -= sizeof(*b) + b->cap;
       free(b);
       continue;
     }
     p = b->data + b->read;
     if (*p++ == REC_BATCH) {
-      p = get_varint(p, &depth);
-      c->cur_depth = (unsigned)depth;
-      free(c->cur_parent);
-      free(c->cur_host);
-      c->cur_parent = take_str(&p);
-      c->cur_host = take_str(&p);
+      free(l->cur_parent);
+      free(l->cur_host);
+      l->cur_parent = take_str(&p);
+      l->cur_host = take_str(&p);
       b->read = (size_t)(p - b->data);
       continue;
     }
     out->url = take_str(&p);
     b->read = (size_t)(p - b->data);
-    out->parent_json = xstrdup(c->cur_parent);
-    out->seed_host = xstrdup(c->cur_host);
-    out->depth = c->cur_depth;
+    out->parent_json = xstrdup(l->cur_parent);
+    out->seed_host = xstrdup(l->cur_host);
+    l->qlen--;
     c->qlen--;
+    if (!l->qlen)
+      level_release(c, l); /* a drained level keeps no block */
     return true;
   }
   return false;
+}
+
+bool crawl_next(struct crawl *c, struct crawl_item *out)
+{
+  unsigned d;
+
+  if (!c->qlen)
+    return false;
+  for (d = 0; d <= c->max_depth; d++) {
+    struct crawl_level *l = &c->levels[d];
+
+    if (l->qlen) {
+      if (!level_take(c, l, out))
+        return false;
+      out->depth = d;
+      l->active++;
+      return true;
+    }
+    if (l->active)
+      return false; /* its links may be shorter paths */
+  }
+  return false;
+}
+
+void crawl_done(struct crawl *c, unsigned depth)
+{
+  if (depth <= c->max_depth && c->levels[depth].active)
+    c->levels[depth].active--;
 }
 
 size_t crawl_queued(const struct crawl *c)
@@ -317,17 +368,13 @@ void crawl_item_clear(struct crawl_item *it)
 
 void crawl_free(struct crawl *c)
 {
-  while (c->head) {
-    struct crawl_block *b = c->head;
+  unsigned d;
 
-    c->head = b->next;
-    free(b);
-  }
-  c->tail = NULL;
+  for (d = 0; c->levels && d <= c->max_depth; d++)
+    level_release(c, &c->levels[d]);
+  free(c->levels);
+  c->levels = NULL;
   c->qlen = c->qbytes = 0;
-  free(c->cur_parent);
-  free(c->cur_host);
-  c->cur_parent = c->cur_host = NULL;
   hmap_free(&c->seen);
   pcre2_code_free(c->include);
   pcre2_code_free(c->exclude);

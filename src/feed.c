@@ -18,6 +18,7 @@ struct feed_page {
   char *parent; /* the page's id, as text */
   char *host;
   unsigned depth;
+  size_t order; /* its place in FILE */
   char **links;
   size_t nlinks;
 };
@@ -110,10 +111,11 @@ static enum feed_status next_line(struct feed *f, struct inputline *it,
     it->kind = INPUTLINE_ERROR;
     snprintf(it->err, sizeof(it->err), "line longer than 16 MiB");
   } else {
-    inputline_parse_as(it, line.p, line.len,
-                       cfg->inputfmt == CLI_INPUT_LINES   ? INPUTLINE_LINES
-                       : cfg->inputfmt == CLI_INPUT_JSONL ? INPUTLINE_JSONL
-                                                          : INPUTLINE_AUTO);
+    inputline_parse_with(it, line.p, line.len,
+                         cfg->inputfmt == CLI_INPUT_LINES   ? INPUTLINE_LINES
+                         : cfg->inputfmt == CLI_INPUT_JSONL ? INPUTLINE_JSONL
+                                                            : INPUTLINE_AUTO,
+                         cfg->proto_default);
   }
   return FEED_REQUEST;
 }
@@ -228,6 +230,12 @@ void feed_offer_links(struct feed *f, const struct request *req,
                     req->seed_host ? req->seed_host : req->host);
 }
 
+void feed_done(struct feed *f, const struct request *req)
+{
+  if (f->crawling && !req->internal)
+    crawl_done(&f->crawl, req->depth);
+}
+
 size_t feed_queued(const struct feed *f)
 {
   return f->crawling ? crawl_queued(&f->crawl) : 0;
@@ -244,8 +252,12 @@ void feed_crawl_fields(const struct request *req, struct record_buf *b)
   char depth[32];
   int n;
 
-  if (req->depth == 0 || !req->parent_json)
+  if (!req->seed_host) /* not crawling */
     return;
+  if (!req->parent_json) {
+    record_put_str(b, ",\"depth\":0"); /* a seed */
+    return;
+  }
   n = snprintf(depth, sizeof(depth), ",\"depth\":%u", req->depth);
   record_put(b, ",\"parent\":", 10);
   record_put(b, req->parent_json, strlen(req->parent_json));
@@ -269,7 +281,8 @@ void feed_resumed(const struct resume_record *rec, void *ud)
     f->cappages = f->cappages ? f->cappages * 2 : 16;
     f->pages = xrealloc(f->pages, f->cappages * sizeof(*f->pages));
   }
-  pg = &f->pages[f->npages++];
+  pg = &f->pages[f->npages];
+  pg->order = f->npages++;
   snprintf(id, sizeof(id), "%llu", (unsigned long long)rec->id);
   pg->parent = xstrdup(id);
   pg->host = xstrdup(host);
@@ -298,10 +311,23 @@ static void pages_free(struct feed *f)
   f->npages = f->cappages = 0;
 }
 
+/* Shallower pages first, then FILE's order: a link is queued at the depth
+ * of the first page that offers it. */
+static int page_cmp(const void *a, const void *b)
+{
+  const struct feed_page *x = a, *y = b;
+
+  if (x->depth != y->depth)
+    return x->depth < y->depth ? -1 : 1;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
 void feed_resumed_offer(struct feed *f)
 {
   size_t i;
 
+  if (f->npages)
+    qsort(f->pages, f->npages, sizeof(*f->pages), page_cmp);
   for (i = 0; i < f->npages; i++) {
     struct feed_page *pg = &f->pages[i];
 

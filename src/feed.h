@@ -71,6 +71,10 @@ enum feed_status feed_next(struct feed *f, struct request **req,
 void feed_offer_links(struct feed *f, const struct request *req,
                       const struct extract_result *xr);
 
+/* "req", handed out by feed_next(), is done: its record is written and
+ * its links offered. With --crawl the next depth waits for that. */
+void feed_done(struct feed *f, const struct request *req);
+
 /* URLs of the frontier not fetched yet. */
 size_t feed_queued(const struct feed *f);
 
@@ -78,8 +82,9 @@ size_t feed_queued(const struct feed *f);
  * else "m" is left alone. */
 void feed_crawl_memory(const struct feed *f, struct stats_crawl *m);
 
-/* A discovered request's record fields: "parent" (the id of the page that
- * linked it) and "depth"; nothing for a request of the input. */
+/* A crawl's record fields: a seed's "depth" 0, a discovered request's
+ * "parent" (the id of the page that linked it) and "depth"; nothing
+ * without --crawl. */
 void feed_crawl_fields(const struct request *req, struct record_buf *b);
 
 /* --crawl --resume, a resume_load() callback ("ud" is the feed): a page

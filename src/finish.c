@@ -257,7 +257,7 @@ static void save_done_cb(int status, const char *what, void *ud)
 static void unique_name(struct finish *f, const struct request *req,
                         char *name, size_t len)
 {
-  char base[256];
+  char base[SAVENAME_MAX + 1];
   struct hmap_key k;
   unsigned n = 1;
 
@@ -271,6 +271,24 @@ static void unique_name(struct finish *f, const struct request *req,
   }
 }
 
+/* "dir/name" without a doubled '/' when "dir" ends in one: --save
+ * mirror/ gives mirror/1.html. Caller frees. */
+static char *join_path(const char *dir, const char *name)
+{
+  size_t dl = strlen(dir), n;
+  char *p;
+
+  while (dl > 1 && dir[dl - 1] == '/')
+    dl--;
+  n = dl + 1 + strlen(name) + 1;
+  p = xmalloc(n);
+  if (dl == 1 && dir[0] == '/')
+    snprintf(p, n, "/%s", name);
+  else
+    snprintf(p, n, "%.*s/%s", (int)dl, dir, name);
+  return p;
+}
+
 void finish_start(struct finish *f, struct request *req, CURLcode code,
                   const char *note)
 {
@@ -279,8 +297,11 @@ void finish_start(struct finish *f, struct request *req, CURLcode code,
   bool completed = code == CURLE_OK && !req->cancel_why && req->got_response;
   const struct since_entry *prev = req->since_prev;
   bool carry = completed && request_not_modified(req);
+  /* Only a 2xx body is the page; an error page is saved on demand, and a
+   * 304 to --since's validators has none. */
+  bool wanted = completed && !carry && request_save_wanted(req);
   /* --save does not rewrite the file of a body FILE's run saved. */
-  bool same_body = completed && !carry && f->save_name && prev &&
+  bool same_body = wanted && f->save_name && prev &&
                    (prev->flags & SINCE_SAVED) &&
                    since_same_body(prev, request_sha256(req));
 
@@ -297,20 +318,16 @@ void finish_start(struct finish *f, struct request *req, CURLcode code,
   f->jobs = j;
   j->steps = 1; /* held until every step is started */
 
-  if (f->save_name && completed && !save && !carry) /* an empty body */
+  if (f->save_name && wanted && !save) /* an empty body: empty file */
     save = save_new(f->loop, req->shared->save_dirfd, NULL, NULL);
   if (save) {
-    char name[320] = "";
+    char name[SAVENAME_MAX + 32] = "";
 
     j->steps++;
-    j->keep = completed && f->save_name && !carry && !same_body;
+    j->keep = wanted && f->save_name && !same_body;
     if (j->keep) {
-      size_t n;
-
       unique_name(f, req, name, sizeof(name));
-      n = strlen(req->shared->save_dir) + 1 + strlen(name) + 1;
-      j->saved = xmalloc(n);
-      snprintf(j->saved, n, "%s/%s", req->shared->save_dir, name);
+      j->saved = join_path(req->shared->save_dir, name);
     }
     save_finish(save, j->keep, name, save_done_cb, j);
   }

@@ -45,6 +45,9 @@ struct input {
   size_t end;     /* bytes filled */
   size_t cap;
   uint64_t lineno;
+  uint64_t taken;     /* bytes handed out, newlines included */
+  uint64_t total;     /* the regular files' sizes, summed */
+  bool total_unknown; /* a source is not a regular file */
   input_ready_fn *ready_cb;
   void *ud;
 };
@@ -179,6 +182,7 @@ static void take(struct input *in, struct input_line *line, size_t stop,
   line->len = stop - in->start;
   line->lineno = ++in->lineno;
   line->overlong = false;
+  in->taken += stop + skip - in->start;
   in->start = stop + skip;
   in->scanned = in->start;
 }
@@ -244,19 +248,31 @@ void input_stop(struct input *in)
   }
 }
 
+void input_progress(const struct input *in, uint64_t *taken, uint64_t *total)
+{
+  *taken = in->taken;
+  *total = in->total_unknown ? 0 : in->total;
+}
+
 const char *input_error(const struct input *in)
 {
   return in->error ? uv_strerror(in->error) : "no error";
 }
 
 /* A directory opens for reading but fails the first read: refuse it
- * here, before the output is truncated, as a usage error. */
-static int check_not_dir(uv_file fd, const char *name, char err[VL_ERRLEN])
+ * here, before the output is truncated, as a usage error. A regular
+ * file's size adds to the total of input_progress(). */
+static int check_not_dir(struct input *in, uv_file fd, const char *name,
+                         char err[VL_ERRLEN])
 {
   uv_fs_t req;
   int rc = uv_fs_fstat(NULL, &req, fd, NULL);
   bool dir = rc == 0 && (req.statbuf.st_mode & S_IFMT) == S_IFDIR;
 
+  if (rc == 0 && (req.statbuf.st_mode & S_IFMT) == S_IFREG)
+    in->total += req.statbuf.st_size;
+  else
+    in->total_unknown = true;
   uv_fs_req_cleanup(&req);
   if (rc < 0) {
     snprintf(err, VL_ERRLEN, "-i: cannot read '%s': %s", name,
@@ -281,8 +297,9 @@ static int open_stdin(struct input *in, struct source *src,
   if (type != UV_NAMED_PIPE && type != UV_TTY) {
     /* A regular file, /dev/null, or anything else read() serves. */
     src->fd = 0;
-    return check_not_dir(0, "-", err);
+    return check_not_dir(in, 0, "-", err);
   }
+  in->total_unknown = true; /* a pipe or a terminal */
   if (in->stream) {
     snprintf(err, VL_ERRLEN, "stdin given twice as input");
     return -1;
@@ -370,7 +387,7 @@ int input_open(struct input **out, uv_loop_t *loop, const char *const *paths,
       src->name = paths[i];
       src->fd = rc;
       src->own_fd = true;
-      if (check_not_dir(rc, paths[i], err) < 0) {
+      if (check_not_dir(in, rc, paths[i], err) < 0) {
         in->nsrc++; /* counted, so that input_close() closes it */
         goto fail;
       }

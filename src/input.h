@@ -45,6 +45,11 @@ enum input_status input_next(struct input *in, struct input_line *line);
 /* Stop reading: later calls return INPUT_END. */
 void input_stop(struct input *in);
 
+/* How far the reading is, for the progress line: "*taken" bytes handed
+ * out as lines (newlines included) of "*total" bytes, the sizes of the
+ * inputs when each is a regular file, else 0 (unknown). */
+void input_progress(const struct input *in, uint64_t *taken, uint64_t *total);
+
 /* The last read error as text (after INPUT_ERROR). */
 const char *input_error(const struct input *in);
 

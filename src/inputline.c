@@ -109,8 +109,7 @@ int inputline_check_url(const char *url, char err[VL_ERRLEN])
   if (inputline_url_plain(url))
     return 0; /* libcurl's parser is the costlier half of a line */
   if (!strstr(url, "://")) {
-    snprintf(err, VL_ERRLEN, "'%.100s' has no scheme (http:// or https://)",
-             url);
+    snprintf(err, VL_ERRLEN, "'%.100s' is not an http or https URL", url);
     return -1;
   }
   u = curl_url();
@@ -162,7 +161,47 @@ static void add_header(struct inputline *it, const char *name,
   it->headers[it->nheaders++] = h;
 }
 
-static void parse_json(struct inputline *it, const char *line, size_t len)
+/* A URL with no scheme takes "scheme": "//h/x" becomes "scheme://h/x" and
+ * "h/x" or "h:8080/x" "scheme://h/x". A URL has a scheme when it starts
+ * with one (RFC 3986: a letter, then letters, digits, '+', '-' or '.')
+ * and a ':' that does not start a port (digits up to the path, query,
+ * fragment or end): "mailto:x" keeps its scheme, and is refused later. */
+static void add_scheme(char **url, const char *scheme)
+{
+  const char *u = *url, *p = u;
+  size_t n;
+  char *out;
+
+  if (u[0] == '/' && u[1] == '/') {
+    n = strlen(scheme) + 1 + strlen(u) + 1;
+    out = xmalloc(n);
+    snprintf(out, n, "%s:%s", scheme, u);
+    free(*url);
+    *url = out;
+    return;
+  }
+  if (((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')) {
+    while (is_alnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
+      p++;
+    if (*p == ':') {
+      const char *port = p + 1;
+
+      while (*port >= '0' && *port <= '9')
+        port++;
+      if (port == p + 1 ||
+          !(*port == '\0' || *port == '/' || *port == '?' || *port == '#'))
+        return; /* a scheme, "//" or not */
+    }
+  }
+  n = strlen(scheme) + 3 + strlen(u) + 1;
+  out = xmalloc(n);
+  snprintf(out, n, "%s://%s", scheme, u);
+  free(*url);
+  *url = out;
+}
+
+static void parse_json(struct inputline *it, const char *line, size_t len,
+                       const char *scheme)
 {
   json_error_t jerr;
   json_t *root, *v;
@@ -188,6 +227,8 @@ static void parse_json(struct inputline *it, const char *line, size_t len)
     goto done;
   }
   it->url = xstrdup(json_string_value(v));
+  if (*it->url)
+    add_scheme(&it->url, scheme);
 
   v = json_object_get(root, "method");
   if (v) {
@@ -266,7 +307,18 @@ uint64_t inputline_shard_hash(const char *method, const char *url)
 void inputline_parse_as(struct inputline *it, const char *line, size_t len,
                         enum inputline_format format)
 {
+  inputline_parse_with(it, line, len, format, "http");
+}
+
+void inputline_parse_with(struct inputline *it, const char *line, size_t len,
+                          enum inputline_format format, const char *scheme)
+{
   memset(it, 0, sizeof(*it));
+  /* A byte order mark, as Windows editors start a file with. */
+  if (len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+    line += 3;
+    len -= 3;
+  }
   while (len && is_blank(line[0])) {
     line++;
     len--;
@@ -279,7 +331,7 @@ void inputline_parse_as(struct inputline *it, const char *line, size_t len,
   }
   if (format == INPUTLINE_JSONL ||
       (format == INPUTLINE_AUTO && line[0] == '{')) {
-    parse_json(it, line, len);
+    parse_json(it, line, len, scheme);
     return;
   }
   it->url = xstrndup(line, len);
@@ -287,6 +339,7 @@ void inputline_parse_as(struct inputline *it, const char *line, size_t len,
     fail(it, "%s", "the line holds a NUL byte");
     return;
   }
+  add_scheme(&it->url, scheme);
   if (inputline_check_url(it->url, it->err) < 0)
     it->kind = INPUTLINE_ERROR;
   else

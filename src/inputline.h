@@ -37,11 +37,16 @@ enum inputline_format {
 
 /* Parse "len" bytes of "line" (no newline) into "it", which the caller
  * then owns and releases with inputline_clear(). Never fails: a bad line
- * is an item of kind INPUTLINE_ERROR. inputline_parse() is the AUTO
- * format. */
+ * is an item of kind INPUTLINE_ERROR. A UTF-8 byte order mark at its
+ * start is skipped. A URL without a scheme ("example.com/x", "//h/x",
+ * "h:8080") gets "scheme" ("http" or "https"), as curl's --proto-default
+ * does; the item's url is then the URL with it. inputline_parse() is the
+ * AUTO format, inputline_parse_as() takes "http". */
 void inputline_parse(struct inputline *it, const char *line, size_t len);
 void inputline_parse_as(struct inputline *it, const char *line, size_t len,
                         enum inputline_format format);
+void inputline_parse_with(struct inputline *it, const char *line, size_t len,
+                          enum inputline_format format, const char *scheme);
 
 /* A stable 64-bit hash of a request's method and URL, for --shard: the
  * same on every machine and every run. */

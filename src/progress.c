@@ -43,11 +43,21 @@ void progress_format(const struct progress_counts *c, uint64_t elapsed_ms,
   char done[48], elapsed[32], eta[48] = "";
 
   if (c->total)
-    snprintf(done, sizeof(done), "%llu/%llu", (unsigned long long)c->done,
-             (unsigned long long)c->total);
+    snprintf(done, sizeof(done), "%llu/%s%llu", (unsigned long long)c->done,
+             c->estimated ? "~" : "", (unsigned long long)c->total);
   else
     snprintf(done, sizeof(done), "%llu", (unsigned long long)c->done);
   clock_text(elapsed_ms / 1000, elapsed, sizeof(elapsed));
+  if (c->stopping) {
+    /* No rate and no ETA: nothing new starts. */
+    snprintf(out, outlen,
+             "stopping: %u in flight, cancelled in %.1fs | %s done | %sok "
+             "%llu%s | %sfailed %llu%s | %s",
+             c->inflight, (double)c->cancel_in_ms / 1000.0, done, green,
+             (unsigned long long)c->ok, reset, red,
+             (unsigned long long)c->failed, reset, elapsed);
+    return;
+  }
   if (c->total && rate > 0 && c->done < c->total) {
     char t[32];
 
@@ -66,7 +76,7 @@ void progress_format(const struct progress_counts *c, uint64_t elapsed_ms,
 static void timer_cb(uv_timer_t *h)
 {
   struct progress *p = h->data;
-  struct progress_counts c = { 0, 0, 0, 0, 0, 0 };
+  struct progress_counts c = { 0, 0, 0, 0, 0, 0, false, false, 0 };
   uint64_t now = uv_now(h->loop), elapsed = now - p->started_ms;
   uint64_t oldest, span_ticks;
   double rate;

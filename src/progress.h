@@ -17,7 +17,11 @@ struct progress_counts {
   uint64_t failed;
   uint64_t retries; /* retries started */
   unsigned inflight;
-  uint64_t total; /* requests in all, 0 when unknown */
+  uint64_t total;        /* requests in all, 0 when unknown */
+  bool estimated;        /* "total" is an estimate (from the input's bytes) */
+  bool stopping;         /* a signal came: the in-flight ones finish or go */
+  uint64_t cancel_in_ms; /* when "stopping": left before they are
+                            cancelled */
 };
 
 /* Fill "c" with the run's counters now. */
@@ -40,7 +44,9 @@ struct progress *progress_start(uv_loop_t *loop, bool color,
 void progress_stop(struct progress *p);
 
 /* Format the line for "c" after "elapsed_ms", at "rate" requests a
- * second, into "out" (at most "outlen" bytes). Pure; for tests too. */
+ * second, into "out" (at most "outlen" bytes): while stopping, a count
+ * down to the cancellation instead of the rate and the time left. Pure;
+ * for tests too. */
 void progress_format(const struct progress_counts *c, uint64_t elapsed_ms,
                      double rate, bool color, char *out, size_t outlen);
 

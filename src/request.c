@@ -135,11 +135,17 @@ static size_t body_write_cb(char *ptr, size_t size, size_t nmemb, void *ud)
   struct request *req = ud;
   size_t n = size * nmemb;
 
-  /* robots.txt (an internal request) is not a body to save. */
-  if (req->shared->save_dir && !req->internal) {
-    if (!req->save)
+  /* robots.txt (an internal request) is not a body to save, nor is an
+   * error page unless --save-errors: decided at the first bytes. */
+  if (req->shared->save_dir && !req->internal && !req->save &&
+      !req->save_skipped) {
+    if (request_save_wanted(req))
       req->save = save_new(req->shared->loop, req->shared->save_dirfd,
                            save_drain_cb, req);
+    else
+      req->save_skipped = true;
+  }
+  if (req->save) {
     if (save_full(req->save)) {
       /* The disk is behind: curl delivers this chunk again later. */
       req->paused = true;
@@ -314,6 +320,7 @@ void request_reset_attempt(struct request *req)
   free(req->redirect_from);
   req->redirect_from = NULL;
   req->refused_noted = false;
+  req->save_skipped = false;
   req->retry_after_ms = -1;
   free(req->etag);
   req->etag = NULL;
@@ -353,6 +360,19 @@ static int set_own(struct request *req, CURL *easy, char err[VL_ERRLEN])
                                    strncasecmp(req->url, "https:", 6) == 0
                                ? 1L
                                : 0L);
+  if (cfg->max_time_ms) /* cut to what is left of -m: differs each time */
+    SETOPT(CURLOPT_TIMEOUT_MS, (long)req->timeout_ms);
+  if (cfg->userpwd) {
+    /* -u goes to the hosts of the input only: a crawl that reaches
+     * another host (--any-host) must not hand it the password, nor may
+     * the robots.txt fetch of any host. A pooled handle may hold it from
+     * the last request: set or clear it. libcurl itself keeps it from
+     * the other hosts of a redirect. */
+    bool own = !req->internal &&
+               (!req->seed_host || strcmp(req->host, req->seed_host) == 0);
+
+    SETOPT(CURLOPT_USERPWD, own ? cfg->userpwd : NULL);
+  }
   return 0;
 fail:
   return -1;
@@ -398,7 +418,8 @@ int request_attach(struct request *req, struct request_pool *pool,
   SETOPT(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   SETOPT(CURLOPT_WRITEFUNCTION, body_write_cb);
   SETOPT(CURLOPT_HEADERFUNCTION, header_cb);
-  SETOPT(CURLOPT_TIMEOUT_MS, (long)cfg->timeout_ms);
+  if (!cfg->max_time_ms)
+    SETOPT(CURLOPT_TIMEOUT_MS, (long)cfg->timeout_ms);
   SETOPT(CURLOPT_CONNECTTIMEOUT_MS, (long)cfg->connect_timeout_ms);
   SETOPT(CURLOPT_FOLLOWLOCATION, cfg->follow ? 1L : 0L);
   SETOPT(CURLOPT_MAXREDIRS, (long)cfg->max_redirs);
@@ -434,6 +455,10 @@ int request_attach(struct request *req, struct request_pool *pool,
     SETOPT(CURLOPT_CLOSESOCKETFUNCTION, sh->closesocket);
     SETOPT(CURLOPT_CLOSESOCKETDATA, sh->socketdata);
   }
+  if (cfg->ipresolve == CLI_IP_V4)
+    SETOPT(CURLOPT_IPRESOLVE, (long)CURL_IPRESOLVE_V4);
+  else if (cfg->ipresolve == CLI_IP_V6)
+    SETOPT(CURLOPT_IPRESOLVE, (long)CURL_IPRESOLVE_V6);
   if (cfg->httpver == CLI_HTTP_1_1)
     SETOPT(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
   else if (cfg->httpver == CLI_HTTP_2)
@@ -464,6 +489,16 @@ struct save *request_take_save(struct request *req)
   req->save = NULL;
   req->paused = false;
   return s;
+}
+
+bool request_save_wanted(const struct request *req)
+{
+  long status = 0;
+
+  if (req->shared->cfg->save_errors)
+    return true;
+  (void)curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &status);
+  return status >= 200 && status < 300;
 }
 
 void request_save_name(const struct request *req, const char *tmpl, char *name,

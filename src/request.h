@@ -70,24 +70,28 @@ struct request {
   const struct request_shared *easy_base; /* "easy" holds only the common
                                              options of these */
   char errbuf[CURL_ERROR_SIZE];
-  unsigned attempts;      /* attempts started */
-  uint64_t started_ns;    /* uv_hrtime() when first admitted */
-  uint64_t retry_at_ms;   /* when a waiting retry is due */
-  const char *cancel_why; /* set: the record is a cancellation */
-  bool too_large;         /* the body passed --max-body */
-  bool got_response;      /* a status line arrived this attempt */
-  bool headers_done;      /* the last response's headers ended */
-  char *redirect_from;    /* the URL of this attempt's last response
-                             when that was a 3xx, else NULL; owned */
-  bool refused_noted;     /* "errbuf" names a refused redirect */
-  int64_t retry_after_ms; /* Retry-After of this attempt, -1 if none */
-  uint64_t body_bytes;    /* decoded body bytes of this attempt */
-  char *etag;             /* the last response's ETag (at most
-                             VL_VALIDATOR_MAX bytes), or NULL; owned */
-  char *last_modified;    /* its Last-Modified, likewise */
-  struct sha256_ctx sha;  /* --hash: the body's digest so far */
-  char sha_hex[65];       /* --hash: the digest once the body ended,
-                             "" before */
+  unsigned attempts;       /* attempts started */
+  uint64_t started_ns;     /* uv_hrtime() when first admitted */
+  uint64_t first_start_ms; /* uv_now() when the first attempt started,
+                              for -m; 0 before */
+  uint64_t timeout_ms;     /* with -m: this attempt's limit, -t's cut
+                              to what is left of -m (at least 1) */
+  uint64_t retry_at_ms;    /* when a waiting retry is due */
+  const char *cancel_why;  /* set: the record is a cancellation */
+  bool too_large;          /* the body passed --max-body */
+  bool got_response;       /* a status line arrived this attempt */
+  bool headers_done;       /* the last response's headers ended */
+  char *redirect_from;     /* the URL of this attempt's last response
+                              when that was a 3xx, else NULL; owned */
+  bool refused_noted;      /* "errbuf" names a refused redirect */
+  int64_t retry_after_ms;  /* Retry-After of this attempt, -1 if none */
+  uint64_t body_bytes;     /* decoded body bytes of this attempt */
+  char *etag;              /* the last response's ETag (at most
+                              VL_VALIDATOR_MAX bytes), or NULL; owned */
+  char *last_modified;     /* its Last-Modified, likewise */
+  struct sha256_ctx sha;   /* --hash: the body's digest so far */
+  char sha_hex[65];        /* --hash: the digest once the body ended,
+                              "" before */
   const struct since_entry *since_prev; /* --since: FILE's record of this
                                            request, or NULL */
   bool conditional;          /* its validators go with every attempt */
@@ -97,6 +101,8 @@ struct request {
   struct record_buf bodybuf; /* the body, kept with --body */
   struct record_buf hdrbuf;  /* the final response's headers */
   struct save *save;         /* --save: this attempt's file, or NULL */
+  bool save_skipped;         /* --save: this response's body is not saved
+                                (not 2xx, no --save-errors) */
   bool paused;               /* the transfer waits for "save" to drain */
   bool internal;             /* robots.txt for the gate: no record */
   unsigned depth;            /* --crawl: hops from the seed, 0 for input */
@@ -144,8 +150,12 @@ void request_release(struct request *req, struct request_pool *pool);
  * finishes it. */
 struct save *request_take_save(struct request *req);
 
-/* The file name (no directory) of this attempt's --save file, from
- * "tmpl" (--save-name), into "name" ("len" bytes). */
+/* Whether the body of this attempt's response is to be saved: a 2xx, or
+ * any with --save-errors. Needs the easy handle. */
+bool request_save_wanted(const struct request *req);
+
+/* The file name (relative to --save's directory) of this attempt's --save
+ * file, from "tmpl" (--save-name), into "name" ("len" bytes). */
 void request_save_name(const struct request *req, const char *tmpl, char *name,
                        size_t len);
 

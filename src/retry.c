@@ -80,6 +80,17 @@ bool retry_decide(const struct retry_policy *p, const struct retry_attempt *a,
   } else {
     wait = retry_backoff_ms(p, a->attempts, rnd);
   }
+  if (a->max_time_ms && a->elapsed_ms >= a->max_time_ms) {
+    snprintf(why, whylen, "not retried: --max-time %.1fs is spent",
+             (double)a->max_time_ms / 1000.0);
+    return false;
+  }
+  if (a->max_time_ms && wait >= a->max_time_ms - a->elapsed_ms) {
+    snprintf(why, whylen,
+             "not retried: the wait of %.1fs would pass --max-time %.1fs",
+             (double)wait / 1000.0, (double)a->max_time_ms / 1000.0);
+    return false;
+  }
   if (wait >= left_ms) {
     snprintf(why, whylen,
              "not retried: the wait of %.1fs would pass the deadline",

@@ -21,6 +21,8 @@ struct retry_attempt {
   unsigned attempts;      /* attempts made so far, >= 1 */
   int64_t retry_after_ms; /* the response's Retry-After, -1 if none, at
                              most VL_DURATION_MAX_MS (retry_parse_after) */
+  uint64_t max_time_ms;   /* -m: the request's whole time, 0 if none */
+  uint64_t elapsed_ms;    /* since the first attempt started (for -m) */
 };
 
 /* The policy's knobs, from the command line. */
@@ -54,8 +56,10 @@ int64_t retry_parse_after(const char *value, size_t len, double now_s);
  * retried; false otherwise, with "why" filled when a retry was ruled out
  * for a reason the record should say (else why[0] is 0). A Retry-After
  * (on a 429 or 503) beyond "p->cap_ms", or of VL_DURATION_MAX_MS (the
- * clamp: it may have been any longer), rules a retry out. "left_ms" is the
- * time to the deadline, UINT64_MAX if none. */
+ * clamp: it may have been any longer), rules a retry out, and so does a
+ * wait that would end past -m (a->max_time_ms after the first start) or
+ * the deadline. "left_ms" is the time to the deadline, UINT64_MAX if
+ * none. */
 bool retry_decide(const struct retry_policy *p, const struct retry_attempt *a,
                   uint64_t left_ms, uint64_t rnd, uint64_t *delay_ms,
                   char *why, size_t whylen);

@@ -7,7 +7,6 @@
 #include "run.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +37,7 @@
 #include "request.h"
 #include "resume.h"
 #include "retry.h"
+#include "save.h"
 #include "savename.h"
 #include "sched.h"
 #include "since.h"
@@ -69,6 +69,7 @@ struct run {
   struct gate *gate;    /* --crawl: robots.txt, NULL with --ignore-robots */
   uint64_t rng;         /* xorshift state for backoff jitter */
   uint64_t deadline_at; /* uv_now() of --deadline, 0 if none */
+  uint64_t grace_end;   /* uv_now() when the grace ends, 0 if none */
   uv_signal_t sigint, sigterm;
   uv_timer_t deadline, grace;
   bool handles_ready; /* the four handles above are initialised */
@@ -97,6 +98,16 @@ static uint64_t next_random(struct run *r)
   r->rng ^= r->rng << 25;
   r->rng ^= r->rng >> 27;
   return r->rng * 2685821657736338717ULL;
+}
+
+/* The id of "req" as its record writes it, for -v lines. */
+static const char *id_text(const struct request *req, char *buf, size_t len)
+{
+  if (req->id_json)
+    snprintf(buf, len, "%.60s", req->id_json);
+  else
+    snprintf(buf, len, "%llu", (unsigned long long)req->line);
+  return buf;
 }
 
 static void stop_admission(struct run *r);
@@ -148,7 +159,9 @@ static void emit(struct run *r, uint64_t seq, struct result *res,
   else
     record_build(&r->rec, res);
   stats_add(&r->stats, res);
-  if (!record_ok(res) && r->cfg->fail_fast && !r->stopping)
+  /* robots.txt's refusals are the crawl's manners, not failures. */
+  if (!record_ok(res) && res->kind != ERRKIND_ROBOTS && r->cfg->fail_fast &&
+      !r->stopping)
     fail_fast(r);
   if (!r->order) {
     if (r->rec.len)
@@ -174,7 +187,7 @@ static void finished_cb(struct request *req, CURLcode code, const char *note,
   struct run *r = ud;
   struct result res;
   struct record_buf more = { NULL, 0, 0 };
-  char message[VL_ERRLEN + CURL_ERROR_SIZE];
+  char message[VL_ERRLEN + CURL_ERROR_SIZE], id[64];
 
   sched_release(&r->sched);
   request_result(req, code, uv_hrtime(), &res);
@@ -188,12 +201,13 @@ static void finished_cb(struct request *req, CURLcode code, const char *note,
   feed_crawl_fields(req, &more);
   if (!r->stopping)
     feed_offer_links(&r->feed, req, xr);
+  feed_done(&r->feed, req);
   if (extra->len || more.len) {
     record_put(&more, extra->p, extra->len);
     res.extra = more.p;
     res.extra_len = more.len;
   }
-  msg_verbose(&r->msg, 1, "done #%llu %s: %s", (unsigned long long)req->line,
+  msg_verbose(&r->msg, 1, "done #%s %s: %s", id_text(req, id, sizeof(id)),
               req->url,
               res.kind == ERRKIND_NONE && res.status < 400
                   ? "ok"
@@ -226,6 +240,7 @@ static void fail_start(struct run *r, struct request *req, const char *why)
   res.kind = ERRKIND_OTHER;
   res.message = why;
   emit(r, req->seq, &res, req->since_prev);
+  feed_done(&r->feed, req);
   request_release(req, &r->pool);
   request_free(req);
 }
@@ -266,6 +281,7 @@ static void deny(struct run *r, struct request *req)
   res.extra = more.p;
   res.extra_len = more.len;
   emit(r, req->seq, &res, req->since_prev);
+  feed_done(&r->feed, req);
   record_buf_free(&more);
   request_free(req);
 }
@@ -325,19 +341,39 @@ static struct request *next_cb(void *ud)
   }
 }
 
+/* The limit of the attempt "req" starts now: -t, cut to what is left of
+ * -m after its earlier attempts and waits. */
+static void attempt_timeout(struct run *r, struct request *req)
+{
+  const struct config *cfg = r->cfg;
+  uint64_t now = uv_now(&r->loop), used, left;
+
+  if (req->attempts == 0)
+    req->first_start_ms = now;
+  if (!cfg->max_time_ms)
+    return;
+  used = now - req->first_start_ms;
+  /* A start delayed past -m (a rate, a paused host) still gets 1 ms:
+   * libcurl reads 0 as no limit at all. */
+  left = used < cfg->max_time_ms ? cfg->max_time_ms - used : 1;
+  req->timeout_ms =
+      cfg->timeout_ms && cfg->timeout_ms < left ? cfg->timeout_ms : left;
+}
+
 /* sched's start_cb: attach an easy handle and hand it to the engine. */
 static int start_cb(struct request *req, void *ud)
 {
   struct run *r = ud;
-  char err[VL_ERRLEN];
+  char err[VL_ERRLEN], id[64];
 
+  attempt_timeout(r, req);
   if (request_attach(req, &r->pool, err) < 0 ||
       engine_add(r->eng, req->easy, err) < 0) {
     fail_start(r, req, err);
     return -1;
   }
-  msg_verbose(&r->msg, 2, "start #%llu %s (attempt %u)",
-              (unsigned long long)req->line, req->url, req->attempts);
+  msg_verbose(&r->msg, 2, "start #%s %s (attempt %u)",
+              id_text(req, id, sizeof(id)), req->url, req->attempts);
   return 0;
 }
 
@@ -393,7 +429,7 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
   struct retry_attempt a;
   struct result res;
   uint64_t delay_ms, left_ms = UINT64_MAX;
-  char why[160] = "";
+  char why[160] = "", id[64];
 
   sched_done(&r->sched, req);
   if (req->internal) {
@@ -421,6 +457,8 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
   a.idempotent = request_idempotent(req);
   a.attempts = req->attempts;
   a.retry_after_ms = req->retry_after_ms;
+  a.max_time_ms = r->cfg->max_time_ms;
+  a.elapsed_ms = uv_now(&r->loop) - req->first_start_ms;
   if (r->deadline_at) {
     uint64_t now = uv_now(&r->loop);
 
@@ -428,10 +466,16 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
   }
   if (!r->stopping && retry_decide(&r->policy, &a, left_ms, next_random(r),
                                    &delay_ms, why, sizeof(why))) {
-    msg_verbose(&r->msg, 1, "retry #%llu %s in %.3fs after %s",
-                (unsigned long long)req->line, req->url,
-                (double)delay_ms / 1000.0,
-                res.message ? res.message : "an HTTP error");
+    char http[32];
+
+    /* "#ID", never "retry #N": the number is the request's, not the
+     * retry's. */
+    snprintf(http, sizeof(http), "HTTP %ld", res.status);
+    msg_verbose(&r->msg, 1,
+                "retry of #%s %s: attempt %u of %u in %.3fs, after %s",
+                id_text(req, id, sizeof(id)), req->url, req->attempts + 1,
+                r->cfg->retries + 1, (double)delay_ms / 1000.0,
+                res.message ? res.message : http);
     discard_save(req);
     request_release(req, &r->pool);
     sched_retry(&r->sched, req, delay_ms);
@@ -513,16 +557,23 @@ static void signal_cb(uv_signal_t *h, int signum)
   r->signal = signum;
   r->at_signal = r->sched.inflight;
   stop_admission(r);
-  msg_verbose(&r->msg, 1, "%s: no new requests; %u in flight get %.1fs",
-              signum == SIGINT ? "SIGINT" : "SIGTERM", r->sched.inflight,
-              (double)r->cfg->grace_ms / 1000.0);
+  /* Ctrl-C at a terminal: say what happens, and how to hurry it. */
+  msg_verbose(&r->msg,
+              signum == SIGINT && r->sched.inflight && r->cfg->grace_ms ? 0
+                                                                        : 1,
+              "stopping: %u in flight get up to %.1fs; %s again cancels "
+              "them now",
+              r->sched.inflight, (double)r->cfg->grace_ms / 1000.0,
+              signum == SIGINT ? "Ctrl-C" : "SIGTERM");
   /* A retry waiting for its time would start after the signal: cancel
    * it at once. */
   sched_drain(&r->sched, cancel_waiting_cb, r);
-  if (r->cfg->grace_ms == 0)
+  if (r->cfg->grace_ms == 0) {
     cancel_all(r, "cancelled by a signal");
-  else
+  } else {
+    r->grace_end = uv_now(&r->loop) + r->cfg->grace_ms;
     (void)uv_timer_start(&r->grace, grace_cb, r->cfg->grace_ms, 0);
+  }
   check_finished(r);
 }
 
@@ -629,6 +680,27 @@ static void progress_sample_cb(struct progress_counts *c, void *ud)
   c->retries = r->stats.retries;
   c->inflight = r->sched.inflight;
   c->total = r->cfg->nurls;
+  if (r->in && !r->feed.crawling) {
+    uint64_t taken, size;
+
+    /* -i FILE: the requests read so far, scaled by the share of the
+     * bytes they came from; exact once the whole input is read. */
+    input_progress(r->in, &taken, &size);
+    if (r->feed.input_done && !r->feed.input_failed) {
+      c->total = r->feed.next_seq;
+    } else if (size && taken && taken <= size) {
+      c->total =
+          (uint64_t)((double)r->feed.next_seq * (double)size / (double)taken +
+                     0.5);
+      c->estimated = true;
+    }
+  }
+  if (r->grace_end) {
+    uint64_t now = uv_now(&r->loop);
+
+    c->stopping = true;
+    c->cancel_in_ms = r->grace_end > now ? r->grace_end - now : 0;
+  }
 }
 
 static void progress_show_cb(const char *line, void *ud)
@@ -638,13 +710,33 @@ static void progress_show_cb(const char *line, void *ud)
   msg_status(&r->msg, line);
 }
 
+/* Whether the requests are typed at a terminal: no URL argument, and
+ * standard input, a terminal, among the inputs. */
+static bool typed_in(const struct config *cfg)
+{
+  size_t i;
+  bool from_stdin = cfg->ninputs == 0;
+
+  for (i = 0; i < cfg->ninputs; i++)
+    if (strcmp(cfg->inputs[i], "-") == 0)
+      from_stdin = true;
+  return cfg->nurls == 0 && from_stdin && isatty(0);
+}
+
 /* The progress line: on when asked, or by default when stderr is a
- * terminal; coloured unless NO_COLOR is set. */
+ * terminal; coloured unless NO_COLOR is set. URLs typed at the terminal
+ * get a hint instead of a line that ticks over "0 done". */
 static void start_progress(struct run *r)
 {
   char err[VL_ERRLEN];
   bool tty = isatty(2);
 
+  if (typed_in(r->cfg)) {
+    msg_verbose(&r->msg, 0,
+                "reading URLs from standard input; end with Ctrl-D");
+    if (r->cfg->progress < 0)
+      return;
+  }
   if (r->cfg->progress == 0 || (r->cfg->progress < 0 && !tty))
     return;
   r->progress = progress_start(&r->loop, tty && !getenv("NO_COLOR"),
@@ -777,16 +869,6 @@ static int setup_scrape(struct run *r, char err[VL_ERRLEN])
   }
   r->shared.keep_body = cfg->want_body || extract_spec_active(&r->xspec);
   if (cfg->save_dir) {
-    /* Taken once: every file is created and renamed relative to it, so
-     * the directory checked here is the one written to. */
-    r->shared.save_dirfd =
-        open(cfg->save_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (r->shared.save_dirfd < 0) {
-      snprintf(err, VL_ERRLEN,
-               "--save: '%.150s' is not a directory volley can open: %s",
-               cfg->save_dir, uv_strerror(uv_translate_sys_error(errno)));
-      return -1;
-    }
     if (savename_check(cfg->save_name, err) < 0)
       return -1;
     r->shared.save_dir = cfg->save_dir;
@@ -870,6 +952,14 @@ static int setup(struct run *r, char err[VL_ERRLEN])
   /* Before --resume-failed rewrites FILE or output_open() truncates it. */
   if (check_output_not_input(cfg, err) < 0)
     return RUN_EXIT_USAGE;
+  if (cfg->save_dir) {
+    /* Created (mkdir -p) once every usage error is ruled out, and taken
+     * once: every file is created and renamed relative to it, so the
+     * directory checked here is the one written to. */
+    r->shared.save_dirfd = save_dir_open(cfg->save_dir, err);
+    if (r->shared.save_dirfd < 0)
+      return RUN_EXIT_USAGE;
+  }
   r->feed.in = r->in;
   r->feed.done = &r->done;
   if (cfg->output) {

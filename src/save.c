@@ -2,9 +2,11 @@
  * libuv's thread pool, so the loop never waits on the disk. The file is
  * created with openat(O_CREAT|O_EXCL|O_NOFOLLOW) under a random name and
  * renamed with renameat(), both relative to the directory descriptor
- * taken once at start: whoever else can write the directory cannot make
- * volley write through a planted symbolic link, nor swap the directory
- * for another after the check. libuv's uv_fs_* take paths, so those two
+ * taken once at start; a final name in subdirectories has each created
+ * with mkdirat() and opened with openat(O_DIRECTORY|O_NOFOLLOW) from
+ * there: whoever else can write the directory cannot make volley write
+ * through a planted symbolic link, nor swap the directory for another
+ * after the check. libuv's uv_fs_* take paths, so those two
  * (and unlinkat) run as uv_queue_work jobs; writes and the close use
  * uv_fs_write and uv_fs_close on the descriptor. Bytes queue in memory
  * meanwhile; past SAVE_HIGH the caller is told to pause the transfer,
@@ -18,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -41,11 +44,12 @@ enum save_state {
 
 struct save {
   uv_loop_t *loop;
-  int dirfd;         /* borrowed */
-  uv_fs_t req;       /* the write or close in flight */
-  uv_work_t work;    /* the openat, renameat or unlinkat in flight */
-  int work_rc;       /* the job's result: 0, or a negative libuv error */
-  char tmp_name[40]; /* ".volley-<16 hex>.part" once created, else "" */
+  int dirfd;           /* borrowed */
+  uv_fs_t req;         /* the write or close in flight */
+  uv_work_t work;      /* the openat, renameat or unlinkat in flight */
+  int work_rc;         /* the job's result: 0, or a negative libuv error */
+  const char *work_op; /* the job's failed operation: "mkdir", "rename" */
+  char tmp_name[40];   /* ".volley-<16 hex>.part" once created, else "" */
   enum save_state state;
   char *final_name;     /* set by save_finish() */
   uv_file fd;           /* -1 until open; the job sets it */
@@ -65,6 +69,39 @@ struct save {
 };
 
 static void kick(struct save *s);
+
+int save_dir_open(const char *dir, char err[VL_ERRLEN])
+{
+  char *path = xstrdup(dir), *p;
+  int fd, mkdir_errno = 0;
+
+  /* Each parent, then the whole; one that exists is fine, and the open
+   * below decides. A path that ends in '/' makes the last call create
+   * the whole a second time, which EEXIST answers. */
+  for (p = path + 1;; p++) {
+    char c = *p;
+
+    if (c && (c != '/' || p[-1] == '/'))
+      continue;
+    *p = '\0';
+    mkdir_errno = mkdir(path, 0777) < 0 && errno != EEXIST ? errno : 0;
+    *p = c;
+    if (!c)
+      break;
+  }
+  free(path);
+  fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    /* "No such file" after a failed mkdir says less than the mkdir. */
+    int e = errno == ENOENT && mkdir_errno ? mkdir_errno : errno;
+
+    snprintf(err, VL_ERRLEN,
+             "--save: '%.150s' is not a directory volley can create and "
+             "open: %s",
+             dir, uv_strerror(uv_translate_sys_error(e)));
+  }
+  return fd;
+}
 
 struct save *save_new(uv_loop_t *loop, int dirfd, save_drain_fn *drain_cb,
                       void *ud)
@@ -120,6 +157,9 @@ static void finish_done(struct save *s)
   if (status && strcmp(s->error_op, "rename") == 0)
     snprintf(what, sizeof(what), "rename to '%.100s': %s", s->final_name,
              uv_strerror(status));
+  else if (status && strcmp(s->error_op, "mkdir") == 0)
+    snprintf(what, sizeof(what), "mkdir for '%.100s': %s", s->final_name,
+             uv_strerror(status));
   else if (status)
     snprintf(what, sizeof(what), "%s: %s", s->error_op, uv_strerror(status));
   free(s->final_name);
@@ -158,6 +198,73 @@ static int create_temp(struct save *s)
   return rc;
 }
 
+/* In the thread pool: the directory of "name" below "dirfd", each
+ * missing one created, into "*fd" (dirfd itself for a plain name; else
+ * the caller closes it), and its last component into "*leaf". A symbolic
+ * link on the way is never followed: openat(O_NOFOLLOW) fails on it.
+ * Returns 0 or a negative libuv error, "*op" naming the call. */
+static int open_parent(int dirfd, const char *name, int *fd, const char **leaf,
+                       const char **op)
+{
+  char part[256];
+  const char *p = name, *slash;
+  int cur = dirfd, next, rc;
+
+  while ((slash = strchr(p, '/'))) {
+    size_t n = (size_t)(slash - p);
+
+    *op = "mkdir";
+    if (n == 0 || n >= sizeof(part)) {
+      rc = UV_EINVAL; /* savename.c gives neither */
+      goto fail;
+    }
+    memcpy(part, p, n);
+    part[n] = '\0';
+    /* EEXIST: a directory already, or anything else, which the openat
+     * below refuses. The mode is masked by the umask, as mkdir -p's. */
+    if (mkdirat(cur, part, 0777) < 0 && errno != EEXIST) {
+      rc = uv_translate_sys_error(errno);
+      goto fail;
+    }
+    next = openat(cur, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (next < 0) {
+      rc = uv_translate_sys_error(errno);
+      goto fail;
+    }
+    if (cur != dirfd)
+      (void)close(cur); /* only a directory read: nothing to lose */
+    cur = next;
+    p = slash + 1;
+  }
+  *fd = cur;
+  *leaf = p;
+  return 0;
+fail:
+  if (cur != dirfd)
+    (void)close(cur);
+  return rc;
+}
+
+/* In the thread pool: rename the temporary file to the final name,
+ * creating its directories. Returns 0 or a negative libuv error. */
+static int move_into_place(struct save *s)
+{
+  const char *leaf, *op = "rename";
+  int fd, rc = open_parent(s->dirfd, s->final_name, &fd, &leaf, &op);
+
+  if (rc == 0) {
+    /* renameat() replaces a symbolic link at the final name; it never
+     * writes through one. */
+    op = "rename";
+    if (renameat(s->dirfd, s->tmp_name, fd, leaf) < 0)
+      rc = uv_translate_sys_error(errno);
+    if (fd != s->dirfd)
+      (void)close(fd); /* only a directory read: nothing to lose */
+  }
+  s->work_op = op;
+  return rc;
+}
+
 /* In the thread pool: touches only the save's names and descriptors,
  * which the loop leaves alone while a job is in flight. */
 static void work_cb(uv_work_t *w)
@@ -169,12 +276,11 @@ static void work_cb(uv_work_t *w)
     s->work_rc = create_temp(s);
     return;
   }
-  /* SAVE_MOVING. renameat() replaces a symbolic link at the final name;
-   * it never writes through one. */
+  /* SAVE_MOVING. */
   if (s->keep && !s->error) {
-    if (renameat(s->dirfd, s->tmp_name, s->dirfd, s->final_name) == 0)
+    s->work_rc = move_into_place(s);
+    if (s->work_rc == 0)
       return;
-    s->work_rc = uv_translate_sys_error(errno);
   }
   /* A failed, discarded or unrenamable body: no file stays behind. A
    * failure here has nothing left to try, and the record already tells
@@ -196,7 +302,7 @@ static void after_work_cb(uv_work_t *w, int status)
     return;
   }
   if (s->work_rc < 0)
-    set_error(s, s->work_rc, "rename");
+    set_error(s, s->work_rc, s->work_op ? s->work_op : "rename");
   finish_done(s);
 }
 

@@ -11,7 +11,14 @@
 
 #include <uv.h>
 
+#include "util.h"
+
 struct save;
+
+/* --save DIR, before the loop runs: create "dir" and its missing parents
+ * (as mkdir -p, following what the user's path names), then open it.
+ * Returns the directory's descriptor, or -1 with "err" filled. */
+int save_dir_open(const char *dir, char err[VL_ERRLEN]);
 
 /* The bytes queued fell below the low watermark after save_write() said
  * "full": the writer may go on. Called from the loop. */
@@ -40,10 +47,11 @@ bool save_full(const struct save *s);
 void save_write(struct save *s, const char *p, size_t n);
 
 /* Write what is queued, close, then when "keep" rename the file to
- * "name" (a plain file name in the directory, copied; a symbolic link
- * there is replaced, not followed), else remove it; then call "done_cb"
- * and free "s". A failed rename removes the file too. "done_cb" may run
- * inside this call. */
+ * "name" (a relative path without empty, "." or ".." components, copied:
+ * missing directories are created, a symbolic link on the way fails the
+ * save, one at the final name is replaced, not followed), else remove
+ * it; then call "done_cb" and free "s". A failed mkdir or rename removes
+ * the file too. "done_cb" may run inside this call. */
 void save_finish(struct save *s, bool keep, const char *name,
                  save_done_fn *done_cb, void *ud);
 

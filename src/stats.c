@@ -130,6 +130,10 @@ void stats_add(struct stats *s, const struct result *r)
   s->requests++;
   if (record_ok(r)) {
     s->ok++;
+  } else if (r->kind == ERRKIND_ROBOTS) {
+    /* Reported, but what a polite crawl expects: no failure. */
+    s->robots++;
+    s->kinds[ERRKIND_ROBOTS]++;
   } else {
     /* Name the kind as record_build() does: a completed transfer that
      * is not ok failed on its status. */
@@ -148,7 +152,7 @@ void stats_add(struct stats *s, const struct result *r)
     s->retries += r->attempts - 1;
   if (r->size > 0)
     s->bytes += (uint64_t)r->size;
-  if (r->kind == ERRKIND_CANCELLED)
+  if (r->kind == ERRKIND_CANCELLED || r->kind == ERRKIND_ROBOTS)
     return;
 
   /* "!(t > 0)" also catches NaN; an infinite time is a bug upstream
@@ -334,9 +338,13 @@ void stats_text(const struct stats *s, double elapsed_s,
 {
   double elapsed = clean_elapsed(elapsed_s);
 
-  record_putf(out, "requests: %llu (%llu ok, %llu failed)\n",
+  record_putf(out, "requests: %llu (%llu ok, %llu failed",
               (unsigned long long)s->requests, (unsigned long long)s->ok,
               (unsigned long long)s->failed);
+  if (s->robots)
+    record_putf(out, ", %llu disallowed by robots.txt",
+                (unsigned long long)s->robots);
+  record_put_str(out, ")\n");
   record_putf(out, "retries: %llu\n", (unsigned long long)s->retries);
   text_errors(s, out);
   text_status(s, out);
@@ -381,6 +389,8 @@ void stats_json(const struct stats *s, double elapsed_s,
   json_u64(out, "ok", s->ok);
   record_put_str(out, ",");
   json_u64(out, "failed", s->failed);
+  record_put_str(out, ",");
+  json_u64(out, "robots", s->robots);
   record_put_str(out, ",");
   json_u64(out, "cancelled", s->cancelled);
   record_put_str(out, ",");

@@ -61,12 +61,14 @@ struct stats_crawl {
 
 /* All counts of a run. The fields are public for the progress line to
  * read; only stats_add() changes them. Invariants: requests == ok +
- * failed; the sum of kinds[] is failed; the sum of status[] is requests;
- * latency_n is the sum of latency[]. */
+ * failed + robots; the sum of kinds[] is failed + robots; the sum of
+ * status[] is requests; latency_n is the sum of latency[]. */
 struct stats {
   uint64_t requests;  /* records added */
   uint64_t ok;        /* those for which record_ok() holds */
-  uint64_t failed;    /* the others, cancelled ones included */
+  uint64_t failed;    /* the others, cancelled ones included, but */
+  uint64_t robots;    /* those robots.txt disallowed: not ok, yet not a
+                         failure (the exit status, --fail-fast) */
   uint64_t cancelled; /* == kinds[ERRKIND_CANCELLED] */
   uint64_t retries;   /* attempts - 1, summed over requests */
   uint64_t bytes;     /* body sizes summed; unknown sizes (-1) count 0 */
@@ -90,8 +92,9 @@ struct stats {
 void stats_init(struct stats *s);
 
 /* Count the finished request "r" (borrowed for the call): its outcome
- * (record_ok()), r->kind, r->status, r->attempts, r->size and, unless it
- * was cancelled, r->time_s. A negative, NaN or infinite time counts as 0. */
+ * (record_ok(), or robots for ERRKIND_ROBOTS), r->kind, r->status,
+ * r->attempts, r->size and, unless it was cancelled or never fetched
+ * (robots), r->time_s. A negative, NaN or infinite time counts as 0. */
 void stats_add(struct stats *s, const struct result *r);
 
 /* The "q"-quantile of the latency in seconds, "q" in [0, 1]: the time of
@@ -116,7 +119,7 @@ void stats_text(const struct stats *s, double elapsed_s,
                 struct record_buf *out);
 
 /* Append to "out" the same as one JSON object and '\n': requests, ok,
- * failed, cancelled, retries, errors (an object with every kind, zeros
+ * failed, robots, cancelled, retries, errors (an object with every kind, zeros
  * included), status (1xx..5xx, other, none), bytes, elapsed, rate and
  * latency (min, p50, p90, p99, max, mean in seconds; null when there was
  * no sample); when the loop was measured, loop (iterations, busy_p99

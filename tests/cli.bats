@@ -105,6 +105,90 @@ usage_error() {
     usage_error '--bogus-option' '--bogus-option' --bogus-option
 }
 
+@test "exact long names only: --user-ag and --fail are refused, never taken for --user-agent and --fail-fast" {
+    # getopt_long took any unambiguous prefix: "--fail" ran --fail-fast.
+    usage_error "did you mean --user-agent\\?" "'--user-ag'" --user-ag 'x'
+    stats_reset
+    run_volley 2 --fail "$SERVER/status/404" "$SERVER/status/200"
+    assert_equal "$output" ""
+    [[ $stderr == *"unknown option '--fail': HTTP errors are already \"ok\":false"*"--fail-fast stops the run at the first failure"* ]] ||
+        fail "no volley way for --fail: $stderr"
+    run stats
+    jq -e '.total == 0' <<<"$output"
+    # a prefix that getopt found ambiguous is named with its candidates
+    usage_error "did you mean --retries, --retry-on" "'--re'" --re 1
+}
+
+@test "unknown options: did you mean, and curl's and wget's names get volley's way in one line" {
+    local args want
+    while IFS='|' read -r args want; do
+        # shellcheck disable=SC2086 # $args holds the words of one case
+        run_volley 2 $args "$SERVER/status/200"
+        assert_equal "$output" ""
+        [[ ${#stderr_lines[@]} -eq 2 && ${stderr_lines[0]} == *"$want"* ]] ||
+            fail "'$args': want '$want' in the first of 2 lines: $stderr"
+    done <<'EOF'
+--concurency 3|did you mean --concurrency?
+--tmeout 3|did you mean --timeout?
+--output-dir d|--save DIR writes each body to a file in DIR
+-O|--save DIR
+--remote-name|--save DIR
+-f|HTTP errors are already "ok":false
+--retry-connrefused|refused connections are retried already
+-N|records are written as each request completes
+--recursive|--crawl DEPTH
+-l 2|--crawl DEPTH
+--tries=3|--tries=3 is --retry 2
+--wait=1|--rate-per-host
+--limit-rate 1k|volley does not cap bandwidth
+-np|--include REGEX keeps a crawl under a path
+-r 2 -np|--include REGEX
+EOF
+}
+
+@test "curl's names: --retry N is -r, -s/--silent is -q, -I/--head sends HEAD" {
+    run_volley 1 --retry 1 --retry-delay 0.01 "$SERVER/status/503"
+    jq -e '.attempts == 2' <<<"$output"
+    run_volley 1 -s --retry 0 "$SERVER/status/503"
+    jq -e '.attempts == 1' <<<"$output"
+    local opt
+    for opt in -I --head; do
+        run_volley 0 --headers "$opt" "$SERVER/echo"
+        # /echo answers HEAD with its headers only: no body came.
+        jq -e '.ok and .status == 200 and .size == 0
+            and .headers["content-type"] == "application/json"' <<<"$output"
+    done
+    usage_error '(-I|--head)' '--data' -I -d x
+}
+
+@test "-u/--user USER:PASSWORD: basic auth sent, never echoed in records, -v or errors" {
+    local opt
+    for opt in -u --user; do
+        run_volley 0 -vv --body "$opt" 'alice:s3cret' "$SERVER/echo"
+        echo_request | jq -e '.headers.authorization == "Basic YWxpY2U6czNjcmV0"'
+        [[ $stderr != *s3cret* && $stderr != *YWxpY2U6czNjcmV0* ]] ||
+            fail "the password shows on stderr"
+        jq -e '[.. | strings | select(test("s3cret"))] | length == 0' <<<"$output"
+    done
+    # a bad value is refused without echoing it; CR/LF refused like -H
+    run_volley 2 -u 's3cret' "$SERVER/status/200"
+    [[ $stderr == *"--user: the value must be USER:PASSWORD"* && $stderr != *s3cret* ]] ||
+        fail "$stderr"
+    run_volley 2 -u $'alice:s3cret\r\nX-Evil: 1' "$SERVER/status/200"
+    [[ $stderr == *"--user"*"CR or LF"* && $stderr != *s3cret* ]] || fail "$stderr"
+}
+
+@test "-4/--ipv4 and -6/--ipv6: the address family of the connection" {
+    run_volley 0 -4 "http://localhost:$SERVER_PORT/status/200"
+    jq -e '.remote_ip == "127.0.0.1"' <<<"$output"
+    run_volley 0 --ipv4 "$SERVER/status/200"
+    # the test server listens on 127.0.0.1 only: over IPv6 nothing answers
+    run_volley 1 -r 0 -6 "http://localhost:$SERVER_PORT/status/200"
+    jq -e '.ok == false and (.error.kind == "connect" or .error.kind == "dns")' <<<"$output"
+    run_volley 1 -r 0 --ipv6 "$SERVER/status/200"
+    jq -e '.ok == false' <<<"$output"
+}
+
 @test "usage error: -c 0 exits 2 naming the option and the value" {
     usage_error '(-c|--concurrency)' "'0'" -c 0
 }
@@ -321,7 +405,7 @@ usage_error() {
     [[ -n $stderr ]] || fail "no warning without -q: the test cannot show -q works"
     jq -es 'length == 1 and .[0].ok' <<<"$output"
     local opt
-    for opt in -q --quiet; do
+    for opt in -q --quiet -s --silent; do
         run --separate-stderr bash -c 'ulimit -n 256 && exec "$VOLLEY" "$@"' \
             _ "$opt" -v -c 1000 "$SERVER/status/200"
         assert_success

@@ -13,14 +13,14 @@ teardown_file() { server_stop; }
 
 @test "--crawl 3: each page once despite cycles, ids after the input's, parent and depth" {
     stats_reset
-    run_volley 1 --crawl 3 "$SERVER/html/crawl-index"
+    run_volley 0 --crawl 3 "$SERVER/html/crawl-index"
     # index, a, b, c, d fetched; private denied by robots.txt.
     jq -es --arg s "$SERVER" '
         (map(select(.ok)) | map(.url) | sort) ==
           (["crawl-a","crawl-b","crawl-c","crawl-d","crawl-index"]
            | map("\($s)/html/\(.)"))
         and ([.[].id] | sort) == [1,2,3,4,5,6]
-        and (map(select(.id == 1))[0] | .depth == null and .parent == null)
+        and (map(select(.id == 1))[0] | .depth == 0 and .parent == null)
         and (map(select(.url | endswith("crawl-a")))[0]
              | .parent == 1 and .depth == 1)
         and (map(select(.url | endswith("crawl-d")))[0] | .depth == 3)' \
@@ -31,14 +31,14 @@ teardown_file() { server_stop; }
 }
 
 @test "--crawl 1: only one hop from the seed" {
-    run_volley 1 --crawl 1 "$SERVER/html/crawl-index"
-    jq -es 'map(select(.ok)) | map(.depth // 0) | max == 1' <<<"$output"
+    run_volley 0 --crawl 1 "$SERVER/html/crawl-index"
+    jq -es 'map(select(.ok)) | map(.depth) | max == 1' <<<"$output"
     jq -es 'map(.url) | any(endswith("crawl-c")) | not' <<<"$output"
 }
 
 @test "robots.txt: a disallowed URL gets a record of kind robots and no fetch" {
     stats_reset
-    run_volley 1 --crawl 1 "$SERVER/html/crawl-index"
+    run_volley 0 --crawl 1 "$SERVER/html/crawl-index"
     jq -es 'map(select(.url | endswith("crawl-private")))[0]
             | .error.kind == "robots" and .status == null and .parent == 1' \
         <<<"$output"
@@ -47,7 +47,7 @@ teardown_file() { server_stop; }
 
 @test "robots.txt: Crawl-delay spaces the host's starts" {
     stats_reset
-    run_volley 1 --crawl 1 "$SERVER/html/crawl-index"
+    run_volley 0 --crawl 1 "$SERVER/html/crawl-index"
     gap=$(stats | jq '[.starts[] | select(.path | startswith("/html/")) | .t]
         | sort | [., .[1:]] | transpose | map(select(.[1]) | .[1] - .[0]) | min')
     jq -en "$gap >= 0.15"
@@ -61,7 +61,7 @@ teardown_file() { server_stop; }
 }
 
 @test "--crawl: another host is out of scope unless --any-host" {
-    run_volley 1 --crawl 1 "$SERVER/html/crawl-index"
+    run_volley 0 --crawl 1 "$SERVER/html/crawl-index"
     jq -es 'map(.url) | any(test("other.invalid")) | not' <<<"$output"
     run_volley 1 --crawl 1 --any-host "$SERVER/html/crawl-index"
     jq -es 'map(select(.url | test("other.invalid")))[0].error.kind == "dns"' \
@@ -83,7 +83,7 @@ teardown_file() { server_stop; }
 }
 
 @test "--crawl with --ordered: seeds in input order, then discovery order" {
-    run_volley 1 --ordered --crawl 2 "$SERVER/html/crawl-b" "$SERVER/html/crawl-d"
+    run_volley 0 --ordered --crawl 2 "$SERVER/html/crawl-b" "$SERVER/html/crawl-d"
     jq -es '[.[].id] == ([.[].id] | sort) and .[0].id == 1 and .[1].id == 2' \
         <<<"$output"
 }
@@ -131,7 +131,7 @@ teardown_file() { server_stop; }
 @test "--crawl with --save: pages saved, robots.txt not, no temporary file left" {
     dir=$BATS_TEST_TMPDIR/save
     mkdir "$dir"
-    run_volley 1 --crawl 3 --save "$dir" "$SERVER/html/crawl-index"
+    run_volley 0 --crawl 3 --save "$dir" "$SERVER/html/crawl-index"
     [ "$(find "$dir" -type f | wc -l)" -eq 5 ]
     [ "$(find "$dir" -name '.volley-*' | wc -l)" -eq 0 ]
     ! grep -rq "Disallow" "$dir"
@@ -164,4 +164,62 @@ teardown_file() { server_stop; }
     kill "$bh" 2>/dev/null || true
     jq -es 'length == 1 and .[0].id == 1 and .[0].error.kind == "cancelled"' \
         <<<"$output"
+}
+
+@test "--crawl: a seed's record has depth 0, not null; without --crawl no depth" {
+    run_volley 0 --crawl 1 "$SERVER/html/crawl-b" "$SERVER/html/crawl-d"
+    jq -es 'map(select(.id <= 2)) | length == 2
+        and all(.depth == 0 and (has("parent") | not))' <<<"$output"
+    jq -es 'map(select(.id > 2)) | length > 0 and all(.depth == 1)' <<<"$output"
+    run_volley 0 "$SERVER/html/crawl-b"
+    jq -es '.[0] | has("depth") | not' <<<"$output"
+}
+
+@test "robots.txt: a disallowed URL is reported, not a failure: exit 0, --stats apart, --fail-fast goes on" {
+    local sj=$BATS_TEST_TMPDIR/stats.json
+    # crawl-index links crawl-private, which robots.txt disallows.
+    run_volley 0 --stats --stats-json "$sj" --crawl 1 "$SERVER/html/crawl-index"
+    jq -es 'map(select(.error.kind == "robots")) | length == 1' <<<"$output"
+    jq -es 'map(select(.error.kind != "robots")) | all(.ok)' <<<"$output"
+    [[ $stderr == *"requests: 4 (3 ok, 0 failed, 1 disallowed by robots.txt)"* ]] ||
+        fail "--stats does not count the robots record apart: $stderr"
+    jq -e '.requests == 4 and .ok == 3 and .failed == 0 and .robots == 1
+        and .errors.robots == 1' "$sj"
+    # --fail-fast reacts to failures, not to robots.txt's manners.
+    run_volley 0 --fail-fast --crawl 1 -c 1 "$SERVER/html/crawl-index"
+    jq -es 'length == 4 and all(.error.kind != "cancelled")' <<<"$output"
+    # a real failure still fails the run
+    run_volley 1 --crawl 1 "$SERVER/html/crawl-index" "$SERVER/status/404"
+}
+
+@test "--crawl: depth is the shortest distance from a seed: depth d waits for every URL of a smaller depth" {
+    # bfs-seed links a (fast) and b (1 s); a links c; c links d; b links d.
+    # In completion order c (depth 2) would run while b is slow, and find
+    # d first at depth 3; d is at depth 2, by b.
+    stats_reset
+    run_volley 0 --ignore-robots --crawl 3 "$SERVER/html/bfs-seed"
+    jq -es --arg s "$SERVER" '
+        length == 5
+        and (map(select(.url == "\($s)/html/bfs-d"))[0] as $d
+             | map(select(.url == "\($s)/html/bfs-b?delay=1000"))[0] as $b
+             | $d.depth == 2 and $d.parent == $b.id)
+        and (map(select(.url == "\($s)/html/bfs-c"))[0].depth == 2)' \
+        <<<"$output"
+    # The server saw c start after b ended, so level 2 waited for level 1.
+    stats | jq -e '[.starts[] | {(.path): .t}] | add
+        | .["/html/bfs-c"] - .["/html/bfs-b?delay=1000"] >= 0.9'
+}
+
+@test "-u/--user in a crawl: sent to the seeds' hosts, not to another host reached with --any-host" {
+    # localhost is another host name for the same server.
+    local other=http://localhost:$SERVER_PORT/echo here=$SERVER/echo
+    # The query is percent-encoded: "://" in it would make the server read
+    # the target as a proxy's absolute form.
+    run_volley 0 --ignore-robots --any-host --crawl 1 --body -u 'alice:s3cret' \
+        "$SERVER/link-to?$(jq -rn --arg u "$other" '$u | @uri')" \
+        "$SERVER/link-to?$(jq -rn --arg u "$here" '$u | @uri')"
+    jq -es --arg o "$other" --arg h "$here" '
+        (map(select(.url == $o))[0].body | fromjson | .headers.authorization) == null
+        and (map(select(.url == $h))[0].body | fromjson
+             | .headers.authorization) == "Basic YWxpY2U6czNjcmV0"' <<<"$output"
 }

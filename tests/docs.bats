@@ -72,7 +72,7 @@ man_sessions() {
 @test "the man page's OPTIONS come in --help's order" {
     local help man
     help=$("$VOLLEY" --help |
-        sed -nE 's/^ {2,}(-[A-Za-z], )?(--[a-z][a-z0-9.-]*[a-z0-9]).*/\2/p')
+        sed -nE 's/^ {2,}(-[A-Za-z0-9], )?(--[a-z][a-z0-9.-]*[a-z0-9]).*/\2/p')
     man=$(man_section OPTIONS | awk 'prev == ".TP" { print } { prev = $0 }' |
         sed 's/\\-/-/g' | grep -oE -- '--[a-z][a-z0-9.-]*[a-z0-9]')
     [ -n "$help" ] || fail "no options in --help"
@@ -225,6 +225,48 @@ man_sessions() {
     cat "$out"/*.ndjson | jq -es '
         length == 7 and (map(.id) | unique | length) == 7 and
         (map(select(.ok)) | length) == 6'
+}
+
+@test "the man page's VOLLEY_OPTS example works when pasted into a shell" {
+    local line
+    # The example line of ENVIRONMENT's .EX block, as man(1) shows it.
+    line=$(man_section ENVIRONMENT |
+        awk '/^\.EX/ { on = 1; next } /^\.EE/ { on = 0 } on' |
+        grep 'VOLLEY_OPTS=' |
+        sed -e 's/\\-/-/g' -e "s/\\\\(aq/'/g" -e 's/\\(dq/"/g')
+    [ -n "$line" ] || fail "no VOLLEY_OPTS example in ENVIRONMENT"
+    echo "# pasted: $line"
+    run --separate-stderr bash -c "$line"'
+        "$1" --body "$2/echo"' _ "$VOLLEY" "$SERVER"
+    [ "$status" -eq 0 ] || fail "status $status: $stderr"
+    jq -e '.body | fromjson | .headers["user-agent"] == "my bot/1.0"' <<<"$output"
+}
+
+@test "README: the error kinds are those of src/errkind.c" {
+    local code readme
+    code=$(sed -nE 's/^ *\[ERRKIND_[A-Z_]+\] *= *"([a-z_]+)",?$/\1/p' \
+        "$SRCDIR/src/errkind.c" | sort)
+    readme=$(tr '\n' ' ' <"$SRCDIR/README.md" |
+        sed -nE 's/.*Error kinds: `([a-z_ ]+)`.*/\1/p' | tr -s ' ' '\n' | sort)
+    [ -n "$readme" ] || fail "no 'Error kinds: `...`' in README.md"
+    diff -u <(echo "$code") <(echo "$readme") ||
+        fail "error kinds differ (- src/errkind.c, + README.md)"
+}
+
+@test "README: the test list names every tests/*.bats" {
+    local files readme
+    files=$(cd "$SRCDIR/tests" && ls ./*.bats | sed 's|^\./||; s/\.bats$//' | sort)
+    readme=$(tr '\n' ' ' <"$SRCDIR/README.md" |
+        sed -nE 's/.*one file per topic \(([a-z, ]+)\).*/\1/p' |
+        tr -d ' ' | tr ',' '\n' | sort)
+    [ -n "$readme" ] || fail "no 'one file per topic (...)' in README.md"
+    diff -u <(echo "$files") <(echo "$readme") ||
+        fail "bats files differ (- tests/*.bats, + README.md)"
+}
+
+@test "README: samples/crawl-demo.sh is shown with the volley path it takes" {
+    grep -qE '`sh samples/crawl-demo.sh [^`]*volley`' "$SRCDIR/README.md" ||
+        fail "README shows samples/crawl-demo.sh without volley's path"
 }
 
 @test "the bash and zsh completions name exactly the options of --help" {

@@ -127,11 +127,11 @@ teardown_file() { server_stop; }
              "6": true, "7": 7, "8": ""})' <<<"$output"
 }
 
-@test "bad lines (ftp://, no scheme, bad URL, invalid JSON, JSON without url) give ok false, kind input, and the run goes on" {
+@test "bad lines (ftp://, mailto:, bad URL, invalid JSON, JSON without url) give ok false, kind input, and the run goes on" {
     {
         echo "$SERVER/status/200?good=1"
         echo "ftp://127.0.0.1/file"
-        echo "no-scheme.example/path"
+        echo "mailto:someone@example.invalid"
         echo "http://[bad-url/"
         echo "{\"url\": \"$SERVER/status/200?x\", oops"
         echo "{\"method\": \"GET\"}"
@@ -162,7 +162,7 @@ teardown_file() { server_stop; }
 
 @test "a mixed list of 50 lines gives exactly one record per request line, with the right ids" {
     local i in=$BATS_TEST_TMPDIR/mixed.txt exp=$BATS_TEST_TMPDIR/expected.jsonl
-    local bad=("ftp://127.0.0.1/x" "no-scheme/x" "{not json" '{"method": "GET"}')
+    local bad=("ftp://127.0.0.1/x" "mailto:x@y.invalid" "{not json" '{"method": "GET"}')
     : >"$in"
     : >"$exp"
     for ((i = 1; i <= 50; i++)); do
@@ -227,4 +227,52 @@ teardown_file() { server_stop; }
     run_volley 0 --ordered -i "$BATS_TEST_TMPDIR/one" -i - \
         < <(printf '%s\n' "$SERVER/status/200?f=2")
     jq -es 'map(.id) == [1,2]' <<<"$output"
+}
+
+@test "a UTF-8 byte order mark on the first line is skipped, not a bad URL" {
+    printf '\xef\xbb\xbf%s\r\n%s\r\n' "$SERVER/status/200?bom=1" \
+        "$SERVER/status/200?bom=2" >"$BATS_TEST_TMPDIR/bom.txt"
+    run_volley 0 -i "$BATS_TEST_TMPDIR/bom.txt"
+    jq -es --arg s "$SERVER" 'length == 2 and all(.ok)
+        and (map(.url) | sort == ["\($s)/status/200?bom=1", "\($s)/status/200?bom=2"])' \
+        <<<"$output"
+    # and before a JSON request
+    printf '\xef\xbb\xbf{"url": "%s/status/200?bom=j", "id": "j"}\n' "$SERVER" \
+        >"$BATS_TEST_TMPDIR/bom.jsonl"
+    run_volley 0 -i "$BATS_TEST_TMPDIR/bom.jsonl"
+    jq -e '.id == "j" and .ok' <<<"$output"
+}
+
+@test "a positional - is standard input, as -i - is" {
+    printf '%s\n' "$SERVER/status/200?dash=p1" "$SERVER/status/201?dash=p2" \
+        >"$BATS_TEST_TMPDIR/urls.txt"
+    run_volley 0 -c 2 - <"$BATS_TEST_TMPDIR/urls.txt"
+    jq -es 'length == 2 and all(.ok) and ([.[].status] | sort == [200, 201])' \
+        <<<"$output"
+    # mixed with URL arguments it is refused, like -i
+    run_volley 2 "$SERVER/status/200" - </dev/null
+    [[ $stderr == *"not both"* ]] || fail "$stderr"
+}
+
+@test "--proto-default: a URL without a scheme gets http (curl's default) or the one given" {
+    local hostport=${SERVER#http://}
+    stats_reset
+    printf '%s\n' "$hostport/status/200?s=1" "{\"url\": \"$hostport/status/201?s=2\"}" \
+        >"$BATS_TEST_TMPDIR/in.txt"
+    run_volley 0 --ordered -i "$BATS_TEST_TMPDIR/in.txt"
+    jq -es --arg s "$SERVER" 'map([.url, .status]) ==
+        [["\($s)/status/200?s=1", 200], ["\($s)/status/201?s=2", 201]]' \
+        <<<"$output"
+    run_volley 0 "$hostport/status/202?s=3"
+    jq -e '.status == 202' <<<"$output"
+    # https: the plain server does not speak TLS, so the fetch fails, but
+    # the URL was taken as https, as asked.
+    run_volley 1 -r 0 --proto-default https "$hostport/status/200?s=4"
+    jq -e --arg h "$hostport" '.url == "https://\($h)/status/200?s=4"
+        and .error.kind != "input"' <<<"$output"
+    # another scheme stays a bad line; a bad --proto-default a usage error
+    run_volley 1 "mailto:someone@example.invalid"
+    jq -e '.error.kind == "input"' <<<"$output"
+    run_volley 2 --proto-default ftp "$hostport/status/200"
+    [[ $stderr == *"--proto-default: 'ftp' is not http or https"* ]]
 }

@@ -299,3 +299,11 @@ record() {
     jq -es '.[0].ok and .[0].attempts == 2 and .[0].time >= 0.9 and .[0].time < 5' \
         <<<"$output"
 }
+
+@test "-v: a retry line names the request's id and the attempt, never 'retry #ID'" {
+    run_volley 1 -v -r 2 --retry-delay 0.01 "$SERVER/status/200" "$SERVER/status/503"
+    local lines
+    lines=$(grep -c "^volley: retry of #2 $SERVER/status/503: attempt [23] of 3 in [0-9.]*s, after HTTP" <<<"$stderr")
+    [ "$lines" -eq 2 ] || fail "want 2 retry lines naming #2 and the attempt: $stderr"
+    [[ $stderr != *"retry #"* ]] || fail "'retry #' is back: $stderr"
+}

@@ -109,18 +109,73 @@ teardown_file() { server_stop; }
     run_volley 0 --save "$dir" --save-name '../{id}-{host}{ext}' \
         -i "$BATS_TEST_TMPDIR/in"
     saved=$(jq -r '.saved' <<<"$output")
-    [ "$(dirname "$saved")" = "$dir" ]
+    # The template's '/' makes a directory, its ".." a plain "_."; the
+    # id's '/' are '_'.
+    [ "$saved" = "$dir/_./_._.._etc_x-127.0.0.1.html" ]
     [ -f "$saved" ]
-    [[ $(basename "$saved") == *"etc_x-127.0.0.1.html" ]]
-    [[ $(basename "$saved") != .* ]]
+    [ "$(find "$dir" -type f)" = "$saved" ]
     run_volley 0 --save "$dir" --save-name '{sha256}' "$SERVER/status/200"
     want=$(printf %s "$SERVER/status/200" | sha256sum | cut -d' ' -f1)
     [ -f "$dir/$want" ]
 }
 
 @test "--save and --save-name: bad values are usage errors" {
-    run_volley 2 --save /nonexistent/dir "$SERVER/status/200"
+    # Missing directories are created (mkdir -p), but not below a file.
+    : >"$BATS_TEST_TMPDIR/file"
+    run_volley 2 --save "$BATS_TEST_TMPDIR/file/dir" "$SERVER/status/200"
     [[ $stderr == *"--save"*"not a directory"* ]]
     run_volley 2 --save "$BATS_TEST_TMPDIR" --save-name '{nope}' "$SERVER/status/200"
     run_volley 2 --save "$BATS_TEST_TMPDIR" --save-name 'fixed.txt' "$SERVER/status/200"
+}
+
+@test "--save DIR: created with its parents (mkdir -p); saved has no doubled '/'" {
+    local dir=$BATS_TEST_TMPDIR/new/mirror
+    run_volley 0 --save "$dir/" "$SERVER/text/5"
+    jq -e --arg d "$dir" '.saved == "\($d)/1.txt"' <<<"$output"
+    [ -f "$dir/1.txt" ]
+    # an existing directory is fine too
+    run_volley 0 --save "$dir" "$SERVER/text/6"
+    jq -e --arg d "$dir" '.saved == "\($d)/1.txt"' <<<"$output"
+}
+
+@test "--save-name '{host}/{path}': a browsable tree as wget's, a directory URL as index.html" {
+    local dir=$BATS_TEST_TMPDIR/mirror
+    run_volley 0 --save "$dir" --save-name '{host}/{path}' --crawl 1 \
+        --ignore-robots "$SERVER/html/crawl-index" "$SERVER/status/200/" \
+        "$SERVER/text/5?a=1"
+    jq -es --arg d "$dir/127.0.0.1" '(map(.saved) | sort) == ([
+        "html/crawl-a", "html/crawl-b", "html/crawl-index",
+        "html/crawl-private", "status/200/index.html", "text/5_a_1"]
+        | map("\($d)/\(.)"))' <<<"$output"
+    curl -s "$SERVER/html/crawl-a" | cmp - "$dir/127.0.0.1/html/crawl-a"
+    [ "$(find "$dir" -name '.volley-*' | wc -l)" -eq 0 ]
+}
+
+@test "--save-name with {path}: nothing outside DIR, a symlink on the way is never followed" {
+    local dir=$BATS_TEST_TMPDIR/mirror outside=$BATS_TEST_TMPDIR/outside
+    mkdir -p "$dir" "$outside"
+    # Dot segments resolve inside; a planted link to elsewhere fails the
+    # save (kind save) instead of writing there.
+    ln -s "$outside" "$dir/html"
+    run_volley 1 --save "$dir" --save-name '{path}' "$SERVER/html/title" \
+        "$SERVER/status/200/../../text/3"
+    jq -es --arg d "$dir" 'sort_by(.id)
+        | (.[0] | .ok == false and .status == 200 and .saved == null
+           and .error.kind == "save"
+           and (.error.message | startswith("mkdir for \u0027html/title\u0027")))
+        and (.[1] | .ok and .saved == "\($d)/text/3")' <<<"$output"
+    [ -z "$(ls -A "$outside")" ]
+    [ "$(find "$dir" -name '.volley-*' | wc -l)" -eq 0 ]
+}
+
+@test "--save: a non-2xx body is not saved unless --save-errors" {
+    local dir=$BATS_TEST_TMPDIR/save
+    run_volley 1 -r 0 --save "$dir" "$SERVER/status/404" "$SERVER/status/503" \
+        "$SERVER/status/200"
+    jq -es --arg d "$dir" 'sort_by(.id) | map(.saved)
+        == [null, null, "\($d)/3.txt"]' <<<"$output"
+    [ "$(find "$dir" -type f | wc -l)" -eq 1 ]
+    run_volley 1 -r 0 --save "$dir" --save-errors "$SERVER/status/404"
+    jq -e --arg d "$dir" '.saved == "\($d)/1.txt" and .status == 404' <<<"$output"
+    grep -q 'status 404' "$dir/1.txt"
 }

@@ -16,6 +16,7 @@ import asyncio
 import collections
 import concurrent.futures
 import gzip
+import html
 import http
 import email.utils
 import json
@@ -613,9 +614,14 @@ class Server:
                                   headers=[("Content-Encoding", "gzip")])
 
     async def r_html(self, conn, req, keep, ctx, args, intarg):
+        # /html/NAME[?delay=MS]: fixtures/NAME.html, after MS ms.
         name = urllib.parse.unquote(args[0]) if len(args) == 1 else ""
         if not name or "/" in name or ".." in name or "\0" in name:
             return await self.text(conn, req, keep, ctx, 404, "bad name\n")
+        delay = urllib.parse.parse_qs(req.query).get("delay", ["0"])[0]
+        if not delay.isdigit() or int(delay) > 60000:
+            raise BadArg()
+        await conn.sleep(int(delay) / 1000.0)
         try:
             with open(os.path.join(FIXTURES, name + ".html"), "rb") as f:
                 body = f.read()
@@ -860,6 +866,14 @@ class Server:
         where = urllib.parse.unquote(req.query)
         return await self.text(conn, req, keep, ctx, 302, "redirect\n",
                                [("Location", where)])
+
+    async def r_link_to(self, conn, req, keep, ctx, args, intarg):
+        # An HTML page whose one link is the percent-decoded query.
+        where = html.escape(urllib.parse.unquote(req.query), quote=True)
+        body = ('<!DOCTYPE html><html><head><title>link</title></head>'
+                '<body><a href="%s">there</a></body></html>\n' % where)
+        return await self.respond(conn, req, keep, ctx, 200, body.encode(),
+                                  "text/html; charset=utf-8")
 
     async def r_retry_after_value(self, conn, req, keep, ctx, args, intarg):
         # A 429 whose Retry-After is the percent-decoded query, as is.

@@ -27,6 +27,49 @@ sys.exit(os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcod
 PY
 }
 
+# type_in_pty OUT LINE CMD...: run CMD on a pseudo-terminal and type at
+# it as a person would: once CMD has written "end with Ctrl-D", LINE and a
+# newline; once a record came back ('{"id":'), Ctrl-D. Everything the
+# terminal shows goes into OUT. Each wait is bounded (20 s).
+type_in_pty() {
+    local out=$1 line=$2
+    shift 2
+    python3 - "$out" "$line" "$@" <<'PY'
+import os, pty, select, sys, time
+out_path, line, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(argv[0], argv)
+seen = b""
+def wait_for(pattern):
+    global seen
+    end = time.monotonic() + 20
+    while pattern not in seen:
+        left = end - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            return False
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            return False
+        if not data:
+            return False
+        seen += data
+    return True
+ok = wait_for(b"end with Ctrl-D")
+if ok:
+    os.write(fd, line.encode() + b"\n")
+    ok = wait_for(b'{"id":')
+    os.write(fd, b"\x04")
+if not ok:
+    os.kill(pid, 15)
+wait_for(b"\0never")  # the rest, until the terminal closes
+_, status = os.waitpid(pid, 0)
+open(out_path, "wb").write(seen)
+sys.exit(0 if ok and os.WIFEXITED(status) else 1)
+PY
+}
+
 make_list() {
     local i
     for ((i = 1; i <= $1; i++)); do echo "$SERVER/delay/$3?i=$i"; done >"$2"
@@ -70,6 +113,38 @@ make_list() {
         "$SERVER/delay/300?c"
     jq -es 'length == 3' <<<"$output"
     [[ $stderr == *"/3 done"* ]]
+}
+
+@test "no URL and a terminal on stdin: one hint line, no progress line ticking over 0 done" {
+    local tty=$BATS_TEST_TMPDIR/tty
+    # /delay/400: the progress timer (100 ms) would tick while it runs.
+    type_in_pty "$tty" "$SERVER/delay/400" "$VOLLEY"
+    text=$(tr '\r' '\n' <"$tty")
+    [ "$(grep -c '^volley: reading URLs from standard input; end with Ctrl-D' <<<"$text")" -eq 1 ] ||
+        fail "no single hint line: $text"
+    [[ $text != *"done |"* ]] || fail "a progress line: $text"
+    grep '^{"id":1' <<<"$text" | jq -e '.ok and .status == 200'
+    # --progress still forces the line
+    type_in_pty "$tty" "$SERVER/delay/400" "$VOLLEY" --progress
+    [[ $(tr '\r' '\n' <"$tty") == *"done |"*"in flight"* ]]
+}
+
+@test "--progress with -i FILE: a total estimated from the bytes read, and an ETA" {
+    local list=$BATS_TEST_TMPDIR/list i
+    # 30 lines of one length: the estimate is the count itself.
+    for ((i = 10; i < 40; i++)); do echo "$SERVER/delay/100?i=$i"; done >"$list"
+    run_volley 0 --progress -c 3 -i "$list"
+    jq -es 'length == 30' <<<"$output"
+    lines=$(tr '\r' '\n' <<<"$stderr" | sed 's/\x1b\[K//g' | grep ' done |')
+    grep -qE '^[0-9]+/~?30 done \|.*\| ETA [0-9:]+$' <<<"$lines" ||
+        fail "no total and ETA: $lines"
+    # never a total that is not 30 here
+    ! grep -E '^[0-9]+/' <<<"$lines" | grep -vqE '^[0-9]+/~?30 done' ||
+        fail "a wrong total: $lines"
+    # stdin as a pipe: no size, so no estimate (the count once all is read)
+    run_volley 0 --progress -c 3 < <(cat "$list")
+    ! tr '\r' '\n' <<<"$stderr" | grep -qE '^[0-9]+/~' ||
+        fail "an estimate without a size: $stderr"
 }
 
 @test "--fail-fast: the first failure cancels the rest, each with a record, exit 1" {

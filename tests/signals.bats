@@ -366,3 +366,46 @@ ndjson() {
         [[ $stderr == *"${a%%=*}"*"${a#*=}"* ]]
     done
 }
+
+@test "Ctrl-C: 'stopping: N in flight get up to Gs; Ctrl-C again cancels them now', then a countdown on the progress line, no ETA" {
+    stderr_fifo --progress --grace 1.5 -c 3 "$SERVER/status/200?i=1" \
+        "$SERVER/hang?i=2" "$SERVER/hang?i=3"
+    wait_inflight 2
+    kill -INT "$pid"
+    # A progress line (drawn with \r, no newline) may come first: the
+    # message is what ends the line read. The first request may still be
+    # in flight.
+    wait_stderr 'volley: stopping: [23] in flight get up to 1\.5s; Ctrl-C again cancels them now$'
+    drain_stderr
+    finish_volley
+    [ "$status" -eq 130 ]
+    jq -es 'length == 3 and (map(select(.error.kind == "cancelled")) | length) == 2' "$out"
+    # After the message, the progress line counts down to the
+    # cancellation: "stopping: 2 in flight, cancelled in 1.4s | ...".
+    local after left
+    after=$(sed -n '/Ctrl-C again cancels/,$p' "$err" | tr '\r' '\n' |
+        sed 's/\x1b\[K//g' | grep '^stopping: ' || true)
+    [[ -n $after ]] || fail "no countdown after the message"
+    [[ $after != *ETA* ]] || fail "an ETA while stopping: $after"
+    left=$(sed -nE 's/^stopping: [23] in flight, cancelled in ([0-9.]+)s \| .*/\1/p' <<<"$after")
+    [ "$(wc -l <<<"$left")" -ge 3 ] || fail "fewer than 3 countdown lines: $after"
+    # non-increasing, from at most 1.5 s
+    sort -rn -c <<<"$left" || fail "the countdown goes up: $left"
+    fless "$(head -n 1 <<<"$left")" 1.51
+}
+
+@test "SIGTERM and -q: no stopping message (scripts and daemons are not told about Ctrl-C)" {
+    stderr_fifo --grace 0.5 "$SERVER/hang?i=1"
+    wait_inflight 1
+    kill -TERM "$pid"
+    drain_stderr
+    finish_volley
+    [ "$status" -eq 143 ]
+    [ ! -s "$err" ]
+    start_volley -q --grace 0.5 "$SERVER/hang?i=1"
+    wait_inflight 1
+    kill -INT "$pid"
+    finish_volley
+    [ "$status" -eq 130 ]
+    [ ! -s "$err" ]
+}

@@ -93,3 +93,46 @@ urls() {
     run stats
     jq -e '.total == 60 and .max_inflight == 50' <<<"$output"
 }
+
+@test "-m/--max-time caps a request's whole time: attempts and waits included, the last attempt cut" {
+    # Without -m: 1 s per attempt, 3 attempts (the worst case, -r 2).
+    # With -m 1.5 the second attempt gets only what is left, and no third
+    # one is made.
+    run_volley 1 -t 1 -r 5 --retry-delay 0.05 -m 1.5 "$SERVER/hang"
+    jq -es 'length == 1 and .[0].error.kind == "timeout"
+        and .[0].attempts == 2 and .[0].time >= 1.4 and .[0].time < 2.5
+        and (.[0].error.message | test("--max-time 1.5s is spent"))' <<<"$output"
+    # -t 0 (no limit per attempt): -m alone ends the attempt
+    run_volley 1 -t 0 --max-time 0.5 "$SERVER/hang"
+    jq -es '.[0].error.kind == "timeout" and .[0].attempts == 1
+        and .[0].time < 1.5' <<<"$output"
+    # a request that fits is ok
+    run_volley 0 -m 5 "$SERVER/delay/50"
+    jq -es '.[0].ok' <<<"$output"
+}
+
+@test "-m: a retry whose wait would pass --max-time is not made, and the record says why" {
+    # /retry-after/2 answers 429 with Retry-After: 2, past -m 1.
+    run_volley 1 -m 1 "$SERVER/retry-after/2"
+    jq -es '.[0].attempts == 1 and .[0].status == 429 and (.[0].error.message |
+        test("not retried: the wait of 2.0s would pass --max-time 1.0s"))' \
+        <<<"$output"
+}
+
+@test "-m counts from the first attempt's start: time queued behind -c does not count" {
+    # -c 1: the second /delay/600 waits 0.6 s for a slot, then takes 0.6 s
+    # itself; -m 1 caps each from its own start, so both are ok.
+    run_volley 0 -c 1 -m 1 "$SERVER/delay/600?i=1" "$SERVER/delay/600?i=2"
+    jq -es 'length == 2 and all(.ok)' <<<"$output"
+}
+
+@test "--help and the man page state the worst case of a request without -m" {
+    local man=${VOLLEY_MAN:-$BATS_TEST_DIRNAME/../man/volley.1} text
+    text=$("$VOLLEY" --help | tr -s ' \n' '  ')
+    [[ $text == *"without it a request may take (-r + 1) x -t plus the waits"* ]] ||
+        fail "--help does not state the worst case"
+    command -v groff >/dev/null || skip "groff is not installed"
+    text=$(groff -man -Tutf8 "$man" 2>/dev/null | col -b | tr -s ' \n\t' '   ')
+    [[ $text == *"(-r + 1) × -t plus the waits"* ]] ||
+        fail "the man page does not state the worst case"
+}

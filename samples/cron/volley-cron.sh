@@ -9,8 +9,12 @@
 #
 # Environment:
 #   VOLLEY       the volley program (default: volley, found in PATH)
-#   VOLLEY_OPTS  more options, split on blanks (default: -c 50 -t 20)
+#   VOLLEY_OPTS  more options, read by volley itself, which splits them as
+#                a shell would, quotes included (default: -c 50 -t 20)
 #   DEADLINE     seconds a run may take (default 840: cron every 15 minutes)
+#
+# Under cron's bare environment (PATH=/usr/bin:/bin, nothing else) it needs
+# only what the crontab sets.
 #
 # Exit status: 0 when the run did its part (some requests may have failed:
 # they are in the file); 2 for a usage or input error and 3 when the file
@@ -23,7 +27,11 @@ usage="usage: volley-cron.sh LIST OUTDIR"
 list=${1:?$usage}
 outdir=${2:?$usage}
 volley=${VOLLEY:-volley}
-opts=${VOLLEY_OPTS:-"-c 50 -t 20"}
+# volley reads VOLLEY_OPTS itself: passing the words again would apply
+# them twice (a header sent as "abc, abc"), and splitting them here on
+# blanks would break a quoted value such as -A 'my bot/1.0'.
+VOLLEY_OPTS=${VOLLEY_OPTS-"-c 50 -t 20"}
+export VOLLEY_OPTS
 deadline=${DEADLINE:-840}
 
 log() {
@@ -41,32 +49,43 @@ if ! flock -n 9; then
     exit 0
 fi
 
-# A request cancelled by an earlier run's --deadline (or by SIGTERM) has a
-# record, so --resume would skip it: drop those records first, and it is
-# fetched again. Records are compact JSON written by volley, so the text
-# below cannot occur inside a string (quotes there are escaped).
+# A request cancelled by --deadline (or by SIGTERM) has a record, so
+# --resume would skip it: drop those records, and it is fetched again.
+# After each run, so that no file keeps them when the next run starts a
+# new day's file (a slice cut at midnight), and before, in case a run was
+# killed before it could. Records are compact JSON written by volley, so
+# the text below cannot occur inside a string (quotes there are escaped).
 cancelled='"error":{"kind":"cancelled"'
-if [ -s "$out" ] && grep -qF "$cancelled" "$out"; then
-    grep -vF "$cancelled" "$out" >"$out.tmp"
-    if [ $? -gt 1 ] || ! mv "$out.tmp" "$out"; then
-        log "cannot rewrite $out"
-        rm -f "$out.tmp"
-        exit 3
+drop_cancelled() {
+    if [ -s "$out" ] && grep -qF "$cancelled" "$out"; then
+        grep -vF "$cancelled" "$out" >"$out.tmp"
+        if [ $? -gt 1 ] || ! mv "$out.tmp" "$out"; then
+            log "cannot rewrite $out"
+            rm -f "$out.tmp"
+            exit 3
+        fi
     fi
-fi
+}
 
-# shellcheck disable=SC2086 # $opts is a list of options
-"$volley" $opts -q --deadline "$deadline" -i "$list" -o "$out" --resume
+drop_cancelled
+"$volley" -q --deadline "$deadline" -i "$list" -o "$out" --resume
 rc=$?
+drop_cancelled
 
+# The requests of the list (lines that are neither blank nor comments, as
+# volley reads them) less the records the file has: what the next run
+# fetches. volley's status covers this run's requests only (those it
+# skipped are not counted), so the tallies come from the files.
+requests=$(grep -cvE '^[[:space:]]*(#|$)' "$list" 2>/dev/null)
 records=$(grep -c '' "$out" 2>/dev/null)
 failed=$(grep -cF '"ok":false' "$out" 2>/dev/null)
-left=$(grep -cF "$cancelled" "$out" 2>/dev/null)
-# volley's status covers this run's requests only (those it skipped are
-# not counted), so the tallies come from the file.
+left=$((${requests:-0} - ${records:-0}))
+if [ "$left" -lt 0 ]; then
+    left=0 # a list edited since, or --crawl in VOLLEY_OPTS
+fi
 case $rc in
 0 | 1)
-    if [ "${left:-0}" -gt 0 ]; then
+    if [ "$left" -gt 0 ]; then
         log "$out: --deadline reached; $left requests left for the next run"
     else
         log "$out: complete, $records records, $failed not ok"

@@ -893,6 +893,164 @@ static int free_twice(char *why)
   return 0;
 }
 
+/* getopt_long took any unambiguous prefix ("--user" for --user-agent,
+ * "--fail" for --fail-fast): only exact names are options now, and the
+ * error names what was meant. */
+static int err_prefix_refused(char *why)
+{
+  char err[VL_ERRLEN];
+
+  CHECK_INT(parse_err(err, "--user-ag", "x", NULL, NULL), CLI_USAGE);
+  CHECK_STREQ(err, "unknown option '--user-ag'; did you mean --user-agent?");
+  CHECK_INT(parse_err(err, "--conc=3", NULL, NULL, NULL), CLI_USAGE);
+  CHECK_STREQ(err, "unknown option '--conc'; did you mean --concurrency?");
+  CHECK_INT(parse_err(err, "--fail-f", NULL, NULL, NULL), CLI_USAGE);
+  CHECK_HAS(err, "did you mean --fail-fast?");
+  /* A prefix at the end, where getopt asks for the value first. */
+  CHECK_INT(parse_err(err, "--inp", NULL, NULL, NULL), CLI_USAGE);
+  CHECK_STREQ(err, "unknown option '--inp'; did you mean --input or "
+                   "--input-format?");
+  /* A flag's prefix with a value is unknown, not "takes no value". */
+  CHECK_INT(parse_err(err, "--qui=1", NULL, NULL, NULL), CLI_USAGE);
+  CHECK_HAS(err, "unknown option '--qui'");
+  return 0;
+}
+
+static int err_did_you_mean(char *why)
+{
+  char err[VL_ERRLEN];
+
+  CHECK_INT(parse_err(err, "--concurency", "3", NULL, NULL), CLI_USAGE);
+  CHECK_STREQ(err,
+              "unknown option '--concurency'; did you mean --concurrency?");
+  CHECK_INT(parse_err(err, "--tmeout", "3", NULL, NULL), CLI_USAGE);
+  CHECK_HAS(err, "did you mean --timeout?");
+  CHECK_INT(parse_err(err, "--xyzzy-plugh", NULL, NULL, NULL), CLI_USAGE);
+  CHECK_STREQ(err, "unknown option '--xyzzy-plugh'");
+  return 0;
+}
+
+/* curl's and wget's names volley lacks get volley's way in one line. */
+static int err_foreign_names(char *why)
+{
+  static const struct {
+    const char *arg, *has;
+  } rows[] = {
+    { "--fail", "--fail-fast stops the run at the first failure" },
+    { "-f", "HTTP errors are already \"ok\":false" },
+    { "--output-dir", "--save DIR" },
+    { "-O", "--save DIR" },
+    { "--remote-name", "--save DIR" },
+    { "--retry-connrefused", "retried already" },
+    { "-N", "written as each request completes" },
+    { "--recursive", "--crawl DEPTH" },
+    { "-l", "--crawl DEPTH" },
+    { "--level=2", "--crawl DEPTH" },
+    { "--tries=3", "--retry 2" },
+    { "--wait=1", "--rate-per-host" },
+    { "--limit-rate", "--rate" },
+    { "-np", "--include REGEX" },
+    { "--no-parent", "--include REGEX" },
+  };
+  char err[VL_ERRLEN];
+  size_t i;
+
+  for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+    CHECK_INT(parse_err(err, rows[i].arg, "http://a/", NULL, NULL), CLI_USAGE);
+    CHECK_HAS(err, "unknown option '");
+    CHECK_HAS(err, rows[i].has);
+  }
+  /* wget's -r takes no value: the URL is not a number of retries. */
+  CHECK_INT(parse_err(err, "-r", "http://a/", NULL, NULL), CLI_USAGE);
+  CHECK_HAS(err, "wget's -r is --crawl DEPTH");
+  return 0;
+}
+
+/* curl's names where the meaning is the same; an alias's errors name it
+ * as typed. */
+static int opt_curl_names(char *why)
+{
+  char err[VL_ERRLEN];
+  struct config cfg;
+  struct args a;
+
+  CHECK_INT(parse(&cfg, &a, err, "--retry", "5", "-s", "-m", "2.5", "-4",
+                  (const char *)NULL),
+            CLI_OK);
+  CHECK_INT(cfg.retries, 5);
+  CHECK(cfg.quiet && cfg.progress == 0);
+  CHECK_UINT(cfg.max_time_ms, 2500);
+  CHECK_INT(cfg.ipresolve, CLI_IP_V4);
+  cli_free(&cfg);
+  args_free(&a);
+  CHECK_INT(parse(&cfg, &a, err, "--silent", "--max-time=1", "-6", "-I", "-u",
+                  "alice:s3cret", "--user", "bob:pw", (const char *)NULL),
+            CLI_OK);
+  CHECK(cfg.quiet);
+  CHECK_UINT(cfg.max_time_ms, 1000);
+  CHECK_INT(cfg.ipresolve, CLI_IP_V6);
+  CHECK_STREQ(cfg.method, "HEAD");
+  CHECK_STREQ(cfg.userpwd, "bob:pw");
+  cli_free(&cfg);
+  args_free(&a);
+  CHECK_INT(parse_err(err, "--retry", "x", NULL, NULL), CLI_USAGE);
+  CHECK_STREQ(err, "--retry: 'x' is not a whole number from 0 to 100");
+  CHECK_INT(parse_err(err, "-I", "-d", "x", NULL), CLI_USAGE);
+  CHECK_HAS(err, "--data");
+  CHECK_INT(parse_err(err, "-I", "-X", "GET", NULL), CLI_USAGE);
+  CHECK_HAS(err, "-X GET");
+  return 0;
+}
+
+/* -u's value is a password: a message never shows it. */
+static int err_user_not_echoed(char *why)
+{
+  char err[VL_ERRLEN];
+
+  CHECK_INT(parse_err(err, "-u", "s3cret", NULL, NULL), CLI_USAGE);
+  CHECK_STREQ(err, "--user: the value must be USER:PASSWORD");
+  CHECK_INT(parse_err(err, "-u", "alice:s3cret\r\nX: y", NULL, NULL),
+            CLI_USAGE);
+  CHECK(!strstr(err, "s3cret"));
+  CHECK_HAS(err, "--user");
+  return 0;
+}
+
+/* A positional "-" is standard input, as "-i -" is. */
+static int positional_dash(char *why)
+{
+  char err[VL_ERRLEN];
+  struct config cfg;
+  struct args a;
+
+  CHECK_INT(parse(&cfg, &a, err, "-c", "2", "-", (const char *)NULL), CLI_OK);
+  CHECK_INT(cfg.nurls, 0);
+  CHECK_INT(cfg.ninputs, 1);
+  CHECK_STREQ(cfg.inputs[0], "-");
+  cli_free(&cfg);
+  args_free(&a);
+  CHECK_INT(parse_err(err, "http://a/", "-", NULL, NULL), CLI_USAGE);
+  CHECK_HAS(err, "not both");
+  return 0;
+}
+
+/* Each alias has its own line in --help, under its option. */
+static int help_text_aliases(char *why)
+{
+  char *help = cli_help_text();
+  const char *r = strstr(help, "--retries N");
+  const char *retry = strstr(help, "\n      --retry N ");
+  const char *q = strstr(help, "-q, --quiet");
+  const char *silent = strstr(help, "\n  -s, --silent ");
+  bool ok = r && retry && q && silent && retry > r && silent > q &&
+            strstr(help, "the same as -r/--retries") &&
+            strstr(help, "the same as -q/--quiet");
+
+  free(help);
+  CHECK(ok);
+  return 0;
+}
+
 static const struct tap_case cases[] = {
   { "defaults", defaults },
   { "-c and --concurrency set concurrency", opt_concurrency },
@@ -936,6 +1094,13 @@ static const struct tap_case cases[] = {
   { "cli_parse can run twice in one process", parse_twice },
   { "cli_parse after a failed parse starts afresh", parse_after_error },
   { "cli_free twice is harmless", free_twice },
+  { "long option prefixes refused, the meant name given", err_prefix_refused },
+  { "unknown long options get the nearest names", err_did_you_mean },
+  { "curl's and wget's names get volley's way", err_foreign_names },
+  { "curl's names: --retry, -s, -m, -u, -I, -4 and -6", opt_curl_names },
+  { "-u's value never shows in a message", err_user_not_echoed },
+  { "a positional - is standard input", positional_dash },
+  { "--help shows each alias under its option", help_text_aliases },
 };
 
 int main(void)

@@ -117,16 +117,66 @@ static int err_ftp(char *why)
   return 0;
 }
 
-static int err_no_scheme(char *why)
+/* "line" parsed with the default scheme "scheme": its url, or its error
+ * when "want_error". */
+static int with_scheme(const char *line, const char *scheme, const char *want,
+                       bool want_error, char *why)
 {
   struct inputline it;
 
-  parse(&it, "example.com/path");
-  CHECK_INT(it.kind, INPUTLINE_ERROR);
-  CHECK_HAS(it.err, "scheme");
+  inputline_parse_with(&it, line, strlen(line), INPUTLINE_AUTO, scheme);
+  if (want_error) {
+    CHECK_INT(it.kind, INPUTLINE_ERROR);
+    CHECK_HAS(it.err, want);
+  } else {
+    CHECK_INT(it.kind, INPUTLINE_REQUEST);
+    CHECK_STREQ(it.url, want);
+  }
   inputline_clear(&it);
-  CHECK_INT(kind_of("http:/example.com"), INPUTLINE_ERROR);
-  CHECK_INT(kind_of("//example.com/"), INPUTLINE_ERROR);
+  return 0;
+}
+
+/* A URL without a scheme takes --proto-default's, as curl's does; one
+ * with another scheme stays an error. */
+static int no_scheme_gets_default(char *why)
+{
+  CHECK_OK(with_scheme("example.com/path", "http", "http://example.com/path",
+                       false, why));
+  CHECK_OK(with_scheme("example.com/path", "https", "https://example.com/path",
+                       false, why));
+  CHECK_OK(
+      with_scheme("example.com", "http", "http://example.com", false, why));
+  CHECK_OK(with_scheme("example.com:8080/x", "http",
+                       "http://example.com:8080/x", false, why));
+  CHECK_OK(
+      with_scheme("localhost:80", "http", "http://localhost:80", false, why));
+  CHECK_OK(with_scheme("//example.com/", "https", "https://example.com/",
+                       false, why));
+  CHECK_OK(
+      with_scheme("[::1]:8080/", "http", "http://[::1]:8080/", false, why));
+  CHECK_OK(with_scheme("{\"url\":\"example.com/j\"}", "https",
+                       "https://example.com/j", false, why));
+  CHECK_OK(with_scheme("HTTPS://example.com/", "http", "HTTPS://example.com/",
+                       false, why));
+  CHECK_OK(
+      with_scheme("mailto:a@example.com", "http", "not an http", true, why));
+  CHECK_OK(with_scheme("ftp://example.com/", "http", "scheme", true, why));
+  CHECK_OK(with_scheme("http:/example.com", "http", "not an http", true, why));
+  /* inputline_parse() takes http. */
+  CHECK_INT(kind_of("example.com/x"), INPUTLINE_REQUEST);
+  return 0;
+}
+
+/* A UTF-8 byte order mark (a Windows editor's first bytes) is skipped,
+ * before a URL or a JSON request. */
+static int bom_skipped(char *why)
+{
+  CHECK_OK(with_scheme("\xef\xbb\xbfhttp://example.com/", "http",
+                       "http://example.com/", false, why));
+  CHECK_OK(with_scheme("\xef\xbb\xbf{\"url\":\"http://example.com/j\"}",
+                       "http", "http://example.com/j", false, why));
+  CHECK_INT(kind_of("\xef\xbb\xbf"), INPUTLINE_SKIP);
+  CHECK_INT(kind_of("\xef\xbb\xbf# comment"), INPUTLINE_SKIP);
   return 0;
 }
 
@@ -623,7 +673,8 @@ static const struct tap_case cases[] = {
   { "only len bytes are read", url_uses_len },
   { "upper-case scheme, IPv6 and IPv4 hosts", url_odd_but_valid },
   { "ftp:// and file:// are errors", err_ftp },
-  { "a URL without scheme is an error", err_no_scheme },
+  { "a URL without a scheme gets the default one", no_scheme_gets_default },
+  { "a byte order mark at the start is skipped", bom_skipped },
   { "junk URLs are errors with a message", err_junk_urls },
   { "a NUL byte is an error", err_nul_byte },
   { "inputline_check_url", check_url },

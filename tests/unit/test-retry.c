@@ -457,6 +457,37 @@ static int decide_deadline(char *why)
   return 0;
 }
 
+/* -m: a wait that would end past the request's whole-time cap, or a cap
+ * already spent, rules a retry out with a reason naming --max-time. */
+static int decide_max_time(char *why)
+{
+  bool on[600];
+  struct retry_policy p;
+  struct retry_attempt a;
+  char reason[WHYLEN];
+  uint64_t delay = 0;
+
+  policy_init(&p, on);
+  attempt_fail(&a, CURLE_OPERATION_TIMEDOUT);
+  a.max_time_ms = 3000;
+  a.elapsed_ms = 2000;
+  /* A wait of 400 ms ends before the cap. */
+  CHECK(retry_decide(&p, &a, UINT64_MAX, 400, &delay, reason, WHYLEN));
+  CHECK_UINT(delay, 400);
+  a.elapsed_ms = 2600;
+  CHECK(!retry_decide(&p, &a, UINT64_MAX, 400, &delay, reason, WHYLEN));
+  CHECK_STREQ(reason,
+              "not retried: the wait of 0.4s would pass --max-time 3.0s");
+  a.elapsed_ms = 3000;
+  CHECK(!retry_decide(&p, &a, UINT64_MAX, 0, &delay, reason, WHYLEN));
+  CHECK_STREQ(reason, "not retried: --max-time 3.0s is spent");
+  /* 0: no cap. */
+  a.max_time_ms = 0;
+  a.elapsed_ms = 1000000;
+  CHECK(retry_decide(&p, &a, UINT64_MAX, 400, &delay, reason, WHYLEN));
+  return 0;
+}
+
 static int decide_why_short(char *why)
 {
   bool on[600];
@@ -619,6 +650,7 @@ static const struct tap_case cases[] = {
     parse_after_dates },
   { "retry_decide: a wait past the deadline refused with a reason",
     decide_deadline },
+  { "retry_decide: a wait past -m refused with a reason", decide_max_time },
   { "retry_decide: a short reason buffer is truncated", decide_why_short },
   { "retry_backoff_ms within [0, min(cap, base*2^(n-1))]", backoff_range },
   { "retry_backoff_ms ceiling doubles up to the cap", backoff_top_grows },

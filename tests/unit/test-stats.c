@@ -318,6 +318,39 @@ static int cancelled_counted_not_timed(char *why)
   return 0;
 }
 
+/* robots.txt's refusals are reported but are no failure: counted apart,
+ * in errors by kind, not in the latency; the summary says so. */
+static int robots_counted_apart(char *why)
+{
+  struct record_buf b = { NULL, 0, 0 };
+  struct stats s;
+  json_t *j;
+
+  stats_init(&s);
+  add_ok(&s, 0.5);
+  add_failed(&s, ERRKIND_ROBOTS, 0, 0.001);
+  add_failed(&s, ERRKIND_ROBOTS, 0, 0.001);
+  add_failed(&s, ERRKIND_TIMEOUT, 0, 2);
+  CHECK_UINT(s.requests, 4);
+  CHECK_UINT(s.ok, 1);
+  CHECK_UINT(s.failed, 1);
+  CHECK_UINT(s.robots, 2);
+  CHECK_UINT(s.kinds[ERRKIND_ROBOTS], 2);
+  CHECK_UINT(s.latency_n, 2);
+  stats_text(&s, 1, &b);
+  record_put(&b, "", 1);
+  CHECK_HAS(b.p, "requests: 4 (1 ok, 1 failed, 2 disallowed by robots.txt)\n");
+  record_buf_free(&b);
+  j = json_of(&s, 1, why);
+  if (!j)
+    return -1;
+  CHECK_INT(jint(j, "robots", NULL), 2);
+  CHECK_INT(jint(j, "failed", NULL), 1);
+  CHECK_INT(jint(j, "errors", "robots"), 2);
+  json_decref(j);
+  return 0;
+}
+
 static int one_sample_is_exact(char *why)
 {
   struct stats s;
@@ -692,7 +725,7 @@ static int json_every_kind_and_class(char *why)
     CHECK(json_is_integer(v));
     CHECK_INT(json_integer_value(v), 0);
   }
-  CHECK_UINT(json_object_size(j), 11);
+  CHECK_UINT(json_object_size(j), 12);
   json_decref(j);
   return 0;
 }
@@ -870,6 +903,8 @@ static const struct tap_case cases[] = {
   { "bytes: sizes summed, -1 skipped", bytes_skip_unknown_sizes },
   { "cancelled: counted, failed, not in the latency",
     cancelled_counted_not_timed },
+  { "robots: counted apart, not failed, not in the latency",
+    robots_counted_apart },
   { "one sample: every quantile is its exact time", one_sample_is_exact },
   { "min, max and mean are exact", min_max_mean_exact },
   { "quantiles use the nearest rank", rank_is_nearest_rank },
