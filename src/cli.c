@@ -72,7 +72,8 @@ enum cli_id {
   OPT_IGNORE_ROBOTS,
   OPT_CACERT,
   OPT_CAPATH,
-  OPT_RESOLVE
+  OPT_RESOLVE,
+  OPT_PAGE_REQUISITES
 };
 
 struct cli_option {
@@ -161,6 +162,9 @@ static const struct cli_option options[] = {
     "put the HTML <title> in the record" },
   { OPT_LINKS, "links", 0, ARG_NONE, NULL, 0, 0, NULL,
     "put the page's links, absolute, in the record" },
+  { OPT_PAGE_REQUISITES, "page-requisites", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "links (and --crawl) also take images, scripts, stylesheets and CSS "
+    "url()s" },
   { 'x', "xpath", 'x', ARG_STRING, "NAME=EXPR", 0, 0, NULL,
     "XPath 1.0 results as extract.NAME (repeatable)" },
   { 'e', "regex", 'e', ARG_STRING, "NAME=PATTERN", 0, 0, NULL,
@@ -592,6 +596,9 @@ static int apply(struct config *cfg, const struct cli_option *o,
     break;
   case OPT_LINKS:
     cfg->links = true;
+    break;
+  case OPT_PAGE_REQUISITES:
+    cfg->page_requisites = true;
     break;
   case 'x':
     cfg->xpaths = xrealloc(cfg->xpaths, (cfg->nxpaths + 1) * sizeof(char *));

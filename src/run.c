@@ -724,7 +724,8 @@ static int setup_scrape(struct run *r, char err[VL_ERRLEN])
   size_t i;
 
   r->xspec.title = cfg->title;
-  r->xspec.links = cfg->links;
+  r->xspec.links = cfg->links || cfg->page_requisites;
+  r->xspec.requisites = cfg->page_requisites;
   for (i = 0; i < cfg->nxpaths; i++)
     if (extract_spec_add_xpath(&r->xspec, cfg->xpaths[i], err) < 0)
       return -1;

@@ -12,7 +12,7 @@ layer() {
   request) echo 2 ;;
   input | output | resume | save | progress | msg) echo 1 ;;
   cli | inputline | record | errkind | extract | crawl | robots | urlnorm | writeout | savename | sha256 | \
-    utf8 | bodytext | html4 | cssscan | \
+    utf8 | bodytext | html4 | htmlscan | cssscan | \
     order | stats | heap | hmap | util | retry) echo 0 ;;
   *) echo unknown ;;
   esac
