@@ -179,6 +179,20 @@ void finish_start(struct finish *f, struct request *req, CURLcode code,
   step_done(j);
 }
 
+void finish_size_pool(void)
+{
+  unsigned n = uv_available_parallelism();
+  char v[16];
+
+  if (getenv("UV_THREADPOOL_SIZE"))
+    return;
+  n = n < 4 ? 4 : n > 128 ? 128 : n;
+  snprintf(v, sizeof(v), "%u", n);
+  /* The environment is libuv's only way to take the size; nothing else
+   * reads this variable. A failure leaves libuv's default. */
+  (void)setenv("UV_THREADPOOL_SIZE", v, 0);
+}
+
 struct finish *finish_new(uv_loop_t *loop, const struct extract_spec *spec,
                           const char *save_name, finish_done_fn *done_cb,
                           void *ud)

@@ -932,6 +932,7 @@ int run_main(const struct config *cfg)
   char err[VL_ERRLEN] = "";
   int status, rc;
 
+  finish_size_pool();
   rc = uv_loop_init(&r->loop);
   if (rc < 0) {
     msg_error(NULL, "cannot start the event loop: %s", uv_strerror(rc));
