@@ -40,6 +40,7 @@ struct buf {
 /* An open element. */
 struct elem {
   enum html4_tag tag;
+  enum html4_tag dom; /* the tag of its name in the tree (see local()) */
   bool svg;
   size_t name; /* offset of the NUL-terminated name in scan.names */
 };
@@ -484,11 +485,24 @@ static enum html4_tag top_tag(const struct scan *s)
   return s->depth ? s->stack[s->depth - 1].tag : HTML4_OTHER;
 }
 
+/* Where the name of an element in libxml2's tree starts in its tag name:
+ * the tree drops a prefix up to the first ':' (xmlSplitQName()), unless
+ * the name starts or ends with it, so "<x:title>" is a title there. */
+static size_t local(const char *name, size_t len)
+{
+  const char *colon = len > 1 ? memchr(name + 1, ':', len - 1) : NULL;
+
+  if (name[0] == ':' || !colon || (size_t)(colon - name) == len - 1)
+    return 0;
+  return (size_t)(colon - name) + 1;
+}
+
 /* htmlnamePush() and the start of the element in libxml2's tree. */
 static void push(struct scan *s, const char *name, size_t len,
                  enum html4_tag tag)
 {
   struct elem *e;
+  size_t at = local(name, len);
 
   if (s->depth >= MAX_DEPTH) {
     s->fail = true;
@@ -504,12 +518,13 @@ static void push(struct scan *s, const char *name, size_t len,
     s->html = 10;
   e = &s->stack[s->depth];
   e->tag = tag;
+  e->dom = at ? html4_tag(name + at, len - at) : tag;
   e->name = s->names.len;
   buf_add(&s->names, name, len);
   s->names.len++; /* keep the NUL */
-  e->svg = len == 3 && memcmp(name, "svg", 3) == 0;
+  e->svg = len - at == 3 && memcmp(name + at, "svg", 3) == 0;
   s->svg += e->svg;
-  if (tag == HTML4_TITLE && s->title == CAP_NONE && s->svg == 0 &&
+  if (e->dom == HTML4_TITLE && s->title == CAP_NONE && s->svg == 0 &&
       (s->what & HTMLSCAN_TITLE)) {
     s->title = CAP_OPEN;
     s->title_at = s->depth;
@@ -1029,10 +1044,11 @@ static void parse_reference(struct scan *s)
   }
 }
 
-/* Which kept attribute "name" is on an element "tag", or A_N: the ones
- * the scan decodes. */
+/* Which kept attribute "name" is on an element "tag" ("dom" in the
+ * tree, which decides the links; only a <meta> by its full name names a
+ * charset), or A_N: the ones the scan decodes. */
 static enum attr attr_kind(const struct scan *s, const char *name, size_t len,
-                           enum html4_tag tag)
+                           enum html4_tag tag, enum html4_tag dom)
 {
   bool links = s->what & HTMLSCAN_LINKS;
   bool req = links && (s->what & HTMLSCAN_REQUISITES);
@@ -1040,15 +1056,15 @@ static enum attr attr_kind(const struct scan *s, const char *name, size_t len,
   switch (len) {
   case 3:
     if (memcmp(name, "src", 3) == 0 &&
-        ((links && (tag == HTML4_FRAME || tag == HTML4_IFRAME)) ||
-         (req && (tag == HTML4_IMG || tag == HTML4_SCRIPT))))
+        ((links && (dom == HTML4_FRAME || dom == HTML4_IFRAME)) ||
+         (req && (dom == HTML4_IMG || dom == HTML4_SCRIPT))))
       return A_SRC;
     break;
   case 4:
     if (memcmp(name, "href", 4) == 0 &&
-        (tag == HTML4_BASE ||
-         (links && (tag == HTML4_A || tag == HTML4_AREA)) ||
-         (req && tag == HTML4_LINK)))
+        (dom == HTML4_BASE ||
+         (links && (dom == HTML4_A || dom == HTML4_AREA)) ||
+         (req && dom == HTML4_LINK)))
       return A_HREF;
     break;
   case 5:
@@ -1072,7 +1088,8 @@ static enum attr attr_kind(const struct scan *s, const char *name, size_t len,
 /* htmlParseAttribute() and htmlParseAttValue(): a name, and after '=' a
  * value, quoted or up to a blank or '>'. Of each name only the first
  * counts. */
-static void parse_attribute(struct scan *s, enum html4_tag tag)
+static void parse_attribute(struct scan *s, enum html4_tag tag,
+                            enum html4_tag dom)
 {
   char name[NAME_LEN + 1];
   struct attrval *v = NULL;
@@ -1088,7 +1105,7 @@ static void parse_attribute(struct scan *s, enum html4_tag tag)
       s->i++;
     return;
   }
-  kind = attr_kind(s, name, len, tag);
+  kind = attr_kind(s, name, len, tag, dom);
   if (kind != A_N && !s->attrs[kind].seen) {
     v = &s->attrs[kind];
     v->seen = true;
@@ -1118,7 +1135,8 @@ static void parse_attribute(struct scan *s, enum html4_tag tag)
   }
 }
 
-/* What a start tag of "tag" adds to the result, once it is open. */
+/* What a start tag adds to the result, once it is open: "tag" is the
+ * element's tag in the tree. */
 static void start_element(struct scan *s, enum html4_tag tag)
 {
   const struct attrval *a = s->attrs;
@@ -1153,13 +1171,15 @@ static void parse_element(struct scan *s, enum html4_tag peeked,
                           size_t peeked_len)
 {
   char name[NAME_LEN + 1];
-  enum html4_tag tag;
+  enum html4_tag tag, dom;
   bool discard = false;
-  size_t len, k;
+  size_t len, k, at;
 
   s->i++;
   len = parse_html_name(s, name);
   tag = len == peeked_len ? peeked : html4_tag(name, len);
+  at = local(name, len);
+  dom = at ? html4_tag(name + at, len - at) : tag;
   auto_close(s, tag);
   check_implied(s, tag);
   /* An <html> inside the page, a <head> anywhere but right in <html>, a
@@ -1189,7 +1209,7 @@ static void parse_element(struct scan *s, enum html4_tag peeked,
   skip_blanks(s);
   while (cur(s) && cur(s) != '>' && !(cur(s) == '/' && peek(s, 1) == '>') &&
          !s->fail) {
-    parse_attribute(s, tag);
+    parse_attribute(s, tag, dom);
     skip_blanks(s);
   }
   if (tag == HTML4_META)
@@ -1200,7 +1220,7 @@ static void parse_element(struct scan *s, enum html4_tag peeked,
     push(s, name, len, tag);
     if (s->fail)
       return;
-    start_element(s, tag);
+    start_element(s, dom);
   }
   /* What follows acts on the innermost open element, which for a dropped
    * tag is another one: "<body/>" in a body closes whatever is open. */

@@ -134,6 +134,20 @@ static int title_to_the_end(char *why)
               "open x still", NULL, "N:x");
 }
 
+/* libxml2's tree names an element by what follows a prefix: "<x:a>" is an
+ * <a> there, "<s:svg>" an <svg>, "<x:title>" a title; ":a" and "a:" keep
+ * their colon. Only a <meta> by its full name names a charset. */
+static int prefixed_names(char *why)
+{
+  return scan(why,
+              S("<s:svg><title>no</title></s:svg><x:title>T</x:title>"
+                "<x:a href=1>1</x:a><a:b:a href=no1>2</a:b:a>"
+                "<:a href=no2>3</:a><a: href=no3>4</a:>"
+                "<x:frame src=2><x:meta charset=latin1>"
+                "<a href=\"\xc3\xa9\">5</a>"),
+              NULL, ALL, 0, "T", NULL, "N:1|N:2|N:\xc3\xa9");
+}
+
 static int base_first_with_href(char *why)
 {
   return scan(why,
@@ -287,6 +301,7 @@ static const struct tap_case cases[] = {
   { "title: the first outside <svg>", title_first_outside_svg },
   { "title: none", title_none },
   { "title: an unclosed one runs to the end", title_to_the_end },
+  { "names with a prefix, as the tree has them", prefixed_names },
   { "base: the first <base> with href", base_first_with_href },
   { "attributes: case, quotes, duplicates, references, bogus names",
     attributes },
