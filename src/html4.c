@@ -1,12 +1,14 @@
 /* libxml2 2.9.14's HTML 4 tables, as data: element names with their empty
  * flag and end-tag priority, the pairs of (open element, start tag) where
- * the start tag closes the element, and the entity names. Lookups are
- * binary searches over sorted arrays, so nothing is set up at run time
- * and any thread may call. Pure. */
+ * the start tag closes the element, and the entity names. Lookups search
+ * sorted arrays, or a bit matrix built once (pthread_once()), so any
+ * thread may call. Pure. */
 #include "config.h"
 
 #include "html4.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 #define EMPTY 1u
@@ -512,29 +514,33 @@ int html4_priority(enum html4_tag tag)
   return tag < HTML4_OTHER ? tags[tag].priority : 100;
 }
 
-/* The searches are written out: bsearch()'s call per comparison costs
- * more than the comparison, and these run for every tag of a page. */
-bool html4_closes(enum html4_tag open, enum html4_tag tag)
+/* closes[] as a bit matrix, by start tag then open element, built once:
+ * a lookup for every start tag of every page is then two loads. */
+static uint64_t closing[HTML4_OTHER][(HTML4_OTHER + 63) / 64];
+static pthread_once_t closing_once = PTHREAD_ONCE_INIT;
+
+static void closing_build(void)
 {
-  unsigned key = (unsigned)open << 8 | (unsigned)tag;
-  size_t lo = 0, hi = sizeof(closes) / sizeof(closes[0]);
+  size_t i;
 
-  if (open >= HTML4_OTHER || tag >= HTML4_OTHER)
-    return false;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    unsigned k = (unsigned)closes[mid][0] << 8 | closes[mid][1];
+  for (i = 0; i < sizeof(closes) / sizeof(closes[0]); i++) {
+    unsigned open = closes[i][0], tag = closes[i][1];
 
-    if (k == key)
-      return true;
-    if (key < k)
-      hi = mid;
-    else
-      lo = mid + 1;
+    closing[tag][open / 64] |= 1ULL << (open % 64);
   }
-  return false;
 }
 
+bool html4_closes(enum html4_tag open, enum html4_tag tag)
+{
+  if (open >= HTML4_OTHER || tag >= HTML4_OTHER)
+    return false;
+  /* Cannot fail: its only error is an invalid once-control. */
+  (void)pthread_once(&closing_once, closing_build);
+  return (closing[tag][open / 64] >> (open % 64)) & 1;
+}
+
+/* The entity search is written out: bsearch()'s call per comparison costs
+ * more than the comparison. */
 unsigned html4_entity(const char *name, size_t len)
 {
   size_t lo = 0, hi = sizeof(entities) / sizeof(entities[0]);

@@ -42,7 +42,7 @@ struct elem {
   enum html4_tag tag;
   enum html4_tag dom; /* the tag of its name in the tree (see local()) */
   bool svg;
-  size_t name; /* offset of the NUL-terminated name in scan.names */
+  size_t name; /* HTML4_OTHER: offset of its name in scan.names */
 };
 
 enum enc {
@@ -129,7 +129,7 @@ static bool is_blank(int c)
 
 static bool is_letter(int c)
 {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  return (unsigned)((c | 0x20) - 'a') < 26u;
 }
 
 static bool is_digit(int c)
@@ -475,9 +475,14 @@ static bool capturing(const struct scan *s)
 
 /* --- The stack of open elements ---------------------------------------- */
 
+static const char *elem_name(const struct scan *s, const struct elem *e)
+{
+  return e->tag == HTML4_OTHER ? s->names.p + e->name : html4_name(e->tag);
+}
+
 static const char *top_name(const struct scan *s)
 {
-  return s->depth ? s->names.p + s->stack[s->depth - 1].name : NULL;
+  return s->depth ? elem_name(s, &s->stack[s->depth - 1]) : NULL;
 }
 
 static enum html4_tag top_tag(const struct scan *s)
@@ -520,8 +525,10 @@ static void push(struct scan *s, const char *name, size_t len,
   e->tag = tag;
   e->dom = at ? html4_tag(name + at, len - at) : tag;
   e->name = s->names.len;
-  buf_add(&s->names, name, len);
-  s->names.len++; /* keep the NUL */
+  if (tag == HTML4_OTHER) {
+    buf_add(&s->names, name, len);
+    s->names.len++; /* keep the NUL */
+  }
   e->svg = len - at == 3 && memcmp(name + at, "svg", 3) == 0;
   s->svg += e->svg;
   if (e->dom == HTML4_TITLE && s->title == CAP_NONE && s->svg == 0 &&
@@ -672,8 +679,17 @@ static size_t parse_html_name(struct scan *s, char *out)
   if (i >= n ||
       (!is_letter(b[i]) && b[i] != '_' && b[i] != ':' && b[i] != '.'))
     return 0;
-  while (k < NAME_LEN && i < n && is_name_char(b[i]))
-    out[k++] = (char)lower(b[i++]);
+  /* Letters first: nearly every byte of a name is one. */
+  for (; k < NAME_LEN && i < n; i++) {
+    int c = b[i];
+
+    if (is_letter(c))
+      out[k++] = (char)(c | 0x20);
+    else if (is_digit(c) || c == ':' || c == '-' || c == '_' || c == '.')
+      out[k++] = (char)c;
+    else
+      break;
+  }
   out[k] = '\0';
   s->i = i;
   return k;
