@@ -536,11 +536,17 @@ static bool linkset_add(struct linkset *set, char **links, size_t i)
 }
 
 /* The links of one body being collected: resolved against "base",
- * unique, in order. */
+ * unique, in order. Resolving is the dear part (libcurl's URL API), and a
+ * page names the same targets many times (the Python documentation: 23,000
+ * distinct of 164,000), so each reference up to its '#' is resolved once:
+ * the fragment is dropped anyway, and the same text gives the same URL. */
 struct collect {
   struct extract_result *res;
-  struct linkset set;
+  struct linkset set; /* over res->links */
   const struct urlnorm_base *base;
+  char **refs; /* the references seen, each up to its '#' */
+  size_t nrefs;
+  struct linkset refset; /* over refs */
 };
 
 static void collect_add(struct collect *c, const char *ref)
@@ -548,6 +554,13 @@ static void collect_add(struct collect *c, const char *ref)
   struct extract_result *res = c->res;
   char *abs;
 
+  c->refs = grow(c->refs, c->nrefs, sizeof(*c->refs));
+  c->refs[c->nrefs] = xstrndup(ref, strcspn(ref, "#"));
+  if (!linkset_add(&c->refset, c->refs, c->nrefs)) {
+    free(c->refs[c->nrefs]);
+    return;
+  }
+  c->nrefs++;
   if (urlnorm_resolve_with(c->base, ref, &abs) < 0)
     return;
   res->links = grow(res->links, res->nlinks, sizeof(*res->links));
@@ -556,6 +569,17 @@ static void collect_add(struct collect *c, const char *ref)
     res->nlinks++;
   else
     free(abs);
+}
+
+static void collect_free(struct collect *c)
+{
+  size_t i;
+
+  for (i = 0; i < c->nrefs; i++)
+    free(c->refs[i]);
+  free(c->refs);
+  free(c->refset.slots);
+  free(c->set.slots);
 }
 
 static void css_url_cb(const char *url, size_t len, void *ud)
@@ -572,7 +596,7 @@ static void html_result(const struct extract_spec *spec,
                         struct extract_result *res)
 {
   struct urlnorm_base *page, *base = NULL;
-  struct collect c = { res, { NULL, 0 }, NULL };
+  struct collect c = { res, { NULL, 0 }, NULL, NULL, 0, { NULL, 0 } };
   char *abs;
   size_t i;
 
@@ -597,7 +621,7 @@ static void html_result(const struct extract_spec *spec,
     else if (spec->requisites && r->kind == HTMLSCAN_CSS)
       cssscan_urls(r->text, strlen(r->text), css_url_cb, &c);
   }
-  free(c.set.slots);
+  collect_free(&c);
   urlnorm_base_free(base);
   urlnorm_base_free(page);
 }
@@ -608,14 +632,14 @@ static void css_result(const char *body, size_t len, const char *charset,
                        const char *url, struct extract_result *res)
 {
   struct urlnorm_base *page = urlnorm_base_new(url);
-  struct collect c = { res, { NULL, 0 }, page };
+  struct collect c = { res, { NULL, 0 }, page, NULL, 0, { NULL, 0 } };
   char *owned;
   size_t textlen;
   const char *text = bodytext_utf8(body, len, charset, &owned, &textlen);
 
   cssscan_urls(text, textlen, css_url_cb, &c);
   free(owned);
-  free(c.set.slots);
+  collect_free(&c);
   urlnorm_base_free(page);
 }
 
