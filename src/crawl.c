@@ -123,10 +123,17 @@ size_t crawl_offer(struct crawl *c, const char *const *links, size_t n,
     return 0;
   for (i = 0; i < n; i++) {
     struct crawl_item it;
+    struct hmap_key k;
     char host[256];
 
     if (c->max_urls && c->admitted >= c->max_urls)
       break;
+    /* Most links of a site were offered before, by other pages: parsing
+     * and normalising them again (libcurl's URL API, on the loop thread)
+     * cost more than all the rest here. */
+    hmap_key_of(&k, links[i], strlen(links[i]), "", 0);
+    if (hmap_has(&c->offered, &k))
+      continue;
     if (!c->any_host && (urlnorm_host(links[i], host, sizeof(host)) < 0 ||
                          strcmp(host, seed_host) != 0))
       continue;
@@ -134,6 +141,10 @@ size_t crawl_offer(struct crawl *c, const char *const *links, size_t n,
       continue;
     if (c->exclude && matches(c->exclude, links[i]))
       continue;
+    /* In scope, so skipping it later changes nothing: where a seed's host
+     * puts it out of scope it is skipped anyway, and first_sight() of the
+     * same text gives the same answer. */
+    (void)hmap_add(&c->offered, &k);
     if (!first_sight(c, links[i]))
       continue;
     it.url = xstrdup(links[i]);
@@ -180,6 +191,7 @@ void crawl_free(struct crawl *c)
   c->q = NULL;
   c->qcap = 0;
   hmap_free(&c->seen);
+  hmap_free(&c->offered);
   pcre2_code_free(c->include);
   pcre2_code_free(c->exclude);
   c->include = c->exclude = NULL;

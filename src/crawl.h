@@ -25,6 +25,8 @@ struct crawl {
   void *include;        /* compiled --include (pcre2_code), or NULL */
   void *exclude;        /* compiled --exclude, or NULL */
   struct hmap seen;     /* normalised URLs fetched or queued */
+  struct hmap offered;  /* links offered in scope, as found: their normal
+                           form is in "seen", so none is normalised twice */
   uint64_t admitted;    /* seeds and discovered URLs let in */
   struct crawl_item *q; /* ring of queued items */
   size_t qhead, qlen, qcap;
