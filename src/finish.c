@@ -87,6 +87,11 @@ static void after_work_cb(uv_work_t *w, int status)
   struct job *j = w->data;
 
   (void)status; /* Never cancelled: uv_cancel is not used. */
+  /* Only --body wants the body in the record: let it go now rather than
+   * when --save's file is done too (at the peak of a crawl with --save,
+   * half the heap was bodies already parsed). */
+  if (!j->req->shared->cfg->want_body)
+    record_buf_free(&j->req->bodybuf);
   step_done(j);
 }
 
