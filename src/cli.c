@@ -17,6 +17,8 @@
 #include <jansson.h>
 #include <uv.h>
 
+#include "inputline.h"
+
 enum cli_arg {
   ARG_NONE,
   ARG_UINT,
@@ -73,6 +75,9 @@ enum cli_id {
   OPT_CACERT,
   OPT_CAPATH,
   OPT_RESOLVE,
+  OPT_CHECK,
+  OPT_ID_PREFIX,
+  OPT_FAILURES_OK,
   OPT_PAGE_REQUISITES
 };
 
@@ -94,6 +99,11 @@ static const struct cli_option options[] = {
     "auto, lines (URLs only) or jsonl (JSON requests only)" },
   { OPT_SHARD, "shard", 0, ARG_STRING, "K/N", 0, 0, NULL,
     "only the requests in part K (0 to N-1) of N, by URL hash" },
+  { OPT_ID_PREFIX, "id-prefix", 0, ARG_STRING, "STR", 0, 0, NULL,
+    "ids are STR and the line number, as strings" },
+  { OPT_CHECK, "check", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "fetch nothing: exit 0 if the record FILEs given as arguments hold "
+    "each request of the input once, else 1" },
   { 'c', "concurrency", 'c', ARG_UINT, "N", 1, 100000, "50",
     "requests in flight at once" },
   { OPT_PER_HOST, "per-host", 0, ARG_UINT, "N", 0, 100000, "0",
@@ -186,7 +196,8 @@ static const struct cli_option options[] = {
   { OPT_IGNORE_ROBOTS, "ignore-robots", 0, ARG_NONE, NULL, 0, 0, NULL,
     "--crawl: do not fetch or obey robots.txt" },
   { 'o', "output", 'o', ARG_STRING, "FILE", 0, 0, NULL,
-    "write records to FILE (truncated) instead of stdout" },
+    "write records to FILE (truncated; locked while volley runs) instead "
+    "of stdout" },
   { OPT_RESUME, "resume", 0, ARG_NONE, NULL, 0, 0, NULL,
     "with -o: skip requests FILE already has, append the rest" },
   { OPT_RESUME_FAILED, "resume-failed", 0, ARG_NONE, NULL, 0, 0, NULL,
@@ -195,6 +206,8 @@ static const struct cli_option options[] = {
     "with -o: append to FILE instead of truncating it" },
   { OPT_FAIL_FAST, "fail-fast", 0, ARG_NONE, NULL, 0, 0, NULL,
     "at the first failed request, cancel the rest and exit 1" },
+  { OPT_FAILURES_OK, "failures-ok", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "failed requests do not make the exit status 1 (cancelled ones do)" },
   { OPT_ORDERED, "ordered", 0, ARG_NONE, NULL, 0, 0, NULL,
     "write records in input order" },
   { 'w', "write-out", 'w', ARG_STRING, "FORMAT", 0, 0, NULL,
@@ -560,6 +573,23 @@ static int apply(struct config *cfg, const struct cli_option *o,
   case OPT_FAIL_FAST:
     cfg->fail_fast = true;
     break;
+  case OPT_FAILURES_OK:
+    cfg->failures_ok = true;
+    break;
+  case OPT_CHECK:
+    cfg->check = true;
+    break;
+  case OPT_ID_PREFIX: {
+    char *json = inputline_id_prefix(arg);
+
+    if (!json) {
+      set_err(err, "--id-prefix: '%s' is not valid UTF-8", arg);
+      return -1;
+    }
+    free(json);
+    cfg->id_prefix = arg;
+    break;
+  }
   case OPT_SHARD:
     if (parse_shard(cfg, arg) < 0) {
       set_err(err, "--shard: '%s' is not K/N with 0 <= K < N", arg);
@@ -727,6 +757,30 @@ static void free_words(char **v)
   free(v);
 }
 
+/* --check: the arguments are record files, not URLs, and nothing is
+ * written or fetched. */
+static enum cli_status check_args(const struct config *cfg,
+                                  char err[VL_ERRLEN])
+{
+  size_t i;
+
+  if (!cfg->nurls) {
+    set_err(err, "--check needs the record FILEs to check as arguments");
+    return CLI_USAGE;
+  }
+  for (i = 0; i < cfg->nurls; i++)
+    if (strcmp(cfg->urls[i], "-") == 0) {
+      set_err(err, "--check reads record FILEs by name: '-' is not one");
+      return CLI_USAGE;
+    }
+  if (cfg->output || cfg->crawl) {
+    set_err(err, "--check fetches nothing: it cannot be used with %s",
+            cfg->output ? "-o" : "--crawl");
+    return CLI_USAGE;
+  }
+  return CLI_OK;
+}
+
 enum cli_status cli_parse(struct config *cfg, int argc, char **argv,
                           const char *env_opts, char err[VL_ERRLEN])
 {
@@ -829,6 +883,13 @@ enum cli_status cli_parse(struct config *cfg, int argc, char **argv,
     set_err(err, "--append and --resume cannot be used together");
     return CLI_USAGE;
   }
+  if (cfg->check)
+    return check_args(cfg, err);
+  if (cfg->id_prefix && cfg->crawl) {
+    set_err(err, "--id-prefix numbers input lines: it cannot be used with "
+                 "--crawl");
+    return CLI_USAGE;
+  }
   if (cfg->nurls && cfg->ninputs) {
     set_err(err, "give URLs as arguments or with -i, not both");
     return CLI_USAGE;
@@ -895,6 +956,7 @@ char *cli_help_text(void)
   sb_printf(&sb,
             "Usage: volley [OPTIONS] [URL...]\n"
             "       volley [OPTIONS] -i FILE\n"
+            "       volley --check [OPTIONS] -i LIST FILE...\n"
             "Fetch many URLs concurrently; print one JSON record per "
             "request.\n"
             "With no URL and no -i, read requests from stdin: one URL per "

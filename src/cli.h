@@ -88,6 +88,9 @@ struct config {
   const char *exclude;   /* --exclude REGEX, or NULL */
   uint64_t max_urls;     /* --max-urls, 0: no cap */
   bool ignore_robots;    /* --ignore-robots */
+  bool check;            /* --check: "urls" are record files to check */
+  const char *id_prefix; /* --id-prefix STR (valid UTF-8), or NULL */
+  bool failures_ok;      /* --failures-ok */
   char **all_argv;       /* VOLLEY_OPTS words and argv, owned */
 };
 

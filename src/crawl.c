@@ -1,6 +1,9 @@
-/* The crawl frontier. Keeps a set of normalised URLs (hashes, as --resume
- * does) so that each page is fetched once per run, whatever the cycles
- * between pages, and a ring of items in discovery order. Pure. */
+/* The crawl frontier. Keeps a set of normalised URLs (128-bit hashes, as
+ * --resume does) so that each page is fetched once per run, whatever the
+ * cycles between pages, and the queued links in discovery order, packed
+ * into blocks of bytes: a crawl of a million pages holds most of them
+ * queued at some point, and a malloc'd item of three strings per link
+ * cost twice the bytes of the link. Pure. */
 #include "config.h"
 
 #include "crawl.h"
@@ -25,8 +28,10 @@ static int compile(const char *pattern, const char *opt, void **out,
   *out = NULL;
   if (!pattern)
     return 0;
-  re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF,
-                     &code, &off, NULL);
+  /* PCRE2_MATCH_INVALID_UTF: a URL with bytes that are not UTF-8 is
+   * matched as it is, not refused with an error. */
+  re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                     PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code, &off, NULL);
   if (!re) {
     PCRE2_UCHAR msg[120];
 
@@ -39,7 +44,9 @@ static int compile(const char *pattern, const char *opt, void **out,
   return 0;
 }
 
-static bool matches(void *re, const char *s)
+/* 1 when "re" matches "s", 0 when it does not, -1 when the match failed
+ * (the match limit, a subject PCRE2 refuses). */
+static int matches(void *re, const char *s)
 {
   pcre2_match_data *md;
   int rc;
@@ -49,7 +56,7 @@ static bool matches(void *re, const char *s)
     abort(); /* Out of memory. */
   rc = pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL);
   pcre2_match_data_free(md);
-  return rc >= 0;
+  return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
 }
 
 int crawl_init(struct crawl *c, unsigned max_depth, uint64_t max_urls,
@@ -96,21 +103,124 @@ void crawl_mark(struct crawl *c, const char *url)
     c->admitted++;
 }
 
-static void push(struct crawl *c, struct crawl_item *it)
-{
-  if (c->qlen == c->qcap) {
-    size_t ncap = c->qcap ? c->qcap * 2 : 64, i;
-    struct crawl_item *nq = xcalloc(ncap, sizeof(*nq));
+/* Bytes of a block, unless one record needs more. */
+#define CRAWL_BLOCK 65536
 
-    for (i = 0; i < c->qlen; i++)
-      nq[i] = c->q[(c->qhead + i) % c->qcap];
-    free(c->q);
-    c->q = nq;
-    c->qcap = ncap;
-    c->qhead = 0;
+/* A record starts with one of these. */
+#define REC_BATCH 'B' /* depth, parent id, seed host: for the URLs after */
+#define REC_URL   'U' /* one queued URL */
+
+struct crawl_block {
+  struct crawl_block *next;
+  size_t len;  /* bytes written */
+  size_t read; /* bytes read, <= len */
+  size_t cap;
+  unsigned char data[];
+};
+
+/* Room for "n" more bytes at the tail: a new block when the last one is
+ * full. Records never straddle blocks. */
+static unsigned char *reserve(struct crawl *c, size_t n)
+{
+  struct crawl_block *b = c->tail;
+
+  if (!b || b->cap - b->len < n) {
+    size_t cap = n > CRAWL_BLOCK ? n : CRAWL_BLOCK;
+
+    b = xmalloc(sizeof(*b) + cap);
+    b->next = NULL;
+    b->len = b->read = 0;
+    b->cap = cap;
+    if (c->tail)
+      c->tail->next = b;
+    else
+      c->head = b;
+    c->tail = b;
+    c->qbytes += sizeof(*b) + cap;
+    if (c->qbytes > c->qbytes_peak)
+      c->qbytes_peak = c->qbytes;
   }
-  c->q[(c->qhead + c->qlen) % c->qcap] = *it;
+  return b->data + b->len;
+}
+
+/* Bytes of "v" as a varint: 7 bits a byte, low first. */
+static size_t varint_len(size_t v)
+{
+  size_t n = 1;
+
+  while (v >= 0x80) {
+    v >>= 7;
+    n++;
+  }
+  return n;
+}
+
+static unsigned char *put_varint(unsigned char *p, size_t v)
+{
+  while (v >= 0x80) {
+    *p++ = (unsigned char)(v | 0x80);
+    v >>= 7;
+  }
+  *p++ = (unsigned char)v;
+  return p;
+}
+
+static const unsigned char *get_varint(const unsigned char *p, size_t *v)
+{
+  unsigned shift = 0;
+
+  *v = 0;
+  while (*p & 0x80) {
+    *v |= (size_t)(*p++ & 0x7f) << shift;
+    shift += 7;
+  }
+  *v |= (size_t)*p++ << shift;
+  return p;
+}
+
+static unsigned char *put_str(unsigned char *p, const char *s, size_t n)
+{
+  p = put_varint(p, n);
+  memcpy(p, s, n);
+  return p + n;
+}
+
+/* Append the batch header of a page: its links follow. */
+static void push_batch(struct crawl *c, unsigned depth, const char *parent,
+                       const char *host)
+{
+  size_t np = strlen(parent), nh = strlen(host);
+  size_t n = 1 + varint_len(depth) + varint_len(np) + np + varint_len(nh) + nh;
+  unsigned char *p = reserve(c, n), *start = p;
+
+  *p++ = REC_BATCH;
+  p = put_varint(p, depth);
+  p = put_str(p, parent, np);
+  p = put_str(p, host, nh);
+  c->tail->len += (size_t)(p - start);
+}
+
+static void push_url(struct crawl *c, const char *url)
+{
+  size_t nu = strlen(url);
+  unsigned char *p = reserve(c, 1 + varint_len(nu) + nu), *start = p;
+
+  *p++ = REC_URL;
+  p = put_str(p, url, nu);
+  c->tail->len += (size_t)(p - start);
   c->qlen++;
+  if (c->qlen > c->qlen_peak)
+    c->qlen_peak = c->qlen;
+}
+
+/* A malloc'd copy of the string record at "*p", advancing "*p". */
+static char *take_str(const unsigned char **p)
+{
+  size_t n;
+  const unsigned char *s = get_varint(*p, &n);
+
+  *p = s + n;
+  return xstrndup((const char *)s, n);
 }
 
 size_t crawl_offer(struct crawl *c, const char *const *links, size_t n,
@@ -122,36 +232,34 @@ size_t crawl_offer(struct crawl *c, const char *const *links, size_t n,
   if (depth + 1 > c->max_depth)
     return 0;
   for (i = 0; i < n; i++) {
-    struct crawl_item it;
     struct hmap_key k;
     char host[256];
 
     if (c->max_urls && c->admitted >= c->max_urls)
       break;
-    /* Most links of a site were offered before, by other pages: parsing
-     * and normalising them again (libcurl's URL API, on the loop thread)
-     * cost more than all the rest here. */
+    /* Most links of a site were seen before, by other pages, and most are
+     * in their normal form already: then the text itself is in "seen"
+     * (whose keys are normal forms, and a normal form is its own), and
+     * parsing it twice with libcurl's URL API, on the loop thread, can
+     * only end in the same "not first". That cost more than all the rest
+     * of a crawl's loop thread. */
     hmap_key_of(&k, links[i], strlen(links[i]), "", 0);
-    if (hmap_has(&c->offered, &k))
+    if (hmap_has(&c->seen, &k))
       continue;
     if (!c->any_host && (urlnorm_host(links[i], host, sizeof(host)) < 0 ||
                          strcmp(host, seed_host) != 0))
       continue;
-    if (c->include && !matches(c->include, links[i]))
+    /* A match that failed keeps the URL out either way: an --exclude
+     * that cannot tell must not let it in. */
+    if (c->include && matches(c->include, links[i]) != 1)
       continue;
-    if (c->exclude && matches(c->exclude, links[i]))
+    if (c->exclude && matches(c->exclude, links[i]) != 0)
       continue;
-    /* In scope, so skipping it later changes nothing: where a seed's host
-     * puts it out of scope it is skipped anyway, and first_sight() of the
-     * same text gives the same answer. */
-    (void)hmap_add(&c->offered, &k);
     if (!first_sight(c, links[i]))
       continue;
-    it.url = xstrdup(links[i]);
-    it.parent_json = xstrdup(parent_json);
-    it.seed_host = xstrdup(seed_host);
-    it.depth = depth + 1;
-    push(c, &it);
+    if (queued == 0)
+      push_batch(c, depth + 1, parent_json, seed_host);
+    push_url(c, links[i]);
     c->admitted++;
     queued++;
   }
@@ -160,17 +268,53 @@ size_t crawl_offer(struct crawl *c, const char *const *links, size_t n,
 
 bool crawl_next(struct crawl *c, struct crawl_item *out)
 {
-  if (!c->qlen)
-    return false;
-  *out = c->q[c->qhead];
-  c->qhead = (c->qhead + 1) % c->qcap;
-  c->qlen--;
-  return true;
+  while (c->qlen) {
+    struct crawl_block *b = c->head;
+    const unsigned char *p;
+    size_t depth;
+
+    if (b->read == b->len) {
+      /* A block is freed once read: the frontier shrinks as it drains. */
+      c->head = b->next;
+      if (!c->head)
+        c->tail = NULL;
+      c->qbytes -= sizeof(*b) + b->cap;
+      free(b);
+      continue;
+    }
+    p = b->data + b->read;
+    if (*p++ == REC_BATCH) {
+      p = get_varint(p, &depth);
+      c->cur_depth = (unsigned)depth;
+      free(c->cur_parent);
+      free(c->cur_host);
+      c->cur_parent = take_str(&p);
+      c->cur_host = take_str(&p);
+      b->read = (size_t)(p - b->data);
+      continue;
+    }
+    out->url = take_str(&p);
+    b->read = (size_t)(p - b->data);
+    out->parent_json = xstrdup(c->cur_parent);
+    out->seed_host = xstrdup(c->cur_host);
+    out->depth = c->cur_depth;
+    c->qlen--;
+    return true;
+  }
+  return false;
 }
 
 size_t crawl_queued(const struct crawl *c)
 {
   return c->qlen;
+}
+
+void crawl_memory(const struct crawl *c, struct stats_crawl *m)
+{
+  m->seen = c->seen.len;
+  m->seen_bytes = (uint64_t)c->seen.cap * sizeof(*c->seen.slots);
+  m->frontier_peak = c->qlen_peak;
+  m->frontier_peak_bytes = c->qbytes_peak;
 }
 
 void crawl_item_clear(struct crawl_item *it)
@@ -183,15 +327,18 @@ void crawl_item_clear(struct crawl_item *it)
 
 void crawl_free(struct crawl *c)
 {
-  struct crawl_item it;
+  while (c->head) {
+    struct crawl_block *b = c->head;
 
-  while (crawl_next(c, &it))
-    crawl_item_clear(&it);
-  free(c->q);
-  c->q = NULL;
-  c->qcap = 0;
+    c->head = b->next;
+    free(b);
+  }
+  c->tail = NULL;
+  c->qlen = c->qbytes = 0;
+  free(c->cur_parent);
+  free(c->cur_host);
+  c->cur_parent = c->cur_host = NULL;
   hmap_free(&c->seen);
-  hmap_free(&c->offered);
   pcre2_code_free(c->include);
   pcre2_code_free(c->exclude);
   c->include = c->exclude = NULL;

@@ -1,6 +1,7 @@
 /* The crawl frontier: links found on fetched pages, kept when in scope
  * (depth, host, --include/--exclude, --max-urls) and not seen before
- * (a set of normalised URLs), handed out first in, first out. Pure. */
+ * (a set of 128-bit keys of normalised URLs), handed out first in, first
+ * out from compact blocks of bytes. Pure. */
 #ifndef VOLLEY_CRAWL_H
 #define VOLLEY_CRAWL_H
 
@@ -9,6 +10,7 @@
 #include <stdint.h>
 
 #include "hmap.h"
+#include "stats.h"
 #include "util.h"
 
 struct crawl_item {
@@ -18,18 +20,27 @@ struct crawl_item {
   unsigned depth;    /* hops from the seed, >= 1 */
 };
 
+struct crawl_block; /* a block of the frontier, private to crawl.c */
+
 struct crawl {
   unsigned max_depth;
   uint64_t max_urls; /* seeds and discovered URLs in all, 0: no cap */
   bool any_host;
-  void *include;        /* compiled --include (pcre2_code), or NULL */
-  void *exclude;        /* compiled --exclude, or NULL */
-  struct hmap seen;     /* normalised URLs fetched or queued */
-  struct hmap offered;  /* links offered in scope, as found: their normal
-                           form is in "seen", so none is normalised twice */
-  uint64_t admitted;    /* seeds and discovered URLs let in */
-  struct crawl_item *q; /* ring of queued items */
-  size_t qhead, qlen, qcap;
+  void *include;     /* compiled --include (pcre2_code), or NULL */
+  void *exclude;     /* compiled --exclude, or NULL */
+  struct hmap seen;  /* normalised URLs fetched or queued */
+  uint64_t admitted; /* seeds and discovered URLs let in */
+  /* The frontier, first in first out: bytes in a list of blocks, one
+   * batch per page (its parent id, seed host and depth once, then its
+   * queued URLs), so a queued URL costs its length and a few bytes. */
+  struct crawl_block *head, *tail;
+  size_t qlen;        /* URLs queued */
+  size_t qbytes;      /* bytes of the blocks, headers included */
+  size_t qlen_peak;   /* the most URLs queued at once */
+  size_t qbytes_peak; /* the most bytes the blocks took at once */
+  unsigned cur_depth; /* the batch crawl_next() reads */
+  char *cur_parent;   /* its parent id as JSON; owned */
+  char *cur_host;     /* its seed host; owned */
 };
 
 /* Set up "c"; "include" and "exclude" are PCRE2 patterns or NULL. Returns
@@ -48,7 +59,8 @@ void crawl_mark(struct crawl *c, const char *url);
 
 /* Offer "n" links found on a page at "depth" with id "parent_json",
  * descending from "seed_host". Queues those in scope and new; returns how
- * many were queued. */
+ * many were queued. A link --include cannot match, or --exclude cannot
+ * rule out (the match failed), is out of scope. */
 size_t crawl_offer(struct crawl *c, const char *const *links, size_t n,
                    unsigned depth, const char *parent_json,
                    const char *seed_host);
@@ -59,6 +71,10 @@ bool crawl_next(struct crawl *c, struct crawl_item *out);
 
 /* Items queued and not taken. */
 size_t crawl_queued(const struct crawl *c);
+
+/* The memory of the visited set and of the frontier (its peak) into
+ * "m". */
+void crawl_memory(const struct crawl *c, struct stats_crawl *m);
 
 /* Release everything. */
 void crawl_free(struct crawl *c);

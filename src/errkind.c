@@ -5,6 +5,7 @@
 #include "errkind.h"
 
 #include <stddef.h>
+#include <string.h>
 
 static const char *const names[ERRKIND_COUNT] = {
   [ERRKIND_NONE] = NULL,
@@ -23,7 +24,8 @@ static const char *const names[ERRKIND_COUNT] = {
 };
 
 /* Codes not listed are ERRKIND_OTHER. A send or receive failure counts
- * as "connect": the connection broke (a reset), whatever the phase. */
+ * as "connect": the connection broke (a reset); errkind_of_transfer()
+ * tells the cases after the status line apart. */
 static const struct {
   CURLcode code;
   enum errkind kind;
@@ -77,6 +79,31 @@ enum errkind errkind_from_curl(CURLcode code)
     if (table[i].code == code)
       return table[i].kind;
   return ERRKIND_OTHER;
+}
+
+enum errkind errkind_of_transfer(CURLcode code, const char *errbuf,
+                                 bool got_response, bool in_head,
+                                 const char **message)
+{
+  /* The text of libcurl 7.88 (Debian's fix of CVE-2023-38039) when all
+   * of a response's headers pass 300 KiB; the code, CURLE_RECV_ERROR,
+   * says no more. */
+  static const char too_many[] = "Too large response headers";
+
+  *message = NULL;
+  if (code == CURLE_RECV_ERROR && errbuf &&
+      strncmp(errbuf, too_many, sizeof(too_many) - 1) == 0)
+    return ERRKIND_TOO_LARGE;
+  if (code == CURLE_OUT_OF_MEMORY && in_head) {
+    /* libcurl keeps a header line in a buffer of CURL_MAX_HTTP_HEADER
+     * bytes and says "Out of memory" when a line does not fit. */
+    *message = "a response header line is longer than libcurl's limit "
+               "(100 KiB)";
+    return ERRKIND_TOO_LARGE;
+  }
+  if (code == CURLE_RECV_ERROR && got_response)
+    return ERRKIND_PROTOCOL; /* the response broke off or did not decode */
+  return errkind_from_curl(code);
 }
 
 const char *errkind_name(enum errkind kind)

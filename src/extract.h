@@ -6,12 +6,25 @@
 #ifndef VOLLEY_EXTRACT_H
 #define VOLLEY_EXTRACT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "htmlscan.h"
 #include "record.h"
 #include "util.h"
+
+/* The work of one -e regex over one body, in steps (a pattern item tried
+ * at a subject position: a PCRE2 auto-callout, about 20 ns here), is at
+ * most EXTRACT_STEPS_BASE plus EXTRACT_STEPS_PER_BYTE for each byte of
+ * the body's text: 0.2 s plus 0.3 s a MiB. PCRE2's own match limit counts
+ * per start position only, so a pattern like "(a+)+$" could otherwise
+ * spend a million steps at each of a body's positions. Each match also
+ * has a depth and a heap limit (KiB). */
+#define EXTRACT_STEPS_BASE     10000000ULL
+#define EXTRACT_STEPS_PER_BYTE 16ULL
+#define EXTRACT_DEPTH_LIMIT    100000
+#define EXTRACT_HEAP_LIMIT_KIB 16384
 
 /* One -x or -e: its name and compiled form, private to extract.c. */
 struct extract_item;
@@ -38,6 +51,10 @@ struct extract_spec {
 struct extract_values {
   char **v; /* "n" malloc'd UTF-8 strings */
   size_t n;
+  /* Why the list ended early, a static string: "budget" (the pattern's
+   * steps for this body ran out), "match limit", "depth limit", "heap limit",
+   * "error" (another PCRE2 failure) or "cancelled"; NULL when whole. */
+  const char *cut;
 };
 
 /* What extract_run() found in one body. Owned by whoever passed it to
@@ -46,9 +63,11 @@ struct extract_result {
   char *title;   /* --title: collapsed text; NULL when the page has none */
   char **links;  /* --links: absolute http(s) URLs, unique, in order */
   size_t nlinks; /* entries of "links" */
-  bool tree;     /* libxml2's tree gave the title and links */
+  bool tree;     /* libxml2's tree was built (for -x, or the title and
+                    links where the one-pass scan declined) */
   struct extract_values *values; /* one per spec item, same order */
   size_t nvalues;                /* the spec's "nitems" */
+  bool cancelled; /* extract_run_until()'s stop cut something short */
 };
 
 /* Make "spec" empty (nothing to extract). Also initialises libxml2 (once
@@ -117,10 +136,20 @@ int extract_run(const struct extract_spec *spec, const char *body, size_t len,
 void extract_html_tree(const char *body, size_t len, const char *charset,
                        unsigned what, struct htmlscan_result *res);
 
+/* extract_run(), stopping early once "*stop" (set from another thread)
+ * is true: the HTML parse itself runs to its end, but no XPath or regex
+ * starts after that, and a regex running stops within a few thousand
+ * steps. Items not run or stopped have "cut" set to "cancelled". "stop"
+ * may be NULL. */
+int extract_run_until(const struct extract_spec *spec, const char *body,
+                      size_t len, const char *content_type, const char *url,
+                      const atomic_bool *stop, struct extract_result *res);
+
 /* Append the record fragment of "res" to "out", each part led by a comma:
- * ,"title":"..." (or null) when --title, ,"links":[...] when --links, and
- * ,"extract":{"NAME":[...],...} when "spec" has -x or -e items. Nothing
- * when "spec" is not active. */
+ * ,"title":"..." (or null) when --title, ,"links":[...] when --links,
+ * ,"extract":{"NAME":[...],...} when "spec" has -x or -e items, and
+ * ,"extract_cut":{"NAME":"why",...} for the items whose list was cut.
+ * Nothing when "spec" is not active. */
 void extract_result_json(const struct extract_result *res,
                          const struct extract_spec *spec,
                          struct record_buf *out);

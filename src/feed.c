@@ -28,6 +28,13 @@ int feed_init(struct feed *f, const struct config *cfg,
   memset(f, 0, sizeof(*f));
   f->cfg = cfg;
   f->shared = shared;
+  if (cfg->id_prefix) {
+    f->id_prefix_json = inputline_id_prefix(cfg->id_prefix);
+    if (!f->id_prefix_json) {
+      snprintf(err, VL_ERRLEN, "--id-prefix: not valid UTF-8");
+      return -1;
+    }
+  }
   if (cfg->crawl) {
     if (crawl_init(&f->crawl, cfg->crawl_depth, cfg->max_urls, cfg->any_host,
                    cfg->include, cfg->exclude, err) < 0)
@@ -116,6 +123,9 @@ static enum feed_status next_input(struct feed *f, struct request **req,
       inputline_clear(&it);
       continue;
     }
+    /* Before the key is made: --resume matches the prefixed id. */
+    if (f->id_prefix_json)
+      inputline_number(&it, f->id_prefix_json, *lineno);
     if (f->done && f->done->len) {
       struct hmap_key k;
 
@@ -207,6 +217,12 @@ size_t feed_queued(const struct feed *f)
   return f->crawling ? crawl_queued(&f->crawl) : 0;
 }
 
+void feed_crawl_memory(const struct feed *f, struct stats_crawl *m)
+{
+  if (f->crawling)
+    crawl_memory(&f->crawl, m);
+}
+
 void feed_crawl_fields(const struct request *req, struct record_buf *b)
 {
   char depth[32];
@@ -282,6 +298,8 @@ void feed_resumed_offer(struct feed *f)
 void feed_free(struct feed *f)
 {
   pages_free(f);
+  free(f->id_prefix_json);
+  f->id_prefix_json = NULL;
   if (f->crawling)
     crawl_free(&f->crawl);
   f->crawling = false;

@@ -40,6 +40,8 @@ struct feed {
   uint64_t next_seq;       /* sequence number of the next request */
   struct feed_page *pages; /* --resume --crawl: see feed_resumed() */
   size_t npages, cappages;
+  char *id_prefix_json; /* --id-prefix as inputline_id_prefix() made it,
+                           owned; NULL without it */
 };
 
 enum feed_status {
@@ -70,6 +72,10 @@ void feed_offer_links(struct feed *f, const struct request *req,
 
 /* URLs of the frontier not fetched yet. */
 size_t feed_queued(const struct feed *f);
+
+/* With --crawl, the memory of the visited set and the frontier into "m";
+ * else "m" is left alone. */
+void feed_crawl_memory(const struct feed *f, struct stats_crawl *m);
 
 /* A discovered request's record fields: "parent" (the id of the page that
  * linked it) and "depth"; nothing for a request of the input. */

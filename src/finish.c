@@ -2,34 +2,46 @@
  * needs work: a uv_work_t for extraction in the thread pool and the
  * --save file's close and rename, and the set of file names this run
  * saved to, so that no two bodies get one name. The job's thread touches
- * only the body bytes and strings copied for it, never libcurl or the
- * loop. */
+ * only the body bytes, the strings copied for it and its stop flag, never
+ * libcurl or the loop. At most "max_running" extractions are in the pool at
+ * once; the others wait in a queue here. */
 #include "config.h"
 
 #include "finish.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
 
 #include "hmap.h"
 #include "savename.h"
 #include "util.h"
 
-struct finish {
-  uv_loop_t *loop;
-  const struct extract_spec *spec;
-  const char *save_name;
-  struct hmap names; /* --save: every file name given out this run */
-  unsigned pending;
-  finish_done_fn *done_cb;
-  void *ud;
+/* libuv's thread pool when UV_THREADPOOL_SIZE does not say. */
+#define FINISH_POOL_DEFAULT 4
+
+/* Bodies from which on the freed parse tree is given back at once. */
+#define FINISH_TRIM_BYTES (1024 * 1024)
+
+enum job_state {
+  JOB_IDLE,      /* no extraction, or it is over */
+  JOB_WAITING,   /* in the queue for a turn in the pool */
+  JOB_SUBMITTED, /* uv_queue_work() took it: queued or running */
 };
 
 struct job {
   uv_work_t work;
   struct finish *f;
   struct request *req;
+  struct job *prev, *next; /* every job of "f", for finish_cancel() */
+  struct job *wnext;       /* the queue of jobs waiting for a turn */
+  enum job_state state;
+  atomic_bool stop;       /* set by finish_cancel(), read by the worker */
+  const char *cancel_why; /* finish_cancel()'s reason, or NULL */
   CURLcode code;
   char note[160];
   int steps; /* async steps left */
@@ -38,6 +50,20 @@ struct job {
   struct extract_result xr;
   char *saved; /* the final path: set with "keep", freed if it failed */
   bool keep;   /* the body is kept under its final name */
+};
+
+struct finish {
+  uv_loop_t *loop;
+  const struct extract_spec *spec;
+  const char *save_name;
+  struct hmap names; /* --save: every file name given out this run */
+  unsigned pending;
+  unsigned running;     /* jobs JOB_SUBMITTED, <= max_running */
+  unsigned max_running; /* half the thread pool, at least 1 */
+  struct job *jobs;     /* every pending job */
+  struct job *wait_head, *wait_tail;
+  finish_done_fn *done_cb;
+  void *ud;
 };
 
 static void job_done(struct job *j)
@@ -54,6 +80,12 @@ static void job_done(struct job *j)
     else
       record_put(&extra, "null", 4);
   }
+  if (j->prev)
+    j->prev->next = j->next;
+  else
+    f->jobs = j->next;
+  if (j->next)
+    j->next->prev = j->prev;
   f->pending--;
   f->done_cb(j->req, j->code, j->note, &extra, j->extracting ? &j->xr : NULL,
              f->ud);
@@ -72,27 +104,92 @@ static void step_done(struct job *j)
     job_done(j);
 }
 
+/* Run the extraction of "j". In the thread pool it may touch only the
+ * body, the copied strings and the stop flag. */
+static void extract_job(struct job *j)
+{
+  const struct record_buf *body = &j->req->bodybuf;
+
+  (void)extract_run_until(j->f->spec, body->p ? body->p : "", body->len,
+                          j->ctype, j->final_url, &j->stop, &j->xr);
+}
+
+/* The extraction is over (or was never run because finish_cancel() came
+ * first): a result the stop cut short makes the record a cancellation. */
+static void extract_over(struct job *j)
+{
+  j->state = JOB_IDLE;
+  if (j->xr.cancelled && j->cancel_why && !j->req->cancel_why)
+    j->req->cancel_why = j->cancel_why;
+}
+
 static void work_cb(uv_work_t *w)
 {
   struct job *j = w->data;
-  const struct record_buf *body = &j->req->bodybuf;
 
-  /* In the thread pool: the body and the copied strings only. */
-  (void)extract_run(j->f->spec, body->p ? body->p : "", body->len, j->ctype,
-                    j->final_url, &j->xr);
+  extract_job(j);
+#ifdef HAVE_MALLOC_TRIM
+  /* Each pool thread has its own malloc arena, which keeps the peak of
+   * the parses it ran: a 2.5 MB page makes a 55 MB tree, and four
+   * threads would keep four such peaks after their pages were freed.
+   * Giving the free pages back costs about a fifth of the parse's CPU
+   * (they are faulted in again by the next one), so only after bodies
+   * large enough for their trees to matter, and only when a tree was
+   * built (the one-pass scan of --title and --links builds none). */
+  if (j->xr.tree && j->req->bodybuf.len >= FINISH_TRIM_BYTES)
+    (void)malloc_trim(0);
+#endif
+}
+
+static void submit(struct job *j);
+
+/* Give the next waiting job its turn in the pool, if it has one. */
+static void start_waiting(struct finish *f)
+{
+  while (f->wait_head && f->running < f->max_running) {
+    struct job *j = f->wait_head;
+
+    f->wait_head = j->wnext;
+    if (!f->wait_head)
+      f->wait_tail = NULL;
+    j->wnext = NULL;
+    submit(j);
+  }
 }
 
 static void after_work_cb(uv_work_t *w, int status)
 {
   struct job *j = w->data;
+  struct finish *f = j->f;
 
-  (void)status; /* Never cancelled: uv_cancel is not used. */
+  f->running--;
+  if (status == UV_ECANCELED)
+    extract_job(j); /* Taken back before it ran: "stop" is set, so this
+                       only marks every item as cut. */
+  extract_over(j);
+  start_waiting(f);
   /* Only --body wants the body in the record: let it go now rather than
    * when --save's file is done too (at the peak of a crawl with --save,
    * half the heap was bodies already parsed). */
   if (!j->req->shared->cfg->want_body)
     record_buf_free(&j->req->bodybuf);
   step_done(j);
+}
+
+static void submit(struct job *j)
+{
+  struct finish *f = j->f;
+
+  j->work.data = j;
+  j->state = JOB_SUBMITTED;
+  f->running++;
+  if (uv_queue_work(f->loop, &j->work, work_cb, after_work_cb) < 0) {
+    /* Cannot fail on a live loop; run it here rather than lose it. */
+    extract_job(j);
+    f->running--;
+    extract_over(j);
+    step_done(j);
+  }
 }
 
 static void save_done_cb(int status, const char *what, void *ud)
@@ -138,9 +235,14 @@ void finish_start(struct finish *f, struct request *req, CURLcode code,
   j->f = f;
   j->req = req;
   j->code = code;
+  atomic_init(&j->stop, false);
   if (note) /* j->note is zeroed: the copy stays terminated */
     memcpy(j->note, note, strnlen(note, sizeof(j->note) - 1));
   f->pending++;
+  j->next = f->jobs;
+  if (f->jobs)
+    f->jobs->prev = j;
+  f->jobs = j;
   j->steps = 1; /* held until every step is started */
 
   if (f->save_name && completed && !save) /* an empty body: empty file */
@@ -173,12 +275,16 @@ void finish_start(struct finish *f, struct request *req, CURLcode code,
       j->final_url = xstrdup(s);
     else
       j->final_url = xstrdup(req->url);
-    j->work.data = j;
     j->steps++;
-    if (uv_queue_work(f->loop, &j->work, work_cb, after_work_cb) < 0) {
-      /* Cannot fail on a live loop; run it here rather than lose it. */
-      work_cb(&j->work);
-      j->steps--;
+    if (f->running < f->max_running) {
+      submit(j);
+    } else {
+      j->state = JOB_WAITING;
+      if (f->wait_tail)
+        f->wait_tail->wnext = j;
+      else
+        f->wait_head = j;
+      f->wait_tail = j;
     }
   }
   step_done(j);
@@ -198,6 +304,52 @@ void finish_size_pool(void)
   (void)setenv("UV_THREADPOOL_SIZE", v, 0);
 }
 
+void finish_cancel(struct finish *f, const char *why)
+{
+  struct job *j, *waiting;
+
+  /* Extractions in the pool: one not started yet is taken back
+   * (after_work_cb comes with UV_ECANCELED), one running sees "stop".
+   * A --save file being closed is not stopped: that is quick, and the
+   * body is whole. */
+  for (j = f->jobs; j; j = j->next) {
+    if (j->state != JOB_WAITING && j->state != JOB_SUBMITTED)
+      continue;
+    j->cancel_why = why;
+    atomic_store(&j->stop, true);
+    if (j->state == JOB_SUBMITTED)
+      (void)uv_cancel((uv_req_t *)&j->work); /* UV_EBUSY when running. */
+  }
+  /* Extractions waiting for a turn never get one. Their step ends here,
+   * which may free the job and call done_cb: the queue is detached
+   * first. */
+  waiting = f->wait_head;
+  f->wait_head = f->wait_tail = NULL;
+  while ((j = waiting)) {
+    waiting = j->wnext;
+    j->wnext = NULL;
+    extract_job(j);
+    extract_over(j);
+    step_done(j);
+  }
+}
+
+/* Half of libuv's thread pool: parsing more pages at once than that
+ * gains nothing on the cores the pool has, multiplies the memory held by
+ * parse trees, and would leave no thread for --save's and -o's file
+ * operations, which share the pool. */
+static unsigned pool_share(void)
+{
+  char buf[32];
+  size_t len = sizeof(buf);
+  uint64_t n = FINISH_POOL_DEFAULT;
+
+  if (uv_os_getenv("UV_THREADPOOL_SIZE", buf, &len) == 0 &&
+      util_parse_uint(buf, 1, 1024, &n) < 0)
+    n = FINISH_POOL_DEFAULT;
+  return n >= 2 ? (unsigned)(n / 2) : 1;
+}
+
 struct finish *finish_new(uv_loop_t *loop, const struct extract_spec *spec,
                           const char *save_name, finish_done_fn *done_cb,
                           void *ud)
@@ -207,6 +359,7 @@ struct finish *finish_new(uv_loop_t *loop, const struct extract_spec *spec,
   f->loop = loop;
   f->spec = spec;
   f->save_name = save_name;
+  f->max_running = pool_share();
   f->done_cb = done_cb;
   f->ud = ud;
   return f;

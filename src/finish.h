@@ -1,8 +1,9 @@
 /* After a transfer: what must happen before its record is written. The
  * --save file is closed and renamed, and --title/--links/-x/-e run on the
  * body in libuv's thread pool, so that parsing a large page never holds
- * the loop. Then the request goes back to the caller with the record's
- * extra fields. Knows nothing of admission or output. */
+ * the loop; at most half the pool's threads parse at once. Then the
+ * request goes back to the caller with the record's extra fields. Knows
+ * nothing of admission or output. */
 #ifndef VOLLEY_FINISH_H
 #define VOLLEY_FINISH_H
 
@@ -40,6 +41,13 @@ struct finish *finish_new(uv_loop_t *loop, const struct extract_spec *spec,
  * its message). finish owns "req" until done_cb. */
 void finish_start(struct finish *f, struct request *req, CURLcode code,
                   const char *note);
+
+/* Stop the extractions: those waiting or queued never run, a running
+ * one stops after its HTML parse or within a few thousand regex steps.
+ * Each request whose extraction was cut short gets "why" (static) as
+ * its cancel_why, so its record is a cancellation. Their done_cb comes
+ * as usual, some within this call. --save files are still finished. */
+void finish_cancel(struct finish *f, const char *why);
 
 /* Requests between finish_start() and done_cb. */
 unsigned finish_pending(const struct finish *f);

@@ -100,6 +100,12 @@ int inputline_check_url(const char *url, char err[VL_ERRLEN])
     snprintf(err, VL_ERRLEN, "empty URL");
     return -1;
   }
+  if (strlen(url) > VL_URL_MAX) {
+    /* libcurl would fail it later as "Out of memory" or worse. */
+    snprintf(err, VL_ERRLEN, "URL longer than %d bytes: '%.60s...'",
+             VL_URL_MAX, url);
+    return -1;
+  }
   if (inputline_url_plain(url))
     return 0; /* libcurl's parser is the costlier half of a line */
   if (!strstr(url, "://")) {
@@ -285,6 +291,34 @@ void inputline_parse_as(struct inputline *it, const char *line, size_t len,
     it->kind = INPUTLINE_ERROR;
   else
     it->kind = INPUTLINE_REQUEST;
+}
+
+char *inputline_id_prefix(const char *prefix)
+{
+  json_t *v = json_string(prefix);
+  char *text;
+
+  if (!v)
+    return NULL;
+  text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+  json_decref(v);
+  if (!text)
+    abort();                     /* Fails only without memory. */
+  text[strlen(text) - 1] = '\0'; /* the closing quote */
+  return text;
+}
+
+void inputline_number(struct inputline *it, const char *prefix_json,
+                      uint64_t line)
+{
+  size_t n;
+
+  if (it->id_json)
+    return;
+  /* Digits need no escaping: the text is what jansson would write. */
+  n = strlen(prefix_json) + 24;
+  it->id_json = xmalloc(n);
+  snprintf(it->id_json, n, "%s%llu\"", prefix_json, (unsigned long long)line);
 }
 
 void inputline_clear(struct inputline *it)

@@ -47,17 +47,29 @@ void inputline_parse_as(struct inputline *it, const char *line, size_t len,
  * same on every machine and every run. */
 uint64_t inputline_shard_hash(const char *method, const char *url);
 
+/* --id-prefix: "prefix" as the start of a JSON string as jansson writes
+ * it, the opening quote included and the closing one left off
+ * ("\"chunk-7:"), so that an id built from it reads back (resume.c) as
+ * the same text. NULL when "prefix" is not valid UTF-8. Caller frees. */
+char *inputline_id_prefix(const char *prefix);
+
+/* Give "it" the id "prefix_json" (from inputline_id_prefix()) followed
+ * by "line", as a JSON string, unless the line gave its own id. */
+void inputline_number(struct inputline *it, const char *prefix_json,
+                      uint64_t line);
+
 /* Release what "it" holds and reset it to an empty item. */
 void inputline_clear(struct inputline *it);
 
-/* Check that "url" is an absolute http or https URL. Returns 0, or -1
- * with "err" filled. */
+/* Check that "url" is an absolute http or https URL of at most
+ * VL_URL_MAX bytes. Returns 0, or -1 with "err" filled. */
 int inputline_check_url(const char *url, char err[VL_ERRLEN]);
 
 /* True if "url" is plainly http(s)://HOST[:PORT][/...]: a host of letters,
  * digits, '-' and '.', a port of 1 to 65535, then printable ASCII but
- * space and backslash. Every such URL passes inputline_check_url, which
- * then skips libcurl's parser; anything else gets that parser. */
+ * space and backslash. Every such URL that is not too long passes
+ * inputline_check_url, which then skips libcurl's parser; anything else
+ * gets that parser. */
 bool inputline_url_plain(const char *url);
 
 #endif

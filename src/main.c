@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 
 #include <curl/curl.h>
 
+#include "check.h"
 #include "cli.h"
 #include "msg.h"
 #include "run.h"
@@ -26,6 +28,15 @@ static void ensure_std_fds(void)
       abort();
 }
 
+/* --check's result as an exit status. */
+static int check_status(enum check_result cr)
+{
+  return cr == CHECK_COMPLETE     ? RUN_EXIT_OK
+         : cr == CHECK_INCOMPLETE ? RUN_EXIT_FAILED
+         : cr == CHECK_USAGE      ? RUN_EXIT_USAGE
+                                  : RUN_EXIT_OUTPUT;
+}
+
 int main(int argc, char **argv)
 {
   struct config cfg;
@@ -37,6 +48,12 @@ int main(int argc, char **argv)
   ensure_std_fds();
   /* A reader that goes away shows as EPIPE on the write, not a kill. */
   signal(SIGPIPE, SIG_IGN);
+  /* libcurl 7.88 hands an IDN host to libidn2 in the locale's charset:
+   * under "C" no "bücher.example" resolves. Input is UTF-8 whatever the
+   * environment says, and C.UTF-8's ctype is C's for every single byte;
+   * numbers and messages stay "C". Without that locale IDN fails. */
+  if (!setlocale(LC_CTYPE, "C.UTF-8"))
+    (void)setlocale(LC_CTYPE, "C.utf8");
 
   cs = cli_parse(&cfg, argc, argv, getenv("VOLLEY_OPTS"), err);
   switch (cs) {
@@ -63,7 +80,7 @@ int main(int argc, char **argv)
   if (!(curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_ASYNCHDNS))
     msg_warn(NULL, "this libcurl resolves names synchronously: a slow DNS "
                    "server will stall every transfer");
-  status = run_main(&cfg);
+  status = cfg.check ? check_status(check_main(&cfg)) : run_main(&cfg);
   curl_global_cleanup();
   cli_free(&cfg);
   return status;

@@ -252,14 +252,20 @@ struct hdr {
   size_t name_len;
   const char *value;
   size_t value_len;
+  size_t next; /* the next line with this name, or SIZE_MAX */
+  bool repeat; /* an earlier line has this name */
 };
 
-static size_t split_headers(const char *s, size_t len, struct hdr **out)
+/* The header lines of "len" bytes at "s", at most RECORD_MAX_HEADERS of
+ * them, into "*out" (malloc'd); "*dropped" counts the lines past that. */
+static size_t split_headers(const char *s, size_t len, struct hdr **out,
+                            size_t *dropped)
 {
   struct hdr *h = NULL;
   size_t n = 0, cap = 0;
   const char *end = s + len;
 
+  *dropped = 0;
   while (s < end) {
     const char *eol = memchr(s, '\n', (size_t)(end - s));
     const char *line_end = eol ? eol : end;
@@ -268,7 +274,9 @@ static size_t split_headers(const char *s, size_t len, struct hdr **out)
     /* A status line may hold a colon in its reason phrase. */
     if (line_end - s >= 5 && memcmp(s, "HTTP/", 5) == 0)
       colon = NULL;
-    if (colon && colon > s) {
+    if (colon && colon > s && n == RECORD_MAX_HEADERS) {
+      (*dropped)++;
+    } else if (colon && colon > s) {
       const char *v = colon + 1;
       const char *ve = line_end;
 
@@ -284,6 +292,8 @@ static size_t split_headers(const char *s, size_t len, struct hdr **out)
       h[n].name_len = (size_t)(colon - s);
       h[n].value = v;
       h[n].value_len = (size_t)(ve - v);
+      h[n].next = SIZE_MAX;
+      h[n].repeat = false;
       n++;
     }
     s = eol ? eol + 1 : end;
@@ -292,46 +302,85 @@ static size_t split_headers(const char *s, size_t len, struct hdr **out)
   return n;
 }
 
+/* Order of header lines by name, ignoring case, then by position (the
+ * entries are pointers into one array): the lines of one name end up
+ * together, in the order they came. */
+static int compare_lines(const void *pa, const void *pb)
+{
+  const struct hdr *a = *(const struct hdr *const *)pa;
+  const struct hdr *b = *(const struct hdr *const *)pb;
+  size_t n = a->name_len < b->name_len ? a->name_len : b->name_len;
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    int ca = tolower((unsigned char)a->name[i]);
+    int cb = tolower((unsigned char)b->name[i]);
+
+    if (ca != cb)
+      return ca - cb;
+  }
+  if (a->name_len != b->name_len)
+    return a->name_len < b->name_len ? -1 : 1;
+  return a < b ? -1 : a > b;
+}
+
 static bool same_name(const struct hdr *a, const struct hdr *b)
 {
   return a->name_len == b->name_len &&
          strncasecmp(a->name, b->name, a->name_len) == 0;
 }
 
+/* Chain the lines of each name through "next" and mark the repeats. A
+ * sort, not a name-against-every-name loop: a response of 40,000 names
+ * would otherwise cost 800 million comparisons on the loop thread. */
+static void link_names(struct hdr *h, size_t n)
+{
+  struct hdr **order = xmalloc((n ? n : 1) * sizeof(*order));
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    order[i] = &h[i];
+  qsort(order, n, sizeof(*order), compare_lines);
+  for (i = 1; i < n; i++) {
+    if (same_name(order[i - 1], order[i])) {
+      order[i - 1]->next = (size_t)(order[i] - h);
+      order[i]->repeat = true;
+    }
+  }
+  free(order);
+}
+
 /* Headers as an object with lower-case names; a repeated header's values
- * are joined with ", " (RFC 9110 5.3), in the order they came. */
-static void put_headers(struct record_buf *b, const char *s, size_t len)
+ * are joined with ", " (RFC 9110 5.3), in the order they came. Returns
+ * the number of lines left out (past RECORD_MAX_HEADERS). */
+static size_t put_headers(struct record_buf *b, const char *s, size_t len)
 {
   struct hdr *h = NULL;
-  size_t n = split_headers(s, len, &h);
-  size_t i, j;
+  size_t dropped;
+  size_t n = split_headers(s, len, &h, &dropped);
+  struct record_buf val = { NULL, 0, 0 };
+  char *lname = NULL;
+  size_t i, j, k;
   bool first = true;
 
+  link_names(h, n);
   puts_lit(b, "{");
   for (i = 0; i < n; i++) {
-    struct record_buf val = { NULL, 0, 0 };
-    char *lname;
-    bool seen = false;
-
-    for (j = 0; j < i && !seen; j++)
-      seen = same_name(&h[i], &h[j]);
-    if (seen)
+    if (h[i].repeat)
       continue;
-    lname = xstrndup(h[i].name, h[i].name_len);
+    lname = xrealloc(lname, h[i].name_len + 1);
     for (j = 0; j < h[i].name_len; j++)
-      lname[j] = (char)tolower((unsigned char)lname[j]);
+      lname[j] = (char)tolower((unsigned char)h[i].name[j]);
+    record_buf_reset(&val);
     put(&val, h[i].value, h[i].value_len);
-    for (j = i + 1; j < n; j++) {
-      if (same_name(&h[i], &h[j])) {
-        /* Set-Cookie values may hold commas (RFC 9110 5.3): a newline
-         * keeps them apart. */
-        if (h[i].name_len == 10 &&
-            strncasecmp(h[i].name, "set-cookie", 10) == 0)
-          put(&val, "\n", 1);
-        else
-          put(&val, ", ", 2);
-        put(&val, h[j].value, h[j].value_len);
-      }
+    for (k = h[i].next; k != SIZE_MAX; k = h[k].next) {
+      /* Set-Cookie values may hold commas (RFC 9110 5.3): a newline
+       * keeps them apart. */
+      if (h[i].name_len == 10 && strncasecmp(h[i].name, "set-cookie", 10) == 0)
+        put(&val, "\n", 1);
+      else
+        put(&val, ", ", 2);
+      put(&val, h[k].value, h[k].value_len);
     }
     if (!first)
       puts_lit(b, ",");
@@ -339,11 +388,12 @@ static void put_headers(struct record_buf *b, const char *s, size_t len)
     record_put_string(b, lname, h[i].name_len);
     puts_lit(b, ":");
     record_put_string(b, val.p ? val.p : "", val.len);
-    free(lname);
-    record_buf_free(&val);
   }
   puts_lit(b, "}");
+  free(lname);
+  record_buf_free(&val);
   free(h);
+  return dropped;
 }
 
 bool record_ok(const struct result *r)
@@ -415,8 +465,14 @@ void record_build(struct record_buf *b, const struct result *r)
     put_cstr_or_null(b, r->remote_ip);
   }
   if (r->headers) {
+    size_t dropped;
+
     puts_lit(b, ",\"headers\":");
-    put_headers(b, r->headers, r->headers_len);
+    dropped = put_headers(b, r->headers, r->headers_len);
+    if (dropped) {
+      puts_lit(b, ",\"headers_dropped\":");
+      put_fmt_u64(b, dropped);
+    }
   }
   if (r->body) {
     if (record_is_utf8(r->body, r->body_len)) {

@@ -10,6 +10,10 @@
 
 #include "errkind.h"
 
+/* Header lines of a response kept in its record; "headers_dropped" says
+ * how many more there were. */
+#define RECORD_MAX_HEADERS 1000
+
 /* What a finished request produced. Pointers are borrowed for the call. */
 struct result {
   const char *id_json; /* the request's own id as JSON text, or NULL */

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "retry.h"
 #include "savename.h"
 #include "util.h"
 
@@ -76,6 +77,7 @@ void request_free(struct request *req)
   free(req->parent_json);
   free(req->seed_host);
   free(req->save_error);
+  free(req->redirect_from);
   free(req->url);
   free(req->method);
   free(req->body);
@@ -127,38 +129,18 @@ static size_t body_write_cb(char *ptr, size_t size, size_t nmemb, void *ud)
   return n;
 }
 
-/* Parse a Retry-After value: delta-seconds or an HTTP date. Returns the
- * wait in ms, or -1. */
-static long parse_retry_after(const char *v, size_t len)
+/* Whether the status line "p" ("n" bytes, "HTTP/x[.y] NNN ...") has a
+ * 3xx status. */
+static bool status_3xx(const char *p, size_t n)
 {
-  char tmp[64];
-  time_t when;
+  const char *sp = memchr(p, ' ', n);
+  size_t i;
 
-  while (len && isspace((unsigned char)*v)) {
-    v++;
-    len--;
-  }
-  while (len && isspace((unsigned char)v[len - 1]))
-    len--;
-  if (len == 0 || len >= sizeof(tmp))
-    return -1;
-  memcpy(tmp, v, len);
-  tmp[len] = '\0';
-  if (isdigit((unsigned char)tmp[0])) {
-    uint64_t secs;
-
-    if (util_parse_uint(tmp, 0, 86400 * 366, &secs) < 0)
-      return -1;
-    return (long)(secs * 1000);
-  }
-  when = curl_getdate(tmp, NULL);
-  if (when < 0)
-    return -1;
-  {
-    double delta = (double)when - util_wallclock();
-
-    return delta <= 0 ? 0 : (long)(delta * 1000.0);
-  }
+  if (!sp)
+    return false;
+  i = (size_t)(sp - p) + 1;
+  return i + 3 <= n && p[i] == '3' && isdigit((unsigned char)p[i + 1]) &&
+         isdigit((unsigned char)p[i + 2]);
 }
 
 static size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud)
@@ -170,12 +152,29 @@ static size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud)
     /* A new response: after a redirect or a 100 Continue, only the last
      * one's headers count. */
     req->got_response = true;
+    req->headers_done = false;
     req->hdrbuf.len = 0;
     req->retry_after_ms = -1;
+    free(req->redirect_from);
+    req->redirect_from = NULL;
+    if (status_3xx(ptr, n)) {
+      char *u = NULL;
+
+      /* The URL this response came from: if libcurl then refuses the
+       * Location, its effective URL names a target never fetched. */
+      if (curl_easy_getinfo(req->easy, CURLINFO_EFFECTIVE_URL, &u) ==
+              CURLE_OK &&
+          u)
+        req->redirect_from = xstrdup(u);
+    }
     return n;
   }
+  if ((n == 2 && ptr[0] == '\r' && ptr[1] == '\n') ||
+      (n == 1 && ptr[0] == '\n'))
+    req->headers_done = true;
   if (n > 12 && strncasecmp(ptr, "retry-after:", 12) == 0)
-    req->retry_after_ms = parse_retry_after(ptr + 12, n - 12);
+    req->retry_after_ms =
+        retry_parse_after(ptr + 12, n - 12, util_wallclock());
   if (req->shared->cfg->want_headers && n > 2)
     record_put(&req->hdrbuf, ptr, n);
   return n;
@@ -254,6 +253,10 @@ void request_reset_attempt(struct request *req)
 {
   req->too_large = false;
   req->got_response = false;
+  req->headers_done = false;
+  free(req->redirect_from);
+  req->redirect_from = NULL;
+  req->refused_noted = false;
   req->retry_after_ms = -1;
   req->body_bytes = 0;
   req->bodybuf.len = 0;
@@ -470,6 +473,31 @@ static const char *version_name(long v)
   }
 }
 
+/* After a 3xx, libcurl refused the Location (another scheme, a URL it
+ * cannot use) once it had made it the effective URL: the record keeps
+ * the last URL fetched as final_url, the redirect as not followed, and
+ * names the target in the message. Written into "errbuf" once, as the
+ * result is read more than once. */
+static void refused_redirect(struct request *req, CURLcode code,
+                             struct result *res)
+{
+  char msg[CURL_ERROR_SIZE];
+
+  if ((code != CURLE_UNSUPPORTED_PROTOCOL && code != CURLE_URL_MALFORMAT) ||
+      !res->final_url || strcmp(res->final_url, req->redirect_from) == 0)
+    return;
+  if (!req->refused_noted) {
+    snprintf(msg, sizeof(msg), "redirect to '%.120s' refused: %.100s",
+             res->final_url, res->message);
+    memcpy(req->errbuf, msg, sizeof(msg));
+    req->refused_noted = true;
+  }
+  res->message = req->errbuf;
+  res->final_url = req->redirect_from;
+  if (res->redirects > 0)
+    res->redirects--;
+}
+
 void request_result(struct request *req, CURLcode code, uint64_t now_ns,
                     struct result *res)
 {
@@ -526,11 +554,25 @@ void request_result(struct request *req, CURLcode code, uint64_t now_ns,
     res->kind = ERRKIND_TOO_LARGE;
     res->message = "body larger than --max-body";
   } else if (code != CURLE_OK) {
-    res->kind = errkind_from_curl(code);
-    if (res->kind == ERRKIND_TOO_LARGE)
+    const char *why = NULL;
+    long sent = 0;
+    bool in_head = false;
+
+    /* Past the request and before the end of the headers: where a
+     * header line too long for libcurl shows as "Out of memory". */
+    if (easy && !req->headers_done &&
+        curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK)
+      in_head = sent > 0;
+    res->kind = errkind_of_transfer(code, req->errbuf, req->got_response,
+                                    in_head, &why);
+    if (code == CURLE_FILESIZE_EXCEEDED)
       res->message = "body larger than --max-body";
+    else if (why)
+      res->message = why;
     else
       res->message = req->errbuf[0] ? req->errbuf : curl_easy_strerror(code);
+    if (easy && req->redirect_from)
+      refused_redirect(req, code, res);
   } else if (req->save_error) {
     /* The transfer was whole, its file is not: the status stays. */
     res->kind = ERRKIND_SAVE;

@@ -73,7 +73,11 @@ struct request {
   const char *cancel_why;    /* set: the record is a cancellation */
   bool too_large;            /* the body passed --max-body */
   bool got_response;         /* a status line arrived this attempt */
-  long retry_after_ms;       /* Retry-After of this attempt, -1 if none */
+  bool headers_done;         /* the last response's headers ended */
+  char *redirect_from;       /* the URL of this attempt's last response
+                                when that was a 3xx, else NULL; owned */
+  bool refused_noted;        /* "errbuf" names a refused redirect */
+  int64_t retry_after_ms;    /* Retry-After of this attempt, -1 if none */
   uint64_t body_bytes;       /* decoded body bytes of this attempt */
   struct record_buf bodybuf; /* the body, kept with --body */
   struct record_buf hdrbuf;  /* the final response's headers */

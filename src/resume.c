@@ -1,7 +1,8 @@
 /* The --resume reader. Runs once before the loop starts (blocking I/O is
  * fine then: nothing is in flight): reads -o FILE, cuts a torn last line,
- * optionally rewrites FILE without the failed records, and fills the set
- * of finished request keys. Owns nothing after it returns. */
+ * rewrites FILE without the cancelled records (and the failed ones with
+ * --resume-failed), and fills the set of finished request keys. Also
+ * reads record files for --check. Owns nothing after it returns. */
 #include "config.h"
 
 #include "resume.h"
@@ -12,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -30,12 +33,29 @@ void resume_key(struct hmap_key *k, const char *id_json, uint64_t line,
   hmap_key_of(k, id_json, strlen(id_json), url, strlen(url));
 }
 
-/* The key and ok flag of one record line; -1 if it is not a record. On
- * success "*rootp" holds the parsed record (the caller releases it). */
-static int parse_record(const char *p, size_t len, struct hmap_key *k,
-                        bool *ok, json_t **rootp)
+/* The outcome a record's "ok" and "error.kind" say. */
+static enum resume_outcome outcome_of(json_t *root)
 {
-  json_t *root = json_loadb(p, len, 0, NULL);
+  const char *kind;
+
+  if (json_is_true(json_object_get(root, "ok")))
+    return RESUME_OK;
+  kind = json_string_value(
+      json_object_get(json_object_get(root, "error"), "kind"));
+  if (kind && strcmp(kind, "cancelled") == 0)
+    return RESUME_CANCELLED;
+  return RESUME_FAILED;
+}
+
+/* The key, outcome and id text of one record line into "rl" (the caller
+ * frees rl->id_json); -1 if it is not a record. On success "*rootp" holds
+ * the parsed record (the caller releases it). */
+static int parse_record(const char *p, size_t len, struct resume_line *rl,
+                        json_t **rootp)
+{
+  /* JSON_ALLOW_NUL as inputline.c reads requests: an id that holds
+   * "\u0000" was accepted there, so its record must be read back here. */
+  json_t *root = json_loadb(p, len, JSON_ALLOW_NUL, NULL);
   json_t *id, *url;
   char *id_json;
 
@@ -47,10 +67,10 @@ static int parse_record(const char *p, size_t len, struct hmap_key *k,
   if (id && (json_is_string(url) || json_is_null(url))) {
     id_json = json_dumps(id, JSON_COMPACT | JSON_ENCODE_ANY);
     if (id_json) {
-      resume_key(k, id_json, 0,
+      resume_key(&rl->key, id_json, 0,
                  json_is_string(url) ? json_string_value(url) : NULL);
-      free(id_json);
-      *ok = json_is_true(json_object_get(root, "ok"));
+      rl->id_json = id_json;
+      rl->outcome = outcome_of(root);
       *rootp = root;
       return 0;
     }
@@ -134,55 +154,181 @@ static int64_t each_line(int fd, void (*fn)(const char *, size_t, void *),
   return offset;
 }
 
+/* A byte range of FILE, [start, end). */
+struct span {
+  int64_t start, end;
+};
+
 struct loader {
   struct hmap *done;
   bool redo_failed;
-  FILE *out; /* the rewritten file with --resume-failed */
   uint64_t kept;
-  int64_t good;     /* offset after the last line worth keeping */
-  int64_t offset;   /* offset after the line being looked at */
-  bool pending_bad; /* the last complete line is not a record */
-  bool write_failed;
+  int64_t good;      /* offset after the last line worth keeping */
+  int64_t offset;    /* offset after the line being looked at */
+  bool pending_bad;  /* the last complete line is not a record */
+  struct span *drop; /* records to drop, in file order, merged when
+                        adjacent: 16 bytes a run of dropped lines */
+  size_t ndrop, capdrop;
   resume_record_fn *record_cb;
   void *record_ud;
 };
 
-/* Keeps the key of one record line. A line that is not a record is kept
- * in the file unless it is the last one (then it is torn). */
+static void drop_span(struct loader *l, int64_t start, int64_t end)
+{
+  if (l->ndrop && l->drop[l->ndrop - 1].end == start) {
+    l->drop[l->ndrop - 1].end = end;
+    return;
+  }
+  if (l->ndrop == l->capdrop) {
+    l->capdrop = l->capdrop ? l->capdrop * 2 : 64;
+    l->drop = xrealloc(l->drop, l->capdrop * sizeof(*l->drop));
+  }
+  l->drop[l->ndrop].start = start;
+  l->drop[l->ndrop++].end = end;
+}
+
+/* Keeps the key of one record line, or marks the line to be dropped: a
+ * cancelled record always (the request was not done: it is fetched
+ * again), a failed one with --resume-failed. A line that is not a record
+ * is kept in the file unless it is the last one (then it is torn). */
 static void load_line(const char *p, size_t len, void *ud)
 {
   struct loader *l = ud;
-  struct hmap_key k;
-  bool ok = false;
-
-  l->offset += (int64_t)len + 1;
+  struct resume_line rl;
+  int64_t start = l->offset;
   json_t *root;
 
-  if (parse_record(p, len, &k, &ok, &root) < 0) {
+  l->offset += (int64_t)len + 1;
+  if (parse_record(p, len, &rl, &root) < 0) {
     l->pending_bad = true;
     return;
   }
+  free(rl.id_json);
   l->pending_bad = false;
   l->good = l->offset;
-  if (ok || !l->redo_failed) {
-    if (hmap_add(l->done, &k))
+  if (rl.outcome == RESUME_CANCELLED ||
+      (rl.outcome == RESUME_FAILED && l->redo_failed)) {
+    drop_span(l, start, l->offset);
+  } else {
+    if (hmap_add(l->done, &rl.key))
       l->kept++;
     if (l->record_cb)
-      tell_record(root, ok, l->record_cb, l->record_ud);
+      tell_record(root, rl.outcome == RESUME_OK, l->record_cb, l->record_ud);
   }
   json_decref(root);
-  if (l->out && ok &&
-      (fwrite(p, 1, len, l->out) != len || fputc('\n', l->out) == EOF))
-    l->write_failed = true;
+}
+
+/* Copy bytes [from, to) of "in" to the end of "out". Returns 0, or -1
+ * with errno set. */
+static int copy_range(int in, int out, int64_t from, int64_t to, char *buf,
+                      size_t cap)
+{
+  while (from < to) {
+    size_t want = (uint64_t)(to - from) < cap ? (size_t)(to - from) : cap;
+    ssize_t n = pread(in, buf, want, (off_t)from);
+    size_t done = 0;
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      if (n == 0)
+        errno = EIO; /* the file shrank under us */
+      return -1;
+    }
+    while (done < (size_t)n) {
+      ssize_t w = write(out, buf + done, (size_t)n - done);
+
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w < 0)
+        return -1;
+      done += (size_t)w;
+    }
+    from += n;
+  }
+  return 0;
+}
+
+/* Write FILE ("fd", "path") without the dropped records and without the
+ * bytes from "keep" on to a temporary file beside it, lock that file as
+ * "*lock_fd" is locked, and rename it over FILE, so that a kill leaves
+ * one or the other whole and no second writer can take the new file
+ * between the rename and the lock. Returns 0, or -1 with "err" filled. */
+static int rewrite(int fd, const char *path, const struct loader *l,
+                   int64_t keep, int *lock_fd, char err[VL_ERRLEN])
+{
+  size_t n = strlen(path) + 16, i, cap = 1 << 16;
+  char *tmp = xmalloc(n), *buf = NULL;
+  int64_t pos = 0;
+  struct stat st;
+  int out, rc = -1;
+
+  /* mkstemp: an unpredictable name, created with O_EXCL. */
+  snprintf(tmp, n, "%s.volley-XXXXXX", path);
+  out = mkstemp(tmp);
+  if (out >= 0)
+    (void)fcntl(out, F_SETFD, FD_CLOEXEC); /* Nothing is exec'ed anyway. */
+  if (out < 0) {
+    snprintf(err, VL_ERRLEN, "--resume: cannot create '%s': %s", tmp,
+             strerror(errno));
+    free(tmp);
+    return -1;
+  }
+  buf = xmalloc(cap);
+  for (i = 0; i <= l->ndrop; i++) {
+    int64_t to = i < l->ndrop ? l->drop[i].start : keep;
+
+    if (copy_range(fd, out, pos, to, buf, cap) < 0)
+      goto write_failed;
+    if (i < l->ndrop)
+      pos = l->drop[i].end;
+  }
+  /* mkostemp made it 0600: give it FILE's permissions. */
+  if (fstat(fd, &st) == 0)
+    (void)fchmod(out, st.st_mode & 07777); /* Best effort, as cp does. */
+  if (fsync(out) < 0)
+    goto write_failed;
+  if (*lock_fd >= 0 && flock(out, LOCK_EX | LOCK_NB) < 0) {
+    snprintf(err, VL_ERRLEN, "--resume: cannot lock '%s': %s", tmp,
+             strerror(errno));
+    goto fail;
+  }
+  if (rename(tmp, path) < 0) {
+    snprintf(err, VL_ERRLEN, "--resume: cannot rename '%s': %s", tmp,
+             strerror(errno));
+    goto fail;
+  }
+  if (*lock_fd >= 0) {
+    /* The old file's lock goes with its last descriptor. */
+    close(*lock_fd);
+    *lock_fd = out;
+    out = -1;
+  }
+  free(tmp);
+  tmp = NULL;
+  rc = 0;
+  goto fail;
+write_failed:
+  snprintf(err, VL_ERRLEN, "--resume: cannot write '%s': %s", tmp,
+           strerror(errno));
+fail:
+  if (out >= 0)
+    close(out);
+  if (tmp) {
+    (void)unlink(tmp); /* Best effort: FILE itself is untouched. */
+    free(tmp);
+  }
+  free(buf);
+  return rc;
 }
 
 int resume_load(const char *path, bool redo_failed, struct hmap *done,
-                uint64_t *kept, resume_record_fn *record_cb, void *ud,
-                char err[VL_ERRLEN])
+                uint64_t *kept, int *lock_fd, resume_record_fn *record_cb,
+                void *ud, char err[VL_ERRLEN])
 {
   struct loader l;
-  char *tmp = NULL;
-  int64_t end;
+  int64_t end, keep;
+  off_t size;
   int fd, rc = -1;
 
   memset(&l, 0, sizeof(l));
@@ -199,20 +345,6 @@ int resume_load(const char *path, bool redo_failed, struct hmap *done,
              strerror(errno));
     return -1;
   }
-  if (redo_failed) {
-    /* The ok records go to a temporary file beside FILE, renamed over it
-     * at the end, so that a kill leaves one or the other whole. */
-    size_t n = strlen(path) + 32;
-
-    tmp = xmalloc(n);
-    snprintf(tmp, n, "%s.volley-%ld.tmp", path, (long)getpid());
-    l.out = fopen(tmp, "wb");
-    if (!l.out) {
-      snprintf(err, VL_ERRLEN, "--resume-failed: cannot create '%s': %s", tmp,
-               strerror(errno));
-      goto done;
-    }
-  }
   end = each_line(fd, load_line, &l);
   if (end < 0) {
     snprintf(err, VL_ERRLEN, "--resume: cannot read '%s': %s", path,
@@ -220,41 +352,70 @@ int resume_load(const char *path, bool redo_failed, struct hmap *done,
     goto done;
   }
   *kept = l.kept;
-  if (!redo_failed) {
-    /* Cut the torn tail: bytes after the last newline, and a last line
-     * that is not a record. A middle line that is not JSON stays. */
-    int64_t keep = l.pending_bad ? l.good : end;
-    off_t size = lseek(fd, 0, SEEK_END);
-
-    if (size > keep && ftruncate(fd, (off_t)keep) < 0) {
-      snprintf(err, VL_ERRLEN,
-               "--resume: cannot cut the torn line of '%s': %s", path,
-               strerror(errno));
-      goto done;
-    }
-    rc = 0;
+  /* Cut the torn tail: bytes after the last newline, and a last line
+   * that is not a record. A middle line that is not JSON stays. */
+  keep = l.pending_bad ? l.good : end;
+  if (l.ndrop) {
+    rc = rewrite(fd, path, &l, keep, lock_fd, err);
     goto done;
   }
-  if (l.write_failed || fflush(l.out) != 0 || fsync(fileno(l.out)) != 0) {
-    snprintf(err, VL_ERRLEN, "--resume-failed: cannot write '%s': %s", tmp,
-             strerror(errno));
+  size = lseek(fd, 0, SEEK_END);
+  if (size > keep && ftruncate(fd, (off_t)keep) < 0) {
+    snprintf(err, VL_ERRLEN, "--resume: cannot cut the torn line of '%s': %s",
+             path, strerror(errno));
     goto done;
   }
-  if (rename(tmp, path) < 0) {
-    snprintf(err, VL_ERRLEN, "--resume-failed: cannot rename '%s': %s", tmp,
-             strerror(errno));
-    goto done;
-  }
-  free(tmp);
-  tmp = NULL;
   rc = 0;
 done:
-  if (l.out)
-    fclose(l.out);
-  if (tmp) {
-    (void)unlink(tmp); /* Best effort: FILE itself is untouched. */
-    free(tmp);
-  }
+  free(l.drop);
   close(fd);
   return rc;
+}
+
+/* --check's reader: every record line to "line_cb". */
+struct scanner {
+  resume_line_fn *line_cb;
+  void *ud;
+  uint64_t other;
+};
+
+static void scan_line(const char *p, size_t len, void *ud)
+{
+  struct scanner *sc = ud;
+  struct resume_line rl;
+  json_t *root;
+
+  if (parse_record(p, len, &rl, &root) < 0) {
+    sc->other++;
+    return;
+  }
+  json_decref(root);
+  sc->line_cb(&rl, sc->ud);
+  free(rl.id_json);
+}
+
+int resume_scan(const char *path, resume_line_fn *line_cb, void *ud,
+                uint64_t *other, char err[VL_ERRLEN])
+{
+  struct scanner sc = { line_cb, ud, 0 };
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int64_t end;
+
+  *other = 0;
+  if (fd < 0) {
+    snprintf(err, VL_ERRLEN, "cannot open '%s': %s", path, strerror(errno));
+    return errno == ENOENT ? 1 : -1;
+  }
+  end = each_line(fd, scan_line, &sc);
+  if (end < 0) {
+    snprintf(err, VL_ERRLEN, "cannot read '%s': %s", path, strerror(errno));
+    close(fd);
+    return -1;
+  }
+  /* A last line without its newline is torn: not a record. */
+  if (lseek(fd, 0, SEEK_END) > (off_t)end)
+    sc.other++;
+  close(fd);
+  *other = sc.other;
+  return 0;
 }

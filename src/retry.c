@@ -6,6 +6,10 @@
 #include "retry.h"
 
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
 
 bool retry_transient(const struct retry_policy *p,
                      const struct retry_attempt *a)
@@ -57,6 +61,15 @@ bool retry_decide(const struct retry_policy *p, const struct retry_attempt *a,
   }
   if (a->retry_after_ms >= 0 && (a->status == 429 || a->status == 503)) {
     wait = (uint64_t)a->retry_after_ms;
+    if (wait >= VL_DURATION_MAX_MS) {
+      /* The clamp: the server may have said any longer time. */
+      snprintf(why, whylen,
+               "not retried: Retry-After of %llu days or more is beyond "
+               "--retry-max-delay %.1fs",
+               (unsigned long long)(VL_DURATION_MAX_MS / 86400000),
+               (double)p->cap_ms / 1000.0);
+      return false;
+    }
     if (wait > p->cap_ms) {
       snprintf(why, whylen,
                "not retried: Retry-After %.1fs is beyond --retry-max-delay "
@@ -75,4 +88,49 @@ bool retry_decide(const struct retry_policy *p, const struct retry_attempt *a,
   }
   *delay_ms = wait;
   return true;
+}
+
+static bool is_blank(char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
+         c == '\v';
+}
+
+int64_t retry_parse_after(const char *value, size_t len, double now_s)
+{
+  const uint64_t max_s = VL_DURATION_MAX_MS / 1000;
+  char tmp[64];
+  time_t when;
+  size_t i;
+
+  while (len && is_blank(*value)) {
+    value++;
+    len--;
+  }
+  while (len && is_blank(value[len - 1]))
+    len--;
+  if (len == 0)
+    return -1;
+  if (value[0] >= '0' && value[0] <= '9') {
+    uint64_t secs = 0;
+
+    /* Any number of digits: once past the maximum, only the check that
+     * the rest are digits goes on, so nothing overflows. */
+    for (i = 0; i < len; i++) {
+      if (value[i] < '0' || value[i] > '9')
+        return -1;
+      if (secs <= max_s)
+        secs = secs * 10 + (uint64_t)(value[i] - '0');
+    }
+    return (int64_t)(secs > max_s ? max_s * 1000 : secs * 1000);
+  }
+  if (len >= sizeof(tmp))
+    return -1;
+  memcpy(tmp, value, len);
+  tmp[len] = '\0';
+  /* curl_getdate() reads years up to 2^31 into a 64-bit time_t. */
+  when = curl_getdate(tmp, NULL);
+  if (when < 0)
+    return -1;
+  return (int64_t)util_clamp_ms(((double)when - now_s) * 1000.0);
 }

@@ -13,13 +13,14 @@
 
 /* One ended attempt, as the policy sees it. */
 struct retry_attempt {
-  enum errkind kind;   /* ERRKIND_NONE when the transfer completed */
-  CURLcode code;       /* the transfer's code */
-  bool got_response;   /* a status line arrived */
-  long status;         /* final status, 0 if none */
-  bool idempotent;     /* the method may be repeated */
-  unsigned attempts;   /* attempts made so far, >= 1 */
-  long retry_after_ms; /* the response's Retry-After, -1 if none */
+  enum errkind kind;      /* ERRKIND_NONE when the transfer completed */
+  CURLcode code;          /* the transfer's code */
+  bool got_response;      /* a status line arrived */
+  long status;            /* final status, 0 if none */
+  bool idempotent;        /* the method may be repeated */
+  unsigned attempts;      /* attempts made so far, >= 1 */
+  int64_t retry_after_ms; /* the response's Retry-After, -1 if none, at
+                             most VL_DURATION_MAX_MS (retry_parse_after) */
 };
 
 /* The policy's knobs, from the command line. */
@@ -42,9 +43,18 @@ bool retry_transient(const struct retry_policy *p,
 uint64_t retry_backoff_ms(const struct retry_policy *p, unsigned attempts,
                           uint64_t rnd);
 
+/* Parse the "len" bytes of a Retry-After header's "value" (blanks around
+ * allowed): delta-seconds, or an HTTP date that curl_getdate() reads, less
+ * "now_s" (seconds since the epoch); a date past is 0. Returns the wait
+ * in ms, clamped to VL_DURATION_MAX_MS before any conversion whatever the
+ * number or the year, or -1 when "value" is neither. */
+int64_t retry_parse_after(const char *value, size_t len, double now_s);
+
 /* Decide: returns true with "*delay_ms" set when the attempt is to be
  * retried; false otherwise, with "why" filled when a retry was ruled out
- * for a reason the record should say (else why[0] is 0). "left_ms" is the
+ * for a reason the record should say (else why[0] is 0). A Retry-After
+ * (on a 429 or 503) beyond "p->cap_ms", or of VL_DURATION_MAX_MS (the
+ * clamp: it may have been any longer), rules a retry out. "left_ms" is the
  * time to the deadline, UINT64_MAX if none. */
 bool retry_decide(const struct retry_policy *p, const struct retry_attempt *a,
                   uint64_t left_ms, uint64_t rnd, uint64_t *delay_ms,

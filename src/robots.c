@@ -6,6 +6,7 @@
 
 #include "robots.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -20,6 +21,12 @@ struct robots_rule {
   bool allow;
 };
 
+/* What one robots_allowed() check has spent, in byte comparisons. */
+struct scan {
+  size_t steps;
+  uint32_t *fail; /* KMP table for the longest segment of any rule */
+};
+
 struct robots_rules {
   struct robots_rule *v;
   size_t n, cap;
@@ -28,7 +35,8 @@ struct robots_rules {
 };
 
 struct robots {
-  struct robots_rules kept;
+  struct robots_rules kept; /* longest first, Allow first on a tie */
+  size_t max_segment;       /* longest run between stars of any rule */
 };
 
 /* What robots_parse() knows while it reads the lines. */
@@ -176,7 +184,9 @@ static bool parse_delay(const char *s, size_t n, double *out)
       v += (s[i] - '0') * (scale /= 10);
   if (digits == 0 || i != n)
     return false;
-  *out = v;
+  /* Any number of digits is read (a double only loses precision, or
+   * becomes infinity); the clamp keeps later conversions defined. */
+  *out = util_clamp_ms(v * 1000.0) / 1000.0;
   return true;
 }
 
@@ -296,11 +306,36 @@ static void parse_line(struct robots_parser *p, const char *line, size_t n)
    * a group nor belong to one. */
 }
 
+/* Longest first; on equal length, Allow first: then the first rule that
+ * matches decides, as RFC 9309 2.2.2 says the longest match does. */
+static int rule_order(const void *pa, const void *pb)
+{
+  const struct robots_rule *a = pa, *b = pb;
+
+  if (a->len != b->len)
+    return a->len > b->len ? -1 : 1;
+  if (a->allow != b->allow)
+    return a->allow ? -1 : 1;
+  return strcmp(a->pattern, b->pattern);
+}
+
 struct robots *robots_parse(const char *text, size_t len, const char *agent)
 {
   struct robots_parser p;
   struct robots *r = xcalloc(1, sizeof(*r));
-  const char *s = text, *end = text ? text + len : NULL;
+  const char *s = text, *end;
+  size_t i;
+
+  if (text && len > ROBOTS_MAX_BYTES) {
+    /* RFC 9309 2.5: at least 500 KiB must be read; the rest is ignored,
+     * from the last line end before the cap, so no rule is cut short. */
+    const char *nl = text + ROBOTS_MAX_BYTES;
+
+    while (nl > text && nl[-1] != '\n' && nl[-1] != '\r')
+      nl--;
+    len = (size_t)(nl - text);
+  }
+  end = text ? text + len : NULL;
 
   memset(&p, 0, sizeof(p));
   if (agent) {
@@ -332,52 +367,95 @@ struct robots *robots_parse(const char *text, size_t len, const char *agent)
     r->kept = p.star;
     rules_free(&p.best);
   }
+  if (r->kept.n)
+    qsort(r->kept.v, r->kept.n, sizeof(*r->kept.v), rule_order);
+  for (i = 0; i < r->kept.n; i++) {
+    const char *q = r->kept.v[i].pattern, *star;
+
+    for (; (star = strchr(q, '*')); q = star + 1)
+      if ((size_t)(star - q) > r->max_segment)
+        r->max_segment = (size_t)(star - q);
+    if (strlen(q) > r->max_segment)
+      r->max_segment = strlen(q);
+  }
   return r;
 }
 
-/* Whether "rule" matches the start of "path" ("n" bytes). With a '*' the
- * pattern is run as a set of positions in the path (sorted, at most n + 1
- * of them in "pos"), so time stays within pattern length times path
- * length whatever the stars; backtracking could go exponential. */
-static bool rule_matches(const struct robots_rule *rule, const char *path,
-                         size_t n, size_t *pos)
+/* The end of the first "seg" ("m" bytes, m > 0) in "path" ("n" bytes)
+ * at or after "from", or SIZE_MAX. Knuth-Morris-Pratt: at most 2 (m +
+ * n - from) comparisons, whatever the bytes, counted in "sc". */
+static size_t find_segment(const char *seg, size_t m, const char *path,
+                           size_t n, size_t from, struct scan *sc)
 {
-  size_t npos = 1, i, j, k, plen = strlen(rule->pattern);
+  uint32_t *fail = sc->fail;
+  size_t i, k = 0;
 
-  if (!rule->wild) {
-    if (plen > n || memcmp(rule->pattern, path, plen) != 0)
-      return false;
-    return !rule->anchored || plen == n;
+  fail[0] = 0;
+  for (i = 1; i < m; i++) {
+    while (k > 0 && seg[i] != seg[k])
+      k = fail[k - 1];
+    if (seg[i] == seg[k])
+      k++;
+    fail[i] = (uint32_t)k;
   }
-  pos[0] = 0;
-  for (i = 0; i < plen; i++) {
-    char c = rule->pattern[i];
-
-    if (c == '*') {
-      /* Every position from the first one on is reachable. */
-      size_t first = pos[0];
-
-      npos = n - first + 1;
-      for (j = 0; j < npos; j++)
-        pos[j] = first + j;
-      continue;
+  sc->steps += 2 * m;
+  k = 0;
+  for (i = from; i < n; i++) {
+    while (k > 0 && path[i] != seg[k])
+      k = fail[k - 1];
+    if (path[i] == seg[k])
+      k++;
+    if (k == m) {
+      sc->steps += 2 * (i + 1 - from);
+      return i + 1;
     }
-    for (j = 0, k = 0; j < npos; j++)
-      if (pos[j] < n && path[pos[j]] == c)
-        pos[k++] = pos[j] + 1;
-    if (k == 0)
-      return false;
-    npos = k;
   }
-  return !rule->anchored || pos[npos - 1] == n;
+  sc->steps += 2 * (n - from);
+  return SIZE_MAX;
+}
+
+/* Whether "rule" matches the start of "path" ("n" bytes). The pattern is
+ * runs of bytes between stars: the first must start the path; each
+ * other is taken where it first occurs after the one before (the
+ * earliest place leaves the most room for the rest); with '$' the last
+ * must end the path instead. So the work is linear in the path and the
+ * pattern, never a backtracking search. */
+static bool rule_matches(const struct robots_rule *rule, const char *path,
+                         size_t n, struct scan *sc)
+{
+  const char *seg = rule->pattern, *star = strchr(seg, '*');
+  size_t m = star ? (size_t)(star - seg) : strlen(seg), pos;
+
+  sc->steps += m;
+  if (m > n || memcmp(seg, path, m) != 0)
+    return false;
+  if (!star)
+    return !rule->anchored || m == n;
+  pos = m;
+  for (;;) {
+    seg = star + 1;
+    star = strchr(seg, '*');
+    m = star ? (size_t)(star - seg) : strlen(seg);
+    if (!star && rule->anchored) {
+      sc->steps += m;
+      return n - pos >= m && memcmp(path + n - m, seg, m) == 0;
+    }
+    if (m > 0) {
+      pos = find_segment(seg, m, path, n, pos, sc);
+      if (pos == SIZE_MAX)
+        return false;
+    }
+    if (!star)
+      return true;
+  }
 }
 
 bool robots_allowed(const struct robots *r, const char *path_and_query)
 {
   const char *path = path_and_query && *path_and_query ? path_and_query : "/";
-  size_t plen = strcspn(path, "?"), n, i, best = 0;
-  bool allowed = true, matched = false;
-  size_t *pos;
+  size_t plen = strcspn(path, "?"), n, i;
+  bool allowed = true;
+  struct scan sc = { 0, NULL };
   char *p;
 
   if (!r || r->kept.n == 0)
@@ -385,20 +463,22 @@ bool robots_allowed(const struct robots *r, const char *path_and_query)
   if (plen == strlen("/robots.txt") && memcmp(path, "/robots.txt", plen) == 0)
     return true;
   p = norm(path, strlen(path), &n);
-  pos = xmalloc((n + 1) * sizeof(*pos));
+  sc.fail = xmalloc((r->max_segment + 1) * sizeof(*sc.fail));
+  /* The rules come longest first, Allow first on a tie: the first that
+   * matches decides. */
   for (i = 0; i < r->kept.n; i++) {
-    const struct robots_rule *rule = &r->kept.v[i];
-
-    if (!rule_matches(rule, p, n, pos))
-      continue;
-    /* Longest match wins; on equal length, Allow does. */
-    if (!matched || rule->len > best || (rule->len == best && rule->allow)) {
-      matched = true;
-      best = rule->len;
-      allowed = rule->allow;
+    if (rule_matches(&r->kept.v[i], p, n, &sc)) {
+      allowed = r->kept.v[i].allow;
+      break;
+    }
+    if (sc.steps > ROBOTS_MAX_STEPS) {
+      /* A file whose rules cost this much on one path is hostile or
+       * broken: the polite answer is no. */
+      allowed = false;
+      break;
     }
   }
-  free(pos);
+  free(sc.fail);
   free(p);
   return allowed;
 }

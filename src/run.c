@@ -23,11 +23,13 @@
 #include "errkind.h"
 #include "extract.h"
 #include "feed.h"
+#include "filelock.h"
 #include "finish.h"
 #include "gate.h"
 #include "hmap.h"
 #include "input.h"
 #include "inputline.h"
+#include "looplag.h"
 #include "msg.h"
 #include "order.h"
 #include "output.h"
@@ -50,6 +52,7 @@ struct run {
   struct feed feed; /* requests, from the input, then the crawl */
   struct output *out;
   struct progress *progress; /* NULL when off */
+  struct looplag *lag;       /* with --stats or --stats-json, or NULL */
   struct engine *eng;
   struct sched sched;
   struct order *order; /* --ordered only */
@@ -79,6 +82,7 @@ struct run {
   struct writeout wo;    /* -w template; unused without -w */
   uint64_t started_ns;   /* uv_hrtime() at the start, for --stats */
   uint64_t n_grace_done; /* transfers that ended after the signal */
+  int lock_fd;           /* holds -o FILE's lock to the end, or -1 */
 };
 
 static void check_finished(struct run *r);
@@ -160,6 +164,7 @@ static void finished_cb(struct request *req, CURLcode code, const char *note,
   struct record_buf more = { NULL, 0, 0 };
   char message[VL_ERRLEN + CURL_ERROR_SIZE];
 
+  sched_release(&r->sched);
   request_result(req, code, uv_hrtime(), &res);
   if (note && *note) {
     if (res.message)
@@ -189,10 +194,14 @@ static void finished_cb(struct request *req, CURLcode code, const char *note,
 }
 
 /* The attempt of "req" ended with "code" and will not be retried: the
- * record follows once finish.c is done with it. */
+ * record follows once finish.c is done with it. Its body stays in
+ * memory until then, so it keeps a slot of -c (released in
+ * finished_cb()): extraction slower than the transfers holds back
+ * admission instead of piling up bodies. */
 static void finish(struct run *r, struct request *req, CURLcode code,
                    const char *note)
 {
+  sched_hold(&r->sched);
   finish_start(r->fin, req, code, note);
 }
 
@@ -431,8 +440,9 @@ static void cancel_waiting_cb(struct request *req, void *ud)
   finish(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
 }
 
-/* Cancel every request in flight and every waiting retry; each gets a
- * record of kind "cancelled" saying "why". */
+/* Cancel every request in flight and every waiting retry, and stop the
+ * extractions under way; each gets a record of kind "cancelled" saying
+ * "why". */
 static void cancel_all(struct run *r, const char *why)
 {
   struct request *req;
@@ -452,6 +462,7 @@ static void cancel_all(struct run *r, const char *why)
   }
   sched_drain(&r->sched, cancel_waiting_cb, r);
   gate_drain(r->gate, cancel_held_cb, r);
+  finish_cancel(r->fin, why);
 }
 
 /* No more admission and no more reading, for good. */
@@ -569,6 +580,8 @@ static void begin_close(struct run *r)
                 feed_queued(&r->feed));
   progress_stop(r->progress);
   r->progress = NULL;
+  looplag_stop(r->lag);
+  r->lag = NULL;
   input_close(r->in);
   r->in = NULL;
   if (r->sched_ready)
@@ -646,7 +659,11 @@ static int exit_status(const struct run *r)
     return RUN_EXIT_SIGTERM;
   if (r->feed.input_failed)
     return RUN_EXIT_USAGE;
-  if (r->deadline_hit || r->stats.failed)
+  if (r->deadline_hit)
+    return RUN_EXIT_FAILED;
+  /* --failures-ok: a failed request is a result; a cancelled one is not,
+   * so the run did not finish its work. */
+  if (r->cfg->failures_ok ? r->stats.cancelled : r->stats.failed)
     return RUN_EXIT_FAILED;
   return RUN_EXIT_OK;
 }
@@ -837,12 +854,28 @@ static int setup(struct run *r, char err[VL_ERRLEN])
     return RUN_EXIT_USAGE;
   r->feed.in = r->in;
   r->feed.done = &r->done;
+  if (cfg->output) {
+    /* Before FILE is truncated or resumed: a second volley on the same
+     * FILE stops here, having changed nothing. */
+    switch (filelock_take(cfg->output, &r->lock_fd, err)) {
+    case FILELOCK_HELD:
+      break;
+    case FILELOCK_NONE:
+      if (err[0])
+        msg_warn(&r->msg, "%s", err);
+      break;
+    case FILELOCK_BUSY:
+      return RUN_EXIT_USAGE;
+    case FILELOCK_FAILED:
+      return RUN_EXIT_OUTPUT;
+    }
+  }
   if (cfg->resume) {
     uint64_t kept = 0;
 
-    int rc2 =
-        resume_load(cfg->output, cfg->resume_failed, &r->done, &kept,
-                    r->feed.crawling ? feed_resumed : NULL, &r->feed, err);
+    int rc2 = resume_load(cfg->output, cfg->resume_failed, &r->done, &kept,
+                          &r->lock_fd, r->feed.crawling ? feed_resumed : NULL,
+                          &r->feed, err);
 
     feed_resumed_offer(&r->feed);
     if (rc2 < 0)
@@ -903,6 +936,7 @@ static int report_stats(struct run *r)
   FILE *f;
   int rc = 0;
 
+  feed_crawl_memory(&r->feed, &r->stats.crawl);
   if (r->cfg->stats) {
     stats_text(&r->stats, elapsed, &b);
     fwrite(b.p, 1, b.len, stderr);
@@ -941,6 +975,7 @@ int run_main(const struct config *cfg)
   }
   r->cfg = cfg;
   r->shared.save_dirfd = -1;
+  r->lock_fd = -1;
   extract_spec_init(&r->xspec);
   stats_init(&r->stats);
   r->started_ns = uv_hrtime();
@@ -964,6 +999,11 @@ int run_main(const struct config *cfg)
     if (msg_start(&r->msg, &r->loop) < 0)
       msg_warn(&r->msg, "stderr stays blocking: cannot attach it");
     start_progress(r);
+    if (cfg->stats || cfg->stats_json) {
+      r->lag = looplag_start(&r->loop, &r->stats.loop, err);
+      if (!r->lag)
+        msg_warn(&r->msg, "%s", err);
+    }
     pump(r);
   }
   (void)uv_run(&r->loop, UV_RUN_DEFAULT);
@@ -995,6 +1035,8 @@ int run_main(const struct config *cfg)
   if (r->shared.save_dirfd >= 0)
     (void)close(r->shared.save_dirfd); /* only read: nothing to lose */
   free(r->data);
+  if (r->lock_fd >= 0)
+    close(r->lock_fd); /* FILE is written and closed: let the next in. */
   rc = uv_loop_close(&r->loop);
   if (rc != 0) {
 #ifdef VOLLEY_DEBUG

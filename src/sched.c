@@ -300,7 +300,7 @@ void sched_pump(struct sched *s)
     return;
   s->pumping = true;
   s->rate_waiting = false;
-  while (!s->stopped && !s->paused && s->inflight < s->limit) {
+  while (!s->stopped && !s->paused && s->inflight + s->held < s->limit) {
     struct request *req;
     struct sched_host *h;
 
@@ -364,20 +364,33 @@ void sched_pause_host(struct sched *s, const char *host, uint64_t delay_ms)
 
 void sched_set_rate(struct sched *s, double per_s, double per_host_s)
 {
-  s->interval_ms = per_s > 0 ? 1000.0 / per_s : 0;
-  s->host_interval_ms = per_host_s > 0 ? 1000.0 / per_host_s : 0;
+  /* Clamped while doubles: host_ready_at() and arm_timer() cast them. */
+  s->interval_ms = per_s > 0 ? util_clamp_ms(1000.0 / per_s) : 0;
+  s->host_interval_ms =
+      per_host_s > 0 ? util_clamp_ms(1000.0 / per_host_s) : 0;
 }
 
 void sched_host_interval(struct sched *s, const char *host, double secs)
 {
   struct sched_host *h = host_get(s, host);
 
-  h->interval_ms = secs > 0 ? secs * 1000.0 : 0;
+  h->interval_ms = util_clamp_ms(secs * 1000.0);
 }
 
 void sched_stop(struct sched *s)
 {
   s->stopped = true;
+}
+
+void sched_hold(struct sched *s)
+{
+  s->held++;
+}
+
+void sched_release(struct sched *s)
+{
+  assert(s->held > 0);
+  s->held--;
 }
 
 void sched_retry(struct sched *s, struct request *req, uint64_t delay_ms)
@@ -394,7 +407,7 @@ struct request *sched_inflight(const struct sched *s)
 
 void sched_drain(struct sched *s, sched_each_fn *fn, void *ud)
 {
-  struct request *req;
+  struct request *req, *list = NULL, **tail = &list;
   size_t i;
 
   while (s->ready) {
@@ -406,18 +419,25 @@ void sched_drain(struct sched *s, sched_each_fn *fn, void *ud)
   s->ready_tail = NULL;
   while ((req = heap_pop(&s->waiting)))
     fn(req, ud);
-  for (i = 0; i < s->nbuckets && s->parked; i++) {
+  /* The parked requests leave their hosts before any "fn": the last
+   * record may end the run, and sched_close() free the hosts, inside it.
+   * "parked" still counts them, so that sched_idle() says no till then. */
+  for (i = 0; i < s->nbuckets; i++) {
     struct sched_host *h;
 
     for (h = s->hosts[i]; h; h = h->chain) {
-      while ((req = h->head)) {
-        h->head = req->next;
-        req->next = NULL;
-        s->parked--;
-        fn(req, ud);
-      }
-      h->tail = NULL;
+      if (!h->head)
+        continue;
+      *tail = h->head;
+      tail = &h->tail->next;
+      h->head = h->tail = NULL;
     }
+  }
+  while ((req = list)) {
+    list = req->next;
+    req->next = NULL;
+    s->parked--;
+    fn(req, ud);
   }
   (void)uv_timer_stop(&s->timer); /* Cannot fail. */
 }

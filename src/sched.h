@@ -46,6 +46,9 @@ struct sched {
   struct request *head;  /* requests in flight, owned by their transfer */
   struct request *ready; /* retries due, first in first out (via next) */
   struct request *ready_tail;
+  /* Slots kept by requests out of flight whose record is not written
+   * yet (sched_hold()): admission needs inflight + held < limit. */
+  unsigned held;
   struct heap waiting;       /* retries not due yet, keyed by due time (ms) */
   struct sched_host **hosts; /* hash table of hosts, "nbuckets" chains */
   size_t nbuckets;
@@ -86,11 +89,11 @@ void sched_resume(struct sched *s, enum sched_pause why);
 void sched_pause_host(struct sched *s, const char *host, uint64_t delay_ms);
 
 /* Space starts: at most "per_s" a second overall and "per_host_s" per
- * host (0: no limit). */
+ * host (0: no limit). A spacing past VL_DURATION_MAX_MS counts as that. */
 void sched_set_rate(struct sched *s, double per_s, double per_host_s);
 
 /* Space the starts to "host" by "secs" (robots.txt's Crawl-delay),
- * instead of --rate-per-host's spacing. */
+ * instead of --rate-per-host's spacing; clamped to VL_DURATION_MAX_MS. */
 void sched_host_interval(struct sched *s, const char *host, double secs);
 
 /* Admit nothing more. */
@@ -99,6 +102,13 @@ void sched_stop(struct sched *s);
 /* "req" left flight (finished or cancelled): its slot is free. The caller
  * owns "req" again. Does not pump. */
 void sched_done(struct sched *s, struct request *req);
+
+/* A request left flight but keeps its slot until sched_release(): its
+ * body is still in memory, waiting for or under extraction, or its
+ * --save file is being closed. So -c bounds the bodies held, not only
+ * the transfers. Neither pumps. */
+void sched_hold(struct sched *s);
+void sched_release(struct sched *s);
 
 /* Wait "delay_ms", then admit "req" again ahead of new requests. sched
  * owns "req" until it is admitted or drained. */

@@ -72,11 +72,60 @@ void stats_init(struct stats *s)
   memset(s, 0, sizeof(*s));
 }
 
+/* The bucket of a time of "t" seconds; "!(t > 0)" also catches NaN. */
+static unsigned bucket_of_s(double t)
+{
+  double us;
+
+  if (!(t > 0) || !isfinite(t))
+    t = 0;
+  us = t * 1e6 + 0.5;
+  if (us >= ldexp(1.0, STATS_TOP_BITS))
+    return STATS_BUCKETS - 1;
+  return bucket_of((uint64_t)us);
+}
+
+/* The "q"-quantile of "n" samples counted in "counts", whose exact
+ * minimum and maximum are "min" and "max". */
+static double hist_quantile(const uint64_t *counts, uint64_t n, double min,
+                            double max, double q)
+{
+  uint64_t rank, seen = 0;
+  double v;
+  unsigned i;
+
+  if (n == 0)
+    return 0;
+  if (!(q > 0))
+    return min;
+  if (q >= 1)
+    return max;
+  /* The nearest rank. The small slack keeps 0.07 * 100, which is
+   * 7.000000000000001 in binary, at rank 7. */
+  v = ceil(q * (double)n - 1e-9);
+  rank = v < 1 ? 1 : (uint64_t)v;
+  if (rank > n)
+    rank = n;
+  for (i = 0; i < STATS_BUCKETS; i++) {
+    seen += counts[i];
+    if (seen >= rank)
+      break;
+  }
+  if (i == STATS_BUCKETS)
+    return max; /* unreachable while the invariants hold */
+  /* The clamp makes the top and bottom buckets exact where it matters:
+   * a one-sample run reports its time, not its bucket's middle. */
+  v = bucket_mid_us(i) / 1e6;
+  if (v < min)
+    v = min;
+  if (v > max)
+    v = max;
+  return v;
+}
+
 void stats_add(struct stats *s, const struct result *r)
 {
   double t = r->time_s;
-  double us;
-  unsigned i;
 
   s->requests++;
   if (record_ok(r)) {
@@ -106,12 +155,7 @@ void stats_add(struct stats *s, const struct result *r)
    * and would turn the mean into infinity. */
   if (!(t > 0) || !isfinite(t))
     t = 0;
-  us = t * 1e6 + 0.5;
-  if (us >= ldexp(1.0, STATS_TOP_BITS))
-    i = STATS_BUCKETS - 1;
-  else
-    i = bucket_of((uint64_t)us);
-  s->latency[i]++;
+  s->latency[bucket_of_s(t)]++;
   if (s->latency_n == 0 || t < s->latency_min_s)
     s->latency_min_s = t;
   if (s->latency_n == 0 || t > s->latency_max_s)
@@ -122,37 +166,27 @@ void stats_add(struct stats *s, const struct result *r)
 
 double stats_quantile(const struct stats *s, double q)
 {
-  uint64_t rank, seen = 0;
-  double v;
-  unsigned i;
+  return hist_quantile(s->latency, s->latency_n, s->latency_min_s,
+                       s->latency_max_s, q);
+}
 
-  if (s->latency_n == 0)
-    return 0;
-  if (!(q > 0))
-    return s->latency_min_s;
-  if (q >= 1)
-    return s->latency_max_s;
-  /* The nearest rank. The small slack keeps 0.07 * 100, which is
-   * 7.000000000000001 in binary, at rank 7. */
-  v = ceil(q * (double)s->latency_n - 1e-9);
-  rank = v < 1 ? 1 : (uint64_t)v;
-  if (rank > s->latency_n)
-    rank = s->latency_n;
-  for (i = 0; i < STATS_BUCKETS; i++) {
-    seen += s->latency[i];
-    if (seen >= rank)
-      break;
-  }
-  if (i == STATS_BUCKETS)
-    return s->latency_max_s; /* unreachable while the invariants hold */
-  /* The clamp makes the top and bottom buckets exact where it matters:
-   * a one-sample run reports its time, not its bucket's middle. */
-  v = bucket_mid_us(i) / 1e6;
-  if (v < s->latency_min_s)
-    v = s->latency_min_s;
-  if (v > s->latency_max_s)
-    v = s->latency_max_s;
-  return v;
+void stats_loop_add(struct stats_loop *l, double busy_s)
+{
+  if (!(busy_s > 0) || !isfinite(busy_s))
+    busy_s = 0;
+  l->busy[bucket_of_s(busy_s)]++;
+  if (l->iterations == 0 || busy_s > l->busy_max_s)
+    l->busy_max_s = busy_s;
+  if (busy_s > STATS_STALL_S)
+    l->slow++;
+  l->iterations++;
+}
+
+double stats_loop_quantile(const struct stats_loop *l, double q)
+{
+  /* The minimum is not kept: 0 bounds it, and busy times that small fall
+   * in the exact buckets anyway. */
+  return hist_quantile(l->busy, l->iterations, 0, l->busy_max_s, q);
 }
 
 static double mean_s(const struct stats *s)
@@ -251,6 +285,50 @@ static void text_bytes(const struct stats *s, struct record_buf *out)
   record_put_str(out, "\n");
 }
 
+static void text_latency(const struct stats *s, struct record_buf *out)
+{
+  /* Milliseconds with three decimals: the histogram's microsecond, in a
+   * unit that reads well from a LAN's 0.2 ms to a slow API's seconds. */
+  record_putf(out, "latency: min %.3f ms, p50 %.3f ms, p90 %.3f ms,",
+              s->latency_min_s * 1e3, stats_quantile(s, 0.5) * 1e3,
+              stats_quantile(s, 0.9) * 1e3);
+  record_putf(out, " p99 %.3f ms, max %.3f ms, mean %.3f ms\n",
+              stats_quantile(s, 0.99) * 1e3, s->latency_max_s * 1e3,
+              mean_s(s) * 1e3);
+}
+
+/* "loop: 1234 iterations, busy p99 0.041 ms, max 2.310 ms, 0 slow,
+ * 0 stalls": nothing when the loop was not measured. */
+static void text_loop(const struct stats_loop *l, struct record_buf *out)
+{
+  if (l->iterations == 0)
+    return;
+  record_putf(out, "loop: %llu iterations, busy p99 %.3f ms, max %.3f ms,",
+              (unsigned long long)l->iterations,
+              stats_loop_quantile(l, 0.99) * 1e3, l->busy_max_s * 1e3);
+  record_putf(out, " %llu slow, %llu stalls (over %.0f ms)\n",
+              (unsigned long long)l->slow, (unsigned long long)l->stalls,
+              STATS_STALL_S * 1e3);
+}
+
+/* "crawl: 200000 URLs seen (8192 KiB, 42 bytes each), frontier peak
+ * 150000 URLs (7040 KiB, 48 bytes each)": nothing without a crawl. */
+static void text_crawl(const struct stats_crawl *c, struct record_buf *out)
+{
+  if (c->seen == 0)
+    return;
+  record_putf(out, "crawl: %llu URLs seen (%llu KiB, %llu bytes each),",
+              (unsigned long long)c->seen,
+              (unsigned long long)(c->seen_bytes / 1024),
+              (unsigned long long)(c->seen_bytes / c->seen));
+  record_putf(out, " frontier peak %llu URLs (%llu KiB, %llu bytes each)\n",
+              (unsigned long long)c->frontier_peak,
+              (unsigned long long)(c->frontier_peak_bytes / 1024),
+              (unsigned long long)(c->frontier_peak ? c->frontier_peak_bytes /
+                                                          c->frontier_peak
+                                                    : 0));
+}
+
 void stats_text(const struct stats *s, double elapsed_s,
                 struct record_buf *out)
 {
@@ -265,18 +343,12 @@ void stats_text(const struct stats *s, double elapsed_s,
   text_bytes(s, out);
   record_putf(out, "rate: %.1f requests/s over %.3f s\n", rate_of(s, elapsed),
               elapsed);
-  if (s->latency_n == 0) {
+  if (s->latency_n == 0)
     record_put_str(out, "latency: no samples\n");
-    return;
-  }
-  /* Milliseconds with three decimals: the histogram's microsecond, in a
-   * unit that reads well from a LAN's 0.2 ms to a slow API's seconds. */
-  record_putf(out, "latency: min %.3f ms, p50 %.3f ms, p90 %.3f ms,",
-              s->latency_min_s * 1e3, stats_quantile(s, 0.5) * 1e3,
-              stats_quantile(s, 0.9) * 1e3);
-  record_putf(out, " p99 %.3f ms, max %.3f ms, mean %.3f ms\n",
-              stats_quantile(s, 0.99) * 1e3, s->latency_max_s * 1e3,
-              mean_s(s) * 1e3);
+  else
+    text_latency(s, out);
+  text_loop(&s->loop, out);
+  text_crawl(&s->crawl, out);
 }
 
 static void json_u64(struct record_buf *out, const char *key, uint64_t v)
@@ -347,5 +419,30 @@ void stats_json(const struct stats *s, double elapsed_s,
   json_latency(out, s, "max", s->latency_max_s);
   record_put_str(out, ",");
   json_latency(out, s, "mean", mean_s(s));
-  record_put_str(out, "}}\n");
+  record_put_str(out, "}");
+  if (s->loop.iterations > 0) {
+    record_put_str(out, ",\"loop\":{");
+    json_u64(out, "iterations", s->loop.iterations);
+    record_put_str(out, ",\"busy_p99\":");
+    put_json_double(out, 6, stats_loop_quantile(&s->loop, 0.99));
+    record_put_str(out, ",\"busy_max\":");
+    put_json_double(out, 6, s->loop.busy_max_s);
+    record_put_str(out, ",");
+    json_u64(out, "slow", s->loop.slow);
+    record_put_str(out, ",");
+    json_u64(out, "stalls", s->loop.stalls);
+    record_put_str(out, "}");
+  }
+  if (s->crawl.seen > 0) {
+    record_put_str(out, ",\"crawl\":{");
+    json_u64(out, "seen", s->crawl.seen);
+    record_put_str(out, ",");
+    json_u64(out, "seen_bytes", s->crawl.seen_bytes);
+    record_put_str(out, ",");
+    json_u64(out, "frontier_peak", s->crawl.frontier_peak);
+    record_put_str(out, ",");
+    json_u64(out, "frontier_peak_bytes", s->crawl.frontier_peak_bytes);
+    record_put_str(out, "}");
+  }
+  record_put_str(out, "}\n");
 }

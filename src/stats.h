@@ -33,6 +33,32 @@ enum stats_status {
   STATS_STATUS_COUNT
 };
 
+/* A loop iteration that used more than this much time counts as slow
+ * (wall time) or as a stall (the loop thread's CPU time). */
+#define STATS_STALL_S 0.1
+
+/* How the event loop kept up, measured by looplag.c: one sample per loop
+ * iteration, its busy time (the wall time it did not spend waiting for
+ * events). Only stats_loop_add() and looplag.c change the fields. */
+struct stats_loop {
+  uint64_t iterations;          /* samples, the sum of busy[] */
+  uint64_t busy[STATS_BUCKETS]; /* busy time per iteration, as latency[] */
+  double busy_max_s;            /* exact; meaningful when iterations > 0 */
+  /* Iterations busy longer than STATS_STALL_S of wall time. */
+  uint64_t slow;
+  /* Iterations whose loop thread used more than STATS_STALL_S of CPU
+   * time: the loop's own work, not time other processes took. */
+  uint64_t stalls;
+};
+
+/* The crawl's own memory (crawl.c fills it at the end of a run). */
+struct stats_crawl {
+  uint64_t seen;                /* URLs in the visited set */
+  uint64_t seen_bytes;          /* bytes of its table */
+  uint64_t frontier_peak;       /* the most URLs queued at once */
+  uint64_t frontier_peak_bytes; /* the most bytes the queue took */
+};
+
 /* All counts of a run. The fields are public for the progress line to
  * read; only stats_add() changes them. Invariants: requests == ok +
  * failed; the sum of kinds[] is failed; the sum of status[] is requests;
@@ -56,6 +82,8 @@ struct stats {
   double latency_min_s;            /* exact; meaningful when latency_n > 0 */
   double latency_max_s;            /* exact; meaningful when latency_n > 0 */
   double latency_sum_s;            /* exact, for the mean */
+  struct stats_loop loop;          /* filled by looplag.c, if it ran */
+  struct stats_crawl crawl;        /* with --crawl, else zero */
 };
 
 /* Set every count of "s" to zero. */
@@ -72,8 +100,17 @@ void stats_add(struct stats *s, const struct result *r);
  * result never leaves [min, max]. Returns 0 when there is no sample. */
 double stats_quantile(const struct stats *s, double q);
 
+/* Count one loop iteration that was busy "busy_s" seconds (negative,
+ * NaN or infinite counts as 0). Stalls are counted by the caller. */
+void stats_loop_add(struct stats_loop *l, double busy_s);
+
+/* The "q"-quantile of the loop's busy time per iteration in seconds, as
+ * stats_quantile() reads the latency; 0 when there is no sample. */
+double stats_loop_quantile(const struct stats_loop *l, double q);
+
 /* Append to "out" the human summary for stderr: a few lines, each ending
- * in '\n', e.g. "requests: 20000 (19990 ok, 10 failed)". "elapsed_s" is
+ * in '\n', e.g. "requests: 20000 (19990 ok, 10 failed)", a "loop:" line
+ * when the loop was measured and a "crawl:" line after a crawl. "elapsed_s" is
  * the run's wall time, for the rate. */
 void stats_text(const struct stats *s, double elapsed_s,
                 struct record_buf *out);
@@ -82,7 +119,9 @@ void stats_text(const struct stats *s, double elapsed_s,
  * failed, cancelled, retries, errors (an object with every kind, zeros
  * included), status (1xx..5xx, other, none), bytes, elapsed, rate and
  * latency (min, p50, p90, p99, max, mean in seconds; null when there was
- * no sample). */
+ * no sample); when the loop was measured, loop (iterations, busy_p99
+ * and busy_max in seconds, slow, stalls); with a crawl, crawl (seen,
+ * seen_bytes, frontier_peak, frontier_peak_bytes). */
 void stats_json(const struct stats *s, double elapsed_s,
                 struct record_buf *out);
 

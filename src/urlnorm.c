@@ -12,6 +12,7 @@
 
 #include <curl/curl.h>
 
+#include "utf8.h"
 #include "util.h"
 
 /* A base URL taken apart once for many references: offsets into "url"
@@ -128,7 +129,8 @@ static bool is_http(CURLU *u)
 }
 
 /* The handle's URL with no fragment, into a malloc'd "*out"; "flags" go
- * to curl_url_get(). Returns 0 or -1. */
+ * to curl_url_get(). Returns 0, or -1 (also for a URL longer than
+ * VL_URL_MAX, which could not be fetched). */
 static int take_url(CURLU *u, unsigned flags, char **out)
 {
   char *s = NULL;
@@ -137,23 +139,107 @@ static int take_url(CURLU *u, unsigned flags, char **out)
       curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) != CURLUE_OK ||
       curl_url_get(u, CURLUPART_URL, &s, flags) != CURLUE_OK)
     return -1;
+  if (strlen(s) > VL_URL_MAX) {
+    curl_free(s);
+    return -1;
+  }
   *out = xstrdup(s);
   curl_free(s);
   return 0;
 }
 
-/* Parse the absolute "url" into a new handle; NULL when it does not
- * parse or is not http or https. The caller cleans the handle up. */
-static CURLU *parse_http(const char *url)
+/* Whether "c" may stand in a host name label: an ASCII letter or digit,
+ * '-' or '_' (seen in real names). */
+static bool is_label_char(unsigned char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+/* Whether the host stored in "u" is one volley passes on: an IPv6
+ * address in brackets (libcurl parsed it) with a zone id, if any, of
+ * label characters; or labels of label characters and valid UTF-8 beyond
+ * ASCII (an internationalised name, for libcurl's IDN code) joined by
+ * dots. libcurl 7.88 decodes %XX in a host after its own check, so
+ * "x%7F" brings a raw DEL, "evil%FF" an invalid byte, "a%25b" a '%'. */
+static bool host_ok(CURLU *u)
+{
+  char *host = NULL, *zone = NULL;
+  const unsigned char *p;
+  bool ok = true;
+
+  if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+    return false;
+  p = (const unsigned char *)host;
+  if (*p == '[') {
+    if (curl_url_get(u, CURLUPART_ZONEID, &zone, 0) == CURLUE_OK)
+      for (p = (const unsigned char *)zone; *p && ok; p++)
+        ok = is_label_char(*p) || *p == '.';
+    curl_free(zone);
+    curl_free(host);
+    return ok;
+  }
+  if (!*p)
+    ok = false;
+  while (*p && ok) {
+    size_t n = *p < 0x80 ? 1 : utf8_seq(p, strlen((const char *)p));
+
+    ok = n > 1 || (n == 1 && (is_label_char(*p) || *p == '.'));
+    p += n ? n : 1;
+  }
+  curl_free(host);
+  return ok;
+}
+
+/* Whether the authority of the absolute "url" (after "scheme:" and any
+ * slashes, as libcurl reads "http:/x" too) holds a '%': then libcurl
+ * stores its host decoded, and another parse may read it anew ("5%2e2"
+ * is stored as "5.2", which a parse makes 5.0.0.2). */
+static bool authority_has_pct(const char *url)
+{
+  const char *p = url + scheme_len(url, strlen(url));
+
+  while (*p == '/' || *p == '\\')
+    p++;
+  for (; *p && !strchr("/?#\\", *p); p++)
+    if (*p == '%')
+      return true;
+  return false;
+}
+
+/* Parse the absolute "abs" into a new handle: NULL when it does not parse,
+ * is not http or https, or its host is not one host_ok() passes. A host
+ * that came percent-encoded is parsed once more from libcurl's own
+ * writing, so that what comes out parses to itself. The caller cleans the
+ * handle up. */
+static CURLU *parse_abs(const char *abs)
 {
   CURLU *u = curl_url();
-  char *c = clean(url);
+  char *again = NULL;
 
-  if (u &&
-      (curl_url_set(u, CURLUPART_URL, c, 0) != CURLUE_OK || !is_http(u))) {
-    curl_url_cleanup(u);
-    u = NULL;
+  if (!u || curl_url_set(u, CURLUPART_URL, abs, 0) != CURLUE_OK ||
+      !is_http(u) || !host_ok(u))
+    goto fail;
+  if (authority_has_pct(abs)) {
+    if (curl_url_get(u, CURLUPART_URL, &again, 0) != CURLUE_OK ||
+        curl_url_set(u, CURLUPART_URL, again, 0) != CURLUE_OK || !is_http(u) ||
+        !host_ok(u))
+      goto fail;
+    curl_free(again);
   }
+  return u;
+fail:
+  curl_free(again);
+  curl_url_cleanup(u);
+  return NULL;
+}
+
+/* Parse the absolute "url", cleaned as an href, with parse_abs(). */
+static CURLU *parse_http(const char *url)
+{
+  char *c = clean(url);
+  CURLU *u = parse_abs(c);
+
   free(c);
   return u;
 }
@@ -248,10 +334,8 @@ int urlnorm_resolve_with(const struct urlnorm_base *b, const char *ref,
     abs = join(b->url, b->dir, r);
   }
   free(r);
-  u = curl_url();
-  rc = -1;
-  if (u && curl_url_set(u, CURLUPART_URL, abs, 0) == CURLUE_OK)
-    rc = take_url(u, 0, out);
+  u = parse_abs(abs);
+  rc = u ? take_url(u, 0, out) : -1;
   curl_url_cleanup(u);
   free(abs);
   return rc;

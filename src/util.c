@@ -89,7 +89,7 @@ int util_parse_seconds(const char *s, uint64_t *out_ms)
   v = strtod(s, &end);
   if (errno == ERANGE && v != 0)
     return -1;
-  if (*end || !isfinite(v) || v < 0 || v > 366.0 * 86400)
+  if (*end || !isfinite(v) || v < 0 || v > (double)(VL_DURATION_MAX_MS / 1000))
     return -1;
   /* Round up so that a tiny positive value never becomes 0, but not past
    * the binary error of a decimal: "4.03" is 4030 ms, not 4031. */
@@ -141,6 +141,14 @@ int util_parse_size(const char *s, uint64_t *out)
     return -1;
   *out = v * mult;
   return 0;
+}
+
+double util_clamp_ms(double ms)
+{
+  /* "!(ms > 0)" is also true for NaN. */
+  if (!(ms > 0))
+    return 0;
+  return ms < (double)VL_DURATION_MAX_MS ? ms : (double)VL_DURATION_MAX_MS;
 }
 
 double util_wallclock(void)

@@ -7,10 +7,10 @@ srcdir=${VOLLEY_SRCDIR:-$(dirname "$0")/..}/src
 layer() {
   case "$1" in
   main) echo 5 ;;
-  run) echo 4 ;;
+  run | check) echo 4 ;;
   engine | sched | finish | gate | feed) echo 3 ;;
   request) echo 2 ;;
-  input | output | resume | save | progress | msg) echo 1 ;;
+  input | output | resume | filelock | save | progress | msg | looplag) echo 1 ;;
   cli | inputline | record | errkind | extract | crawl | robots | urlnorm | writeout | savename | sha256 | \
     utf8 | bodytext | html4 | htmlscan | cssscan | \
     order | stats | heap | hmap | util | retry) echo 0 ;;

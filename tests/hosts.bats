@@ -57,7 +57,14 @@ teardown_file() { server_stop; }
         <<<"$output"
 }
 
-# gaps HOSTPORT: the least gap in seconds between two starts the server
+# mean_gap HOSTPORT: the mean gap in seconds between the starts the
+# server saw for that host (first to last, over the gaps between).
+mean_gap() {
+    stats | jq --arg h "$1" '[.starts[] | select(.host == $h) | .t] | sort
+        | (.[-1] - .[0]) / (length - 1)'
+}
+
+# min_gap HOSTPORT: the least gap in seconds between two starts the server
 # saw for that host.
 min_gap() {
     stats | jq --arg h "$1" '[.starts[] | select(.host == $h) | .t] | sort
@@ -68,22 +75,26 @@ min_gap() {
     stats_reset
     run_volley 0 -c 10 --rate 20 $(for i in 1 2 3 4 5 6 7 8; do echo "$SERVER/status/200?i=$i"; done)
     jq -es 'length == 8 and all(.ok)' <<<"$output"
-    gap=$(min_gap "127.0.0.1:$SERVER_PORT")
-    # 50 ms apart, less the jitter of a shared machine.
-    jq -en "$gap >= 0.035"
+    # 50 ms apart on average (the server's clock): a single gap may shrink
+    # by the arrival jitter of a loaded machine, so no gap is checked
+    # alone; a burst makes the mean about 0.
+    jq -en "$(mean_gap "127.0.0.1:$SERVER_PORT") >= 0.045"
 }
 
 @test "--rate-per-host 300/m: each host spaced by 200 ms, hosts in parallel" {
     other=${SERVER/127.0.0.1/localhost}
     stats_reset
-    start=$EPOCHREALTIME
     run_volley 0 -c 10 --rate-per-host 300/m \
         $(for i in 1 2 3 4; do echo "$SERVER/status/200?i=$i" "$other/status/200?i=$i"; done)
     jq -es 'length == 8 and all(.ok)' <<<"$output"
-    jq -en "$(min_gap "127.0.0.1:$SERVER_PORT") >= 0.15"
-    jq -en "$(min_gap "localhost:$SERVER_PORT") >= 0.15"
-    # Both hosts went at once: about 0.6 s, not 1.4 s.
-    jq -en "$EPOCHREALTIME - $start < 1.3"
+    jq -en "$(mean_gap "127.0.0.1:$SERVER_PORT") >= 0.18"
+    jq -en "$(mean_gap "localhost:$SERVER_PORT") >= 0.18"
+    jq -en "$(min_gap "127.0.0.1:$SERVER_PORT") >= 0.1"
+    jq -en "$(min_gap "localhost:$SERVER_PORT") >= 0.1"
+    # Both hosts went at once: the server saw all eight starts within
+    # about 0.6 s, not 1.4 s (measured at the server, so the time volley
+    # and bats take to start on a loaded machine does not count).
+    stats | jq -e '[.starts[] | .t] | max - min < 1.1'
 }
 
 @test "--rate: a bad value is a usage error" {

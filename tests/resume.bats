@@ -142,3 +142,80 @@ make_list() {
     run_volley 0 -o "$out" --resume "$SERVER/status/200"
     jq -es 'length == 1' "$out"
 }
+
+@test "--resume: cancelled records are removed from FILE and fetched again, each request once" {
+    list=$BATS_TEST_TMPDIR/list
+    out=$BATS_TEST_TMPDIR/out.ndjson
+    for i in 1 2 3 4 5 6; do echo "$SERVER/delay/50?i=$i"; done >"$list"
+    for i in 7 8 9; do echo "$SERVER/delay/2000?i=$i"; done >>"$list"
+    # --deadline cancels the three slow ones: 6 ok, 3 cancelled.
+    run_volley 1 -c 9 -r 0 -i "$list" -o "$out" --deadline 1
+    jq -es 'length == 9 and (map(select(.error.kind == "cancelled") | .id) | sort) == [7,8,9]' "$out"
+    stats_reset
+    run_volley 0 -c 9 -r 0 -i "$list" -o "$out" --resume
+    # One record per request, all ok: no cancelled record left.
+    jq -es 'length == 9 and all(.ok) and ([.[].id] | sort) == [range(1; 10)]' "$out"
+    # The server saw exactly the three that had been cancelled.
+    stats | jq -e '.total == 3 and .hits == {"/delay/2000": 3}'
+}
+
+@test "--resume: a run without cancelled records leaves FILE's inode alone" {
+    list=$BATS_TEST_TMPDIR/list
+    out=$BATS_TEST_TMPDIR/out.ndjson
+    make_list 4 "$list"
+    run_volley 0 -i "$list" -o "$out"
+    before=$(stat -c %i "$out")
+    run_volley 0 -i "$list" -o "$out" --resume
+    [ "$(stat -c %i "$out")" = "$before" ]
+    jq -es 'length == 4' "$out"
+}
+
+@test "-o FILE is locked: a second volley on the same FILE exits 2 naming it and changes nothing" {
+    list=$BATS_TEST_TMPDIR/list
+    out=$BATS_TEST_TMPDIR/out.ndjson
+    # 6 s for the three runs below to meet the lock: wide, for a loaded
+    # machine.
+    for i in 1 2 3; do echo "$SERVER/delay/6000?i=$i"; done >"$list"
+    stats_reset
+    "$VOLLEY" -c 3 -i "$list" -o "$out" --resume 2>"$BATS_TEST_TMPDIR/first.err" &
+    pid=$!
+    # The first holds the lock once its requests are at the server.
+    curl -sf "$SERVER/_wait?inflight=3&timeout=20" >/dev/null
+    run_volley 2 -c 3 -i "$list" -o "$out" --resume
+    [[ $stderr == *"'$out'"* ]] || fail "the message does not name FILE"
+    # Without --resume it would truncate: the lock comes first.
+    run_volley 2 -i "$list" -o "$out"
+    run_volley 2 -i "$list" -o "$out" --append
+    wait "$pid"
+    # Only the first run's records, each request once.
+    jq -es 'length == 3 and all(.ok) and ([.[].id] | sort) == [1,2,3]' "$out"
+    stats | jq -e '.total == 3'
+    # The lock goes with the run: the next one may write.
+    run_volley 0 -i "$list" -o "$out" --resume
+}
+
+@test "-o FILE: the lock holds across --resume's rewrite of FILE" {
+    list=$BATS_TEST_TMPDIR/list
+    out=$BATS_TEST_TMPDIR/out.ndjson
+    for i in 1 2 3; do echo "$SERVER/delay/5000?i=$i"; done >"$list"
+    # A FILE with a cancelled record: --resume renames a new file over it.
+    printf '%s\n' "{\"id\":1,\"url\":\"$SERVER/delay/5000?i=1\",\"ok\":false,\"status\":null,\"attempts\":1,\"time\":0.1,\"error\":{\"kind\":\"cancelled\",\"message\":\"cancelled by a signal\"}}" >"$out"
+    old=$(stat -c %i "$out")
+    "$VOLLEY" -c 3 -i "$list" -o "$out" --resume 2>/dev/null &
+    pid=$!
+    curl -sf "$SERVER/_wait?inflight=3&timeout=20" >/dev/null
+    # FILE is a new inode now, and still locked.
+    [ "$(stat -c %i "$out")" != "$old" ]
+    run_volley 2 -i "$list" -o "$out" --resume
+    flock -n "$out" true && fail "flock(1) could take FILE's lock"
+    wait "$pid"
+    jq -es 'length == 3 and all(.ok)' "$out"
+}
+
+@test "-o /dev/null and other non-files are not locked: two runs at once both work" {
+    "$VOLLEY" -c 2 -o /dev/null "$SERVER/delay/1000?a" "$SERVER/delay/1000?b" &
+    pid=$!
+    curl -sf "$SERVER/_wait?inflight=2&timeout=20" >/dev/null
+    run_volley 0 -o /dev/null "$SERVER/status/200"
+    wait "$pid"
+}

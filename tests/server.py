@@ -266,6 +266,7 @@ class Server:
         self.bomb = None  # future: gzip of 64 MiB of zeros
         self.conns = set()  # open connections' writers
         self.robots = None
+        self.bightml = {}  # KiB -> body of /bightml/KB
         if args.robots_file:
             with open(args.robots_file, "rb") as f:
                 self.robots = f.read()
@@ -528,6 +529,15 @@ class Server:
             raise BadArg()
         return await self.respond(conn, req, keep, ctx, 200, b"a" * n)
 
+    async def r_repeat(self, conn, req, keep, ctx, args, intarg):
+        # /repeat/N/TEXT: TEXT (percent-decoded) N times, as text/plain.
+        n = intarg(0)
+        text = urllib.parse.unquote_to_bytes(args[1]) if len(args) == 2 \
+            else b""
+        if not text or not 0 <= n * len(text) <= 64 << 20:
+            raise BadArg()
+        return await self.respond(conn, req, keep, ctx, 200, text * n)
+
     async def r_badutf8(self, conn, req, keep, ctx, args, intarg):
         return await self.respond(conn, req, keep, ctx, 200, BADUTF8)
 
@@ -608,6 +618,32 @@ class Server:
                  for i in range(kb * 1024 // 100)]
         return await self.text(conn, req, keep, ctx, 200, "headers\n", lines)
 
+    async def r_manyheaders(self, conn, req, keep, ctx, args, intarg):
+        # /manyheaders/N: N short headers, each with its own name in base
+        # 36 and an empty value ("1z:"), as a hostile server sends to
+        # make recording them costly: 44,000 of them fit in libcurl's
+        # 300 KiB limit on a response's headers.
+        n = intarg(0)
+        if not 0 <= n <= 45000:
+            raise BadArg()
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+        names = []
+        for i in range(n):
+            name = ""
+            while True:
+                name = digits[i % 36] + name
+                i //= 36
+                if not i:
+                    break
+            names.append(name)
+        ctx["status"] = 200
+        head = ("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: %s\r\n"
+                % ("keep-alive" if keep else "close") +
+                "".join("%s:\r\n" % nm for nm in names) + "\r\n")
+        await conn.send(head.encode() + (b"" if req.method == "HEAD"
+                                         else b"many\n"))
+        return keep
+
     async def r_dupheaders(self, conn, req, keep, ctx, args, intarg):
         return await self.text(conn, req, keep, ctx, 200, "dup\n", [
             ("X-Dup", "a"), ("X-Dup", "b"),
@@ -679,12 +715,108 @@ class Server:
         return await self.respond(conn, req, keep, ctx, 200, body,
                                   "application/json")
 
+    async def r_bightml(self, conn, req, keep, ctx, args, intarg):
+        # /bightml/KB[/TAG]: an HTML page of about KB KiB (built once per
+        # size), thousands of elements with 50 distinct links, a title
+        # and one data-page attribute; TAG only makes the URL distinct.
+        kb = intarg(0)
+        if not 1 <= kb <= 64 * 1024:
+            raise BadArg()
+        body = self.bightml.get(kb)
+        if body is None:
+            body = make_bightml(kb)
+            self.bightml[kb] = body
+        return await self.respond(conn, req, keep, ctx, 200, body,
+                                  "text/html; charset=utf-8")
+
+    async def r_longlinks(self, conn, req, keep, ctx, args, intarg):
+        # /longlinks/N/LEN: an HTML page linking to N paths of LEN bytes
+        # each ("/aaa...a/I"), as a page can make robots.txt checks long.
+        n, length = intarg(0), intarg(1)
+        if not 0 <= n <= 1000 or not 1 <= length <= 100000:
+            raise BadArg()
+        body = ("<html><body>" +
+                "".join('<a href="/%s/%d">%d</a>\n' % ("a" * length, i, i)
+                        for i in range(n)) +
+                "</body></html>\n").encode()
+        return await self.respond(conn, req, keep, ctx, 200, body,
+                                  "text/html; charset=utf-8")
+
+    async def r_site(self, conn, req, keep, ctx, args, intarg):
+        # /site/SEED/PAGES/N: page N of a generated site of PAGES pages.
+        # It links to its children 4N+1 .. 4N+4 (so every page is
+        # reachable from page 0 within log4(PAGES) hops) and to three
+        # pages picked by SEED and N (so pages are found many times).
+        seed, pages, n = intarg(0), intarg(1), intarg(2)
+        if seed < 0 or not 1 <= pages <= 10 ** 7 or not 0 <= n < pages:
+            raise BadArg()
+        base = "/site/%d/%d/" % (seed, pages)
+        links = [c for c in range(4 * n + 1, 4 * n + 5) if c < pages]
+        for j in range(3):
+            links.append((n * 2654435761 + j * 40503 + seed * 97 + 11)
+                         % pages)
+        body = ("<html><head><title>site %d page %d</title></head><body>"
+                % (seed, n) +
+                "".join('<a href="%s%d">%d</a>\n' % (base, m, m)
+                        for m in links) +
+                "</body></html>\n").encode()
+        return await self.respond(conn, req, keep, ctx, 200, body,
+                                  "text/html; charset=utf-8")
+
     async def r_empty(self, conn, req, keep, ctx, args, intarg):
         return await self.respond(conn, req, keep, ctx, 200, b"")
+
+    # ---- hostile responses (issue 10) ---------------------------------
+
+    async def r_bad_chunk(self, conn, req, keep, ctx, args, intarg):
+        # A chunked body whose second chunk size is not hex.
+        ctx["status"] = "200+badchunk"
+        await conn.send(head_bytes(200, [
+            ("Content-Type", "text/plain"),
+            ("Transfer-Encoding", "chunked"),
+            ("Connection", "close")]) + b"5\r\nhello\r\nzz\r\n")
+        return False
+
+    async def r_big_header(self, conn, req, keep, ctx, args, intarg):
+        # One header line of KB KiB ("X-Big: bbb...").
+        kb = intarg(0)
+        if not 0 <= kb <= 16 * 1024:
+            raise BadArg()
+        return await self.text(conn, req, keep, ctx, 200, "big header\n",
+                               [("X-Big", "b" * (kb * 1024))])
+
+    async def r_redirect_to(self, conn, req, keep, ctx, args, intarg):
+        # A 302 to the percent-decoded query, whatever its scheme.
+        where = urllib.parse.unquote(req.query)
+        return await self.text(conn, req, keep, ctx, 302, "redirect\n",
+                               [("Location", where)])
+
+    async def r_retry_after_value(self, conn, req, keep, ctx, args, intarg):
+        # A 429 whose Retry-After is the percent-decoded query, as is.
+        return await self.text(conn, req, keep, ctx, 429, "slow down\n",
+                               [("Retry-After",
+                                 urllib.parse.unquote(req.query))])
 
 
 class BadArg(Exception):
     pass
+
+
+def make_bightml(kb):
+    parts = ['<!DOCTYPE html><html><head><title>Big page of %d KiB</title>'
+             '</head><body data-page="%d">\n' % (kb, kb)]
+    size = len(parts[0])
+    i = 0
+    while size < kb * 1024:
+        block = ('<div class="item" id="i%d"><h2>Item %d</h2><p>Some text '
+                 'about item %d, price %d.50 EUR, with <b>bold</b> and '
+                 '<i>italic</i> words.</p><a href="/bightml-item/%d">item'
+                 '</a></div>\n' % (i, i, i, i % 100, i % 50))
+        parts.append(block)
+        size += len(block)
+        i += 1
+    parts.append("</body></html>\n")
+    return "".join(parts).encode()
 
 
 def start_bomb():

@@ -1,27 +1,39 @@
 #!/bin/sh
 # parallel.sh: fetch one URL list with N volley shards spread over several
-# machines by GNU parallel over ssh, then merge the parts into one file.
-# Each job copies the list to a scratch directory on its machine, runs
-#   volley --shard K/N -i urls.txt -o part-K.ndjson
-# and parallel brings part-K.ndjson back; a job that fails (ssh dropped,
-# disk full) is retried, maybe on another machine. No coordinator: the
-# shards partition the list by a stable hash, so the parts never overlap.
+# machines by GNU parallel over ssh, then check the parts and merge them.
+# Job K copies the list to a scratch directory on its machine, runs
+#   volley --shard K/N -i urls.txt -o part-K-of-N.ndjson
+# there, and parallel brings the part back. No coordinator: the shards
+# partition the list by a stable hash, so the parts never overlap.
 #
 #   parallel.sh LIST OUT.ndjson LOGIN...
 #
 # LOGIN is as parallel's --sshlogin: "host", "user@host", "8/host" (8 jobs
 # at once there; the default is one per CPU) or ":" for this machine.
-# volley must be in the PATH of each machine's login shell (sh, bash or
-# zsh: the job is a line of POSIX shell).
+# Each machine needs volley in the PATH of its login shell (sh, bash or
+# zsh: the job is a line of POSIX shell) and rsync, which parallel uses to
+# move files; this one needs volley (for the check), GNU parallel and
+# rsync.
+#
+# The parts and parallel's job log live in OUT.ndjson.parts/ beside
+# OUT.ndjson. A job that fails (ssh dropped, a disk full, volley exited
+# non-zero) is tried up to 3 times, maybe on another machine. If one
+# still failed, the same command again runs only the shards that did not
+# succeed (parallel --resume-failed with the job log) and keeps the
+# others' parts. OUT.ndjson is written only when `volley --check` finds
+# each request of LIST exactly once in the parts (merge.sh); then the
+# parts are removed.
 #
 # Environment:
-#   SHARDS       N (default: 4 per login, so fast machines take more)
+#   SHARDS       N (default: 4 per login, so fast machines take more); a
+#                rerun must use the N of the parts it completes
 #   VOLLEY       the volley program on the machines (default: volley)
 #   VOLLEY_OPTS  more options, split on blanks (default: -c 50)
 #
-# Exit status: 0 when every shard ran (some requests may have failed:
-# their records say why); 1 when a shard could not run, its parts kept in
-# the scratch directory named on stderr; 2 on a usage error.
+# Exit status: 0 when OUT.ndjson holds each request once (some may have
+# failed: their records say why); 1 when a shard could not run or the
+# parts are not complete (run the command again); 2 on a usage error, a
+# list that changed since the parts were made, or parts of another N.
 
 set -u
 
@@ -35,11 +47,17 @@ shift 2
 n=${SHARDS:-$(($# * 4))}
 volley=${VOLLEY:-volley}
 opts=${VOLLEY_OPTS:-"-c 50"}
+# volley reads VOLLEY_OPTS too: the options go on its command line only,
+# or they would count twice (a -H twice is two headers).
+unset VOLLEY_OPTS
+here=$(cd "$(dirname "$0")" && pwd) || exit 2
 
-if ! command -v parallel >/dev/null 2>&1; then
-    echo "parallel.sh: GNU parallel is not installed" >&2
-    exit 2
-fi
+for tool in parallel rsync; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        echo "parallel.sh: $tool is not installed" >&2
+        exit 2
+    fi
+done
 if [ ! -r "$list" ]; then
     echo "parallel.sh: cannot read $list" >&2
     exit 2
@@ -48,49 +66,78 @@ case $out in
 /*) ;;
 *) out=$PWD/$out ;;
 esac
+case $list in
+/*) ;;
+*) list=$PWD/$list ;;
+esac
 logins=$(printf '%s,' "$@")
 logins=${logins%,}
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/volley-parallel.XXXXXX") || exit 1
-cp "$list" "$work/urls.txt" || exit 1
-cd "$work" || exit 1
+parts=$out.parts
+mkdir -p "$parts" || exit 1
+# A rerun completes the parts of the first run: the same list, the same N.
+if [ -f "$parts/urls.txt" ]; then
+    if ! cmp -s "$list" "$parts/urls.txt"; then
+        echo "parallel.sh: $list changed since the parts in $parts were made; restore it, or remove $parts" >&2
+        exit 2
+    fi
+else
+    cp "$list" "$parts/urls.txt" || exit 1
+fi
+for f in "$parts"/part-*-of-*.ndjson; do
+    [ -e "$f" ] || continue
+    other=${f##*-of-}
+    other=${other%.ndjson}
+    if [ "$other" != "$n" ]; then
+        echo "parallel.sh: $parts holds parts of a split into $other, not $n; run with SHARDS=$other, or remove $parts" >&2
+        exit 2
+    fi
+done
+cd "$parts" || exit 1
 
-# --workdir . runs each job in a directory of the same name as $work on
-# its machine: the copy of the list goes there, the part comes back from
-# there, and --cleanup removes both; on ":" it is $work itself. So $work
-# must not be on a file system the machines share (NFS), or the cleanup
-# would remove the returned parts: mktemp puts it under $TMPDIR. volley's
-# status 1 means some requests failed, which their records tell: only a
-# higher status (usage, output not written, a signal) fails the job.
-# shellcheck disable=SC2016 # $? and $rc belong to the job's shell
-seq 0 $((n - 1)) | parallel --sshlogin "$logins" --workdir . \
-    --basefile urls.txt --return 'part-{}.ndjson' --cleanup \
-    --retries 3 --halt never --joblog joblog \
-    "$volley $opts -q --shard {}/$n -i urls.txt -o part-{}.ndjson;"' rc=$?; [ "$rc" -le 1 ]'
+# Each job runs in a scratch directory of its own name, relative to the
+# login's home directory on another machine, so it never is $parts, not
+# even when a login is this machine over ssh (user@127.0.0.1): there
+# --cleanup would remove the parts just returned. Jobs on ":" run in
+# $parts/$scratch, where parallel moves no file: the list is put there
+# first and the parts are taken back after.
+scratch=.volley-job-$$-$(date +%s)
+mkdir -p "$scratch" && cp urls.txt "$scratch/urls.txt" || exit 1
+
+# --failures-ok: failed requests are data, in their records; a non-zero
+# status (a cancelled request, usage, output not written, a signal) fails
+# the job, and parallel retries it.
+seq 0 $((n - 1)) | parallel --sshlogin "$logins" --workdir "$scratch" \
+    --basefile urls.txt --return "part-{}-of-$n.ndjson" --cleanup \
+    --retries 3 --halt never --joblog "joblog-of-$n" --resume-failed \
+    "$volley $opts --failures-ok -q --stats --shard {}/$n -i urls.txt -o part-{}-of-$n.ndjson"
 failed=$?
+for f in "$scratch"/part-*-of-"$n".ndjson; do
+    [ -e "$f" ] && mv "$f" .
+done
+rm -rf "$scratch"
 
-missing=0
+# A job can succeed and still leave no whole part (its part did not come
+# back): check each shard's part, and take the shards that are not whole
+# out of the job log, so that the next run does them again.
+incomplete=
 k=0
 while [ "$k" -lt "$n" ]; do
-    [ -f "part-$k.ndjson" ] || missing=$((missing + 1))
+    # shellcheck disable=SC2086 # $opts is a list of options
+    if ! "$volley" $opts --check --shard "$k/$n" -i urls.txt \
+        "part-$k-of-$n.ndjson" >/dev/null 2>&1; then
+        incomplete="$incomplete $k"
+    fi
     k=$((k + 1))
 done
-if [ "$failed" -ne 0 ] || [ "$missing" -ne 0 ]; then
-    echo "parallel.sh: $missing of $n shards missing; parts and joblog are in $work" >&2
+if [ -n "$incomplete" ]; then
+    # Seq is K + 1 in the job log; its header line stays.
+    awk -v bad="$incomplete " 'NR == 1 || index(bad, " " ($1 - 1) " ") == 0' \
+        "joblog-of-$n" >"joblog-of-$n.tmp" && mv "joblog-of-$n.tmp" "joblog-of-$n"
+    echo "parallel.sh: shards$incomplete of $n are not complete ($failed jobs failed); parts and joblog-of-$n are in $parts: run the same command again" >&2
     exit 1
 fi
 
-# Shard order, not input order: ids are input line numbers, so
-# `jq -s 'sort_by(.id)[]'` restores the input order when it matters.
-k=0
-while [ "$k" -lt "$n" ]; do
-    cat "part-$k.ndjson" || exit 1
-    k=$((k + 1))
-done >"$out.tmp"
-merged=$?
-if [ "$merged" -ne 0 ] || ! mv "$out.tmp" "$out"; then
-    echo "parallel.sh: cannot write $out; parts are in $work" >&2
-    exit 1
-fi
-echo "parallel.sh: $n shards, $(wc -l <"$out") records in $out" >&2
-cd / && rm -rf "$work"
+VOLLEY=$volley VOLLEY_OPTS=$opts sh "$here/merge.sh" urls.txt . "$n" "$out" ||
+    exit $?
+cd / && rm -rf "$parts"

@@ -672,6 +672,70 @@ static int err_urls_and_inputs(char *why)
   return 0;
 }
 
+static int opt_failures_ok(char *why)
+{
+  struct config cfg;
+  struct args a;
+  char err[VL_ERRLEN];
+
+  CHECK_INT(parse(&cfg, &a, err, "http://a/", (const char *)NULL), CLI_OK);
+  CHECK(!cfg.failures_ok);
+  cli_free(&cfg);
+  args_free(&a);
+  CHECK_INT(
+      parse(&cfg, &a, err, "--failures-ok", "http://a/", (const char *)NULL),
+      CLI_OK);
+  CHECK(cfg.failures_ok);
+  cli_free(&cfg);
+  args_free(&a);
+  return 0;
+}
+
+static int opt_id_prefix(char *why)
+{
+  struct config cfg;
+  struct args a;
+  char err[VL_ERRLEN];
+
+  CHECK_INT(parse(&cfg, &a, err, "--id-prefix", "part-7:", "http://a/",
+                  (const char *)NULL),
+            CLI_OK);
+  CHECK_STREQ(cfg.id_prefix, "part-7:");
+  cli_free(&cfg);
+  args_free(&a);
+  CHECK_INT(parse_err(err, "--id-prefix", "\xff", "http://a/", NULL),
+            CLI_USAGE);
+  CHECK_HAS(err, "--id-prefix");
+  CHECK_INT(parse_err(err, "--id-prefix", "", "http://a/", NULL), CLI_USAGE);
+  CHECK_INT(parse_err(err, "--id-prefix", "x", "--crawl", "1"), CLI_USAGE);
+  CHECK_HAS(err, "--crawl");
+  return 0;
+}
+
+static int opt_check(char *why)
+{
+  struct config cfg;
+  struct args a;
+  char err[VL_ERRLEN];
+
+  /* The arguments are record files, and -i may come with them. */
+  CHECK_INT(parse(&cfg, &a, err, "--check", "-i", "list", "p0", "p1",
+                  (const char *)NULL),
+            CLI_OK);
+  CHECK(cfg.check);
+  CHECK_UINT(cfg.ninputs, 1);
+  CHECK_UINT(cfg.nurls, 2);
+  CHECK_STREQ(cfg.urls[1], "p1");
+  cli_free(&cfg);
+  args_free(&a);
+  CHECK_INT(parse_err(err, "--check", "-i", "list", NULL), CLI_USAGE);
+  CHECK_HAS(err, "FILE");
+  CHECK_INT(parse_err(err, "--check", "-i", "list", "-"), CLI_USAGE);
+  CHECK_INT(parse_err(err, "--check", "-o", "out", "p0"), CLI_USAGE);
+  CHECK_HAS(err, "-o");
+  return 0;
+}
+
 static int help_and_version(char *why)
 {
   char err[VL_ERRLEN];
@@ -847,6 +911,9 @@ static const struct tap_case cases[] = {
   { "--resolve refuses what is not HOST:PORT:ADDR", err_resolve },
   { "--resume and --append need -o, not together", err_resume_needs_output },
   { "URLs and -i together refused", err_urls_and_inputs },
+  { "--failures-ok", opt_failures_ok },
+  { "--id-prefix: valid UTF-8, not with --crawl", opt_id_prefix },
+  { "--check: record files as arguments, with -i", opt_check },
   { "--help gives CLI_HELP, --version CLI_VERSION", help_and_version },
   { "cli_help_text mentions every long option", help_text_options },
   { "cli_version_text names volley and the libraries", version_text },

@@ -164,6 +164,86 @@ static int crawl_any_host_and_filters(char *why)
   return 0;
 }
 
+/* A match that fails must keep the link out: --exclude with a pattern
+ * that hits the match limit, and bytes that are not UTF-8. */
+static int crawl_match_error_excludes(char *why)
+{
+  static const char *const evil[] = {
+    "http://h.test/evil\xff", "http://h.test/ok",
+    "http://h.test/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"
+  };
+  struct crawl c;
+  char err[VL_ERRLEN];
+
+  /* Not UTF-8: the pattern still sees "evil". */
+  CHECK_INT(crawl_init(&c, 3, 0, false, NULL, "evil", err), 0);
+  CHECK_UINT(crawl_offer(&c, evil, 2, 0, "1", "h.test"), 1);
+  crawl_free(&c);
+  /* Catastrophic backtracking: the match limit is an error, not "no". */
+  CHECK_INT(crawl_init(&c, 3, 0, false, NULL, "/(a+)+$", err), 0);
+  CHECK_UINT(crawl_offer(&c, evil + 2, 1, 0, "1", "h.test"), 0);
+  crawl_free(&c);
+  CHECK_INT(crawl_init(&c, 3, 0, false, "/(a+)+$", NULL, err), 0);
+  CHECK_UINT(crawl_offer(&c, evil + 2, 1, 0, "1", "h.test"), 0);
+  crawl_free(&c);
+  return 0;
+}
+
+/* A crawl of 100,000 pages in the shape of tests/server.py's /site/:
+ * seven links a page, URLs of 40-odd bytes. The frontier hands them back
+ * in order with their parent, host and depth, and what the crawl holds
+ * stays small: the visited set's 16-byte keys, and queued URLs packed at
+ * their length plus a few bytes. */
+static int crawl_memory_per_url(char *why)
+{
+  enum { PAGES = 100000, PER_PAGE = 7 };
+  struct crawl c;
+  struct stats_crawl m;
+  struct crawl_item it;
+  char err[VL_ERRLEN], urls[PER_PAGE][64], parent[32];
+  const char *links[PER_PAGE];
+  size_t page, j, got = 0;
+  int bad = 0;
+
+  CHECK_INT(crawl_init(&c, 100, 0, false, NULL, NULL, err), 0);
+  crawl_seed(&c, "http://127.0.0.1:8765/site/1/100000/0");
+  for (page = 0; page < PAGES / PER_PAGE + 1; page++) {
+    for (j = 0; j < PER_PAGE; j++) {
+      snprintf(urls[j], sizeof(urls[j]),
+               "http://127.0.0.1:8765/site/1/100000/%zu",
+               page * PER_PAGE + j + 1);
+      links[j] = urls[j];
+    }
+    snprintf(parent, sizeof(parent), "%zu", page + 1);
+    got += crawl_offer(&c, links, PER_PAGE, 3, parent, "127.0.0.1");
+  }
+  CHECK_UINT(got, (PAGES / PER_PAGE + 1) * PER_PAGE);
+  crawl_memory(&c, &m);
+  CHECK_UINT(m.seen, got + 1);
+  CHECK_UINT(m.frontier_peak, got);
+  /* 16-byte keys at most three quarters full, and two per URL on top
+   * of its bytes in the frontier. */
+  CHECK(m.seen_bytes / got <= 16 * 4 / 3 * 2);
+  /* The URLs are 37 to 42 bytes long. */
+  CHECK(m.frontier_peak_bytes / got < 42 + 8);
+  for (j = 0; crawl_next(&c, &it); j++) {
+    char want[64], want_parent[32];
+
+    snprintf(want, sizeof(want), "http://127.0.0.1:8765/site/1/100000/%zu",
+             j + 1);
+    snprintf(want_parent, sizeof(want_parent), "%zu", j / PER_PAGE + 1);
+    bad += strcmp(it.url, want) != 0 || strcmp(it.parent_json, want_parent) ||
+           strcmp(it.seed_host, "127.0.0.1") != 0 || it.depth != 4;
+    crawl_item_clear(&it);
+  }
+  CHECK_INT(bad, 0);
+  CHECK_UINT(j, got);
+  /* Drained: at most the last block is left. */
+  CHECK(c.qbytes <= 65536 + 64);
+  crawl_free(&c);
+  return 0;
+}
+
 static int crawl_max_urls_and_mark(char *why)
 {
   struct crawl c;
@@ -192,6 +272,10 @@ static const struct tap_case cases[] = {
     crawl_dedupes_and_scopes },
   { "crawl: no link past the depth limit", crawl_depth_limit },
   { "crawl: --any-host, --include, --exclude", crawl_any_host_and_filters },
+  { "crawl: a failed --include or --exclude match keeps the link out",
+    crawl_match_error_excludes },
+  { "crawl: 100,000 URLs queued in order, in under 50 bytes each",
+    crawl_memory_per_url },
   { "crawl: --max-urls counts seeds and marked URLs",
     crawl_max_urls_and_mark },
 };

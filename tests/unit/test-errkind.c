@@ -240,6 +240,68 @@ static int resets_are_connect(char *why)
   return 0;
 }
 
+/* errkind_of_transfer() with no replacement message expected. */
+static enum errkind of(CURLcode code, const char *errbuf, bool got_response,
+                       bool in_head)
+{
+  const char *msg = "unset";
+  enum errkind k =
+      errkind_of_transfer(code, errbuf, got_response, in_head, &msg);
+
+  return msg ? ERRKIND_COUNT : k; /* ERRKIND_COUNT: a message came */
+}
+
+static int transfer_recv_after_status(char *why)
+{
+  const char *bad_chunk =
+      "Illegal or missing hexadecimal sequence in chunked-encoding";
+
+  /* After the status line the response broke: protocol. */
+  CHECK_INT(of(CURLE_RECV_ERROR, bad_chunk, true, false), ERRKIND_PROTOCOL);
+  CHECK_INT(of(CURLE_RECV_ERROR, "Recv failure: Connection reset by peer",
+               true, false),
+            ERRKIND_PROTOCOL);
+  /* Before it, the connection broke: connect, as the table says. */
+  CHECK_INT(of(CURLE_RECV_ERROR, "Recv failure: Connection reset by peer",
+               false, true),
+            ERRKIND_CONNECT);
+  CHECK_INT(of(CURLE_SEND_ERROR, "", true, false), ERRKIND_CONNECT);
+  CHECK_INT(of(CURLE_GOT_NOTHING, "", false, true), ERRKIND_CONNECT);
+  return 0;
+}
+
+static int transfer_headers_too_large(char *why)
+{
+  const char *msg = NULL;
+
+  CHECK_INT(of(CURLE_RECV_ERROR, "Too large response headers: 307277 > 307200",
+               true, false),
+            ERRKIND_TOO_LARGE);
+  CHECK_INT(of(CURLE_RECV_ERROR, "Too large response headers", false, true),
+            ERRKIND_TOO_LARGE);
+  /* One header line past CURL_MAX_HTTP_HEADER reads "Out of memory". */
+  CHECK_INT(errkind_of_transfer(CURLE_OUT_OF_MEMORY, "Out of memory", true,
+                                true, &msg),
+            ERRKIND_TOO_LARGE);
+  CHECK_HAS(msg, "header line");
+  /* Out of memory elsewhere stays other, with libcurl's message. */
+  CHECK_INT(of(CURLE_OUT_OF_MEMORY, "Out of memory", false, false),
+            ERRKIND_OTHER);
+  CHECK_INT(of(CURLE_OUT_OF_MEMORY, "Out of memory", true, false),
+            ERRKIND_OTHER);
+  return 0;
+}
+
+static int transfer_falls_back_to_table(char *why)
+{
+  CHECK_INT(of(CURLE_COULDNT_RESOLVE_HOST, "", false, false), ERRKIND_DNS);
+  CHECK_INT(of(CURLE_OPERATION_TIMEDOUT, "", true, true), ERRKIND_TIMEOUT);
+  CHECK_INT(of(CURLE_FILESIZE_EXCEEDED, "", true, false), ERRKIND_TOO_LARGE);
+  CHECK_INT(of(CURLE_UNSUPPORTED_PROTOCOL, "", true, false), ERRKIND_PROTOCOL);
+  CHECK_INT(of(CURLE_RECV_ERROR, NULL, false, false), ERRKIND_CONNECT);
+  return 0;
+}
+
 static const struct tap_case cases[] = {
   { "CURLE_OK is no error", ok_is_none },
   { "resolve failures are dns", dns },
@@ -262,6 +324,12 @@ static const struct tap_case cases[] = {
   { "errkind_name out of range is other", name_out_of_range },
   { "errkind_is_reset", resets },
   { "every reset is a connect error", resets_are_connect },
+  { "transfer: a receive error after the status line is protocol",
+    transfer_recv_after_status },
+  { "transfer: headers past libcurl's limits are too_large",
+    transfer_headers_too_large },
+  { "transfer: anything else as the table says",
+    transfer_falls_back_to_table },
 };
 
 int main(void)

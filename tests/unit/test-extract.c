@@ -811,6 +811,119 @@ static int regex_backtracking_bounded(char *why)
   return 0;
 }
 
+/* "n" copies of "unit" in a malloc'd buffer of "*len" bytes. */
+static char *repeat(const char *unit, size_t n, size_t *len)
+{
+  size_t u = strlen(unit), i;
+  char *s = xmalloc(u * n + 1);
+
+  for (i = 0; i < n; i++)
+    memcpy(s + i * u, unit, u);
+  s[u * n] = '\0';
+  *len = u * n;
+  return s;
+}
+
+/* The issue's body: each of 19,000 start positions stays under PCRE2's
+ * match limit (2^18 steps or fewer), so only a budget across positions
+ * stops "(a+)+$"; a second regex on the same body still runs whole. */
+static int regex_budget_across_positions(char *why)
+{
+  size_t len;
+  char *body = repeat("aaaaaaaaaaaaaaaaaa!", 1000, &len);
+  int rc;
+
+  rc = expect(why, body, len, "text/plain", PAGE,
+              ",\"extract\":{\"r\":[],\"b\":[\"a!\"]},"
+              "\"extract_cut\":{\"r\":\"budget\"}",
+              "-e", "r=(a+)+$", "-e", "b=a(a!)$", NULL);
+  free(body);
+  return rc;
+}
+
+/* The depth and heap limits of one match, named in the cut. */
+static int regex_depth_and_heap_limits(char *why)
+{
+  size_t len;
+  char *body = repeat("ab", 200000, &len);
+  int rc;
+
+  rc = expect(why, body, len, "text/plain", PAGE,
+              ",\"extract\":{\"d\":[]},\"extract_cut\":{\"d\":\"depth "
+              "limit\"}",
+              "-e", "d=^(?:a|b)*$", NULL);
+  if (rc == 0)
+    rc = expect(why, body, len, "text/plain", PAGE,
+                ",\"extract\":{\"h\":[]},\"extract_cut\":{\"h\":\"heap "
+                "limit\"}",
+                "-e", "h=^(?:((((((((((((((((((((a))))))))))))))))))))|b)*$",
+                NULL);
+  free(body);
+  /* Short subjects stay well within both. */
+  if (rc == 0)
+    rc = expect(why, S("abababab"), "text/plain", PAGE,
+                ",\"extract\":{\"d\":[\"b\"]}", "-e", "d=^(?:a|(b))*$", NULL);
+  return rc;
+}
+
+/* A stop asked before the run: nothing runs, every -x and -e is cut. */
+static int stop_before(char *why)
+{
+  struct extract_spec spec;
+  struct extract_result res;
+  struct record_buf out = { NULL, 0, 0 };
+  atomic_bool stop = true;
+  char err[VL_ERRLEN];
+  static const char want[] =
+      ",\"title\":null,\"extract\":{\"h\":[],\"r\":[]},"
+      "\"extract_cut\":{\"h\":\"cancelled\",\"r\":\"cancelled\"}";
+
+  extract_spec_init(&spec);
+  spec.title = true;
+  CHECK_INT(extract_spec_add_xpath(&spec, "h=//h1", err), 0);
+  CHECK_INT(extract_spec_add_regex(&spec, "r=h", err), 0);
+  extract_run_until(&spec, S("<title>t</title><h1>h</h1>"), HTML, PAGE, &stop,
+                    &res);
+  extract_result_json(&res, &spec, &out);
+  CHECK(out.len == sizeof(want) - 1 && memcmp(out.p, want, out.len) == 0);
+  extract_result_free(&res);
+  extract_spec_free(&spec);
+  record_buf_free(&out);
+  return 0;
+}
+
+static void *stop_soon(void *ud)
+{
+  atomic_store((atomic_bool *)ud, true);
+  return NULL;
+}
+
+/* A stop asked by another thread while a costly regex runs ends it within
+ * a few thousand steps, long before its budget (4 MB of text: about 75
+ * million steps). */
+static int stop_while_running(char *why)
+{
+  struct extract_spec spec;
+  struct extract_result res;
+  atomic_bool stop = false;
+  char err[VL_ERRLEN];
+  size_t len;
+  char *body = repeat("aaaaaaaaaaaaaaaaaa!", (4 << 20) / 19, &len);
+  pthread_t t;
+
+  extract_spec_init(&spec);
+  CHECK_INT(extract_spec_add_regex(&spec, "r=(a+)+$", err), 0);
+  CHECK_INT(pthread_create(&t, NULL, stop_soon, &stop), 0);
+  extract_run_until(&spec, body, len, "text/plain", PAGE, &stop, &res);
+  pthread_join(t, NULL);
+  CHECK_UINT(res.values[0].n, 0);
+  CHECK(res.values[0].cut && strcmp(res.values[0].cut, "cancelled") == 0);
+  extract_result_free(&res);
+  extract_spec_free(&spec);
+  free(body);
+  return 0;
+}
+
 static int regex_bad_pattern(char *why)
 {
   return refuses(why, 'e', "r=(a", "--regex: 'r=(a': missing closing");
@@ -1202,6 +1315,12 @@ static const struct tap_case cases[] = {
   { "regex: a Shift_JIS body is decoded first", regex_shift_jis },
   { "regex: runs over the HTML source", regex_over_html_source },
   { "regex: inline flags", regex_case_insensitive_flag },
+  { "regex: a budget across start positions; the other regex runs whole",
+    regex_budget_across_positions },
+  { "regex: depth and heap limits, named in extract_cut",
+    regex_depth_and_heap_limits },
+  { "stop: asked before, every -x and -e cut as cancelled", stop_before },
+  { "stop: asked while a regex runs, it ends cancelled", stop_while_running },
   { "regex: catastrophic backtracking stops at the match limit",
     regex_backtracking_bounded },
   { "regex: a bad pattern names the argument and the error",

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -178,6 +179,31 @@ static int check_url(char *why)
   CHECK(err[0] != '\0');
   CHECK_INT(inputline_check_url("gopher://example.com/", err), -1);
   CHECK_HAS(err, "gopher://example.com/");
+  return 0;
+}
+
+/* libcurl 7.88 fails a URL of 1 MiB as "Out of memory" and one of 9 MiB
+ * when it is set: the limit is checked when the line is read. */
+static int check_url_length(char *why)
+{
+  static char url[VL_URL_MAX + 2];
+  static const char head[] = "http://example.com/";
+  char err[VL_ERRLEN];
+  struct inputline it;
+
+  memset(url, 'a', sizeof(url) - 1);
+  memcpy(url, head, sizeof(head) - 1);
+  url[VL_URL_MAX] = '\0';
+  CHECK_INT(inputline_check_url(url, err), 0);
+  url[VL_URL_MAX] = 'a';
+  url[VL_URL_MAX + 1] = '\0';
+  CHECK_INT(inputline_check_url(url, err), -1);
+  CHECK_HAS(err, "longer than 65536 bytes");
+  inputline_parse(&it, url, strlen(url));
+  CHECK_INT(it.kind, INPUTLINE_ERROR);
+  inputline_clear(&it);
+  /* Also past the plain fast path: a query of 'a's is plain. */
+  CHECK(inputline_url_plain(url));
   return 0;
 }
 
@@ -562,6 +588,33 @@ static int clear_zeroes(char *why)
   return 0;
 }
 
+/* --id-prefix: the id text is what jansson writes for the string, so
+ * that --resume, which re-encodes a record's id, finds it. */
+static int id_prefix(char *why)
+{
+  struct inputline it;
+  char *p = inputline_id_prefix("a\"b\\c/\xc3\xa9\t:");
+
+  CHECK(p != NULL);
+  CHECK_STREQ(p, "\"a\\\"b\\\\c/\xc3\xa9\\t:");
+  parse(&it, "http://example.com/");
+  inputline_number(&it, p, 12);
+  CHECK_STREQ(it.id_json, "\"a\\\"b\\\\c/\xc3\xa9\\t:12\"");
+  inputline_clear(&it);
+  /* A line's own id stays. */
+  parse(&it, "{\"url\":\"http://example.com/\",\"id\":[1]}");
+  inputline_number(&it, p, 3);
+  CHECK_STREQ(it.id_json, "[1]");
+  inputline_clear(&it);
+  free(p);
+  p = inputline_id_prefix("");
+  CHECK_STREQ(p, "\"");
+  free(p);
+  CHECK(inputline_id_prefix("\xff") == NULL);
+  CHECK(inputline_id_prefix("\xc3") == NULL);
+  return 0;
+}
+
 static const struct tap_case cases[] = {
   { "blank and whitespace-only lines are skipped", skip_blank },
   { "'#' comments are skipped", skip_comment },
@@ -574,6 +627,7 @@ static const struct tap_case cases[] = {
   { "junk URLs are errors with a message", err_junk_urls },
   { "a NUL byte is an error", err_nul_byte },
   { "inputline_check_url", check_url },
+  { "inputline_check_url: at most VL_URL_MAX bytes", check_url_length },
   { "inputline_url_plain: only URLs libcurl accepts", url_plain_fast },
   { "JSON: url only", json_url_only },
   { "JSON: surrounding blanks trimmed", json_trimmed },
@@ -594,6 +648,7 @@ static const struct tap_case cases[] = {
   { "JSON: duplicate keys rejected", json_duplicate_keys },
   { "JSON: unknown keys ignored", json_unknown_keys },
   { "inputline_clear leaves the item zeroed", clear_zeroes },
+  { "--id-prefix: ids as jansson writes them", id_prefix },
 };
 
 int main(void)

@@ -10,6 +10,7 @@
 
 #include "retry.h"
 #include "tap.h"
+#include "util.h"
 
 /* Room for retry_decide()'s reason. */
 #define WHYLEN 256
@@ -357,6 +358,78 @@ static int retry_after_beyond_cap(char *why)
   return 0;
 }
 
+/* A Retry-After that hit the clamp may have been any longer: never
+ * waited for, even when --retry-max-delay is as long as the clamp. */
+static int retry_after_clamped_refused(char *why)
+{
+  bool on[600];
+  struct retry_policy p;
+  struct retry_attempt a;
+  char reason[WHYLEN];
+  uint64_t delay;
+
+  policy_init(&p, on);
+  p.cap_ms = VL_DURATION_MAX_MS;
+  attempt_http(&a, 429);
+  a.retry_after_ms = (int64_t)VL_DURATION_MAX_MS;
+  CHECK(!retry_decide(&p, &a, UINT64_MAX, 0, &delay, reason, WHYLEN));
+  CHECK_HAS(reason, "Retry-After of 366 days or more");
+  a.retry_after_ms = (int64_t)VL_DURATION_MAX_MS - 1;
+  CHECK(retry_decide(&p, &a, UINT64_MAX, 0, &delay, reason, WHYLEN));
+  CHECK_UINT(delay, VL_DURATION_MAX_MS - 1);
+  return 0;
+}
+
+/* retry_parse_after() of "v" at a fixed clock. */
+static int64_t after(const char *v)
+{
+  return retry_parse_after(v, strlen(v), 1700000000.0);
+}
+
+static int parse_after_seconds(char *why)
+{
+  CHECK_INT(after("0"), 0);
+  CHECK_INT(after("1"), 1000);
+  CHECK_INT(after(" 120 \r\n"), 120000);
+  CHECK_INT(after("31622400"), (int64_t)VL_DURATION_MAX_MS);
+  CHECK_INT(after("31622401"), (int64_t)VL_DURATION_MAX_MS);
+  CHECK_INT(after("99999999999999999999"), (int64_t)VL_DURATION_MAX_MS);
+  CHECK_INT(after("1844674407370955161600"), (int64_t)VL_DURATION_MAX_MS);
+  CHECK_INT(after(""), -1);
+  CHECK_INT(after("  "), -1);
+  CHECK_INT(after("12x"), -1);
+  CHECK_INT(after("-1"), -1);
+  CHECK_INT(after("1.5"), -1);
+  return 0;
+}
+
+static int parse_after_many_digits(char *why)
+{
+  char v[2001];
+
+  memset(v, '9', sizeof(v) - 1);
+  v[sizeof(v) - 1] = '\0';
+  CHECK_INT(after(v), (int64_t)VL_DURATION_MAX_MS);
+  v[1000] = 'x';
+  CHECK_INT(after(v), -1);
+  return 0;
+}
+
+static int parse_after_dates(char *why)
+{
+  /* 1700000000 is Tue, 14 Nov 2023 22:13:20 GMT. */
+  CHECK_INT(after("Tue, 14 Nov 2023 22:13:30 GMT"), 10000);
+  CHECK_INT(after("Tue, 14 Nov 2023 22:13:20 GMT"), 0);
+  CHECK_INT(after("Mon, 13 Nov 2023 00:00:00 GMT"), 0); /* past */
+  CHECK_INT(after("Fri, 31 Dec 2147483647 23:59:59 GMT"),
+            (int64_t)VL_DURATION_MAX_MS);
+  CHECK_INT(after("d2Oct999999999"), (int64_t)VL_DURATION_MAX_MS);
+  CHECK_INT(after("Fri, 31 Dec 9999 23:59:59 GMT"),
+            (int64_t)VL_DURATION_MAX_MS);
+  CHECK_INT(after("not a date"), -1);
+  return 0;
+}
+
 static int decide_deadline(char *why)
 {
   bool on[600];
@@ -536,6 +609,14 @@ static const struct tap_case cases[] = {
   { "retry_decide: Retry-After ignored for 500", retry_after_other_status },
   { "retry_decide: Retry-After beyond the cap refused with a reason",
     retry_after_beyond_cap },
+  { "retry_decide: a Retry-After at the clamp is never waited for",
+    retry_after_clamped_refused },
+  { "retry_parse_after: delta-seconds, clamped to 366 days",
+    parse_after_seconds },
+  { "retry_parse_after: 2000 digits are clamped, not overflowed",
+    parse_after_many_digits },
+  { "retry_parse_after: HTTP dates, years up to 2^31 clamped",
+    parse_after_dates },
   { "retry_decide: a wait past the deadline refused with a reason",
     decide_deadline },
   { "retry_decide: a short reason buffer is truncated", decide_why_short },

@@ -3,11 +3,14 @@
  * percent-encoding). */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "robots.h"
 #include "tap.h"
+#include "util.h"
 
 #define AGENT "volley/0.1.0"
 
@@ -419,6 +422,33 @@ static int crawl_delay_first_valid(char *why)
   return 0;
 }
 
+/* Any number of digits: clamped to VL_DURATION_MAX_MS, so that the
+ * crawl's scheduler never converts an out-of-range double. */
+static int crawl_delay_clamped(char *why)
+{
+  static const char head[] = "User-agent: *\nCrawl-delay: ";
+  static char big[sizeof(head) + 502];
+  struct robots *r = parse("User-agent: *\n"
+                           "Crawl-delay: 99999999999999999999999\n");
+  double d = robots_crawl_delay(r);
+
+  robots_free(r);
+  CHECK(d == (double)(VL_DURATION_MAX_MS / 1000));
+  /* 500 digits: past what a double holds, infinity once read. */
+  memcpy(big, head, sizeof(head) - 1);
+  memset(big + sizeof(head) - 1, '9', 500);
+  memcpy(big + sizeof(head) - 1 + 500, "\n", 2);
+  r = parse(big);
+  d = robots_crawl_delay(r);
+  robots_free(r);
+  CHECK(d == (double)(VL_DURATION_MAX_MS / 1000));
+  r = parse("User-agent: *\nCrawl-delay: 31622399.5\n");
+  d = robots_crawl_delay(r);
+  robots_free(r);
+  CHECK(d == 31622399.5);
+  return 0;
+}
+
 static int crawl_delay_none(char *why)
 {
   struct robots *r = parse("User-agent: *\nDisallow: /x\n");
@@ -513,6 +543,127 @@ static int many_stars_stay_fast(char *why)
   return 0;
 }
 
+/* A path of "len" bytes: '/', then 'a's ("len" - 2 of them), then the
+ * final byte "last"; malloc'd. */
+static char *long_path(size_t len, char last)
+{
+  char *p = malloc(len + 1);
+
+  if (!p)
+    return NULL;
+  p[0] = '/';
+  memset(p + 1, 'a', len - 2);
+  p[len - 1] = last;
+  p[len] = '\0';
+  return p;
+}
+
+/* "n" rules of 40 stars each, as a hostile robots.txt has them. */
+static char *star_rules(size_t n)
+{
+  static const char head[] = "User-agent: *\n";
+  const char *rule = "Disallow: /*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a"
+                     "*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b\n";
+  size_t rl = strlen(rule), i;
+  char *t = malloc(sizeof(head) + n * rl);
+
+  if (!t)
+    return NULL;
+  memcpy(t, head, sizeof(head) - 1);
+  for (i = 0; i < n; i++)
+    memcpy(t + sizeof(head) - 1 + i * rl, rule, rl);
+  t[sizeof(head) - 1 + n * rl] = '\0';
+  return t;
+}
+
+/* Each rule is matched in time linear in the path: a few rules of many
+ * stars against 20,000-byte paths give the right answers. */
+static int star_rules_matched(char *why)
+{
+  char *t = star_rules(8), *no_b = long_path(20000, 'a'),
+       *with_b = long_path(20000, 'b');
+  struct robots *r = t ? parse(t) : NULL;
+
+  CHECK(r && no_b && with_b);
+  CHECK(robots_allowed(r, no_b));
+  CHECK(!robots_allowed(r, with_b));
+  robots_free(r);
+  free(t);
+  free(no_b);
+  free(with_b);
+  return 0;
+}
+
+/* 500 KiB of such rules against a 20,000-byte path would be a billion
+ * comparisons: past ROBOTS_MAX_STEPS the answer is "disallowed". */
+static int star_flood_disallowed(char *why)
+{
+  char *t = star_rules(ROBOTS_MAX_BYTES / 100), *path = long_path(20000, 'a');
+  struct robots *r = t ? parse(t) : NULL;
+
+  CHECK(r && path);
+  CHECK(!robots_allowed(r, path));
+  /* A short path stays cheap enough to be answered. */
+  CHECK(robots_allowed(r, "/aaaa"));
+  robots_free(r);
+  free(t);
+  free(path);
+  return 0;
+}
+
+/* Stars, '$' and runs between them, against the linear matcher. */
+static int star_segments(char *why)
+{
+  static const struct {
+    const char *rule, *path;
+    bool allowed;
+  } rows[] = {
+    { "/a*b*c", "/axbyc", false },    { "/a*b*c", "/axbyd", true },
+    { "/a*b*c$", "/abcbc", false },   { "/a*b*c$", "/abcbcx", true },
+    { "/*aab", "/aaab", false },      { "/*abab$", "/ababab", false },
+    { "/*ab*ab$", "/abab", false },   { "/*ab*ab$", "/aba", true },
+    { "/x**y", "/xy", false },        { "/*", "/", false },
+    { "/a*$", "/a", false },          { "/*.pdf$", "/x.pdf?", true },
+    { "/*.pdf$", "/x/y.pdf", false }, { "/a*aa*aaa$", "/aaaaaa", false },
+    { "/a*aa*aaa$", "/aaaaa", true },
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+    char text[128];
+
+    snprintf(text, sizeof(text), "User-agent: *\nDisallow: %s\n",
+             rows[i].rule);
+    if (allows(why, text, AGENT, rows[i].path, rows[i].allowed) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+/* Only the first ROBOTS_MAX_BYTES are read, to the last line end. */
+static int bytes_capped(char *why)
+{
+  size_t pad = ROBOTS_MAX_BYTES - 10, len;
+  char *t = malloc(pad + 200);
+  struct robots *r;
+
+  CHECK(t != NULL);
+  memcpy(t, "User-agent: *\nDisallow: /early\n#", 32);
+  memset(t + 32, 'x', pad - 32);
+  t[pad - 1] = '\n';
+  /* This line straddles the cap: dropped whole, not cut to "/st". */
+  len = pad + (size_t)sprintf(t + pad, "Disallow: /straddling-the-cap\n"
+                                       "Disallow: /late\n");
+  r = robots_parse(t, len, AGENT);
+  CHECK(!robots_allowed(r, "/early"));
+  CHECK(robots_allowed(r, "/st"));
+  CHECK(robots_allowed(r, "/straddling-the-cap"));
+  CHECK(robots_allowed(r, "/late"));
+  robots_free(r);
+  free(t);
+  return 0;
+}
+
 static const struct tap_case cases[] = {
   { "empty text allows everything, no crawl-delay", empty_allows_all },
   { "no file (NULL) allows everything", null_text_allows_all },
@@ -566,6 +717,7 @@ static const struct tap_case cases[] = {
   { "junk Crawl-delay values are skipped, the first valid one kept",
     crawl_delay_first_valid },
   { "no Crawl-delay gives 0", crawl_delay_none },
+  { "a huge Crawl-delay is clamped to 366 days", crawl_delay_clamped },
   { "another agent's Crawl-delay is not ours",
     crawl_delay_other_agent_ignored },
   { "CRLF, comments and a UTF-8 BOM", crlf_comments_bom },
@@ -577,6 +729,12 @@ static const struct tap_case cases[] = {
   { "the Dissallow misspelling is understood", misspelt_disallow },
   { "a NUL byte in the file does not end it", nul_in_text },
   { "15 stars against a 20,000-byte path stay fast", many_stars_stay_fast },
+  { "rules of 40 stars against 20,000-byte paths: right answers",
+    star_rules_matched },
+  { "500 KiB of star rules: a long path is disallowed, a short one not",
+    star_flood_disallowed },
+  { "stars and '$': runs matched where they first occur", star_segments },
+  { "only the first 500 KiB are read, to a line end", bytes_capped },
 };
 
 int main(void)

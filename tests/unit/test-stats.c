@@ -198,9 +198,11 @@ static int init_is_empty(char *why)
 
 static int fixed_size(char *why)
 {
-  /* Fixed memory: the histogram is a constant array, under 16 KiB. */
+  /* Fixed memory: each histogram (latency, loop busy time) is a constant
+   * array, under 16 KiB. */
   CHECK_UINT(STATS_BUCKETS, 1728);
-  CHECK(sizeof(struct stats) < 16 * 1024);
+  CHECK(sizeof(struct stats) - sizeof(struct stats_loop) < 16 * 1024);
+  CHECK(sizeof(struct stats_loop) < 16 * 1024);
   return 0;
 }
 
@@ -695,6 +697,104 @@ static int json_every_kind_and_class(char *why)
   return 0;
 }
 
+/* The loop's busy times: counted, p99 and max read as for latency, slow
+ * iterations counted past STATS_STALL_S; stalls are the caller's. */
+static int loop_busy(char *why)
+{
+  struct stats s;
+  json_t *j;
+  char *t;
+  int i;
+
+  stats_init(&s);
+  for (i = 0; i < 990; i++)
+    stats_loop_add(&s.loop, 0.0001);
+  for (i = 0; i < 9; i++)
+    stats_loop_add(&s.loop, 0.002);
+  stats_loop_add(&s.loop, 0.25);
+  stats_loop_add(&s.loop, -1);
+  s.loop.stalls = 1;
+  CHECK_UINT(s.loop.iterations, 1001);
+  CHECK_UINT(s.loop.slow, 1);
+  CHECK(s.loop.busy_max_s == 0.25);
+  CHECK_NEAR(stats_loop_quantile(&s.loop, 0.5), 0.0001, TOLERANCE);
+  CHECK_NEAR(stats_loop_quantile(&s.loop, 0.999), 0.002, TOLERANCE);
+  CHECK(stats_loop_quantile(&s.loop, 1) == 0.25);
+  t = render(&s, 1, false, why);
+  if (!t)
+    return -1;
+  CHECK_HAS(t, "loop: 1001 iterations, busy p99 0.100 ms, max 250.000 ms, "
+               "1 slow, 1 stalls (over 100 ms)\n");
+  free(t);
+  j = json_of(&s, 1, why);
+  if (!j)
+    return -1;
+  CHECK_INT(jint(j, "loop", "iterations"), 1001);
+  CHECK_INT(jint(j, "loop", "slow"), 1);
+  CHECK_INT(jint(j, "loop", "stalls"), 1);
+  CHECK(jnum(j, "loop", "busy_max") == 0.25);
+  CHECK_NEAR(jnum(j, "loop", "busy_p99"), 0.0001, TOLERANCE);
+  json_decref(j);
+  return 0;
+}
+
+/* A crawl's memory: one line of text, one object of JSON; none without a
+ * crawl. */
+static int crawl_memory_reported(char *why)
+{
+  struct stats s;
+  json_t *j;
+  char *t;
+
+  stats_init(&s);
+  s.crawl.seen = 200000;
+  s.crawl.seen_bytes = 8388608;
+  s.crawl.frontier_peak = 150000;
+  s.crawl.frontier_peak_bytes = 7208960;
+  t = render(&s, 1, false, why);
+  if (!t)
+    return -1;
+  CHECK_HAS(t, "crawl: 200000 URLs seen (8192 KiB, 41 bytes each), frontier "
+               "peak 150000 URLs (7040 KiB, 48 bytes each)\n");
+  free(t);
+  j = json_of(&s, 1, why);
+  if (!j)
+    return -1;
+  CHECK_INT(jint(j, "crawl", "seen"), 200000);
+  CHECK_INT(jint(j, "crawl", "seen_bytes"), 8388608);
+  CHECK_INT(jint(j, "crawl", "frontier_peak"), 150000);
+  CHECK_INT(jint(j, "crawl", "frontier_peak_bytes"), 7208960);
+  json_decref(j);
+  stats_init(&s);
+  j = json_of(&s, 1, why);
+  if (!j)
+    return -1;
+  CHECK(!json_object_get(j, "crawl"));
+  json_decref(j);
+  return 0;
+}
+
+/* A run that did not measure its loop says nothing of it. */
+static int loop_absent(char *why)
+{
+  struct stats s;
+  json_t *j;
+  char *t;
+
+  stats_init(&s);
+  t = render(&s, 1, false, why);
+  if (!t)
+    return -1;
+  CHECK(!strstr(t, "loop:"));
+  free(t);
+  j = json_of(&s, 1, why);
+  if (!j)
+    return -1;
+  CHECK(!json_object_get(j, "loop"));
+  json_decref(j);
+  return 0;
+}
+
 static int json_empty_latency_null(char *why)
 {
   static const char *const keys[] = {
@@ -758,7 +858,7 @@ static int json_big_counts(char *why)
 
 static const struct tap_case cases[] = {
   { "stats_init: every count 0, quantiles 0", init_is_empty },
-  { "fixed memory: 1728 buckets, struct under 16 KiB", fixed_size },
+  { "fixed memory: 1728 buckets, each histogram under 16 KiB", fixed_size },
   { "ok and failed counted by record_ok()", counts_ok_and_failed },
   { "error kinds as records name them: 503 after a completed transfer is "
     "http",
@@ -790,6 +890,10 @@ static const struct tap_case cases[] = {
   { "stats_text appends to what the buffer holds", text_appends },
   { "stats_json: valid, one line, fields right", json_fields },
   { "stats_json: a fixed shape with zeros", json_every_kind_and_class },
+  { "loop: busy quantiles, slow and stalls, text and JSON", loop_busy },
+  { "loop: not measured, not reported", loop_absent },
+  { "crawl: memory of the visited set and frontier, text and JSON",
+    crawl_memory_reported },
   { "stats_json: no samples gives null latencies", json_empty_latency_null },
   { "stats_json: a bad elapsed time gives 0, not NaN", json_bad_elapsed },
   { "stats_json: counts past 2^53 stay exact", json_big_counts },

@@ -2,11 +2,16 @@
  * the canonical form the crawl's visited set compares. */
 #include "config.h"
 
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tap.h"
 #include "urlnorm.h"
+#include "utf8.h"
+#include "util.h"
 
 #define BASE "http://example.com/a/b/c?x=1#top"
 
@@ -344,6 +349,229 @@ static int host_refuses_mailto(char *why)
   return 0;
 }
 
+/* libcurl 7.88 decodes %XX in a host after checking it: such hosts are
+ * refused, by both resolve and normalize, rather than passed on raw. */
+static int host_decoded_control_refused(char *why)
+{
+  if (normalizes(why, "http://x%7F/p", NULL) < 0 ||
+      resolves(why, NULL, "http://x%7F/p", NULL) < 0 ||
+      resolves(why, BASE, "//x%7f/p", NULL) < 0)
+    return -1;
+  return normalizes(why, "http://a%01b/", NULL);
+}
+
+static int host_decoded_invalid_utf8_refused(char *why)
+{
+  if (normalizes(why, "http://evil%FF.invalid/x", NULL) < 0)
+    return -1;
+  return resolves(why, BASE, "http://evil%FF.invalid/x", NULL);
+}
+
+static int host_decoded_punctuation_refused(char *why)
+{
+  if (normalizes(why, "http://x%25y/", NULL) < 0 ||
+      normalizes(why, "http://a~b/", NULL) < 0)
+    return -1;
+  return resolves(why, NULL, "http://a%2525b/", NULL);
+}
+
+static int host_raw_control_refused(char *why)
+{
+  return resolves(why, NULL, "http://a\001b/", NULL);
+}
+
+static int host_decoded_utf8_kept(char *why)
+{
+  if (normalizes(why, "http://b%C3%BCcher.example/",
+                 "http://b\xc3\xbc"
+                 "cher.example/") < 0)
+    return -1;
+  return normalizes(why, "http://a_b.example/x", "http://a_b.example/x");
+}
+
+/* "5%2e2" is stored as "5.2", which a second parse reads as 5.0.0.2: the
+ * first normalisation must give that already. */
+static int host_decoded_ipv4_settled(char *why)
+{
+  if (normalizes(why, "http:/5%2e2", "http://5.0.0.2/") < 0 ||
+      normalizes(why, "http://5.0.0.2/", "http://5.0.0.2/") < 0)
+    return -1;
+  return resolves(why, BASE, "//%30x7f.1/a", "http://127.0.0.1/a");
+}
+
+static int url_too_long_refused(char *why)
+{
+  static char url[VL_URL_MAX + 2];
+  static const char head[] = "http://h.test/";
+  int rc;
+
+  memset(url, 'a', sizeof(url) - 1);
+  memcpy(url, head, sizeof(head) - 1);
+  url[VL_URL_MAX] = '\0'; /* exactly the maximum */
+  if (normalizes(why, url, url) < 0)
+    return -1;
+  url[VL_URL_MAX] = 'a';
+  url[VL_URL_MAX + 1] = '\0'; /* one byte more */
+  rc = normalizes(why, url, NULL);
+  if (rc == 0)
+    rc = resolves(why, BASE, url, NULL);
+  return rc;
+}
+
+/* A small deterministic generator (xorshift64*) for the property test. */
+static uint64_t next_rand(uint64_t *state)
+{
+  *state ^= *state >> 12;
+  *state ^= *state << 25;
+  *state ^= *state >> 27;
+  return *state * 2685821657736338717ULL;
+}
+
+static const char *pick(uint64_t *state, const char *const *v, size_t n)
+{
+  return v[next_rand(state) % n];
+}
+
+#define PICK(st, v) pick(st, v, sizeof(v) / sizeof((v)[0]))
+
+/* One URL from pieces that stress the parser: odd slashes, encoded and
+ * raw bytes in the host, numeric hosts in every base, ports, dot
+ * segments, encodings, blanks, fragments. */
+static void gen_url(uint64_t *st, char *out, size_t len)
+{
+  static const char *const schemes[] = { "http:",  "HTTP:", "https:",
+                                         "hTtPs:", "ftp:",  "" };
+  static const char *const slashes[] = { "//", "/", "///", "\\\\", "" };
+  static const char *const users[] = { "",     "",     "",       "u@",
+                                       "u:p@", "%40@", "a%00b@", "@" };
+  static const char *const hosts[] = { "example.com",
+                                       "EXAMPLE.com",
+                                       "h.test",
+                                       "5%2e2",
+                                       "5.2",
+                                       "127.1",
+                                       "0x7f.1",
+                                       "%30x7f.1",
+                                       "0177.0.0.1",
+                                       "4294967295",
+                                       "4294967296",
+                                       "[::1]",
+                                       "[fe80::1%25eth0]",
+                                       "[::FFFF:1.2.3.4]",
+                                       "x%7F",
+                                       "evil%FF.x",
+                                       "b%C3%BCcher.example",
+                                       "b\xc3\xbc"
+                                       "cher.example",
+                                       "a%25b",
+                                       "a%2Fb",
+                                       "a%2eb",
+                                       "%41.test",
+                                       "xn--bcher-kva.example",
+                                       "a_b",
+                                       "a..b",
+                                       ".",
+                                       "",
+                                       "h.test.",
+                                       "a%20b",
+                                       "a\tb",
+                                       "%",
+                                       "%zz",
+                                       "1.2.3.4.5",
+                                       "256.1.1.1",
+                                       "0",
+                                       "0x",
+                                       "09.1.1.1" };
+  static const char *const ports[] = { "",       "",  ":80",   ":443",
+                                       ":8080",  ":", ":0080", ":65535",
+                                       ":65536", ":x" };
+  static const char *const segs[] = {
+    "",          "/",       "/a",     "/a/",  "/.",   "/..",  "/./",  "/../",
+    "/%2e",      "/%2E%2e", "/a%2fb", "/%7e", "/~",   "/%41", "/a b", "/\xff",
+    "/\xc3\xa9", "//",      "/a\\b",  "/%",   "/%zz", "/;p",  "/a?",  "/A"
+  };
+  static const char *const queries[] = { "",     "",     "?",      "?q=1",
+                                         "?a b", "?%7e", "?x=%zz", "?\xff" };
+  static const char *const frags[] = { "", "", "#", "#f", "#a b" };
+  size_t n, i;
+
+  n = (size_t)snprintf(out, len, "%s%s%s%s%s", PICK(st, schemes),
+                       PICK(st, slashes), PICK(st, users), PICK(st, hosts),
+                       PICK(st, ports));
+  for (i = next_rand(st) % 4; i > 0 && n < len; i--)
+    n += (size_t)snprintf(out + n, len - n, "%s", PICK(st, segs));
+  if (n < len)
+    snprintf(out + n, len - n, "%s%s", PICK(st, queries), PICK(st, frags));
+}
+
+/* Whether "s" could go on the wire: printable ASCII and valid UTF-8. */
+static bool wire_safe(const char *s)
+{
+  const unsigned char *p = (const unsigned char *)s;
+  size_t n = strlen(s), k;
+
+  while (*p) {
+    if (*p < 0x80) {
+      if (*p <= 0x20 || *p == 0x7f)
+        return false;
+      p++;
+      n--;
+      continue;
+    }
+    k = utf8_seq(p, n);
+    if (!k)
+      return false;
+    p += k;
+    n -= k;
+  }
+  return true;
+}
+
+/* Over many generated URLs: normalising twice gives what normalising once
+ * gave, a resolved URL resolves to itself, and whatever comes out is
+ * printable and valid UTF-8. */
+static int property_idempotent(char *why)
+{
+  uint64_t st = 0x9e3779b97f4a7c15ULL;
+  char url[512];
+  unsigned i, ok = 0;
+
+  for (i = 0; i < 50000; i++) {
+    char *a = NULL, *b = NULL, *r = NULL, *r2 = NULL;
+
+    gen_url(&st, url, sizeof(url));
+    if (urlnorm_normalize(url, &a) == 0) {
+      ok++;
+      if (!wire_safe(a) || urlnorm_normalize(a, &b) != 0 ||
+          strcmp(a, b) != 0) {
+        tap_fail(why, __FILE__, __LINE__, "'%s' -> '%s' -> '%s'", url, a,
+                 b ? b : "(refused)");
+        free(a);
+        free(b);
+        return -1;
+      }
+    }
+    if (urlnorm_resolve(BASE, url, &r) == 0 &&
+        (!wire_safe(r) || urlnorm_resolve(BASE, r, &r2) != 0 ||
+         strcmp(r, r2) != 0)) {
+      tap_fail(why, __FILE__, __LINE__, "resolve '%s' -> '%s' -> '%s'", url, r,
+               r2 ? r2 : "(refused)");
+      free(a);
+      free(b);
+      free(r);
+      free(r2);
+      return -1;
+    }
+    free(a);
+    free(b);
+    free(r);
+    free(r2);
+  }
+  /* The generator must reach the interesting cases, not only refusals. */
+  CHECK(ok > 5000);
+  return 0;
+}
+
 static const struct tap_case cases[] = {
   { "resolve: a sibling path", resolve_sibling },
   { "resolve: ../ climbs one directory", resolve_dot_dot },
@@ -408,6 +636,20 @@ static const struct tap_case cases[] = {
   { "host: an IPv6 address keeps its brackets", host_ipv6 },
   { "host: a host that does not fit is refused", host_too_long },
   { "host: mailto: and relative URLs are refused", host_refuses_mailto },
+  { "host: %7F and %01 decode to control bytes: refused",
+    host_decoded_control_refused },
+  { "host: %FF decodes to invalid UTF-8: refused",
+    host_decoded_invalid_utf8_refused },
+  { "host: %25 and ~ are not host characters: refused",
+    host_decoded_punctuation_refused },
+  { "host: a raw control byte is refused", host_raw_control_refused },
+  { "host: encoded UTF-8 and '_' are kept", host_decoded_utf8_kept },
+  { "host: 5%2e2 is 5.0.0.2 at once, so normalising is idempotent",
+    host_decoded_ipv4_settled },
+  { "url: longer than VL_URL_MAX is refused", url_too_long_refused },
+  { "property: over 50000 generated URLs, normalize and resolve are "
+    "idempotent and wire-safe",
+    property_idempotent },
 };
 
 int main(void)

@@ -2,6 +2,7 @@
  * util_parse_seconds() and util_parse_size(). One row per case. */
 #include "config.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -248,6 +249,22 @@ static int size_overflow(char *why)
   return 0;
 }
 
+static int clamp_ms(char *why)
+{
+  CHECK(util_clamp_ms(0) == 0);
+  CHECK(util_clamp_ms(-5) == 0);
+  CHECK(util_clamp_ms(NAN) == 0);
+  CHECK(util_clamp_ms(-INFINITY) == 0);
+  CHECK(util_clamp_ms(1.5) == 1.5);
+  CHECK(util_clamp_ms(1e300) == (double)VL_DURATION_MAX_MS);
+  CHECK(util_clamp_ms(INFINITY) == (double)VL_DURATION_MAX_MS);
+  CHECK(util_clamp_ms((double)VL_DURATION_MAX_MS) ==
+        (double)VL_DURATION_MAX_MS);
+  CHECK(util_clamp_ms((double)VL_DURATION_MAX_MS - 1) ==
+        (double)VL_DURATION_MAX_MS - 1);
+  return 0;
+}
+
 static const struct tap_case cases[] = {
   { "util_parse_uint: plain values", uint_plain },
   { "util_parse_uint: min and max are inclusive", uint_range },
@@ -270,6 +287,7 @@ static const struct tap_case cases[] = {
   { "util_parse_size: KiB and kb forms", size_kib_kb },
   { "util_parse_size: junk refused", size_junk },
   { "util_parse_size: overflow refused", size_overflow },
+  { "util_clamp_ms: NaN and negatives 0, huge values 366 days", clamp_ms },
 };
 
 int main(void)
