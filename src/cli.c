@@ -85,7 +85,8 @@ enum cli_id {
   OPT_FAILURES_OK,
   OPT_HASH,
   OPT_SINCE,
-  OPT_ONLY_CHANGED
+  OPT_ONLY_CHANGED,
+  OPT_PAGE_REQUISITES
 };
 
 struct cli_option {
@@ -194,6 +195,9 @@ static const struct cli_option options[] = {
     "put the HTML <title> in the record" },
   { OPT_LINKS, "links", 0, ARG_NONE, NULL, 0, 0, NULL,
     "put the page's links, absolute, in the record" },
+  { OPT_PAGE_REQUISITES, "page-requisites", 0, ARG_NONE, NULL, 0, 0, NULL,
+    "links (and --crawl) also take images, scripts, stylesheets and CSS "
+    "url()s" },
   { 'x', "xpath", 'x', ARG_STRING, "NAME=EXPR", 0, 0, NULL,
     "XPath 1.0 results as extract.NAME (repeatable)" },
   { 'e', "regex", 'e', ARG_STRING, "NAME=PATTERN", 0, 0, NULL,
@@ -843,6 +847,9 @@ static int apply(struct config *cfg, const struct cli_option *o,
     break;
   case OPT_LINKS:
     cfg->links = true;
+    break;
+  case OPT_PAGE_REQUISITES:
+    cfg->page_requisites = true;
     break;
   case 'x':
     cfg->xpaths = xrealloc(cfg->xpaths, (cfg->nxpaths + 1) * sizeof(char *));

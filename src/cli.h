@@ -89,6 +89,7 @@ struct config {
   size_t nregexes;
   bool title;            /* --title */
   bool links;            /* --links */
+  bool page_requisites;  /* --page-requisites (implies --links) */
   const char *save_dir;  /* --save DIR, or NULL */
   const char *save_name; /* --save-name TEMPLATE */
   bool save_errors;      /* --save-errors: non-2xx bodies too */

@@ -237,10 +237,20 @@ size_t crawl_offer(struct crawl *c, const char *const *links, size_t n,
   if (depth + 1 > c->max_depth)
     return 0;
   for (i = 0; i < n; i++) {
+    struct hmap_key k;
     char host[256];
 
     if (c->max_urls && c->admitted >= c->max_urls)
       break;
+    /* Most links of a site were seen before, by other pages, and most are
+     * in their normal form already: then the text itself is in "seen"
+     * (whose keys are normal forms, and a normal form is its own), and
+     * parsing it twice with libcurl's URL API, on the loop thread, can
+     * only end in the same "not first". That cost more than all the rest
+     * of a crawl's loop thread. */
+    hmap_key_of(&k, links[i], strlen(links[i]), "", 0);
+    if (hmap_has(&c->seen, &k))
+      continue;
     if (!c->any_host && (urlnorm_host(links[i], host, sizeof(host)) < 0 ||
                          strcmp(host, seed_host) != 0))
       continue;

@@ -21,6 +21,8 @@
 #include <pcre2.h>
 
 #include "bodytext.h"
+#include "cssscan.h"
+#include "htmlscan.h"
 #include "record.h"
 #include "urlnorm.h"
 #include "util.h"
@@ -396,60 +398,89 @@ static bool in_svg(const xmlNode *n)
   return false;
 }
 
-/* What one walk over the tree collects for --title and --links. */
-struct walk {
-  xmlNode *title;     /* the first <title> outside SVG */
-  xmlChar *base_href; /* the first <base href>, libxml2's to free */
-  xmlChar **refs;     /* link attribute values in document order */
-  size_t nrefs;
-};
-
-static void walk_push(struct walk *w, xmlChar *ref)
+/* Add the attribute "attr" of "n", when it has one, as a "kind"
+ * reference (libxml2 gives "" for an attribute without a value). */
+static void add_attr(struct htmlscan_result *h, xmlNode *n, const char *attr,
+                     enum htmlscan_kind kind)
 {
-  w->refs = grow(w->refs, w->nrefs, sizeof(*w->refs));
-  w->refs[w->nrefs++] = ref;
+  xmlChar *v = xmlGetProp(n, (const xmlChar *)attr);
+
+  if (v)
+    htmlscan_result_add(h, (const char *)v, kind);
+  xmlFree(v);
 }
 
-static void walk_tree(xmlDoc *doc, bool links, struct walk *w)
+/* What htmlscan_run() finds, from the tree: one walk in document order,
+ * the same rules (htmlscan.c's start_element()). */
+static void walk_tree(xmlDoc *doc, unsigned what, struct htmlscan_result *h)
 {
+  bool links = what & HTMLSCAN_LINKS;
+  bool req = links && (what & HTMLSCAN_REQUISITES);
   xmlNode *n;
 
   for (n = doc->children; n; n = next_node(n)) {
-    const char *attr = NULL;
-    xmlChar *v;
-
     if (n->type != XML_ELEMENT_NODE)
       continue;
-    if (name_is(n, "title")) {
-      if (!w->title && !in_svg(n))
-        w->title = n;
-      continue;
-    }
-    if (!links) {
-      if (w->title)
+    if ((what & HTMLSCAN_TITLE) && !h->title && name_is(n, "title") &&
+        !in_svg(n)) {
+      xmlChar *c = xmlNodeGetContent(n);
+
+      h->title = xstrdup(c ? (const char *)c : "");
+      xmlFree(c);
+      if (!links)
         break; /* all that --title wants */
-      continue;
     }
-    if (name_is(n, "a") || name_is(n, "link"))
-      attr = "href";
-    else if (name_is(n, "img") || name_is(n, "script"))
-      attr = "src";
-    else if (name_is(n, "base") && !w->base_href)
-      w->base_href = xmlGetProp(n, (const xmlChar *)"href");
-    v = attr ? xmlGetProp(n, (const xmlChar *)attr) : NULL;
-    if (v)
-      walk_push(w, v);
+    if (name_is(n, "base") && !h->base) {
+      xmlChar *v = xmlGetProp(n, (const xmlChar *)"href");
+
+      if (v)
+        h->base = xstrdup((const char *)v);
+      xmlFree(v);
+    } else if (!links) {
+      continue;
+    } else if (name_is(n, "a") || name_is(n, "area")) {
+      add_attr(h, n, "href", HTMLSCAN_NAV);
+    } else if (name_is(n, "frame") || name_is(n, "iframe")) {
+      add_attr(h, n, "src", HTMLSCAN_NAV);
+    } else if (req && (name_is(n, "img") || name_is(n, "script"))) {
+      add_attr(h, n, "src", HTMLSCAN_REQ);
+    } else if (req && name_is(n, "link")) {
+      add_attr(h, n, "href", HTMLSCAN_REQ);
+    }
+    if (req)
+      add_attr(h, n, "style", HTMLSCAN_CSS);
+    if (req && name_is(n, "style")) {
+      xmlChar *c = xmlNodeGetContent(n);
+
+      htmlscan_result_add(h, c ? (const char *)c : "", HTMLSCAN_CSS);
+      xmlFree(c);
+    }
   }
 }
 
-static void walk_free(struct walk *w)
+static xmlDoc *read_html(const char *body, size_t len, const char *url,
+                         const char *charset)
 {
-  size_t i;
+  /* The header's charset wins, as in browsers; without one libxml2
+   * reads a BOM or <meta charset>, else UTF-8. An unknown charset name
+   * is ignored by libxml2. libxml2 takes an int length. */
+  return htmlReadMemory(body, len > INT_MAX ? INT_MAX : (int)len, url,
+                        charset && charset[0] ? charset : NULL, HTML_OPTIONS);
+}
 
-  for (i = 0; i < w->nrefs; i++)
-    xmlFree(w->refs[i]);
-  free(w->refs);
-  xmlFree(w->base_href);
+void extract_html_tree(const char *body, size_t len, const char *charset,
+                       unsigned what, struct htmlscan_result *res)
+{
+  xmlDoc *doc;
+  struct mute m;
+
+  memset(res, 0, sizeof(*res));
+  mute_start(&m);
+  doc = len > 0 ? read_html(body, len, NULL, charset) : NULL;
+  if (doc)
+    walk_tree(doc, what, res);
+  xmlFreeDoc(doc);
+  mute_stop(&m);
 }
 
 /* "s" with runs of ASCII whitespace made one space, trimmed; malloc'd. */
@@ -470,15 +501,6 @@ static char *collapse(const char *s)
   }
   *o = '\0';
   return out;
-}
-
-static char *title_text(xmlNode *title)
-{
-  xmlChar *c = xmlNodeGetContent(title);
-  char *s = collapse(c ? (const char *)c : "");
-
-  xmlFree(c);
-  return s;
 }
 
 /* A set of strings by index into the links array, for de-duplication in
@@ -525,34 +547,111 @@ static bool linkset_add(struct linkset *set, char **links, size_t i)
   return true;
 }
 
-static void collect_links(const struct walk *w, const char *url,
-                          struct extract_result *res)
+/* The links of one body being collected: resolved against "base",
+ * unique, in order. Resolving is the dear part (libcurl's URL API), and a
+ * page names the same targets many times (the Python documentation: 23,000
+ * distinct of 164,000), so each reference up to its '#' is resolved once:
+ * the fragment is dropped anyway, and the same text gives the same URL. */
+struct collect {
+  struct extract_result *res;
+  struct linkset set; /* over res->links */
+  const struct urlnorm_base *base;
+  char **refs; /* the references seen, each up to its '#' */
+  size_t nrefs;
+  struct linkset refset; /* over refs */
+};
+
+static void collect_add(struct collect *c, const char *ref)
 {
-  struct linkset set = { NULL, 0 };
-  struct urlnorm_base *page = urlnorm_base_new(url), *base = NULL;
+  struct extract_result *res = c->res;
+  char *abs;
+
+  c->refs = grow(c->refs, c->nrefs, sizeof(*c->refs));
+  c->refs[c->nrefs] = xstrndup(ref, strcspn(ref, "#"));
+  if (!linkset_add(&c->refset, c->refs, c->nrefs)) {
+    free(c->refs[c->nrefs]);
+    return;
+  }
+  c->nrefs++;
+  if (urlnorm_resolve_with(c->base, ref, &abs) < 0)
+    return;
+  res->links = grow(res->links, res->nlinks, sizeof(*res->links));
+  res->links[res->nlinks] = abs;
+  if (linkset_add(&c->set, res->links, res->nlinks))
+    res->nlinks++;
+  else
+    free(abs);
+}
+
+static void collect_free(struct collect *c)
+{
+  size_t i;
+
+  for (i = 0; i < c->nrefs; i++)
+    free(c->refs[i]);
+  free(c->refs);
+  free(c->refset.slots);
+  free(c->set.slots);
+}
+
+static void css_url_cb(const char *url, size_t len, void *ud)
+{
+  char *ref = xstrndup(url, len);
+
+  collect_add(ud, ref);
+  free(ref);
+}
+
+/* The record's title and links from what the scan or the tree found. */
+static void html_result(const struct extract_spec *spec,
+                        const struct htmlscan_result *h, const char *url,
+                        struct extract_result *res)
+{
+  struct urlnorm_base *page, *base = NULL;
+  struct collect c = { res, { NULL, 0 }, NULL, NULL, 0, { NULL, 0 } };
   char *abs;
   size_t i;
 
+  if (spec->title && h->title)
+    res->title = collapse(h->title);
+  if (!spec->links)
+    return;
+  page = urlnorm_base_new(url);
   /* <base href> is itself relative to the page; one that does not
    * resolve to http(s) is ignored, as browsers do. */
-  if (w->base_href &&
-      urlnorm_resolve_with(page, (const char *)w->base_href, &abs) == 0) {
+  if (h->base && urlnorm_resolve_with(page, h->base, &abs) == 0) {
     base = urlnorm_base_new(abs);
     free(abs);
   }
-  for (i = 0; i < w->nrefs; i++) {
-    if (urlnorm_resolve_with(base ? base : page, (const char *)w->refs[i],
-                             &abs) < 0)
-      continue;
-    res->links = grow(res->links, res->nlinks, sizeof(*res->links));
-    res->links[res->nlinks] = abs;
-    if (linkset_add(&set, res->links, res->nlinks))
-      res->nlinks++;
-    else
-      free(abs);
+  c.base = base ? base : page;
+  for (i = 0; i < h->nrefs; i++) {
+    const struct htmlscan_ref *r = &h->refs[i];
+
+    if (r->kind == HTMLSCAN_NAV ||
+        (spec->requisites && r->kind == HTMLSCAN_REQ))
+      collect_add(&c, r->text);
+    else if (spec->requisites && r->kind == HTMLSCAN_CSS)
+      cssscan_urls(r->text, strlen(r->text), css_url_cb, &c);
   }
-  free(set.slots);
+  collect_free(&c);
   urlnorm_base_free(base);
+  urlnorm_base_free(page);
+}
+
+/* --page-requisites on a stylesheet: its url() and @import targets,
+ * relative to its own URL. */
+static void css_result(const char *body, size_t len, const char *charset,
+                       const char *url, struct extract_result *res)
+{
+  struct urlnorm_base *page = urlnorm_base_new(url);
+  struct collect c = { res, { NULL, 0 }, page, NULL, 0, { NULL, 0 } };
+  char *owned;
+  size_t textlen;
+  const char *text = bodytext_utf8(body, len, charset, &owned, &textlen);
+
+  cssscan_urls(text, textlen, css_url_cb, &c);
+  free(owned);
+  collect_free(&c);
   urlnorm_base_free(page);
 }
 
@@ -743,7 +842,10 @@ int extract_run_until(const struct extract_spec *spec, const char *body,
                       const atomic_bool *stop, struct extract_result *res)
 {
   char type[128], charset[64];
-  bool html, need_doc = spec->title || spec->links, need_text = false;
+  bool html, need_tree = false, need_text = false;
+  unsigned what = (spec->title ? HTMLSCAN_TITLE : 0) |
+                  (spec->links ? HTMLSCAN_LINKS : 0) |
+                  (spec->requisites ? HTMLSCAN_REQUISITES : 0);
   size_t textlen = 0, i;
   xmlDoc *doc = NULL;
   struct mute m;
@@ -761,45 +863,48 @@ int extract_run_until(const struct extract_spec *spec, const char *body,
     return 0;
   }
   for (i = 0; i < spec->nitems; i++) {
-    need_doc |= spec->items[i].kind == EXTRACT_XPATH;
+    need_tree |= spec->items[i].kind == EXTRACT_XPATH;
     need_text |= spec->items[i].kind == EXTRACT_REGEX;
   }
   bodytext_content_type(content_type, type, sizeof(type), charset,
                         sizeof(charset));
   html = len > 0 && bodytext_is_html(type, body, len);
   mute_start(&m);
-  if (html && need_doc) {
-    /* The header's charset wins, as in browsers; without one libxml2
-     * reads a BOM or <meta charset>, else UTF-8. An unknown charset name
-     * is ignored by libxml2. libxml2 takes an int length. */
-    doc = htmlReadMemory(body, len > INT_MAX ? INT_MAX : (int)len, url,
-                         charset[0] ? charset : NULL, HTML_OPTIONS);
-  }
-  if (doc) {
-    struct walk w = { NULL, NULL, NULL, 0 };
+  if (html && (need_tree || (what && spec->html == EXTRACT_HTML_TREE)))
+    doc = read_html(body, len, url, charset);
+  res->tree = doc != NULL;
+  if (html && what) {
+    struct htmlscan_result h = { NULL, NULL, NULL, 0 };
+    /* One pass over the bytes gives what the tree would; where the scan
+     * declines (or an -x builds the tree anyway), the tree. */
+    bool scanned = !doc && htmlscan_run(body, len, charset, what, &h) == 0;
 
+    if (!scanned && !doc) {
+      doc = read_html(body, len, url, charset);
+      res->tree = true;
+    }
     /* The parse cannot be stopped; what comes after it can. */
     if (stopped(stop)) {
-      res->cancelled = spec->title || spec->links;
+      res->cancelled = true;
     } else {
-      if (spec->title || spec->links)
-        walk_tree(doc, spec->links, &w);
-      if (spec->title && w.title)
-        res->title = title_text(w.title);
-      if (spec->links)
-        collect_links(&w, url, res);
-      walk_free(&w);
+      if (!scanned && doc)
+        walk_tree(doc, what, &h);
+      html_result(spec, &h, url, res);
     }
-    for (i = 0; i < spec->nitems; i++) {
-      if (spec->items[i].kind != EXTRACT_XPATH)
-        continue;
-      if (stopped(stop))
-        cut_cancelled(res, i);
-      else
-        run_xpath(&spec->items[i], doc, &res->values[i]);
-    }
-    xmlFreeDoc(doc);
+    htmlscan_result_free(&h);
+  } else if (spec->links && spec->requisites && len > 0 &&
+             strcmp(type, "text/css") == 0) {
+    css_result(body, len, charset, url, res);
   }
+  for (i = 0; doc && i < spec->nitems; i++) {
+    if (spec->items[i].kind != EXTRACT_XPATH)
+      continue;
+    if (stopped(stop))
+      cut_cancelled(res, i);
+    else
+      run_xpath(&spec->items[i], doc, &res->values[i]);
+  }
+  xmlFreeDoc(doc);
   if (need_text && len > 0) {
     char *owned;
     const char *s = bodytext_utf8(body, len, charset, &owned, &textlen);

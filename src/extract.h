@@ -1,4 +1,5 @@
-/* Extraction from one response body: --title, --links, -x/--xpath NAME=EXPR
+/* Extraction from one response body: --title and --links (one pass of
+ * htmlscan.c, or libxml2's tree where that declines), -x/--xpath NAME=EXPR
  * (libxml2's HTML parser and XPath 1.0) and -e/--regex NAME=PATTERN
  * (PCRE2), into record fields. Pure: no I/O, no loop; extract_run() may run
  * on any thread. */
@@ -9,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "htmlscan.h"
 #include "record.h"
 #include "util.h"
 
@@ -27,11 +29,20 @@
 /* One -x or -e: its name and compiled form, private to extract.c. */
 struct extract_item;
 
+/* How --title and --links read HTML. Not an option: EXTRACT_HTML_AUTO
+ * always, except in tests/htmlcheck, which compares the two. */
+enum extract_html {
+  EXTRACT_HTML_AUTO, /* htmlscan.c, libxml2's tree where it declines */
+  EXTRACT_HTML_TREE  /* libxml2's tree always */
+};
+
 /* What to extract, built once from the command line before any request
  * and read-only after: every extract_run() may share it, on any thread. */
 struct extract_spec {
   bool title;                 /* --title */
   bool links;                 /* --links */
+  bool requisites;            /* --page-requisites: more links (below) */
+  enum extract_html html;     /* EXTRACT_HTML_AUTO */
   struct extract_item *items; /* -x and -e, in command-line order */
   size_t nitems;
 };
@@ -52,6 +63,8 @@ struct extract_result {
   char *title;   /* --title: collapsed text; NULL when the page has none */
   char **links;  /* --links: absolute http(s) URLs, unique, in order */
   size_t nlinks; /* entries of "links" */
+  bool tree;     /* libxml2's tree was built (for -x, or the title and
+                    links where the one-pass scan declined) */
   struct extract_values *values; /* one per spec item, same order */
   size_t nvalues;                /* the spec's "nitems" */
   bool cancelled; /* extract_run_until()'s stop cut something short */
@@ -98,10 +111,20 @@ void extract_spec_free(struct extract_spec *spec);
  * when the type is missing or unknown and the body starts like HTML (the
  * WHATWG sniffing patterns). HTML is decoded by the Content-Type charset,
  * else the page's own BOM or <meta> charset, else as UTF-8; broken HTML
- * gives what the parser recovers. A body that is not HTML gives no title,
- * no links and empty XPath arrays. Regexes run over every body, decoded to
- * UTF-8 by its BOM, else the Content-Type charset, else read as UTF-8;
- * each byte that is not valid UTF-8 is read as U+FFFD.
+ * gives what libxml2's parser recovers, whether the scan or the tree
+ * reads it. The title is the text of the first <title> outside <svg>,
+ * white space collapsed. The links are the navigational ones: <a> and
+ * <area> href, <frame> and <iframe> src; with "requisites" also <img> and
+ * <script> src, <link> href, and the url() and @import targets of <style>
+ * elements and style attributes, each in its element's place (the
+ * attribute's after the element's own link). They resolve against
+ * "url" and the first <base href>; only http(s) ones count, fragments
+ * dropped, each once, in document order. With "requisites" a text/css
+ * body gives its url() and @import targets as links, resolved against
+ * "url". Any other body gives no title, no links and empty XPath arrays.
+ * Regexes run over every body, decoded to UTF-8 by its BOM, else the
+ * Content-Type charset, else read as UTF-8; each byte that is not valid
+ * UTF-8 is read as U+FFFD.
  *
  * Holds no state between calls and writes nothing shared: calls with the
  * same "spec" may run concurrently. Returns 0 (memory exhaustion aborts
@@ -109,6 +132,13 @@ void extract_spec_free(struct extract_spec *spec);
 int extract_run(const struct extract_spec *spec, const char *body, size_t len,
                 const char *content_type, const char *url,
                 struct extract_result *res);
+
+/* What --title and --links find in an HTML body from libxml2's tree, as
+ * htmlscan_run() finds it in one pass: the same "what", the same
+ * "res" (see htmlscan.h; "res" need not be initialised). For the tests
+ * that compare the two (tests/htmlcheck, the fuzz harness). */
+void extract_html_tree(const char *body, size_t len, const char *charset,
+                       unsigned what, struct htmlscan_result *res);
 
 /* extract_run(), stopping early once "*stop" (set from another thread)
  * is true: the HTML parse itself runs to its end, but no XPath or regex

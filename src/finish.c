@@ -142,8 +142,9 @@ static void work_cb(uv_work_t *w)
    * threads would keep four such peaks after their pages were freed.
    * Giving the free pages back costs about a fifth of the parse's CPU
    * (they are faulted in again by the next one), so only after bodies
-   * large enough for their trees to matter. */
-  if (j->req->bodybuf.len >= FINISH_TRIM_BYTES)
+   * large enough for their trees to matter, and only when a tree was
+   * built (the one-pass scan of --title and --links builds none). */
+  if (j->xr.tree && j->req->bodybuf.len >= FINISH_TRIM_BYTES)
     (void)malloc_trim(0);
 #endif
 }
@@ -175,6 +176,11 @@ static void after_work_cb(uv_work_t *w, int status)
                        only marks every item as cut. */
   extract_over(j);
   start_waiting(f);
+  /* Only --body wants the body in the record: let it go now rather than
+   * when --save's file is done too (at the peak of a crawl with --save,
+   * half the heap was bodies already parsed). */
+  if (!j->req->shared->cfg->want_body)
+    record_buf_free(&j->req->bodybuf);
   step_done(j);
 }
 
@@ -369,6 +375,20 @@ void finish_start(struct finish *f, struct request *req, CURLcode code,
     }
   }
   step_done(j);
+}
+
+void finish_size_pool(void)
+{
+  unsigned n = uv_available_parallelism();
+  char v[16];
+
+  if (getenv("UV_THREADPOOL_SIZE"))
+    return;
+  n = n < 4 ? 4 : n > 128 ? 128 : n;
+  snprintf(v, sizeof(v), "%u", n);
+  /* The environment is libuv's only way to take the size; nothing else
+   * reads this variable. A failure leaves libuv's default. */
+  (void)setenv("UV_THREADPOOL_SIZE", v, 0);
 }
 
 void finish_cancel(struct finish *f, const char *why)

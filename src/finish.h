@@ -18,6 +18,13 @@
 
 struct finish;
 
+/* Size libuv's thread pool, where extraction and --save's file operations
+ * run, to the machine: as many threads as it runs at once
+ * (uv_available_parallelism()), at least libuv's default of 4, at most
+ * 128. A UV_THREADPOOL_SIZE in the environment is left alone. libuv reads
+ * that variable once, at the pool's first use: call this before. */
+void finish_size_pool(void);
+
 /* "req" is ready for its record. "extra" holds fields to add to it (a
  * fragment starting with a comma, or empty); "xr" the extraction, or NULL
  * if none ran. Both are valid during the call only; the callee owns

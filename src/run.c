@@ -852,7 +852,8 @@ static int setup_scrape(struct run *r, char err[VL_ERRLEN])
   size_t i;
 
   r->xspec.title = cfg->title;
-  r->xspec.links = cfg->links;
+  r->xspec.links = cfg->links || cfg->page_requisites;
+  r->xspec.requisites = cfg->page_requisites;
   for (i = 0; i < cfg->nxpaths; i++)
     if (extract_spec_add_xpath(&r->xspec, cfg->xpaths[i], err) < 0)
       return -1;
@@ -1095,6 +1096,7 @@ int run_main(const struct config *cfg)
   char err[VL_ERRLEN] = "";
   int status, rc;
 
+  finish_size_pool();
   rc = uv_loop_init(&r->loop);
   if (rc < 0) {
     msg_error(NULL, "cannot start the event loop: %s", uv_strerror(rc));

@@ -77,6 +77,33 @@ teardown_file() { server_stop; }
     run_volley 2 --crawl 1 --include '(' "$SERVER/html/crawl-index"
 }
 
+@test "--crawl: follows <a>, <frame> and <iframe>; not images, scripts or stylesheets" {
+    stats_reset
+    run_volley 0 --crawl 3 "$SERVER/page/req-index.html"
+    jq -es --arg s "$SERVER" '(map(.url) | sort) ==
+        (["req-frame.html","req-index.html","req-next.html"]
+         | map("\($s)/page/\(.)"))' <<<"$output"
+    stats | jq -e '.hits["/page/req.css"] == null and .hits["/page/req.png"] == null
+        and .hits["/page/req.js"] == null'
+    # A javadoc-style frameset: each frame, and the <noframes> links.
+    run_volley 0 --crawl 1 "$SERVER/html/scan-frames"
+    jq -es '[.[] | select(.depth == 1) | .url | sub(".*/"; "")] | sort ==
+        ["crawl-a","crawl-b","crawl-c","crawl-d","site-a","site-b"]' <<<"$output"
+}
+
+@test "--crawl --page-requisites: also images, scripts, stylesheets and what stylesheets name" {
+    stats_reset
+    run_volley 0 --crawl 3 --page-requisites "$SERVER/page/req-index.html"
+    jq -es --arg s "$SERVER" '(map(.url) | sort) ==
+        (["req-bg.png","req-frame.html","req-index.html","req-more.css",
+          "req-next.html","req.css","req.js","req.png"]
+         | map("\($s)/page/\(.)"))
+        and (map(select(.url | endswith("/req-bg.png")))[0] | .depth == 2)' \
+        <<<"$output"
+    # req.png is named by the page and by req-more.css: fetched once.
+    stats | jq -e '.hits["/page/req.png"] == 1 and .hits["/page/req.css"] == 1'
+}
+
 @test "--max-urls: caps the URLs fetched, seeds included" {
     run_volley '?' --crawl 3 --max-urls 3 "$SERVER/html/crawl-index"
     jq -es 'length == 3' <<<"$output"

@@ -19,12 +19,83 @@ teardown_file() { server_stop; }
             and map(select(.id == 2))[0].title == null' <<<"$output"
 }
 
-@test "--links: resolved against <base>, fragments dropped, http(s) only, once each, in order" {
+@test "--links: the links to other pages, resolved against <base>, fragments dropped, http(s) only, once each, in order" {
     run_volley 0 --links "$SERVER/html/extract"
+    jq -es --arg s "$SERVER" '.[0].links == [
+        "\($s)/html/sub/page.html", "\($s)/abs",
+        "https://example.org/x?y=1"]' <<<"$output"
+}
+
+@test "--page-requisites: also <link href>, <script src> and <img src>, in document order" {
+    run_volley 0 --page-requisites "$SERVER/html/extract"
     jq -es --arg s "$SERVER" '.[0].links == [
         "\($s)/html/sub/style.css", "\($s)/html/app.js",
         "\($s)/html/sub/page.html", "\($s)/abs",
         "https://example.org/x?y=1", "\($s)/html/sub/img/p.png"]' <<<"$output"
+}
+
+@test "--links: <frame> and <iframe> src and <area> href are links" {
+    run_volley 0 --title --links "$SERVER/html/scan-frames"
+    jq -es --arg s "$SERVER" '.[0].title == "Frames & more" and .[0].links ==
+        (["crawl-a","crawl-b","crawl-c","crawl-d","site-a","site-b"]
+         | map("\($s)/html/\(.)"))' <<<"$output"
+    run_volley 0 --page-requisites "$SERVER/html/scan-frames"
+    jq -es --arg s "$SERVER" '.[0].links ==
+        (["crawl-a","crawl-b","crawl-c","crawl-d","map.png","site-a","site-b"]
+         | map("\($s)/html/\(.)"))' <<<"$output"
+}
+
+@test "--page-requisites: url() and @import of <style> and style attributes, not in comments or strings" {
+    run_volley 0 --links "$SERVER/html/scan-css"
+    jq -es --arg s "$SERVER" '.[0].links == ["\($s)/html/crawl-a"]' <<<"$output"
+    run_volley 0 --page-requisites "$SERVER/html/scan-css"
+    jq -es --arg s "$SERVER" '.[0].links == [
+        "\($s)/static/base.css", "\($s)/html/print.css",
+        "\($s)/html/img/bg.png", "\($s)/html/img/q.png",
+        "\($s)/static/app.js", "\($s)/html/crawl-a",
+        "\($s)/html/img/inline.png", "\($s)/html/img/logo.png"]' <<<"$output"
+}
+
+@test "--page-requisites: a stylesheet's url() and @import targets, against its own URL" {
+    run_volley 0 --page-requisites --title "$SERVER/page/req.css" \
+        "$SERVER/page/req-more.css"
+    jq -es --arg s "$SERVER" '(map({(.url): .links}) | add) == {
+        "\($s)/page/req.css": ["\($s)/page/req-more.css", "\($s)/page/req-bg.png"],
+        "\($s)/page/req-more.css": ["\($s)/page/req.png"]}
+        and all(.title == null)' <<<"$output"
+    run_volley 0 --links "$SERVER/page/req.css"
+    jq -es '.[0].links == []' <<<"$output"
+}
+
+@test "--title and --links: the page's <meta> charset (Latin-1, windows-1252) when the header has none" {
+    run_volley 0 --title --links "$SERVER/page/scan-latin1.html" \
+        "$SERVER/page/scan-cp1252.html"
+    jq -es --arg s "$SERVER" '(map({(.url | sub(".*/"; "")): .}) | add) as $r
+        | $r["scan-latin1.html"].title == "Caf\u00e9 cr\u00e8me"
+        and $r["scan-latin1.html"].links == ["\($s)/page/caf%C3%A9.html"]
+        and $r["scan-cp1252.html"].title ==
+            "\u201cQuoted\u201d \u20ac 5 \u2013 ok"' <<<"$output"
+}
+
+@test "--title: the first <title> outside <svg>" {
+    run_volley 0 --title --links "$SERVER/html/scan-svg"
+    jq -es --arg s "$SERVER" '.[0].title == "The page"
+        and .[0].links == ["\($s)/html/crawl-a"]' <<<"$output"
+}
+
+@test "--title and --links: a page read as libxml2 reads it, where one pass cannot (bytes not UTF-8)" {
+    # No charset anywhere and a byte that is no UTF-8: libxml2 reads the
+    # rest as Latin-1; volley then builds libxml2's tree. 300 nested <div>s:
+    # libxml2's tree stops at 256 open elements, links inside and after
+    # them are lost, and volley says what the tree says.
+    run_volley 0 --title --links "$SERVER/page/scan-invalid.html" \
+        "$SERVER/page/scan-deep.html"
+    jq -es --arg s "$SERVER" '(map({(.url | sub(".*/"; "")): .}) | add) as $r
+        | $r["scan-invalid.html"].title == "Bad \u00ff byte"
+        and $r["scan-invalid.html"].links == ["\($s)/page/crawl-a"]
+        and $r["scan-deep.html"].title == "Deep"
+        and $r["scan-deep.html"].links == []' \
+        <<<"$output"
 }
 
 @test "--links: relative links resolve against the final URL after a redirect" {

@@ -630,6 +630,22 @@ class Server:
         return await self.respond(conn, req, keep, ctx, 200, body,
                                   "text/html; charset=utf-8")
 
+    async def r_page(self, conn, req, keep, ctx, args, intarg):
+        # /page/NAME.EXT: fixtures/NAME.EXT with the type its extension
+        # names and no charset, so that a page's <meta> decides.
+        name = urllib.parse.unquote(args[0]) if len(args) == 1 else ""
+        if not name or "/" in name or name.startswith(".") or "\0" in name:
+            return await self.text(conn, req, keep, ctx, 404, "bad name\n")
+        types = {"html": "text/html", "css": "text/css", "png": "image/png",
+                 "js": "application/javascript"}
+        ctype = types.get(name.rsplit(".", 1)[-1], "application/octet-stream")
+        try:
+            with open(os.path.join(FIXTURES, name), "rb") as f:
+                body = f.read()
+        except OSError:
+            return await self.text(conn, req, keep, ctx, 404, "no fixture\n")
+        return await self.respond(conn, req, keep, ctx, 200, body, ctype)
+
     async def r_headers(self, conn, req, keep, ctx, args, intarg):
         kb = intarg(0)
         if not 0 <= kb <= 100 * 1024:

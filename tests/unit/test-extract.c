@@ -29,6 +29,10 @@ static int build(struct extract_spec *spec, char err[VL_ERRLEN], va_list ap)
       spec->title = true;
     } else if (strcmp(o, "--links") == 0) {
       spec->links = true;
+    } else if (strcmp(o, "--page-requisites") == 0) {
+      spec->links = spec->requisites = true;
+    } else if (strcmp(o, "--tree") == 0) {
+      spec->html = EXTRACT_HTML_TREE;
     } else if (strcmp(o, "-x") == 0) {
       if (extract_spec_add_xpath(spec, va_arg(ap, const char *), err) < 0)
         return -1;
@@ -208,7 +212,22 @@ static int links_relative(char *why)
                 "--links", NULL);
 }
 
-static int links_all_four_elements(char *why)
+static int links_navigational(char *why)
+{
+  return expect(why,
+                S("<head><link rel=stylesheet href=\"s.css\">"
+                  "<script src=\"j.js\"></script></head>"
+                  "<body><img src=\"i.png\"><a href=\"a\">a</a>"
+                  "<area href=\"area\"><a name=\"x\">no href</a>"
+                  "<iframe src=\"f\"></iframe></body>"),
+                HTML, PAGE,
+                ",\"links\":[\"http://example.com/dir/a\","
+                "\"http://example.com/dir/area\","
+                "\"http://example.com/dir/f\"]",
+                "--links", NULL);
+}
+
+static int links_requisites(char *why)
 {
   return expect(why,
                 S("<head><link rel=stylesheet href=\"s.css\">"
@@ -220,8 +239,111 @@ static int links_all_four_elements(char *why)
                 ",\"links\":[\"http://example.com/dir/s.css\","
                 "\"http://example.com/dir/j.js\","
                 "\"http://example.com/dir/i.png\","
-                "\"http://example.com/dir/a\"]",
+                "\"http://example.com/dir/a\","
+                "\"http://example.com/dir/area\","
+                "\"http://example.com/dir/f\"]",
+                "--page-requisites", NULL);
+}
+
+static int links_frameset(char *why)
+{
+  return expect(why,
+                S("<html><frameset cols=\"1,2\"><frame src=\"nav.html\">"
+                  "<FRAME SRC=\"main.html\"><noframes><a href=\"alt\">a</a>"
+                  "</noframes></frameset></html>"),
+                HTML, PAGE,
+                ",\"links\":[\"http://example.com/dir/nav.html\","
+                "\"http://example.com/dir/main.html\","
+                "\"http://example.com/dir/alt\"]",
                 "--links", NULL);
+}
+
+static int links_css_in_html(char *why)
+{
+  return expect(why,
+                S("<style>@import \"a.css\"; /* url(no) */\n"
+                  "p { background: url(b.png) }</style>"
+                  "<p style=\"background: url('c.png')\">"
+                  "<a href=\"d\" style=\"x: url(e.png)\">d</a>"),
+                HTML, PAGE,
+                ",\"links\":[\"http://example.com/dir/a.css\","
+                "\"http://example.com/dir/b.png\","
+                "\"http://example.com/dir/c.png\","
+                "\"http://example.com/dir/d\","
+                "\"http://example.com/dir/e.png\"]",
+                "--page-requisites", NULL);
+}
+
+static int links_css_not_without_requisites(char *why)
+{
+  return expect(why,
+                S("<style>p { background: url(b.png) }</style>"
+                  "<p style=\"background: url('c.png')\">"),
+                HTML, PAGE, ",\"links\":[]", "--links", NULL);
+}
+
+static int links_css_body(char *why)
+{
+  return expect(why,
+                S("@import url(\"base.css\");\n"
+                  "body { background: url(../img/bg.png) }\n"
+                  "@font-face { src: url(f.woff2) format(\"woff2\") }"),
+                "text/css", "http://example.com/css/site.css",
+                ",\"links\":[\"http://example.com/css/base.css\","
+                "\"http://example.com/img/bg.png\","
+                "\"http://example.com/css/f.woff2\"]",
+                "--page-requisites", NULL);
+}
+
+static int links_css_body_not_without_requisites(char *why)
+{
+  return expect(why, S("body { background: url(bg.png) }"), "text/css",
+                "http://example.com/css/site.css", ",\"links\":[]", "--links",
+                NULL);
+}
+
+/* The same page read by the scan and by libxml2's tree. */
+static int scan_and_tree_agree(char *why)
+{
+  static const char page[] =
+      "<HTML><HEAD><TITLE>A &amp; B</TITLE><BASE HREF=\"/b/\"></HEAD>"
+      "<body><a href=x>1</a><table><tr><td><a href='y'>2</td></table>"
+      "<svg><title>no</title></svg><frame src=z><img src=i.png></body>";
+  static const char want[] =
+      ",\"title\":\"A & B\",\"links\":[\"http://example.com/b/x\","
+      "\"http://example.com/b/y\",\"http://example.com/b/z\"]";
+
+  if (expect(why, S(page), HTML, PAGE, want, "--title", "--links", NULL) < 0)
+    return -1;
+  return expect(why, S(page), HTML, PAGE, want, "--title", "--links", "--tree",
+                NULL);
+}
+
+/* Whether the tree was built: not for a plain page, yes where the scan
+ * declines (bytes libxml2 would read as Latin-1) or for -x. */
+static int scan_or_tree(char *why)
+{
+  struct extract_spec spec;
+  struct extract_result res;
+  char err[VL_ERRLEN];
+
+  extract_spec_init(&spec);
+  spec.title = spec.links = true;
+  CHECK_INT(extract_run(&spec, S("<title>ok</title>"), HTML, PAGE, &res), 0);
+  CHECK(!res.tree);
+  extract_result_free(&res);
+  CHECK_INT(
+      extract_run(&spec, S("<title>caf\xe9</title>"), "text/html", PAGE, &res),
+      0);
+  CHECK(res.tree);
+  CHECK_STREQ(res.title, "caf\xc3\xa9");
+  extract_result_free(&res);
+  CHECK_INT(extract_spec_add_xpath(&spec, "t=//title", err), 0);
+  CHECK_INT(extract_run(&spec, S("<title>ok</title>"), HTML, PAGE, &res), 0);
+  CHECK(res.tree);
+  extract_result_free(&res);
+  extract_spec_free(&spec);
+  return 0;
 }
 
 static int links_base_href(char *why)
@@ -239,7 +361,7 @@ static int links_base_absolute(char *why)
 {
   return expect(why,
                 S("<base href=\"https://cdn.example.net/assets/\">"
-                  "<img src=\"a.png\">"),
+                  "<a href=\"a.png\">a</a>"),
                 HTML, PAGE,
                 ",\"links\":[\"https://cdn.example.net/assets/a.png\"]",
                 "--links", NULL);
@@ -1116,8 +1238,21 @@ static const struct tap_case cases[] = {
   { "title: a quoted charset parameter", title_quoted_charset },
   { "title: a UTF-16 page with a BOM", title_utf16 },
   { "links: relative links resolved against the URL", links_relative },
-  { "links: <a href>, <link href>, <img src>, <script src> only",
-    links_all_four_elements },
+  { "links: <a> and <area> href, <frame> and <iframe> src by default",
+    links_navigational },
+  { "links: --page-requisites adds <link href>, <img> and <script> src",
+    links_requisites },
+  { "links: a frameset's frames", links_frameset },
+  { "links: --page-requisites adds url() and @import of <style> and style=",
+    links_css_in_html },
+  { "links: no CSS URLs without --page-requisites",
+    links_css_not_without_requisites },
+  { "links: a stylesheet's URLs with --page-requisites", links_css_body },
+  { "links: a stylesheet gives none without --page-requisites",
+    links_css_body_not_without_requisites },
+  { "links: the scan and libxml2's tree agree", scan_and_tree_agree },
+  { "links: the tree is built only where the scan declines or -x needs it",
+    scan_or_tree },
   { "links: a relative <base href> resolves against the URL",
     links_base_href },
   { "links: an absolute <base href>", links_base_absolute },
