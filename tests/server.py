@@ -6,6 +6,8 @@ section 7.  Listens on 127.0.0.1, port 0 unless --port; writes the port and a
 newline to --portfile (usually a FIFO read by tests/helpers.bash).
 
 Control endpoints (not counted): /_stats[?reset=1], /_wait?inflight=N.
+--extra-ports N listens on N more ports (listed in --extra-portfile), the
+same routes and counters on each: many "hosts" for a client's caches.
 "in flight" = from the request fully read to the response fully sent (or the
 connection gone).
 """
@@ -695,6 +697,19 @@ async def main(args):
         port=args.port or args.port_arg or 0, backlog=1024,
         ssl=sslctx, reuse_address=True)
     port = server.sockets[0].getsockname()[1]
+    # --extra-ports: more listening ports with the same routes and counters,
+    # each a host of its own to a client's connection cache. Their list is
+    # complete before the main port is announced.
+    extra = []
+    for _ in range(args.extra_ports):
+        s = await asyncio.start_server(
+            srv.handle_conn, host="127.0.0.1", port=0, backlog=1024,
+            ssl=sslctx, reuse_address=True)
+        extra.append(s)
+    if args.extra_ports:
+        with open(args.extra_portfile, "w") as f:
+            for s in extra:
+                f.write("%d\n" % s.sockets[0].getsockname()[1])
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
@@ -706,6 +721,8 @@ async def main(args):
         print("server.py: --max-seconds %g reached" % args.max_seconds,
               file=sys.stderr)
     server.close()
+    for s in extra:
+        s.close()
     for w in list(srv.conns):
         w.transport.abort()
     await asyncio.sleep(0)  # let handlers see the connection go
@@ -727,7 +744,13 @@ def parse_args(argv):
     p.add_argument("--tls-key")
     p.add_argument("--robots-file",
                    help="serve this file as /robots.txt (else 404)")
+    p.add_argument("--extra-ports", type=int, default=0, metavar="N",
+                   help="also listen on N more ports (kernel-chosen)")
+    p.add_argument("--extra-portfile",
+                   help="write the --extra-ports there, one a line")
     args = p.parse_args(argv)
+    if args.extra_ports and not args.extra_portfile:
+        p.error("--extra-ports needs --extra-portfile")
     if bool(args.tls_cert) != bool(args.tls_key):
         p.error("--tls-cert and --tls-key go together")
     return args
