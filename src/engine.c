@@ -10,12 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct sockctx;
 
 /* Most shards, and the fewest idle connections a shard may keep. */
-#define ENGINE_MAX_SHARDS     64
+#define ENGINE_MAX_SHARDS     16
 #define ENGINE_MIN_SHARD_IDLE 128
 
 /* One multi handle and its timer, for the hosts that hash to it.
@@ -27,7 +28,14 @@ struct sockctx;
  * list of many hosts needs for reuse, those walks cost more than the
  * transfer. Split by host, each walk covers one shard's connections, and a
  * host's connections all live in its shard, so none is missed for reuse.
- * One host (or a few) uses one shard: the same as a single multi handle. */
+ *
+ * Why not always many: each multi handle loads the CA bundle once for TLS
+ * (libcurl caches the store per multi handle), 50 to 70 ms of CPU with
+ * OpenSSL 3 and Debian's 146 certificates. So the engine starts with one
+ * shard and doubles them as the connections it opened pass
+ * ENGINE_MIN_SHARD_IDLE a shard. A host that moves to a new shard leaves
+ * its idle connections behind, to be evicted as the oldest there: that
+ * happens four times at most. */
 struct shard {
   struct engine *eng;
   CURLM *multi; /* NULL until the first transfer for a host of the shard */
@@ -40,11 +48,14 @@ struct shard {
 struct engine {
   uv_loop_t *loop;
   struct shard shards[ENGINE_MAX_SHARDS];
-  size_t nshards;  /* shards in use, 1 to ENGINE_MAX_SHARDS */
-  long shard_idle; /* idle connections each shard keeps at most */
-  int added;       /* easy handles added and not removed */
-  int handles;     /* open uv handles, timers and sockets */
-  bool closing;    /* engine_close() ran */
+  size_t nshards;    /* shards hosts hash to: 1, 2, 4 ... max_shards */
+  size_t max_shards; /* a power of two, at most ENGINE_MAX_SHARDS */
+  long max_idle;     /* idle connections kept at most, all shards */
+  long shard_idle;   /* max_idle / nshards: the share of each */
+  long opened;       /* sockets opensocket_cb made, in all */
+  int added;         /* easy handles added and not removed */
+  int handles;       /* open uv handles, timers and sockets */
+  bool closing;      /* engine_close() ran */
   engine_done_fn *done_cb;
   void *ud;
   struct sockctx **socks; /* by fd: the context of each socket we watch */
@@ -53,28 +64,43 @@ struct engine {
 
 /* One per socket, found by fd in eng->socks.
  *
- * A socket libcurl opened through opensocket_cb is "owned": libcurl closes
- * it through closesocket_cb, so its context lives exactly as long as the
- * socket. When libcurl stops watching an owned socket (CURL_POLL_REMOVE:
- * the transfer ended and the connection went back to the cache), its poll
- * handle keeps watching for input, unreferenced, instead of being stopped:
- * on a reused keep-alive connection the next transfer asks for it again
- * within a loop turn, and re-registering it with epoll each time cost four
- * to six epoll_ctl calls a request. Input on an idle socket (the server
- * closed it) stops the handle; libcurl finds the connection dead when it
- * next looks.
+ * A socket libcurl opened through opensocket_cb is "owned". Once it has
+ * connected, libcurl closes it through closesocket_cb, so its context
+ * lives as long as the socket. When libcurl stops watching a connected
+ * owned socket (CURL_POLL_REMOVE: the transfer ended and the connection
+ * went back to the cache), its poll handle keeps watching for input,
+ * unreferenced, instead of being stopped: on a reused keep-alive
+ * connection the next transfer asks for it again within a loop turn, and
+ * re-registering it with epoll each time cost four to six epoll_ctl calls
+ * a request. Input on an idle socket (the server closed it) stops the
+ * handle; libcurl finds the connection dead when it next looks.
  *
- * Any other socket (the threaded resolver's) may be closed without telling
- * us, so its context is closed on CURL_POLL_REMOVE, as libcurl's own
+ * The trap: libcurl 7.88 closes a socket whose connect never completed
+ * (refused, timed out, a lost happy-eyeballs race) with close() alone, not
+ * through closesocket_cb (cf-socket.c, cf_socket_close), and tells us
+ * CURL_POLL_REMOVE after. Its fd number may meanwhile be reused by another
+ * thread's socket or file (the resolver's). Watching such a stale fd makes
+ * libuv's epoll_ctl fail, and libuv aborts. So an owned socket is
+ * "trusted" only once it is known to have connected: at its first
+ * CURL_POLL_REMOVE, the fd must still be the socket opensocket_cb made
+ * (its inode) and have a peer; libcurl then closes it only through the
+ * callback. Until then, each time libcurl announces it we check the inode
+ * too, and a socket that fails either check is let go as any other.
+ *
+ * Any other socket (the threaded resolver's) is closed by libcurl right
+ * after CURL_POLL_REMOVE, so its context is closed then, as libcurl's own
  * example does. */
 struct sockctx {
   uv_poll_t poll;
   curl_socket_t fd;
   struct engine *eng;
   struct shard *shard; /* whose multi handle watches it; NULL until then */
-  int events;  /* UV_READABLE | UV_WRITABLE the handle watches, 0 stopped */
-  bool owned;  /* opened by opensocket_cb, closed by closesocket_cb */
-  bool wanted; /* libcurl watches it: between a POLL_IN/OUT and REMOVE */
+  dev_t dev;           /* owned: the socket's identity (fstat) */
+  ino_t ino;
+  int events;   /* UV_READABLE | UV_WRITABLE the handle watches, 0 stopped */
+  bool owned;   /* opened by opensocket_cb */
+  bool trusted; /* owned and connected: closed only through closesocket_cb */
+  bool wanted;  /* libcurl watches it: between a POLL_IN/OUT and REMOVE */
 };
 
 /* Every multi handle is cleaned up inside engine_close(), before any
@@ -270,6 +296,15 @@ static int multi_timer_cb(CURLM *multi, long timeout_ms, void *ud)
              : 0;
 }
 
+/* Whether the fd of owned "ctx" is still the socket opensocket_cb made. */
+static bool sock_same(const struct sockctx *ctx)
+{
+  struct stat st;
+
+  return fstat(ctx->fd, &st) == 0 && st.st_dev == ctx->dev &&
+         st.st_ino == ctx->ino;
+}
+
 /* CURLMOPT_SOCKETFUNCTION. Also runs inside curl_multi_cleanup(), after
  * admission stopped: it must only touch the socket contexts. */
 static int multi_socket_cb(CURL *easy, curl_socket_t s, int what, void *ud,
@@ -285,14 +320,26 @@ static int multi_socket_cb(CURL *easy, curl_socket_t s, int what, void *ud,
   if (what == CURL_POLL_REMOVE) {
     if (!ctx)
       return 0;
-    if (!ctx->owned) {
-      sock_drop(eng, s);
-      return 0;
+    if (!ctx->trusted) {
+      struct sockaddr_storage peer;
+      socklen_t len = sizeof(peer);
+
+      if (!ctx->owned || !sock_same(ctx) ||
+          getpeername(s, (struct sockaddr *)&peer, &len) < 0) {
+        /* Perhaps closed already (see struct sockctx): let go. */
+        sock_drop(eng, s);
+        return 0;
+      }
+      ctx->trusted = true;
     }
     /* Idle: keep watching for input only (see struct sockctx). */
     ctx->wanted = false;
     uv_unref((uv_handle_t *)&ctx->poll);
     return sock_watch(ctx, ctx->events ? UV_READABLE : 0);
+  }
+  if (ctx && ctx->owned && !ctx->trusted && !sock_same(ctx)) {
+    sock_drop(eng, s); /* closed behind our back, the number reused */
+    ctx = NULL;
   }
   if (!ctx && !(ctx = sock_new(eng, s)))
     return -1;
@@ -326,8 +373,16 @@ static curl_socket_t opensocket_cb(void *ud, curlsocktype purpose,
    * our back: drop it rather than trust its epoll registration. */
   sock_drop(eng, fd);
   ctx = sock_new(eng, fd);
-  if (ctx)
-    ctx->owned = true;
+  if (ctx) {
+    struct stat st;
+
+    if (fstat(fd, &st) == 0) {
+      ctx->owned = true;
+      ctx->dev = st.st_dev;
+      ctx->ino = st.st_ino;
+    }
+  }
+  eng->opened++;
   /* Without a context the socket is watched as any other. */
   return fd;
 }
@@ -358,17 +413,33 @@ struct engine *engine_new(uv_loop_t *loop, long max_idle,
   eng->ud = ud;
   if (max_idle < 1)
     max_idle = 1;
-  /* As many shards as keep ENGINE_MIN_SHARD_IDLE idle connections each:
-   * a small cache is walked cheaply as one. */
-  eng->nshards = (size_t)(max_idle / ENGINE_MIN_SHARD_IDLE);
-  if (eng->nshards < 1)
-    eng->nshards = 1;
-  if (eng->nshards > ENGINE_MAX_SHARDS)
-    eng->nshards = ENGINE_MAX_SHARDS;
-  eng->shard_idle = max_idle / (long)eng->nshards;
-  for (i = 0; i < eng->nshards; i++)
+  /* At most as many shards as keep ENGINE_MIN_SHARD_IDLE idle
+   * connections each: a small cache is walked cheaply as one. */
+  eng->max_shards = 1;
+  while (eng->max_shards * 2 <= ENGINE_MAX_SHARDS &&
+         (long)eng->max_shards * 2 * ENGINE_MIN_SHARD_IDLE <= max_idle)
+    eng->max_shards *= 2;
+  eng->nshards = 1;
+  eng->max_idle = max_idle;
+  eng->shard_idle = max_idle;
+  for (i = 0; i < ENGINE_MAX_SHARDS; i++)
     eng->shards[i].eng = eng;
   return eng;
+}
+
+/* Double the shards as the connections opened outgrow them. */
+static void shards_grow(struct engine *eng)
+{
+  size_t i;
+
+  if (eng->nshards >= eng->max_shards ||
+      eng->opened <= (long)eng->nshards * ENGINE_MIN_SHARD_IDLE)
+    return;
+  eng->nshards *= 2;
+  eng->shard_idle = eng->max_idle / (long)eng->nshards;
+  for (i = 0; i < eng->nshards; i++)
+    if (eng->shards[i].multi)
+      shard_limit(&eng->shards[i]);
 }
 
 /* The shard of "host", its multi handle made on first use. NULL with
@@ -380,6 +451,7 @@ static struct shard *shard_of(struct engine *eng, const char *host,
   struct shard *sh;
   int rc;
 
+  shards_grow(eng);
   for (; host && *host; host++)
     h = (h ^ (unsigned char)*host) * 0x100000001b3ULL;
   sh = &eng->shards[h % eng->nshards];
