@@ -692,10 +692,11 @@ static int load_data(struct run *r, char err[VL_ERRLEN])
   return 0;
 }
 
-/* Most idle keep-alive connections kept for reuse, whatever the open files
- * limit: each holds a few KB in libcurl, and an idle TLS one its OpenSSL
- * state too. */
-#define RUN_MAX_IDLE 16384L
+/* Connections kept open at most, in flight and idle, whatever the open
+ * files limit: libcurl 7.88 gives each TLS connection its own OpenSSL
+ * context, about 40 KB in all, so 6144 of them hold 250 MB (a plain one
+ * takes 3 KB). When -c is larger, a quarter of -c more stay idle. */
+#define RUN_MAX_CONNS 6144L
 
 /* Sockets are file descriptors: raise the soft limit to the hard one, so
  * that -c transfers and the idle connections kept for reuse fit. Returns
@@ -728,14 +729,18 @@ static rlim_t raise_nofile(struct run *r)
 /* The idle connections the engine may keep with "nofile" descriptors: what
  * is left once each transfer in flight has its socket, the threaded
  * resolver's socket pair and a --save file, less 64 for everything else
- * (input, output, the loop's own). At least 16, at most RUN_MAX_IDLE. */
+ * (input, output, the loop's own). At least 16, and at most what
+ * RUN_MAX_CONNS leaves beside -c (or -c / 4). */
 static long idle_budget(const struct config *cfg, rlim_t nofile)
 {
-  rlim_t need = (rlim_t)cfg->concurrency * (cfg->save_dir ? 4 : 3) + 64;
+  rlim_t c = cfg->concurrency;
+  rlim_t need = c * (cfg->save_dir ? 4 : 3) + 64;
   rlim_t idle = nofile > need ? nofile - need : 0;
+  rlim_t cap =
+      (rlim_t)RUN_MAX_CONNS > c + c / 4 ? (rlim_t)RUN_MAX_CONNS - c : c / 4;
 
-  if (idle > (rlim_t)RUN_MAX_IDLE)
-    idle = (rlim_t)RUN_MAX_IDLE;
+  if (idle > cap)
+    idle = cap;
   return idle < 16 ? 16 : (long)idle;
 }
 
