@@ -8,6 +8,7 @@ newline to --portfile (usually a FIFO read by tests/helpers.bash).
 Control endpoints (not counted): /_stats[?reset=1], /_wait?inflight=N.
 --extra-ports N listens on N more ports (listed in --extra-portfile), the
 same routes and counters on each: many "hosts" for a client's caches.
+/_stats also counts TLS handshakes, and those that resumed a session.
 "in flight" = from the request fully read to the response fully sent (or the
 connection gone).
 """
@@ -71,6 +72,8 @@ class Stats:
         self.hits = collections.Counter()
         self.total = 0
         self.connections = 0  # accepted since the last reset
+        self.tls_handshakes = 0  # TLS connections since the last reset
+        self.tls_resumed = 0  # of which resumed a session
         self.starts = collections.deque(maxlen=MAX_STARTS)
         self.flaky.clear()
         self.once.clear()
@@ -107,6 +110,8 @@ class Stats:
             "hits": dict(self.hits),
             "total": self.total,
             "connections": self.connections,
+            "tls_handshakes": self.tls_handshakes,
+            "tls_resumed": self.tls_resumed,
             "starts": list(self.starts),
         }
 
@@ -278,6 +283,10 @@ class Server:
         conn = Conn(reader, writer)
         self.conns.add(writer)
         self.stats.connections += 1
+        tls = writer.get_extra_info("ssl_object")
+        if tls is not None:  # asyncio has done the handshake
+            self.stats.tls_handshakes += 1
+            self.stats.tls_resumed += int(tls.session_reused)
         try:
             while True:
                 req = await self.read_request(conn)
