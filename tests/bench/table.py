@@ -258,8 +258,9 @@ def tls_table(key, tools, delay, per):
     out.append(f"'too many open files' {em} times (target 0: "
                f"{'met' if em == 0 else 'NOT met'})")
     print("\nvolley's targets here: " + "; ".join(out) + ".")
-    print("\nRows with N under the table's are a subset: the first tenth of the "
-          "names, all their URLs. Their rate is set against volley's on the whole list.")
+    print(f"\nRows with N under {n} are a subset: the first N/{per} names, all "
+          "their URLs (fewer names, so more reuse). Their rate is set against "
+          "volley's on the whole list.")
 
 
 def crawl_table(site, tools):
