@@ -1,6 +1,6 @@
-/* Drives libcurl's multi socket API from libuv: a uv_poll_t per socket,
- * one uv_timer_t, completions handed to a callback. Knows nothing of
- * admission, records or output. */
+/* Drives libcurl's multi socket API from libuv: multi handles sharded by
+ * host, a uv_timer_t each, a uv_poll_t per socket, completions handed to a
+ * callback. Knows nothing of admission, records or output. */
 #ifndef VOLLEY_ENGINE_H
 #define VOLLEY_ENGINE_H
 
@@ -19,9 +19,11 @@ struct engine;
  * may add and remove handles. */
 typedef void engine_done_fn(CURL *easy, CURLcode code, void *ud);
 
-/* A new engine on "loop"; "maxconns" sizes libcurl's connection cache.
- * Returns NULL with "err" filled if libcurl or libuv refused. */
-struct engine *engine_new(uv_loop_t *loop, long maxconns,
+/* A new engine on "loop" that keeps at most "max_idle" idle keep-alive
+ * connections open, over all hosts, beside those of the transfers in
+ * flight (so the caller bounds file descriptors). Returns NULL with "err"
+ * filled if out of memory. */
+struct engine *engine_new(uv_loop_t *loop, long max_idle,
                           engine_done_fn *done_cb, void *ud,
                           char err[VL_ERRLEN]);
 
@@ -34,9 +36,12 @@ void engine_socket_callbacks(struct engine *eng,
                              curl_opensocket_callback *open_cb,
                              curl_closesocket_callback *close_cb, void **ud);
 
-/* Start "easy". Returns 0; or -1 with "err" filled, and the caller still
- * owns "easy" (done_cb is never called for it). */
-int engine_add(struct engine *eng, CURL *easy, char err[VL_ERRLEN]);
+/* Start "easy", a transfer to "host" (its URL's host: transfers to one
+ * host share a multi handle and its connections). Returns 0; or -1 with
+ * "err" filled, and the caller still owns "easy" (done_cb is never called
+ * for it). */
+int engine_add(struct engine *eng, CURL *easy, const char *host,
+               char err[VL_ERRLEN]);
 
 /* Stop "easy" at once (a cancellation); done_cb is not called. Must not
  * run inside a libcurl callback. */
@@ -45,9 +50,10 @@ void engine_remove(struct engine *eng, CURL *easy);
 /* Transfers running. */
 int engine_running(const struct engine *eng);
 
-/* Clean up the multi handle (every easy must be removed first) and close
- * the timer and sockets; the engine frees itself in the last close
- * callback, so the loop must run on. NULL is fine. */
+/* Clean up the multi handles (every easy must be removed first) and close
+ * the timers and sockets; the engine frees itself in the last close
+ * callback (or at once if it never opened one), so the loop must run on.
+ * "eng" must not be used after. NULL is fine. */
 void engine_close(struct engine *eng);
 
 #endif

@@ -334,6 +334,15 @@ void request_reset_attempt(struct request *req)
   req->errbuf[0] = '\0';
 }
 
+/* Whether libcurl has a built-in CA bundle (not only a directory). */
+static bool request_ca_bundle(CURL *easy)
+{
+  char *path = NULL;
+
+  return curl_easy_getinfo(easy, CURLINFO_CAINFO, &path) == CURLE_OK && path &&
+         *path;
+}
+
 /* Whether "req" needs no option beyond the run's common ones and its own
  * pointers: then an easy handle it leaves behind can serve the next such
  * request without curl_easy_reset() and the common options again. */
@@ -378,6 +387,48 @@ fail:
   return -1;
 }
 
+/* The share bucket of "url"'s origin, made on first use: a CURLSH sharing the
+ * DNS cache and the TLS sessions.
+ *
+ * Why buckets: libcurl 7.88 keeps 8 TLS sessions in a share handle (and 5
+ * in an easy handle without one), evicting the oldest, so one share for a
+ * list of thousands of hosts resumes almost nothing; and it walks the
+ * whole DNS cache at the end of every transfer to expire old entries,
+ * which over one cache of thousands of hosts costs more than the
+ * transfer. Hashed by origin into REQUEST_SHARES buckets, the connections
+ * to one origin share one small cache of both. NULL if libcurl refused
+ * (the request then goes without). */
+static CURLSH *share_of(struct request_pool *pool, const char *url)
+{
+  uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+  const char *p = strstr(url, "://");
+  CURLSH **slot;
+
+  /* Scheme, host and port, as libcurl keys its sessions. */
+  p = p ? p + 3 : url;
+  p += strcspn(p, "/?#");
+  for (; url < p; url++)
+    h = (h ^ (unsigned char)*url) * 0x100000001b3ULL;
+  if (!pool->shares)
+    pool->shares = xcalloc(REQUEST_SHARES, sizeof(*pool->shares));
+  slot = &pool->shares[h % REQUEST_SHARES];
+  if (!*slot) {
+    CURLSH *sh = curl_share_init();
+
+    if (!sh)
+      return NULL;
+    if (curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) !=
+            CURLSHE_OK ||
+        curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) !=
+            CURLSHE_OK) {
+      (void)curl_share_cleanup(sh); /* Unused: cannot fail. */
+      return NULL;
+    }
+    *slot = sh;
+  }
+  return *slot;
+}
+
 int request_attach(struct request *req, struct request_pool *pool,
                    char err[VL_ERRLEN])
 {
@@ -389,11 +440,13 @@ int request_attach(struct request *req, struct request_pool *pool,
   bool plain = request_plain(req);
   CURL *easy;
   const struct request_shared *base = NULL;
+  CURLSH *share = NULL, *want = share_of(pool, req->url);
 
   if (pool->len > 0) {
     pool->len--;
     easy = pool->v[pool->len].easy;
     base = pool->v[pool->len].base;
+    share = pool->v[pool->len].share;
     if (base && (base != sh || !plain)) {
       curl_easy_reset(easy);
       base = NULL;
@@ -404,11 +457,17 @@ int request_attach(struct request *req, struct request_pool *pool,
   }
   req->easy = easy;
   req->easy_base = NULL;
+  req->easy_share = share;
   req->attempts++;
   request_reset_attempt(req);
 
   if (set_own(req, easy, err) < 0)
     return -1;
+  /* A reset keeps the share but not its session count: set it again. */
+  if (want != share || !base) {
+    SETOPT(CURLOPT_SHARE, want);
+    req->easy_share = want;
+  }
   if (base) { /* the common options are set already */
     req->easy_base = base;
     return 0;
@@ -432,6 +491,14 @@ int request_attach(struct request *req, struct request_pool *pool,
   if (cfg->insecure) {
     SETOPT(CURLOPT_SSL_VERIFYPEER, 0L);
     SETOPT(CURLOPT_SSL_VERIFYHOST, 0L);
+  } else if (request_ca_bundle(easy)) {
+    /* libcurl 7.88 builds one CA store per multi handle and shares it
+     * among connections only when no CA directory is set. Debian's has
+     * both a bundle and /etc/ssl/certs (the same certificates), so each
+     * new TLS connection parsed the whole bundle (145 certificates, about
+     * 30 ms of CPU with OpenSSL 3) and kept its own copy (about 1 MB) as
+     * long as it stayed open. With a bundle, the directory goes. */
+    SETOPT(CURLOPT_CAPATH, NULL);
   }
   if (sh->cacert)
     SETOPT(CURLOPT_CAINFO, sh->cacert);
@@ -543,8 +610,10 @@ void request_release(struct request *req, struct request_pool *pool)
   }
   pool->v[pool->len].easy = easy;
   pool->v[pool->len].base = req->easy_base;
+  pool->v[pool->len].share = req->easy_share;
   pool->len++;
   req->easy_base = NULL;
+  req->easy_share = NULL;
 }
 
 struct request *request_from_easy(CURL *easy)
@@ -780,4 +849,10 @@ void request_pool_free(struct request_pool *pool)
   free(pool->v);
   pool->v = NULL;
   pool->len = pool->cap = 0;
+  /* Every easy handle is gone, so no share is in use. */
+  for (i = 0; pool->shares && i < REQUEST_SHARES; i++)
+    if (pool->shares[i])
+      (void)curl_share_cleanup(pool->shares[i]);
+  free(pool->shares);
+  pool->shares = NULL;
 }

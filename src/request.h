@@ -69,6 +69,7 @@ struct request {
   CURL *easy; /* from request_attach() to request_release() */
   const struct request_shared *easy_base; /* "easy" holds only the common
                                              options of these */
+  CURLSH *easy_share; /* the share bucket "easy" is in, or NULL */
   char errbuf[CURL_ERROR_SIZE];
   unsigned attempts;       /* attempts started */
   uint64_t started_ns;     /* uv_hrtime() when first admitted */
@@ -180,17 +181,25 @@ void request_host(const struct request *req, char *out, size_t outlen);
 /* A pool of easy handles: creating one per request costs more than the
  * transfer on loopback. A handle a plain request used (no own method,
  * body or headers, no --save) keeps the run's common options and serves
- * the next plain request as it is; any other is reset. */
+ * the next plain request as it is; any other is reset.
+ *
+ * The pool also owns the share handles: REQUEST_SHARES buckets, made on
+ * first use, each sharing the DNS cache and the TLS sessions of the
+ * origins (scheme, host, port) that hash to it among every easy handle
+ * that goes to them. */
+#define REQUEST_SHARES 4096
 struct request_pool {
   struct {
     CURL *easy;
     const struct request_shared *base; /* options set for these, or NULL:
                                           reset */
+    CURLSH *share;                     /* the bucket "easy" is in */
   } * v;
   size_t len, cap;
+  CURLSH **shares; /* REQUEST_SHARES buckets, NULL until one is used */
 };
 
-/* Release every handle in the pool. */
+/* Release every handle in the pool, then the share handles. */
 void request_pool_free(struct request_pool *pool);
 
 #endif

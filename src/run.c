@@ -86,6 +86,7 @@ struct run {
   uint64_t started_ns;   /* uv_hrtime() at the start, for --stats */
   uint64_t n_grace_done; /* transfers that ended after the signal */
   int lock_fd;           /* holds -o FILE's lock to the end, or -1 */
+  rlim_t nofile;         /* the open files limit, after raise_nofile() */
 };
 
 static void check_finished(struct run *r);
@@ -368,7 +369,7 @@ static int start_cb(struct request *req, void *ud)
 
   attempt_timeout(r, req);
   if (request_attach(req, &r->pool, err) < 0 ||
-      engine_add(r->eng, req->easy, err) < 0) {
+      engine_add(r->eng, req->easy, req->host, err) < 0) {
     fail_start(r, req, err);
     return -1;
   }
@@ -820,21 +821,30 @@ static int load_data(struct run *r, char err[VL_ERRLEN])
   return 0;
 }
 
-/* Sockets are file descriptors: make room for -c of them. */
-static void raise_nofile(struct run *r)
+/* Connections kept open at most, in flight and idle, whatever the open
+ * files limit: libcurl 7.88 gives each TLS connection its own OpenSSL
+ * context, about 40 KB in all, so 6144 of them hold 250 MB (a plain one
+ * takes 3 KB). When -c is larger, a quarter of -c more stay idle. */
+#define RUN_MAX_CONNS 6144L
+
+/* Sockets are file descriptors: raise the soft limit to the hard one, so
+ * that -c transfers and the idle connections kept for reuse fit. Returns
+ * the limit in force after. */
+static rlim_t raise_nofile(struct run *r)
 {
   struct rlimit rl;
-  rlim_t want = (rlim_t)r->cfg->concurrency * 2 + 64;
 
   if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-    return;
-  if (rl.rlim_cur < want && rl.rlim_cur < rl.rlim_max) {
+    return 1024;
+  if (rl.rlim_cur < rl.rlim_max) {
     rlim_t old = rl.rlim_cur;
 
-    rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+    rl.rlim_cur = rl.rlim_max;
     if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
       msg_verbose(&r->msg, 1, "raised the open files limit from %llu to %llu",
                   (unsigned long long)old, (unsigned long long)rl.rlim_cur);
+    else
+      rl.rlim_cur = old;
   }
   if (rl.rlim_cur < (rlim_t)r->cfg->concurrency + 64)
     msg_warn(&r->msg,
@@ -842,6 +852,25 @@ static void raise_nofile(struct run *r)
              "limit %llu); raise it with ulimit -n",
              r->cfg->concurrency, (unsigned long long)rl.rlim_cur,
              (unsigned long long)rl.rlim_max);
+  return rl.rlim_cur;
+}
+
+/* The idle connections the engine may keep with "nofile" descriptors: what
+ * is left once each transfer in flight has its socket, the threaded
+ * resolver's socket pair and a --save file, less 64 for everything else
+ * (input, output, the loop's own). At least 16, and at most what
+ * RUN_MAX_CONNS leaves beside -c (or -c / 4). */
+static long idle_budget(const struct config *cfg, rlim_t nofile)
+{
+  rlim_t c = cfg->concurrency;
+  rlim_t need = c * (cfg->save_dir ? 4 : 3) + 64;
+  rlim_t idle = nofile > need ? nofile - need : 0;
+  rlim_t cap =
+      (rlim_t)RUN_MAX_CONNS > c + c / 4 ? (rlim_t)RUN_MAX_CONNS - c : c / 4;
+
+  if (idle > cap)
+    idle = cap;
+  return idle < 16 ? 16 : (long)idle;
 }
 
 /* Compile -x and -e (a bad one stops the run before any request), and
@@ -1017,7 +1046,7 @@ static int setup(struct run *r, char err[VL_ERRLEN])
                   cfg->append || cfg->resume ? OUTPUT_APPEND : OUTPUT_TRUNCATE,
                   pressure_cb, output_error_cb, r, err) < 0)
     return RUN_EXIT_OUTPUT;
-  r->eng = engine_new(&r->loop, (long)cfg->concurrency + 16, done_cb, r, err);
+  r->eng = engine_new(&r->loop, idle_budget(cfg, r->nofile), done_cb, r, err);
   if (!r->eng)
     return RUN_EXIT_USAGE;
   engine_socket_callbacks(r->eng, &r->shared.opensocket,
@@ -1119,7 +1148,7 @@ int run_main(const struct config *cfg)
   r->policy.retry_on = cfg->retry_on;
   r->policy.base_ms = cfg->retry_delay_ms;
   r->policy.cap_ms = cfg->retry_max_delay_ms;
-  raise_nofile(r);
+  r->nofile = raise_nofile(r);
 
   r->setup_status = setup(r, err);
   if (r->setup_status) {

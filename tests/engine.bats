@@ -3,7 +3,10 @@
 # to libuv. Poll handles of connections libcurl opened live as long as the
 # socket and keep watching an idle keep-alive connection, so these tests
 # check reuse, fd numbers reused after a close, and an idle connection the
-# server closes.
+# server closes. Its 120 extra ports are 120 hosts to libcurl's caches:
+# connections kept for reuse across many hosts, within the open files limit.
+# (All of them are 127.0.0.1 to the engine, which shards by host name: one
+# shard keeps at least 128 idle connections.)
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -11,7 +14,8 @@ load helpers
 setup_file() {
     # Tests read and reset one server's counters: never two at once.
     export BATS_NO_PARALLELIZE_WITHIN_FILE=true
-    server_start
+    export PORTS=$BATS_FILE_TMPDIR/ports
+    server_start --extra-ports 120 --extra-portfile "$PORTS"
 }
 
 teardown_file() {
@@ -36,6 +40,15 @@ conns_are() {
     local n
     n=$(($(stats | jq .connections) - 1))
     [ "$n" -eq "$1" ] || fail "the server accepted $n connections, expected $1"
+}
+
+# many_hosts R: R requests to each extra port of the server, in a fixed
+# shuffled order, one URL a line.
+many_hosts() {
+    local r=$1
+    awk -v r="$r" '{ for (i = 0; i < r; i++)
+        printf "http://127.0.0.1:%d/status/200?i=%d\n", $1, NR * 10 + i }' \
+        "$PORTS" | shuf --random-source=<(yes)
 }
 
 @test "keep-alive: 200 requests at -c 4 use 4 connections" {
@@ -105,4 +118,35 @@ conns_are() {
     jq -es '(map(select(.id == 4))[0].size == 0)
             and (map(select(.id == 5))[0].size > 0)' <<<"$output" >/dev/null ||
         fail "the HEAD got a body, or the GET after it none"
+}
+
+@test "many hosts: 4 requests to each of 120 hosts, shuffled, --per-host 1: one connection per host" {
+    local in=$BATS_TEST_TMPDIR/in
+    many_hosts 4 >"$in"
+    run_volley -c 16 --per-host 1 -i "$in"
+    all_ok 480
+    conns_are 120
+}
+
+@test "a soft open files limit of 128 is raised to the hard one: 120 hosts keep their connections" {
+    local in=$BATS_TEST_TMPDIR/in
+    [ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge 1024 ] ||
+        skip "the hard open files limit is under 1024"
+    ulimit -Sn 128
+    many_hosts 4 >"$in"
+    run_volley -c 16 --per-host 1 -i "$in"
+    all_ok 480
+    conns_are 120
+}
+
+@test "idle connections stay within the open files limit: hard limit 140, -c 16, 120 hosts" {
+    local in=$BATS_TEST_TMPDIR/in n
+    ulimit -n 140
+    many_hosts 2 >"$in"
+    run_volley -c 16 --per-host 1 -i "$in"
+    all_ok 240
+    # Room for 140 - 3 x 16 - 64 = 28 idle connections: some are closed and
+    # made again, and none fails for want of a descriptor.
+    n=$(($(stats | jq .connections) - 1))
+    [ "$n" -gt 120 ] || fail "only $n connections: 120 cannot stay open in 140 fds"
 }

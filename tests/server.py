@@ -7,6 +7,9 @@ newline to --portfile (usually a FIFO read by tests/helpers.bash).
 
 Control endpoints (not counted): /_stats[?reset=1], /_wait?inflight=N,
 /_change?key=K[&status=N] (the next version of /cond/K, or its status).
+--extra-ports N listens on N more ports (listed in --extra-portfile), the
+same routes and counters on each: many "hosts" for a client's caches.
+/_stats also counts TLS handshakes, and those that resumed a session.
 "in flight" = from the request fully read to the response fully sent (or the
 connection gone).
 """
@@ -75,6 +78,8 @@ class Stats:
         self.hits = collections.Counter()
         self.total = 0
         self.connections = 0  # accepted since the last reset
+        self.tls_handshakes = 0  # TLS connections since the last reset
+        self.tls_resumed = 0  # of which resumed a session
         self.starts = collections.deque(maxlen=MAX_STARTS)
         self.sent = 0  # bytes written for counted requests, heads included
         self.sent_by_path = collections.Counter()
@@ -114,6 +119,8 @@ class Stats:
             "hits": dict(self.hits),
             "total": self.total,
             "connections": self.connections,
+            "tls_handshakes": self.tls_handshakes,
+            "tls_resumed": self.tls_resumed,
             "starts": list(self.starts),
             "sent": self.sent,
             "sent_by_path": dict(self.sent_by_path),
@@ -291,6 +298,10 @@ class Server:
         conn = Conn(reader, writer)
         self.conns.add(writer)
         self.stats.connections += 1
+        tls = writer.get_extra_info("ssl_object")
+        if tls is not None:  # asyncio has done the handshake
+            self.stats.tls_handshakes += 1
+            self.stats.tls_resumed += int(tls.session_reused)
         try:
             while True:
                 req = await self.read_request(conn)
@@ -954,6 +965,19 @@ async def main(args):
         port=args.port or args.port_arg or 0, backlog=1024,
         ssl=sslctx, reuse_address=True)
     port = server.sockets[0].getsockname()[1]
+    # --extra-ports: more listening ports with the same routes and counters,
+    # each a host of its own to a client's connection cache. Their list is
+    # complete before the main port is announced.
+    extra = []
+    for _ in range(args.extra_ports):
+        s = await asyncio.start_server(
+            srv.handle_conn, host="127.0.0.1", port=0, backlog=1024,
+            ssl=sslctx, reuse_address=True)
+        extra.append(s)
+    if args.extra_ports:
+        with open(args.extra_portfile, "w") as f:
+            for s in extra:
+                f.write("%d\n" % s.sockets[0].getsockname()[1])
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
@@ -965,6 +989,8 @@ async def main(args):
         print("server.py: --max-seconds %g reached" % args.max_seconds,
               file=sys.stderr)
     server.close()
+    for s in extra:
+        s.close()
     for w in list(srv.conns):
         w.transport.abort()
     await asyncio.sleep(0)  # let handlers see the connection go
@@ -986,7 +1012,13 @@ def parse_args(argv):
     p.add_argument("--tls-key")
     p.add_argument("--robots-file",
                    help="serve this file as /robots.txt (else 404)")
+    p.add_argument("--extra-ports", type=int, default=0, metavar="N",
+                   help="also listen on N more ports (kernel-chosen)")
+    p.add_argument("--extra-portfile",
+                   help="write the --extra-ports there, one a line")
     args = p.parse_args(argv)
+    if args.extra_ports and not args.extra_portfile:
+        p.error("--extra-ports needs --extra-portfile")
     if bool(args.tls_cert) != bool(args.tls_key):
         p.error("--tls-cert and --tls-key go together")
     return args

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Turn the per-run TSV of tests/bench/run into markdown tables.
 
-    table.py RAW.tsv
+    table.py RAW.tsv [--tls-delay MIN-MAX] [--tls-per K]
 
 Every figure is the median over the runs of a row, with [min-max] when there
 is more than one run.  The ratio columns compare the set's subject (volley, or
@@ -18,6 +18,8 @@ SUBJECT = {"h2": "volley-h2"}
 # volley's targets (issue 5): ratio of volley's figure to the peer's
 TARGETS = [("wget2", "req/s", 1.0, ">="), ("curl-parallel", "req/s", 2.5, ">="),
            ("wrk", "req/s", 0.75, ">="), ("curl-parallel", "CPU/req", 0.5, "<=")]
+# the hosts set's (issue 14)
+HOST_TARGETS = [("wget2", "req/s", 1.0, ">=")]
 LABEL = {
     "volley": "volley",
     "volley-x2": "volley x2 (--shard 0/2, 1/2)",
@@ -33,6 +35,9 @@ LABEL = {
     "aria2c": "aria2c -j",
     "wrk": "wrk (one URL, the ceiling)",
     "floor": "libcurl floor (floor.c)",
+    "volley-crawl": "volley --crawl (links only)",
+    "volley-save": "volley --crawl --save DIR",
+    "wget2-mirror": "wget2 -r -l 0 (mirror)",
 }
 
 
@@ -61,6 +66,11 @@ class Run:
         self.ncpu = float(row["nginx_cpu_s"])
         self.other = float(row["other_cpu_s"])
         self.rc = row["rc"]
+        self.c = int(row["C"])
+        self.scpu = float(row.get("server_cpu_s") or 0)
+        self.hs = int(row.get("hs") or 0)
+        self.hsr = int(row.get("hs_resumed") or 0)
+        self.emfile = int(row.get("emfile") or 0)
         self.rps = self.ok / self.wall if self.wall > 0 else 0.0
         self.cpureq = self.cpu / self.ok * 1e6 if self.ok else None
 
@@ -89,10 +99,10 @@ def paired(subj, runs, attr):
     return out
 
 
-def target_verdicts(subj, tools):
+def target_verdicts(subj, tools, targets=None):
     """The TARGETS ratios of the runs "subj" against the peers present."""
     out = []
-    for peer, what, want, op in TARGETS if subj else ():
+    for peer, what, want, op in (targets or TARGETS) if subj else ():
         if peer not in tools:
             continue
         a = paired(subj, tools[peer], "rps" if what == "req/s" else "cpureq")
@@ -110,6 +120,8 @@ def peer_table(set_name, key, tools):
     subj_name = SUBJECT.get(set_name, "volley")
     subj = tools.get(subj_name, [])
     proto = "HTTPS, TLS server block" if set_name == "h2" else "HTTP/1.1"
+    if set_name == "hosts":
+        proto = "HTTP/1.1, 4 URLs to each host, shuffled"
     print(f"\n#### {set_name}: {body} body, C={c}, N={n} ({proto})\n")
     sl = LABEL.get(subj_name, subj_name)
     print(f"| tool | runs | req/s | wall s | CPU s | CPU µs/req | peak RSS MB | conns "
@@ -141,6 +153,13 @@ def peer_table(set_name, key, tools):
         print(f"\nConnections for {n} requests at C={c}: " + "; ".join(parts) + ".")
         return
     if not subj:
+        return
+    if set_name == "hosts":
+        verdicts = target_verdicts(subj, tools, HOST_TARGETS)
+        rss = med([r.rss for r in subj])
+        print(f"\nvolley's targets here: " + "; ".join(verdicts)
+              + f". Peak RSS {rss:.1f} MB ({int(med([r.conns for r in subj]))} "
+              f"connections for {n} requests).")
         return
     for name, label in (("volley", "volley's targets here"),
                         ("volley-nc", LABEL["volley-nc"]),
@@ -181,7 +200,108 @@ def scale_table(runs_by_n):
               f"(target < 32 MB: {'met' if small else 'NOT met'}).")
 
 
-def main(path):
+def tls_table(key, tools, delay, per):
+    n = max(r.n for runs in tools.values() for r in runs)
+    lo, hi = delay
+    mean_s = (lo + hi) / 2 / 1000
+    print(f"\n#### tls: {n} URLs over {n // per} names, {per} each, shuffled; "
+          f"a delay of {lo}-{hi} ms per request; HTTPS (HTTP/1.1)\n")
+    print("| tool | N | C | runs | req/s | wall s | latency bound s | wall ÷ bound "
+          "| CPU s | CPU ms/req | peak RSS MB | conns | TLS handshakes | resumed "
+          "| nginx cores | delayd cores | ok/N | volley ÷ this, req/s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    subj = tools.get("volley", [])
+    for tool, runs in tools.items():
+        rn, rc = runs[0].n, runs[0].c
+        bound = rn * mean_s / rc
+        walls = [r.wall for r in runs]
+        rr = "-"
+        if tool != "volley" and subj:
+            a = paired(subj, runs, "rps")
+            rr = f"{med(a):.2f}" if a else "-"
+        cpureq = [r.cpu / r.ok * 1e3 for r in runs if r.ok]
+        print(f"| {LABEL.get(tool, tool)} | {rn} | {rc} | {len(runs)} "
+              f"| {fmt([r.rps for r in runs], 0)} | {fmt(walls, 2)} | {bound:.2f} "
+              f"| {fmt([w / bound for w in walls], 2)} | {fmt([r.cpu for r in runs], 2)} "
+              f"| {fmt(cpureq, 2)} | {fmt([r.rss for r in runs], 1)} "
+              f"| {int(med([r.conns for r in runs]))} | {int(med([r.hs for r in runs]))} "
+              f"| {int(med([r.hsr for r in runs]))} "
+              f"| {med([r.ncpu / r.wall for r in runs]):.2f} "
+              f"| {med([r.scpu / r.wall for r in runs]):.2f} "
+              f"| {ok_cell(tool, runs, rn)} | {rr} |")
+    if not subj:
+        return
+    n0 = subj[0].n
+    bound = n0 * mean_s / subj[0].c
+    ratio = med([r.wall / bound for r in subj])
+    out = [f"wall {ratio:.2f}x the latency bound {bound:.2f} s (target <= 1.25: "
+           f"{'met' if ratio <= 1.25 else 'NOT met'})"]
+    for tool, runs in tools.items():
+        if tool == "volley":
+            continue
+        a = paired(subj, runs, "rps")
+        if not a:
+            continue
+        want = 10.0 if tool == "curl-parallel" else 1.0
+        got = med(a)
+        out.append(f"req/s vs {tool} {got:.2f}x (target >= {want:g}: "
+                   f"{'met' if got >= want else 'NOT met'})")
+    # resumed: of the handshakes after each name's first
+    again = [r.hs - n0 // per for r in subj]
+    frac = [r.hsr / a for r, a in zip(subj, again) if a > 0]
+    if frac:
+        out.append(f"{med(frac) * 100:.0f}% of the handshakes after a name's first "
+                   f"resumed a session")
+    rss = med([r.rss for r in subj])
+    out.append(f"peak RSS {rss:.0f} MB (target < 300: {'met' if rss < 300 else 'NOT met'})")
+    em = max(r.emfile for r in subj)
+    out.append(f"'too many open files' {em} times (target 0: "
+               f"{'met' if em == 0 else 'NOT met'})")
+    print("\nvolley's targets here: " + "; ".join(out) + ".")
+    print(f"\nRows with N under {n} are a subset: the first N/{per} names, all "
+          "their URLs (fewer names, so more reuse). Their rate is set against "
+          "volley's on the whole list.")
+
+
+def crawl_table(site, tools):
+    print(f"\n#### crawl: {site}, whole site from /index.html (gzip)\n")
+    print("| tool | runs | pages ok | wall s | CPU s | peak RSS MB | conns | nginx cores "
+          "| speed vs wget2 (its wall ÷ this) | RSS ÷ wget2's |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    ref = tools.get("wget2-mirror", [])
+    ref_rss = med([r.rss for r in ref]) if ref else None
+    for tool, runs in tools.items():
+        sp = "-"
+        if ref and tool != "wget2-mirror":
+            by = {r.run: r.wall for r in ref}
+            a = [by[r.run] / r.wall for r in runs if r.run in by and r.wall > 0]
+            sp = f"{med(a):.2f}" if a else "-"
+        rel = f"{med([r.rss for r in runs]) / ref_rss:.2f}" if ref_rss else "-"
+        oks = [r.ok for r in runs]
+        okc = f"{min(oks)}" if min(oks) == max(oks) else f"{min(oks)}..{max(oks)}"
+        print(f"| {LABEL.get(tool, tool)} | {len(runs)} | {okc} "
+              f"| {fmt([r.wall for r in runs], 2)} | {fmt([r.cpu for r in runs], 2)} "
+              f"| {fmt([r.rss for r in runs], 1)} | {int(med([r.conns for r in runs]))} "
+              f"| {med([r.ncpu / r.wall for r in runs]):.2f} | {sp} | {rel} |")
+    if not ref:
+        return
+    out = []
+    for tool, want in (("volley-crawl", 1.0), ("volley-save", 1.0)):
+        runs = tools.get(tool)
+        if not runs:
+            continue
+        by = {r.run: r.wall for r in ref}
+        a = [by[r.run] / r.wall for r in runs if r.run in by and r.wall > 0]
+        rss = med([r.rss for r in runs]) / ref_rss
+        if a:
+            out.append(f"{LABEL[tool]} {med(a):.2f}x wget2's speed (target >= {want:g}"
+                       f"{', aim 1.5' if tool == 'volley-crawl' else ''}: "
+                       f"{'met' if med(a) >= want else 'NOT met'}), RSS {rss:.2f}x "
+                       f"(target <= 1.5: {'met' if rss <= 1.5 else 'NOT met'})")
+    print("\nvolley's targets here: " + "; ".join(out) + ".")
+
+
+def main(path, delay=(50, 200), per=10):
     sets = OrderedDict()
     with open(path) as f:
         for row in csv.DictReader(f, delimiter="\t"):
@@ -189,8 +309,19 @@ def main(path):
             tools = sets.setdefault(row["set"], OrderedDict())
             if row["set"] == "scale":
                 key = (row["body"], int(row["C"]), 0)
+            if row["set"] in ("tls", "crawl"):
+                # rows differ in N (subsets) or C: one table a body
+                key = (row["body"], 0, 0)
             tools.setdefault(key, OrderedDict()).setdefault(row["tool"], []).append(Run(row))
     for set_name, groups in sets.items():
+        if set_name == "tls":
+            for key, tools in groups.items():
+                tls_table(key, tools, delay, per)
+            continue
+        if set_name == "crawl":
+            for (site, _, _), tools in groups.items():
+                crawl_table(site, tools)
+            continue
         if set_name == "scale":
             by_n = {}
             for runs in groups.values():
@@ -208,4 +339,11 @@ def main(path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    args = sys.argv[1:]
+    d, k = (50, 200), 10
+    if "--tls-delay" in args:
+        lo, hi = args[args.index("--tls-delay") + 1].split("-")
+        d = (int(lo), int(hi))
+    if "--tls-per" in args:
+        k = int(args[args.index("--tls-per") + 1])
+    main(args[0], d, k)
