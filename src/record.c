@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "extract.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -40,7 +41,7 @@ static void put(struct record_buf *b, const char *s, size_t n)
   record_put(b, s, n);
 }
 
-void record_put_str(struct record_buf *b, const char *s)
+void record_put_raw(struct record_buf *b, const char *s)
 {
   record_put(b, s, strlen(s));
 }
@@ -133,7 +134,7 @@ bool record_is_utf8(const char *s, size_t len)
   return true;
 }
 
-void record_put_string(struct record_buf *b, const char *s, size_t len)
+void record_put_quoted(struct record_buf *b, const char *s, size_t len)
 {
   static const char hex[] = "0123456789abcdef";
   const unsigned char *p = (const unsigned char *)s;
@@ -212,7 +213,7 @@ void record_put_string(struct record_buf *b, const char *s, size_t len)
 static void put_cstr_or_null(struct record_buf *b, const char *s)
 {
   if (s)
-    record_put_string(b, s, strlen(s));
+    record_put_quoted(b, s, strlen(s));
   else
     puts_lit(b, "null");
 }
@@ -255,7 +256,8 @@ struct hdr {
 };
 
 /* The header lines of "len" bytes at "s", at most RECORD_MAX_HEADERS of
- * them, into "*out" (malloc'd); "*dropped" counts the lines past that. */
+ * them, into "*out" (malloc'd; with "out" NULL only counted); "*dropped"
+ * counts the lines past that. */
 static size_t split_headers(const char *s, size_t len, struct hdr **out,
                             size_t *dropped)
 {
@@ -274,6 +276,8 @@ static size_t split_headers(const char *s, size_t len, struct hdr **out,
       colon = NULL;
     if (colon && colon > s && n == RECORD_MAX_HEADERS) {
       (*dropped)++;
+    } else if (colon && colon > s && !out) {
+      n++;
     } else if (colon && colon > s) {
       const char *v = colon + 1;
       const char *ve = line_end;
@@ -294,7 +298,8 @@ static size_t split_headers(const char *s, size_t len, struct hdr **out,
     }
     s = eol ? eol + 1 : end;
   }
-  *out = h;
+  if (out)
+    *out = h;
   return n;
 }
 
@@ -339,7 +344,7 @@ static void hdr_key(struct hdr_groups *g, const struct hdr *h, size_t i)
     lname[j] = c ? c : (char)0xFF;
   }
   g->key_off[i] = g->keys.len;
-  record_put_string(&g->keys, lname, h->name_len);
+  record_put_quoted(&g->keys, lname, h->name_len);
   g->key_len[i] = g->keys.len - g->key_off[i];
   free(lname);
 }
@@ -429,7 +434,7 @@ static size_t put_headers(struct record_buf *b, const char *s, size_t len)
     first = false;
     put(b, g.keys.p + g.key_off[i], g.key_len[i]);
     puts_lit(b, ":");
-    record_put_string(b, val.p ? val.p : "", val.len);
+    record_put_quoted(b, val.p ? val.p : "", val.len);
   }
   puts_lit(b, "}");
   record_buf_free(&val);
@@ -444,110 +449,525 @@ bool record_ok(const struct result *r)
   return r->kind == ERRKIND_NONE && r->status > 0 && r->status < 400;
 }
 
-void record_build(struct record_buf *b, const struct result *r)
+void record_result_init(struct result *r)
 {
-  char num[64];
-  int n;
+  memset(r, 0, sizeof(*r));
+  r->size = -1;
+  r->redirects = -1;
+}
 
-  puts_lit(b, "{\"id\":");
+/* Each field's writer appends its value as JSON, or returns false having
+ * appended nothing when the result lacks it. */
+typedef bool put_fn(struct record_buf *b, const struct result *r);
+
+static bool put_string_or_absent(struct record_buf *b, const char *s)
+{
+  if (!s)
+    return false;
+  record_put_quoted(b, s, strlen(s));
+  return true;
+}
+
+static bool put_id(struct record_buf *b, const struct result *r)
+{
   if (r->id_json)
     puts_lit(b, r->id_json);
   else
     put_fmt_u64(b, r->line);
-  puts_lit(b, ",\"url\":");
+  return true;
+}
+
+static bool put_url(struct record_buf *b, const struct result *r)
+{
   put_cstr_or_null(b, r->url);
-  puts_lit(b, record_ok(r) ? ",\"ok\":true" : ",\"ok\":false");
-  puts_lit(b, ",\"status\":");
+  return true;
+}
+
+static bool put_ok(struct record_buf *b, const struct result *r)
+{
+  puts_lit(b, record_ok(r) ? "true" : "false");
+  return true;
+}
+
+static bool put_status(struct record_buf *b, const struct result *r)
+{
   if (r->status > 0)
     put_fmt_u64(b, (uint64_t)r->status);
   else
     puts_lit(b, "null");
-  puts_lit(b, ",\"attempts\":");
+  return true;
+}
+
+static bool put_attempts(struct record_buf *b, const struct result *r)
+{
   put_fmt_u64(b, r->attempts);
-  puts_lit(b, ",\"time\":");
+  return true;
+}
+
+static bool put_time(struct record_buf *b, const struct result *r)
+{
   put_seconds(b, r->time_s);
-  puts_lit(b, ",\"error\":");
+  return true;
+}
+
+static bool put_queued(struct record_buf *b, const struct result *r)
+{
+  put_seconds(b, r->queued_s);
+  return true;
+}
+
+/* The kind a record names: not ok after a completed transfer means the
+ * status failed it. */
+static enum errkind shown_kind(const struct result *r)
+{
+  return r->kind == ERRKIND_NONE ? ERRKIND_HTTP : r->kind;
+}
+
+/* The error's message: the one given, else "HTTP 503". */
+static void put_message_text(struct record_buf *b, const struct result *r)
+{
+  if (r->message)
+    record_put_raw(b, r->message);
+  else
+    record_putf(b, "HTTP %ld", r->status);
+}
+
+static bool put_error(struct record_buf *b, const struct result *r)
+{
+  struct record_buf msg = { NULL, 0, 0 };
+
   if (record_ok(r)) {
     puts_lit(b, "null");
-  } else {
-    enum errkind kind = r->kind == ERRKIND_NONE ? ERRKIND_HTTP : r->kind;
+    return true;
+  }
+  puts_lit(b, "{\"kind\":");
+  put_cstr_or_null(b, errkind_name(shown_kind(r)));
+  puts_lit(b, ",\"message\":");
+  put_message_text(&msg, r);
+  record_put_quoted(b, msg.p ? msg.p : "", msg.len);
+  record_buf_free(&msg);
+  puts_lit(b, "}");
+  return true;
+}
 
-    puts_lit(b, "{\"kind\":");
-    put_cstr_or_null(b, errkind_name(kind));
-    puts_lit(b, ",\"message\":");
-    if (r->message) {
-      put_cstr_or_null(b, r->message);
-    } else {
-      n = snprintf(num, sizeof(num), "HTTP %ld", r->status);
-      record_put_string(b, num, (size_t)n);
-    }
-    puts_lit(b, "}");
-  }
-  if (r->final_url) {
-    puts_lit(b, ",\"final_url\":");
-    put_cstr_or_null(b, r->final_url);
-  }
-  if (r->http_version) {
-    puts_lit(b, ",\"http_version\":");
-    put_cstr_or_null(b, r->http_version);
-  }
-  if (r->content_type) {
-    puts_lit(b, ",\"content_type\":");
-    put_cstr_or_null(b, r->content_type);
-  }
-  if (r->size >= 0) {
-    puts_lit(b, ",\"size\":");
-    put_fmt_u64(b, (uint64_t)r->size);
-  }
-  if (r->redirects >= 0) {
-    puts_lit(b, ",\"redirects\":");
-    put_fmt_u64(b, (uint64_t)r->redirects);
-  }
-  if (r->remote_ip) {
-    puts_lit(b, ",\"remote_ip\":");
-    put_cstr_or_null(b, r->remote_ip);
-  }
-  if (r->etag) {
-    puts_lit(b, ",\"etag\":");
-    put_cstr_or_null(b, r->etag);
-  }
-  if (r->last_modified) {
-    puts_lit(b, ",\"last_modified\":");
-    put_cstr_or_null(b, r->last_modified);
-  }
-  if (r->sha256) {
-    puts_lit(b, ",\"sha256\":");
-    put_cstr_or_null(b, r->sha256);
-  }
-  if (r->unchanged)
-    puts_lit(b, ",\"unchanged\":true");
-  if (r->changed == RECORD_CHANGED_UNKNOWN)
-    puts_lit(b, ",\"changed\":null");
-  else if (r->changed == RECORD_CHANGED_FALSE)
-    puts_lit(b, ",\"changed\":false");
-  else if (r->changed == RECORD_CHANGED_TRUE)
-    puts_lit(b, ",\"changed\":true");
-  if (r->headers) {
-    size_t dropped;
+static bool put_timing(struct record_buf *b, const struct result *r)
+{
+  const struct record_timing *t = &r->timing;
 
-    puts_lit(b, ",\"headers\":");
-    dropped = put_headers(b, r->headers, r->headers_len);
-    if (dropped) {
-      puts_lit(b, ",\"headers_dropped\":");
-      put_fmt_u64(b, dropped);
-    }
+  if (!t->known)
+    return false;
+  puts_lit(b, "{\"dns\":");
+  put_seconds(b, t->dns_s);
+  puts_lit(b, ",\"connect\":");
+  put_seconds(b, t->connect_s);
+  puts_lit(b, ",\"tls\":");
+  put_seconds(b, t->tls_s);
+  puts_lit(b, ",\"ttfb\":");
+  put_seconds(b, t->ttfb_s);
+  puts_lit(b, ",\"total\":");
+  put_seconds(b, t->total_s);
+  puts_lit(b, "}");
+  return true;
+}
+
+static bool put_final_url(struct record_buf *b, const struct result *r)
+{
+  return put_string_or_absent(b, r->final_url);
+}
+
+static bool put_http_version(struct record_buf *b, const struct result *r)
+{
+  return put_string_or_absent(b, r->http_version);
+}
+
+static bool put_content_type(struct record_buf *b, const struct result *r)
+{
+  return put_string_or_absent(b, r->content_type);
+}
+
+static bool put_size(struct record_buf *b, const struct result *r)
+{
+  if (r->size < 0)
+    return false;
+  put_fmt_u64(b, (uint64_t)r->size);
+  return true;
+}
+
+static bool put_redirects(struct record_buf *b, const struct result *r)
+{
+  if (r->redirects < 0)
+    return false;
+  put_fmt_u64(b, (uint64_t)r->redirects);
+  return true;
+}
+
+static bool put_remote_ip(struct record_buf *b, const struct result *r)
+{
+  return put_string_or_absent(b, r->remote_ip);
+}
+
+static bool put_etag(struct record_buf *b, const struct result *r)
+{
+  return put_string_or_absent(b, r->etag);
+}
+
+static bool put_last_modified(struct record_buf *b, const struct result *r)
+{
+  return put_string_or_absent(b, r->last_modified);
+}
+
+static bool put_sha256(struct record_buf *b, const struct result *r)
+{
+  return put_string_or_absent(b, r->sha256);
+}
+
+static bool put_unchanged(struct record_buf *b, const struct result *r)
+{
+  if (!r->unchanged)
+    return false;
+  puts_lit(b, "true");
+  return true;
+}
+
+static bool put_changed(struct record_buf *b, const struct result *r)
+{
+  switch (r->changed) {
+  case RECORD_CHANGED_NONE:
+    return false;
+  case RECORD_CHANGED_UNKNOWN:
+    puts_lit(b, "null");
+    break;
+  case RECORD_CHANGED_FALSE:
+    puts_lit(b, "false");
+    break;
+  case RECORD_CHANGED_TRUE:
+    puts_lit(b, "true");
+    break;
   }
-  if (r->body) {
-    if (record_is_utf8(r->body, r->body_len)) {
-      puts_lit(b, ",\"body\":");
-      record_put_string(b, r->body, r->body_len);
-    } else {
-      puts_lit(b, ",\"body_base64\":");
-      put_base64(b, r->body, r->body_len);
-    }
+  return true;
+}
+
+static bool put_headers_field(struct record_buf *b, const struct result *r)
+{
+  if (!r->headers)
+    return false;
+  (void)put_headers(b, r->headers, r->headers_len); /* counted below */
+  return true;
+}
+
+static bool put_headers_dropped(struct record_buf *b, const struct result *r)
+{
+  size_t dropped;
+
+  if (!r->headers)
+    return false;
+  (void)split_headers(r->headers, r->headers_len, NULL, &dropped);
+  if (!dropped)
+    return false;
+  put_fmt_u64(b, dropped);
+  return true;
+}
+
+static bool put_body(struct record_buf *b, const struct result *r)
+{
+  if (!r->body || !record_is_utf8(r->body, r->body_len))
+    return false;
+  record_put_quoted(b, r->body, r->body_len);
+  return true;
+}
+
+static bool put_body_base64(struct record_buf *b, const struct result *r)
+{
+  if (!r->body || record_is_utf8(r->body, r->body_len))
+    return false;
+  put_base64(b, r->body, r->body_len);
+  return true;
+}
+
+static bool put_parent(struct record_buf *b, const struct result *r)
+{
+  if (!r->crawled || !r->parent_json)
+    return false;
+  puts_lit(b, r->parent_json);
+  return true;
+}
+
+static bool put_depth(struct record_buf *b, const struct result *r)
+{
+  if (!r->crawled)
+    return false;
+  put_fmt_u64(b, r->depth);
+  return true;
+}
+
+/* A JSON array of the "n" strings of "v" (NULL when "n" is 0). */
+static void put_array(struct record_buf *b, char *const *v, size_t n)
+{
+  size_t i;
+
+  puts_lit(b, "[");
+  for (i = 0; i < n; i++) {
+    if (i)
+      puts_lit(b, ",");
+    record_put_quoted(b, v[i], strlen(v[i]));
   }
-  if (r->extra)
-    put(b, r->extra, r->extra_len);
+  puts_lit(b, "]");
+}
+
+static bool put_title(struct record_buf *b, const struct result *r)
+{
+  if (!r->extract || !r->extract_spec->title)
+    return false;
+  put_cstr_or_null(b, r->extract->title);
+  return true;
+}
+
+static bool put_links(struct record_buf *b, const struct result *r)
+{
+  if (!r->extract || !r->extract_spec->links)
+    return false;
+  put_array(b, r->extract->links, r->extract->nlinks);
+  return true;
+}
+
+/* The values of -x/-e item "i", or NULL when the extraction has none. */
+static const struct extract_values *values_of(const struct result *r, size_t i)
+{
+  const struct extract_result *x = r->extract;
+
+  return x->values && i < x->nvalues ? &x->values[i] : NULL;
+}
+
+static bool put_extract(struct record_buf *b, const struct result *r)
+{
+  const struct extract_spec *spec = r->extract_spec;
+  size_t i;
+
+  if (!r->extract || spec->nitems == 0)
+    return false;
+  puts_lit(b, "{");
+  for (i = 0; i < spec->nitems; i++) {
+    const struct extract_values *vals = values_of(r, i);
+
+    if (i > 0)
+      puts_lit(b, ",");
+    put_cstr_or_null(b, extract_spec_name(spec, i));
+    puts_lit(b, ":");
+    put_array(b, vals ? vals->v : NULL, vals ? vals->n : 0);
+  }
+  puts_lit(b, "}");
+  return true;
+}
+
+static bool put_extract_cut(struct record_buf *b, const struct result *r)
+{
+  const struct extract_spec *spec;
+  bool first = true;
+  size_t i;
+
+  if (!r->extract)
+    return false;
+  spec = r->extract_spec;
+  for (i = 0; i < spec->nitems; i++) {
+    const struct extract_values *vals = values_of(r, i);
+
+    if (!vals || !vals->cut)
+      continue;
+    puts_lit(b, first ? "{" : ",");
+    first = false;
+    put_cstr_or_null(b, extract_spec_name(spec, i));
+    puts_lit(b, ":");
+    put_cstr_or_null(b, vals->cut);
+  }
+  if (first)
+    return false;
+  puts_lit(b, "}");
+  return true;
+}
+
+static bool put_saved(struct record_buf *b, const struct result *r)
+{
+  if (!r->saving)
+    return false;
+  put_cstr_or_null(b, r->saved);
+  return true;
+}
+
+/* -w's text of a field whose JSON is not what -w shows. */
+static bool text_error(struct record_buf *b, const struct result *r)
+{
+  if (record_ok(r))
+    return false;
+  record_put_raw(b, errkind_name(shown_kind(r)));
+  return true;
+}
+
+static bool text_error_message(struct record_buf *b, const struct result *r)
+{
+  if (record_ok(r))
+    return false;
+  put_message_text(b, r);
+  return true;
+}
+
+static bool text_body(struct record_buf *b, const struct result *r)
+{
+  if (!r->body || !record_is_utf8(r->body, r->body_len))
+    return false;
+  put(b, r->body, r->body_len);
+  return true;
+}
+
+static bool text_body_base64(struct record_buf *b, const struct result *r)
+{
+  size_t start = b->len;
+
+  if (!put_body_base64(b, r))
+    return false;
+  /* The JSON string without its quotes. */
+  memmove(b->p + start, b->p + start + 1, b->len - start - 2);
+  b->len -= 2;
+  return true;
+}
+
+static bool text_title(struct record_buf *b, const struct result *r)
+{
+  if (!r->extract || !r->extract_spec->title || !r->extract->title)
+    return false;
+  record_put_raw(b, r->extract->title);
+  return true;
+}
+
+static bool text_saved(struct record_buf *b, const struct result *r)
+{
+  if (!r->saving || !r->saved)
+    return false;
+  record_put_raw(b, r->saved);
+  return true;
+}
+
+/* How a string field reads in -w: its bytes, unquoted. */
+#define STRING_TEXT(name, member)                                             \
+  static bool text_##name(struct record_buf *b, const struct result *r)       \
+  {                                                                           \
+    if (!r->member)                                                           \
+      return false;                                                           \
+    record_put_raw(b, r->member);                                             \
+    return true;                                                              \
+  }
+STRING_TEXT(url, url)
+STRING_TEXT(final_url, final_url)
+STRING_TEXT(http_version, http_version)
+STRING_TEXT(content_type, content_type)
+STRING_TEXT(remote_ip, remote_ip)
+STRING_TEXT(etag, etag)
+STRING_TEXT(last_modified, last_modified)
+STRING_TEXT(sha256, sha256)
+#undef STRING_TEXT
+
+/* The one list of a record's fields: the record writes them in this
+ * order, -w looks its variables up here, and the docs list them so. */
+struct record_field {
+  const char *name; /* the JSON key and the -w variable */
+  put_fn *json;     /* the value as JSON; NULL: a -w-only name */
+  put_fn *text;     /* the value for -w; NULL: its JSON, "null" empty */
+};
+
+static const struct record_field fields[] = {
+  { "id", put_id, NULL },
+  { "url", put_url, text_url },
+  { "ok", put_ok, NULL },
+  { "status", put_status, NULL },
+  { "attempts", put_attempts, NULL },
+  { "time", put_time, NULL },
+  { "queued", put_queued, NULL },
+  { "error", put_error, text_error },
+  { "timing", put_timing, NULL },
+  { "final_url", put_final_url, text_final_url },
+  { "http_version", put_http_version, text_http_version },
+  { "content_type", put_content_type, text_content_type },
+  { "size", put_size, NULL },
+  { "redirects", put_redirects, NULL },
+  { "remote_ip", put_remote_ip, text_remote_ip },
+  { "etag", put_etag, text_etag },
+  { "last_modified", put_last_modified, text_last_modified },
+  { "sha256", put_sha256, text_sha256 },
+  { "unchanged", put_unchanged, NULL },
+  { "changed", put_changed, NULL },
+  { "headers", put_headers_field, NULL },
+  { "headers_dropped", put_headers_dropped, NULL },
+  { "body", put_body, text_body },
+  { "body_base64", put_body_base64, text_body_base64 },
+  { "parent", put_parent, NULL },
+  { "depth", put_depth, NULL },
+  { "title", put_title, text_title },
+  { "links", put_links, NULL },
+  { "extract", put_extract, NULL },
+  { "extract_cut", put_extract_cut, NULL },
+  { "saved", put_saved, text_saved },
+  { "error_message", NULL, text_error_message },
+};
+
+#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
+
+const struct record_field *record_field_find(const char *name, size_t len)
+{
+  size_t i;
+
+  for (i = 0; i < NFIELDS; i++)
+    if (strlen(fields[i].name) == len &&
+        memcmp(fields[i].name, name, len) == 0)
+      return &fields[i];
+  return NULL;
+}
+
+const char *record_field_name(size_t i)
+{
+  return i < NFIELDS ? fields[i].name : NULL;
+}
+
+bool record_field_json(const struct record_field *f, const struct result *r,
+                       struct record_buf *b)
+{
+  if (!f->json) {
+    puts_lit(b, "null");
+    return true;
+  }
+  return f->json(b, r);
+}
+
+bool record_field_text(const struct record_field *f, const struct result *r,
+                       struct record_buf *b)
+{
+  size_t start = b->len;
+
+  if (f->text)
+    return f->text(b, r);
+  if (!f->json(b, r))
+    return false;
+  if (b->len - start == 4 && memcmp(b->p + start, "null", 4) == 0) {
+    b->len = start;
+    return false;
+  }
+  return true;
+}
+
+void record_build(struct record_buf *b, const struct result *r)
+{
+  size_t i;
+
+  puts_lit(b, "{");
+  for (i = 0; i < NFIELDS && fields[i].json; i++) {
+    size_t start = b->len;
+
+    if (i > 0)
+      puts_lit(b, ",");
+    puts_lit(b, "\"");
+    puts_lit(b, fields[i].name);
+    puts_lit(b, "\":");
+    if (!fields[i].json(b, r))
+      b->len = start; /* absent: take the key back */
+  }
   puts_lit(b, "}\n");
 }
 
