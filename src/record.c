@@ -456,20 +456,36 @@ void record_result_init(struct result *r)
   r->redirects = -1;
 }
 
-/* Each field's writer appends its value as JSON, or returns false having
- * appended nothing when the result lacks it. */
-typedef bool put_fn(struct record_buf *b, const struct result *r);
+struct record_field;
 
-static bool put_string_or_absent(struct record_buf *b, const char *s)
+/* Each field's writer appends its key "f" (when "f" is not NULL) and its
+ * value as JSON, or returns false having appended nothing when the result
+ * lacks it: the key goes out only once the value is known to, since
+ * writing and taking back the keys of absent fields cost as much as the
+ * rest of a record. */
+typedef bool put_fn(struct record_buf *b, const struct result *r,
+                    const struct record_field *f);
+
+/* -w's writer of a field: its raw text, or false when absent. */
+typedef bool text_fn(struct record_buf *b, const struct result *r);
+
+/* Append the key of "f", unless "f" is NULL (the value alone). */
+static void put_key(struct record_buf *b, const struct record_field *f);
+
+static bool put_string_or_absent(struct record_buf *b, const char *s,
+                                 const struct record_field *f)
 {
   if (!s)
     return false;
+  put_key(b, f);
   record_put_quoted(b, s, strlen(s));
   return true;
 }
 
-static bool put_id(struct record_buf *b, const struct result *r)
+static bool put_id(struct record_buf *b, const struct result *r,
+                   const struct record_field *f)
 {
+  put_key(b, f);
   if (r->id_json)
     puts_lit(b, r->id_json);
   else
@@ -477,20 +493,26 @@ static bool put_id(struct record_buf *b, const struct result *r)
   return true;
 }
 
-static bool put_url(struct record_buf *b, const struct result *r)
+static bool put_url(struct record_buf *b, const struct result *r,
+                    const struct record_field *f)
 {
+  put_key(b, f);
   put_cstr_or_null(b, r->url);
   return true;
 }
 
-static bool put_ok(struct record_buf *b, const struct result *r)
+static bool put_ok(struct record_buf *b, const struct result *r,
+                   const struct record_field *f)
 {
+  put_key(b, f);
   puts_lit(b, record_ok(r) ? "true" : "false");
   return true;
 }
 
-static bool put_status(struct record_buf *b, const struct result *r)
+static bool put_status(struct record_buf *b, const struct result *r,
+                       const struct record_field *f)
 {
+  put_key(b, f);
   if (r->status > 0)
     put_fmt_u64(b, (uint64_t)r->status);
   else
@@ -498,20 +520,26 @@ static bool put_status(struct record_buf *b, const struct result *r)
   return true;
 }
 
-static bool put_attempts(struct record_buf *b, const struct result *r)
+static bool put_attempts(struct record_buf *b, const struct result *r,
+                         const struct record_field *f)
 {
+  put_key(b, f);
   put_fmt_u64(b, r->attempts);
   return true;
 }
 
-static bool put_time(struct record_buf *b, const struct result *r)
+static bool put_time(struct record_buf *b, const struct result *r,
+                     const struct record_field *f)
 {
+  put_key(b, f);
   put_seconds(b, r->time_s);
   return true;
 }
 
-static bool put_queued(struct record_buf *b, const struct result *r)
+static bool put_queued(struct record_buf *b, const struct result *r,
+                       const struct record_field *f)
 {
+  put_key(b, f);
   put_seconds(b, r->queued_s);
   return true;
 }
@@ -532,10 +560,13 @@ static void put_message_text(struct record_buf *b, const struct result *r)
     record_putf(b, "HTTP %ld", r->status);
 }
 
-static bool put_error(struct record_buf *b, const struct result *r)
+static bool put_error(struct record_buf *b, const struct result *r,
+                      const struct record_field *f)
 {
-  struct record_buf msg = { NULL, 0, 0 };
+  char num[32];
+  int n;
 
+  put_key(b, f);
   if (record_ok(r)) {
     puts_lit(b, "null");
     return true;
@@ -543,19 +574,24 @@ static bool put_error(struct record_buf *b, const struct result *r)
   puts_lit(b, "{\"kind\":");
   put_cstr_or_null(b, errkind_name(shown_kind(r)));
   puts_lit(b, ",\"message\":");
-  put_message_text(&msg, r);
-  record_put_quoted(b, msg.p ? msg.p : "", msg.len);
-  record_buf_free(&msg);
+  if (r->message) {
+    record_put_quoted(b, r->message, strlen(r->message));
+  } else {
+    n = snprintf(num, sizeof(num), "HTTP %ld", r->status);
+    record_put_quoted(b, num, (size_t)n);
+  }
   puts_lit(b, "}");
   return true;
 }
 
-static bool put_timing(struct record_buf *b, const struct result *r)
+static bool put_timing(struct record_buf *b, const struct result *r,
+                       const struct record_field *f)
 {
   const struct record_timing *t = &r->timing;
 
   if (!t->known)
     return false;
+  put_key(b, f);
   puts_lit(b, "{\"dns\":");
   put_seconds(b, t->dns_s);
   puts_lit(b, ",\"connect\":");
@@ -570,70 +606,87 @@ static bool put_timing(struct record_buf *b, const struct result *r)
   return true;
 }
 
-static bool put_final_url(struct record_buf *b, const struct result *r)
+static bool put_final_url(struct record_buf *b, const struct result *r,
+                          const struct record_field *f)
 {
-  return put_string_or_absent(b, r->final_url);
+  return put_string_or_absent(b, r->final_url, f);
 }
 
-static bool put_http_version(struct record_buf *b, const struct result *r)
+static bool put_http_version(struct record_buf *b, const struct result *r,
+                             const struct record_field *f)
 {
-  return put_string_or_absent(b, r->http_version);
+  return put_string_or_absent(b, r->http_version, f);
 }
 
-static bool put_content_type(struct record_buf *b, const struct result *r)
+static bool put_content_type(struct record_buf *b, const struct result *r,
+                             const struct record_field *f)
 {
-  return put_string_or_absent(b, r->content_type);
+  return put_string_or_absent(b, r->content_type, f);
 }
 
-static bool put_size(struct record_buf *b, const struct result *r)
+static bool put_size(struct record_buf *b, const struct result *r,
+                     const struct record_field *f)
 {
   if (r->size < 0)
     return false;
+  put_key(b, f);
   put_fmt_u64(b, (uint64_t)r->size);
   return true;
 }
 
-static bool put_redirects(struct record_buf *b, const struct result *r)
+static bool put_redirects(struct record_buf *b, const struct result *r,
+                          const struct record_field *f)
 {
   if (r->redirects < 0)
     return false;
+  put_key(b, f);
   put_fmt_u64(b, (uint64_t)r->redirects);
   return true;
 }
 
-static bool put_remote_ip(struct record_buf *b, const struct result *r)
+static bool put_remote_ip(struct record_buf *b, const struct result *r,
+                          const struct record_field *f)
 {
-  return put_string_or_absent(b, r->remote_ip);
+  return put_string_or_absent(b, r->remote_ip, f);
 }
 
-static bool put_etag(struct record_buf *b, const struct result *r)
+static bool put_etag(struct record_buf *b, const struct result *r,
+                     const struct record_field *f)
 {
-  return put_string_or_absent(b, r->etag);
+  return put_string_or_absent(b, r->etag, f);
 }
 
-static bool put_last_modified(struct record_buf *b, const struct result *r)
+static bool put_last_modified(struct record_buf *b, const struct result *r,
+                              const struct record_field *f)
 {
-  return put_string_or_absent(b, r->last_modified);
+  return put_string_or_absent(b, r->last_modified, f);
 }
 
-static bool put_sha256(struct record_buf *b, const struct result *r)
+static bool put_sha256(struct record_buf *b, const struct result *r,
+                       const struct record_field *f)
 {
-  return put_string_or_absent(b, r->sha256);
+  return put_string_or_absent(b, r->sha256, f);
 }
 
-static bool put_unchanged(struct record_buf *b, const struct result *r)
+static bool put_unchanged(struct record_buf *b, const struct result *r,
+                          const struct record_field *f)
 {
   if (!r->unchanged)
     return false;
+  put_key(b, f);
   puts_lit(b, "true");
   return true;
 }
 
-static bool put_changed(struct record_buf *b, const struct result *r)
+static bool put_changed(struct record_buf *b, const struct result *r,
+                        const struct record_field *f)
 {
+  if (r->changed == RECORD_CHANGED_NONE)
+    return false;
+  put_key(b, f);
   switch (r->changed) {
   case RECORD_CHANGED_NONE:
-    return false;
+    break; /* not reached */
   case RECORD_CHANGED_UNKNOWN:
     puts_lit(b, "null");
     break;
@@ -647,15 +700,18 @@ static bool put_changed(struct record_buf *b, const struct result *r)
   return true;
 }
 
-static bool put_headers_field(struct record_buf *b, const struct result *r)
+static bool put_headers_field(struct record_buf *b, const struct result *r,
+                              const struct record_field *f)
 {
   if (!r->headers)
     return false;
+  put_key(b, f);
   (void)put_headers(b, r->headers, r->headers_len); /* counted below */
   return true;
 }
 
-static bool put_headers_dropped(struct record_buf *b, const struct result *r)
+static bool put_headers_dropped(struct record_buf *b, const struct result *r,
+                                const struct record_field *f)
 {
   size_t dropped;
 
@@ -664,38 +720,47 @@ static bool put_headers_dropped(struct record_buf *b, const struct result *r)
   (void)split_headers(r->headers, r->headers_len, NULL, &dropped);
   if (!dropped)
     return false;
+  put_key(b, f);
   put_fmt_u64(b, dropped);
   return true;
 }
 
-static bool put_body(struct record_buf *b, const struct result *r)
+static bool put_body(struct record_buf *b, const struct result *r,
+                     const struct record_field *f)
 {
   if (!r->body || !record_is_utf8(r->body, r->body_len))
     return false;
+  put_key(b, f);
   record_put_quoted(b, r->body, r->body_len);
   return true;
 }
 
-static bool put_body_base64(struct record_buf *b, const struct result *r)
+static bool put_body_base64(struct record_buf *b, const struct result *r,
+                            const struct record_field *f)
 {
   if (!r->body || record_is_utf8(r->body, r->body_len))
     return false;
+  put_key(b, f);
   put_base64(b, r->body, r->body_len);
   return true;
 }
 
-static bool put_parent(struct record_buf *b, const struct result *r)
+static bool put_parent(struct record_buf *b, const struct result *r,
+                       const struct record_field *f)
 {
   if (!r->crawled || !r->parent_json)
     return false;
+  put_key(b, f);
   puts_lit(b, r->parent_json);
   return true;
 }
 
-static bool put_depth(struct record_buf *b, const struct result *r)
+static bool put_depth(struct record_buf *b, const struct result *r,
+                      const struct record_field *f)
 {
   if (!r->crawled)
     return false;
+  put_key(b, f);
   put_fmt_u64(b, r->depth);
   return true;
 }
@@ -714,18 +779,22 @@ static void put_array(struct record_buf *b, char *const *v, size_t n)
   puts_lit(b, "]");
 }
 
-static bool put_title(struct record_buf *b, const struct result *r)
+static bool put_title(struct record_buf *b, const struct result *r,
+                      const struct record_field *f)
 {
   if (!r->extract || !r->extract_spec->title)
     return false;
+  put_key(b, f);
   put_cstr_or_null(b, r->extract->title);
   return true;
 }
 
-static bool put_links(struct record_buf *b, const struct result *r)
+static bool put_links(struct record_buf *b, const struct result *r,
+                      const struct record_field *f)
 {
   if (!r->extract || !r->extract_spec->links)
     return false;
+  put_key(b, f);
   put_array(b, r->extract->links, r->extract->nlinks);
   return true;
 }
@@ -738,13 +807,15 @@ static const struct extract_values *values_of(const struct result *r, size_t i)
   return x->values && i < x->nvalues ? &x->values[i] : NULL;
 }
 
-static bool put_extract(struct record_buf *b, const struct result *r)
+static bool put_extract(struct record_buf *b, const struct result *r,
+                        const struct record_field *f)
 {
   const struct extract_spec *spec = r->extract_spec;
   size_t i;
 
   if (!r->extract || spec->nitems == 0)
     return false;
+  put_key(b, f);
   puts_lit(b, "{");
   for (i = 0; i < spec->nitems; i++) {
     const struct extract_values *vals = values_of(r, i);
@@ -759,7 +830,8 @@ static bool put_extract(struct record_buf *b, const struct result *r)
   return true;
 }
 
-static bool put_extract_cut(struct record_buf *b, const struct result *r)
+static bool put_extract_cut(struct record_buf *b, const struct result *r,
+                            const struct record_field *f)
 {
   const struct extract_spec *spec;
   bool first = true;
@@ -773,6 +845,8 @@ static bool put_extract_cut(struct record_buf *b, const struct result *r)
 
     if (!vals || !vals->cut)
       continue;
+    if (first)
+      put_key(b, f);
     puts_lit(b, first ? "{" : ",");
     first = false;
     put_cstr_or_null(b, extract_spec_name(spec, i));
@@ -785,10 +859,12 @@ static bool put_extract_cut(struct record_buf *b, const struct result *r)
   return true;
 }
 
-static bool put_saved(struct record_buf *b, const struct result *r)
+static bool put_saved(struct record_buf *b, const struct result *r,
+                      const struct record_field *f)
 {
   if (!r->saving)
     return false;
+  put_key(b, f);
   put_cstr_or_null(b, r->saved);
   return true;
 }
@@ -822,7 +898,7 @@ static bool text_body_base64(struct record_buf *b, const struct result *r)
 {
   size_t start = b->len;
 
-  if (!put_body_base64(b, r))
+  if (!put_body_base64(b, r, NULL))
     return false;
   /* The JSON string without its quotes. */
   memmove(b->p + start, b->p + start + 1, b->len - start - 2);
@@ -869,46 +945,65 @@ STRING_TEXT(sha256, sha256)
  * order, -w looks its variables up here, and the docs list them so. */
 struct record_field {
   const char *name; /* the JSON key and the -w variable */
+  const char *key;  /* ",\"name\":", what the record writes before it */
+  size_t key_len;   /* its length: no strlen() per field and record */
   put_fn *json;     /* the value as JSON; NULL: a -w-only name */
-  put_fn *text;     /* the value for -w; NULL: its JSON, "null" empty */
+  text_fn *text;    /* the value for -w; NULL: its JSON, "null" empty */
 };
+
+/* A row: the key written before the value, with its length known at
+ * compile time (a strlen() per field would double a record's cost). */
+#define KEY(name) ",\"" #name "\":"
+#define FIELD(name, json, text)                                               \
+  {                                                                           \
+#name, KEY(name), sizeof(KEY(name)) - 1, json, text                       \
+  }
 
 static const struct record_field fields[] = {
-  { "id", put_id, NULL },
-  { "url", put_url, text_url },
-  { "ok", put_ok, NULL },
-  { "status", put_status, NULL },
-  { "attempts", put_attempts, NULL },
-  { "time", put_time, NULL },
-  { "queued", put_queued, NULL },
-  { "error", put_error, text_error },
-  { "timing", put_timing, NULL },
-  { "final_url", put_final_url, text_final_url },
-  { "http_version", put_http_version, text_http_version },
-  { "content_type", put_content_type, text_content_type },
-  { "size", put_size, NULL },
-  { "redirects", put_redirects, NULL },
-  { "remote_ip", put_remote_ip, text_remote_ip },
-  { "etag", put_etag, text_etag },
-  { "last_modified", put_last_modified, text_last_modified },
-  { "sha256", put_sha256, text_sha256 },
-  { "unchanged", put_unchanged, NULL },
-  { "changed", put_changed, NULL },
-  { "headers", put_headers_field, NULL },
-  { "headers_dropped", put_headers_dropped, NULL },
-  { "body", put_body, text_body },
-  { "body_base64", put_body_base64, text_body_base64 },
-  { "parent", put_parent, NULL },
-  { "depth", put_depth, NULL },
-  { "title", put_title, text_title },
-  { "links", put_links, NULL },
-  { "extract", put_extract, NULL },
-  { "extract_cut", put_extract_cut, NULL },
-  { "saved", put_saved, text_saved },
-  { "error_message", NULL, text_error_message },
+  FIELD(id, put_id, NULL),
+  FIELD(url, put_url, text_url),
+  FIELD(ok, put_ok, NULL),
+  FIELD(status, put_status, NULL),
+  FIELD(attempts, put_attempts, NULL),
+  FIELD(time, put_time, NULL),
+  FIELD(queued, put_queued, NULL),
+  FIELD(error, put_error, text_error),
+  FIELD(timing, put_timing, NULL),
+  FIELD(final_url, put_final_url, text_final_url),
+  FIELD(http_version, put_http_version, text_http_version),
+  FIELD(content_type, put_content_type, text_content_type),
+  FIELD(size, put_size, NULL),
+  FIELD(redirects, put_redirects, NULL),
+  FIELD(remote_ip, put_remote_ip, text_remote_ip),
+  FIELD(etag, put_etag, text_etag),
+  FIELD(last_modified, put_last_modified, text_last_modified),
+  FIELD(sha256, put_sha256, text_sha256),
+  FIELD(unchanged, put_unchanged, NULL),
+  FIELD(changed, put_changed, NULL),
+  FIELD(headers, put_headers_field, NULL),
+  FIELD(headers_dropped, put_headers_dropped, NULL),
+  FIELD(body, put_body, text_body),
+  FIELD(body_base64, put_body_base64, text_body_base64),
+  FIELD(parent, put_parent, NULL),
+  FIELD(depth, put_depth, NULL),
+  FIELD(title, put_title, text_title),
+  FIELD(links, put_links, NULL),
+  FIELD(extract, put_extract, NULL),
+  FIELD(extract_cut, put_extract_cut, NULL),
+  FIELD(saved, put_saved, text_saved),
+  FIELD(error_message, NULL, text_error_message),
 };
 
+#undef FIELD
+#undef KEY
+
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
+
+static void put_key(struct record_buf *b, const struct record_field *f)
+{
+  if (f)
+    put(b, f->key, f->key_len);
+}
 
 const struct record_field *record_field_find(const char *name, size_t len)
 {
@@ -933,7 +1028,7 @@ bool record_field_json(const struct record_field *f, const struct result *r,
     puts_lit(b, "null");
     return true;
   }
-  return f->json(b, r);
+  return f->json(b, r, NULL);
 }
 
 bool record_field_text(const struct record_field *f, const struct result *r,
@@ -943,7 +1038,7 @@ bool record_field_text(const struct record_field *f, const struct result *r,
 
   if (f->text)
     return f->text(b, r);
-  if (!f->json(b, r))
+  if (!f->json(b, r, NULL))
     return false;
   if (b->len - start == 4 && memcmp(b->p + start, "null", 4) == 0) {
     b->len = start;
@@ -956,18 +1051,11 @@ void record_build(struct record_buf *b, const struct result *r)
 {
   size_t i;
 
-  puts_lit(b, "{");
-  for (i = 0; i < NFIELDS && fields[i].json; i++) {
-    size_t start = b->len;
-
-    if (i > 0)
-      puts_lit(b, ",");
-    puts_lit(b, "\"");
-    puts_lit(b, fields[i].name);
-    puts_lit(b, "\":");
-    if (!fields[i].json(b, r))
-      b->len = start; /* absent: take the key back */
-  }
+  /* "id" comes first, always: its key has no comma before it. */
+  puts_lit(b, "{\"id\":");
+  (void)put_id(b, r, NULL);
+  for (i = 1; i < NFIELDS && fields[i].json; i++)
+    (void)fields[i].json(b, r, &fields[i]);
   puts_lit(b, "}\n");
 }
 
