@@ -342,13 +342,14 @@ static void unknown_long(const struct cliopt_names *nm, const char *word,
                          size_t len, char err[VL_ERRLEN])
 {
   const char *hint = optname_foreign(word, len);
-  char names[160];
+  char names[160] = "";
 
   if (hint) {
     cliopt_err(err, "unknown option '%.*s': %s", (int)len, word, hint);
     return;
   }
-  optname_suggest(word + 2, len - 2, nm->all, nm->n, names, sizeof(names));
+  if (len > 2 && strncmp(word, "--", 2) == 0)
+    optname_suggest(word + 2, len - 2, nm->all, nm->n, names, sizeof(names));
   if (names[0])
     cliopt_err(err, "unknown option '%.*s'; did you mean %s?", (int)len, word,
                names);
@@ -366,9 +367,10 @@ static void usage_error(const struct cliopt_names *nm, int c, int argc,
   const char *w = argv[optind - 1], *hint;
   enum cliopt_name which;
   size_t n;
-  /* optopt is an unknown letter for an unknown short option; for a long
-   * option it is 0 or the option's val (for "--quiet=1", 'q'). */
-  bool is_short = c == '?' && optopt > 0 && optopt < VAL_BASE &&
+  /* optopt is an unknown letter for an unknown short option (negative
+   * for a byte past 0x7f: glibc's char is signed); for a long option it
+   * is 0 or the option's val (for "--quiet=1", 'q'). */
+  bool is_short = c == '?' && optopt != 0 && optopt < VAL_BASE &&
                   !find_val(nm, optopt, &which);
 
   if (c == ':' && strncmp(w, "--", 2) != 0) {

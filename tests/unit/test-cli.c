@@ -1119,6 +1119,20 @@ static int list_options_text(char *why)
   return 0;
 }
 
+/* Found by fuzz-cli: a short option letter past 0x7f is a negative optopt;
+ * it was taken for a long option and the element before it (here "") was
+ * read as "--name", past its end. */
+static int err_high_byte_letter(char *why)
+{
+  char err[VL_ERRLEN];
+
+  CHECK_INT(parse_err(err, "", "-\x9ah", NULL, NULL), CLI_USAGE);
+  CHECK_HAS(err, "unknown option '-\x9a'");
+  CHECK_INT(parse_err(err, "x", "-\xff", NULL, NULL), CLI_USAGE);
+  CHECK_HAS(err, "unknown option '-\xff'");
+  return 0;
+}
+
 /* Each alias has its own line in --help, under its option. */
 static int help_text_aliases(char *why)
 {
@@ -1189,6 +1203,7 @@ static const struct tap_case cases[] = {
   { "-w, -x, -e and --save-name are checked while parsing", err_owned_checks },
   { "--no-NAME comes from its row; the last one wins", opt_no_names },
   { "--list-options: one line per name, four fields", list_options_text },
+  { "a short option past 0x7f is an unknown letter", err_high_byte_letter },
 };
 
 int main(void)
