@@ -48,7 +48,7 @@ int optval_parse_rate(const char *s, double *per_s)
   double v, unit = 1.0;
   char *end;
 
-  /* strtod() alone would take " 5", "+5", "inf" and "0x10". */
+  /* strtod() alone would take " 5", "+5" and "inf". */
   if (n == 0 || n >= sizeof(num) ||
       !(isdigit((unsigned char)s[0]) || s[0] == '.'))
     return -1;
