@@ -6,7 +6,7 @@
  * are set by giving each row's default text to its setter, so help and
  * behaviour agree. Adding an option is one row and one config field.
  * Pure: prints nothing; calls other layer-0 checkers (writeout, extract,
- * savename) so that every bad value is a usage error. */
+ * crawl, savename) so that every bad value is a usage error. */
 #include "config.h"
 
 #include "cli.h"
@@ -20,6 +20,7 @@
 #include <uv.h>
 
 #include "cliopt.h"
+#include "crawl.h"
 #include "extract.h"
 #include "inputline.h"
 #include "optval.h"
@@ -63,7 +64,7 @@
 
 static cliopt_set_fn set_rate, set_codes, set_retries, set_header, set_user,
     set_resolve, set_shard, set_id_prefix, set_quiet, set_resume_failed,
-    set_crawl, set_write_out, set_save_name;
+    set_crawl, set_crawl_regex, set_write_out, set_save_name;
 
 static const char *const input_formats[] = { "auto", "lines", "jsonl", NULL };
 static const char *const schemes[] = { "http", "https", NULL };
@@ -189,9 +190,9 @@ static const struct cliopt options[] = {
     HELP("also fetch the links of fetched pages, DEPTH hops deep") },
   { OPT("any-host", 0, NULL), FLAG(any_host),
     HELP("--crawl: follow links to other hosts too") },
-  { OPT("include", 0, "REGEX"), STR(include),
+  { OPT("include", 0, "REGEX"), SET(set_crawl_regex, include, const char *),
     HELP("--crawl: follow only URLs that match") },
-  { OPT("exclude", 0, "REGEX"), STR(exclude),
+  { OPT("exclude", 0, "REGEX"), SET(set_crawl_regex, exclude, const char *),
     HELP("--crawl: never follow URLs that match") },
   { OPT("max-urls", 0, "N"), U64(max_urls, 0, UINT64_MAX), DEFLT("10000"),
     HELP("--crawl: fetch at most N URLs, seeds included; 0 for no cap") },
@@ -375,6 +376,26 @@ static int set_crawl(void *conf, const struct cliopt *o, const char *arg,
     return -1;
   ((struct config *)conf)->crawl = true;
   return 0;
+}
+
+/* crawl.c compiles --include and --exclude for the run: here only to
+ * check them. */
+static int set_crawl_regex(void *conf, const struct cliopt *o, const char *arg,
+                           char err[VL_ERRLEN])
+{
+  bool include = o->off == offsetof(struct config, include);
+  char why[VL_ERRLEN];
+  struct crawl c;
+
+  if (cliopt_check_text(o, arg, err) < 0)
+    return -1;
+  if (crawl_init(&c, 0, 0, false, include ? arg : NULL, include ? NULL : arg,
+                 why) < 0) {
+    cliopt_err(err, "%s", why);
+    return -1;
+  }
+  crawl_free(&c);
+  return cliopt_set_str(conf, o, arg, err);
 }
 
 /* writeout.c's parser is the one that knows the variables: the format is

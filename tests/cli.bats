@@ -217,7 +217,7 @@ EOF
     usage_error '--connect-timeout' abc --connect-timeout abc
 }
 
-@test "usage error: bad -w, -x, -e and --save-name exit 2 with the --help hint, before any request" {
+@test "usage error: bad -w, -x, -e, --save-name, --include and --exclude exit 2 with the --help hint, before any request" {
     local opt val
     stats_reset
     while read -r opt val; do
@@ -231,6 +231,8 @@ EOF
 --xpath bad=//[
 --regex bad=(
 --save-name {nope}
+--include (
+--exclude [
 EOF
     # a bad --save-name is refused before --save creates DIR
     run_volley 2 --save "$BATS_TEST_TMPDIR/new" --save-name fixed "$SERVER/status/200"

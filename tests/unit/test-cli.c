@@ -1034,8 +1034,9 @@ static int positional_dash(char *why)
   return 0;
 }
 
-/* -w, -x, -e and --save-name are checked while parsing, by the modules
- * that own them, so a bad one is a usage error naming option and value. */
+/* -w, -x, -e, --save-name, --include and --exclude are checked while
+ * parsing, by the modules that own them, so a bad one is a usage error
+ * naming option and value. */
 static int err_owned_checks(char *why)
 {
   char err[VL_ERRLEN];
@@ -1056,6 +1057,12 @@ static int err_owned_checks(char *why)
   CHECK_INT(parse_err(err, "--save-name", "fixed", "http://a/", NULL),
             CLI_USAGE);
   CHECK_HAS(err, "--save-name");
+  CHECK_INT(parse_err(err, "--include", "(", "http://a/", NULL), CLI_USAGE);
+  CHECK_HAS(err, "--include: '('");
+  CHECK_INT(parse_err(err, "--exclude", "a\n[", "http://a/", NULL), CLI_USAGE);
+  CHECK_HAS(err, "--exclude: 'a\\n['");
+  CHECK_INT(parse_err(err, "--include", "^https://", "--exclude", "\\.pdf$"),
+            CLI_OK);
   CHECK_INT(parse_err(err, "-w", "%{url}", "-x", "t=//title"), CLI_OK);
   CHECK_INT(parse_err(err, "-e", "n=[0-9]+", "--save-name", "{host}/{id}"),
             CLI_OK);
@@ -1200,7 +1207,8 @@ static const struct tap_case cases[] = {
   { "-u's value never shows in a message", err_user_not_echoed },
   { "a positional - is standard input", positional_dash },
   { "--help shows each alias under its option", help_text_aliases },
-  { "-w, -x, -e and --save-name are checked while parsing", err_owned_checks },
+  { "-w, -x, -e, --save-name, --include, --exclude checked while parsing",
+    err_owned_checks },
   { "--no-NAME comes from its row; the last one wins", opt_no_names },
   { "--list-options: one line per name, four fields", list_options_text },
   { "a short option past 0x7f is an unknown letter", err_high_byte_letter },
