@@ -37,7 +37,6 @@
 #include "resume.h"
 #include "retry.h"
 #include "save.h"
-#include "savename.h"
 #include "sched.h"
 #include "since.h"
 #include "sink.h"
@@ -842,8 +841,8 @@ static long idle_budget(const struct config *cfg, rlim_t nofile)
   return idle < 16 ? 16 : (long)idle;
 }
 
-/* Compile -x and -e (a bad one stops the run before any request), and
- * check --save's directory and template. */
+/* Compile -x and -e for the run (cli.c has checked them, as it has
+ * --save-name) and set up what scraping, crawling and --save need. */
 static int setup_scrape(struct run *r, char err[VL_ERRLEN])
 {
   const struct config *cfg = r->cfg;
@@ -867,11 +866,8 @@ static int setup_scrape(struct run *r, char err[VL_ERRLEN])
       r->gate = gate_new(&r->shared, "volley");
   }
   r->shared.keep_body = cfg->want_body || extract_spec_active(&r->xspec);
-  if (cfg->save_dir) {
-    if (savename_check(cfg->save_name, err) < 0)
-      return -1;
+  if (cfg->save_dir)
     r->shared.save_dir = cfg->save_dir;
-  }
   r->shared.loop = &r->loop;
   r->fin = finish_new(&r->loop, &r->xspec,
                       cfg->save_dir ? cfg->save_name : NULL, finished_cb, r);
@@ -940,6 +936,7 @@ static int setup(struct run *r, char err[VL_ERRLEN])
   if (cfg->write_out) {
     char why[VL_ERRLEN];
 
+    /* cli.c has checked the format: only a bug fails here. */
     if (writeout_parse(&r->wo, cfg->write_out, why) < 0) {
       snprintf(err, VL_ERRLEN, "--write-out: %.480s", why);
       return RUN_EXIT_USAGE;
