@@ -12,6 +12,7 @@
 
 #include "inputline.h"
 #include "robots.h"
+#include "urlnorm.h"
 #include "util.h"
 
 enum origin_state {
@@ -26,7 +27,7 @@ struct origin {
   bool deny_all;        /* robots.txt answered 5xx (RFC 9309 2.3.1.4) */
   struct request *head; /* parked requests, first in first out */
   struct request *tail;
-  char name[]; /* "http://host:port" */
+  char name[]; /* the key of urlnorm_origin(): "http://host:port" */
 };
 
 struct gate {
@@ -36,18 +37,6 @@ struct gate {
   struct request *out_head, *out_tail; /* released, in order */
   size_t holding;
 };
-
-/* The origin of "url" into "out", and where its path starts. */
-static const char *split_origin(const char *url, char *out, size_t outlen)
-{
-  const char *p = strstr(url, "://");
-  const char *path;
-
-  p = p ? p + 3 : url;
-  path = p + strcspn(p, "/?#");
-  snprintf(out, outlen, "%.*s", (int)(path - url), url);
-  return *path ? path : "/";
-}
 
 static struct origin *find(struct gate *g, const char *name)
 {
@@ -80,24 +69,28 @@ static void park(struct origin *o, struct request *req)
 
 static bool allowed(const struct origin *o, const char *url)
 {
-  char name[512];
-  const char *path = split_origin(url, name, sizeof(name));
+  struct urlnorm_origin uo;
 
   if (o->deny_all)
     return false;
-  return !o->rules || robots_allowed(o->rules, path);
+  (void)urlnorm_origin(url, &uo); /* only the path is read */
+  return !o->rules || robots_allowed(o->rules, uo.path);
 }
 
 enum gate_verdict gate_check(struct gate *g, struct request *req,
                              struct request **fetch)
 {
-  char name[512], url[600];
+  struct urlnorm_origin uo;
+  const char *name = uo.key;
+  char url[sizeof(uo.key) + 16];
   struct origin *o;
   struct inputline it;
   size_t n;
 
   *fetch = NULL;
-  split_origin(req->url, name, sizeof(name));
+  /* "HTTP://User@Example.COM:80/" and "http://example.com/" share one
+   * robots.txt: the key is the origin as urlnorm_origin() spells it. */
+  (void)urlnorm_origin(req->url, &uo);
   o = find(g, name);
   if (o && o->state == ORIGIN_READY)
     return allowed(o, req->url) ? GATE_PASS : GATE_DENIED;
@@ -128,13 +121,13 @@ enum gate_verdict gate_check(struct gate *g, struct request *req,
 void gate_fetched(struct gate *g, struct request *fetch, long status,
                   double *crawl_delay, char *host, size_t hostlen)
 {
-  char name[512];
+  struct urlnorm_origin uo;
   struct origin *o;
 
   *crawl_delay = 0;
   snprintf(host, hostlen, "%s", fetch->host);
-  split_origin(fetch->url, name, sizeof(name));
-  o = find(g, name);
+  (void)urlnorm_origin(fetch->url, &uo);
+  o = find(g, uo.key);
   if (!o)
     return;
   o->state = ORIGIN_READY;
@@ -162,8 +155,8 @@ void gate_fetched(struct gate *g, struct request *fetch, long status,
 struct request *gate_next(struct gate *g, bool *denied)
 {
   struct request *req = g->out_head;
+  struct urlnorm_origin uo;
   struct origin *o;
-  char name[512];
 
   if (!req)
     return NULL;
@@ -172,8 +165,8 @@ struct request *gate_next(struct gate *g, bool *denied)
     g->out_tail = NULL;
   req->next = NULL;
   g->holding--;
-  split_origin(req->url, name, sizeof(name));
-  o = find(g, name);
+  (void)urlnorm_origin(req->url, &uo);
+  o = find(g, uo.key);
   *denied = o && !allowed(o, req->url);
   return req;
 }

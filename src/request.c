@@ -32,6 +32,16 @@
     }                                                                         \
   } while (0)
 
+/* The host of the request's URL, lower case, for sched ("" if none);
+ * one too long is cut, as libcurl would refuse it anyway. */
+static void request_set_host(struct request *req)
+{
+  struct urlnorm_origin o;
+
+  (void)urlnorm_origin(req->url, &o);
+  memcpy(req->host, o.host, sizeof(req->host));
+}
+
 struct request *request_new_take(struct inputline *it, uint64_t line,
                                  uint64_t seq,
                                  const struct request_shared *shared)
@@ -48,7 +58,7 @@ struct request *request_new_take(struct inputline *it, uint64_t line,
   req->body = it->body;
   req->body_len = it->body_len;
   req->retry_after_ms = -1;
-  request_host(req, req->host, sizeof(req->host));
+  request_set_host(req);
   if (it->nheaders) {
     struct curl_slist *s;
 
@@ -803,41 +813,6 @@ bool request_idempotent(const struct request *req)
     if (strcmp(method, safe[i]) == 0)
       return true;
   return false;
-}
-
-void request_host(const struct request *req, char *out, size_t outlen)
-{
-  const char *p = strstr(req->url, "://");
-  size_t n = 0;
-
-  out[0] = '\0';
-  if (!p || outlen == 0)
-    return;
-  p += 3;
-  /* Skip userinfo; stop at the port, path, query or fragment. */
-  {
-    const char *at = NULL, *q;
-
-    for (q = p; *q && !strchr("/?#", *q); q++)
-      if (*q == '@')
-        at = q;
-    if (at)
-      p = at + 1;
-  }
-  if (*p == '[') {
-    while (p[n] && p[n] != ']')
-      n++;
-    if (p[n] == ']')
-      n++;
-  } else {
-    while (p[n] && !strchr(":/?#", p[n]))
-      n++;
-  }
-  if (n >= outlen)
-    n = outlen - 1;
-  for (size_t i = 0; i < n; i++)
-    out[i] = (char)tolower((unsigned char)p[i]);
-  out[n] = '\0';
 }
 
 void request_pool_free(struct request_pool *pool)

@@ -16,6 +16,7 @@
 #include "save.h"
 #include "sha256.h"
 #include "since.h"
+#include "urlnorm.h"
 
 struct request_pool;
 
@@ -59,7 +60,7 @@ struct request {
   uint64_t line;               /* input line number */
   char *id_json;               /* own id as JSON, or NULL; owned */
   char *url;                   /* owned */
-  char host[256];              /* lower-case host of "url", for sched */
+  char host[URLNORM_HOST_MAX]; /* lower-case host of "url", for sched */
   char *method;                /* owned; NULL: GET, or POST with a body */
   struct curl_slist *headers;  /* owned: shared ones plus the line's, or
                                   NULL to use the shared list as is */
@@ -174,9 +175,6 @@ void request_reset_attempt(struct request *req);
 
 /* Whether the method is idempotent (GET HEAD PUT DELETE OPTIONS TRACE). */
 bool request_idempotent(const struct request *req);
-
-/* The host of the request's URL, lower-case, into "out" ("" if none). */
-void request_host(const struct request *req, char *out, size_t outlen);
 
 /* A pool of easy handles: creating one per request costs more than the
  * transfer on loopback. A handle a plain request used (no own method,
