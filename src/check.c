@@ -252,9 +252,7 @@ enum check_result check_main(const struct config *cfg)
   c->cfg = cfg;
   c->feed_cfg = *cfg;
   c->feed_cfg.crawl = false;
-  c->msg.verbose = cfg->verbose;
-  c->msg.quiet = cfg->quiet;
-  c->msg.saved_flags = -1;
+  msg_init(&c->msg, cfg->verbose, cfg->quiet);
   c->shared.cfg = &c->feed_cfg;
   /* Only whether there is a body matters here: it makes the default
    * method POST, which --shard hashes. */

@@ -1139,9 +1139,7 @@ int run_main(const struct config *cfg)
   extract_spec_init(&r->xspec);
   stats_init(&r->stats);
   r->started_ns = uv_hrtime();
-  r->msg.verbose = cfg->verbose;
-  r->msg.quiet = cfg->quiet;
-  r->msg.saved_flags = -1;
+  msg_init(&r->msg, cfg->verbose, cfg->quiet);
   r->rng = uv_hrtime() ^ ((uint64_t)getpid() << 32) ^ 0x9e3779b97f4a7c15ULL;
   r->policy.retries = cfg->retries;
   r->policy.all_methods = cfg->retry_all_methods;
