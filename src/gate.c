@@ -25,17 +25,16 @@ struct origin {
   enum origin_state state;
   struct robots *rules; /* NULL: everything allowed */
   bool deny_all;        /* robots.txt answered 5xx (RFC 9309 2.3.1.4) */
-  struct request *head; /* parked requests, first in first out */
-  struct request *tail;
-  char name[]; /* the key of urlnorm_origin(): "http://host:port" */
+  struct queue parked;  /* REQUEST_QUEUE_ROBOTS, first in first out */
+  char name[];          /* the key of urlnorm_origin(): "http://host:port" */
 };
 
 struct gate {
   const struct request_shared *shared;
   char *agent;
   struct origin *origins;
-  struct request *out_head, *out_tail; /* released, in order */
-  size_t holding;
+  struct queue released; /* REQUEST_QUEUE_RELEASED, in order */
+  size_t holding;        /* requests in "released" and all "parked" */
 };
 
 static struct origin *find(struct gate *g, const char *name)
@@ -54,17 +53,14 @@ struct gate *gate_new(const struct request_shared *shared, const char *agent)
 
   g->shared = shared;
   g->agent = xstrdup(agent);
+  queue_init(&g->released, REQUEST_QUEUE_RELEASED);
   return g;
 }
 
-static void park(struct origin *o, struct request *req)
+/* The request of link "l", or NULL. */
+static struct request *entry(struct queue_link *l)
 {
-  req->next = NULL;
-  if (o->tail)
-    o->tail->next = req;
-  else
-    o->head = req;
-  o->tail = req;
+  return l ? QUEUE_ENTRY(l, struct request, link) : NULL;
 }
 
 static bool allowed(const struct origin *o, const char *url)
@@ -95,7 +91,7 @@ enum gate_verdict gate_check(struct gate *g, struct request *req,
   if (o && o->state == ORIGIN_READY)
     return allowed(o, req->url) ? GATE_PASS : GATE_DENIED;
   if (o) {
-    park(o, req);
+    queue_push(&o->parked, &req->link);
     g->holding++;
     return GATE_PARKED;
   }
@@ -103,9 +99,10 @@ enum gate_verdict gate_check(struct gate *g, struct request *req,
   o = xcalloc(1, sizeof(*o) + n + 1);
   memcpy(o->name, name, n + 1);
   o->state = ORIGIN_FETCHING;
+  queue_init(&o->parked, REQUEST_QUEUE_ROBOTS);
   o->next = g->origins;
   g->origins = o;
-  park(o, req);
+  queue_push(&o->parked, &req->link);
   g->holding++;
 
   /* The robots.txt request: GET, no record, the body kept. */
@@ -142,28 +139,17 @@ void gate_fetched(struct gate *g, struct request *fetch, long status,
     o->deny_all = true;
   }
   /* The parked requests go out in the order they came. */
-  if (o->head) {
-    if (g->out_tail)
-      g->out_tail->next = o->head;
-    else
-      g->out_head = o->head;
-    g->out_tail = o->tail;
-    o->head = o->tail = NULL;
-  }
+  queue_move_all(&g->released, &o->parked);
 }
 
 struct request *gate_next(struct gate *g, bool *denied)
 {
-  struct request *req = g->out_head;
+  struct request *req = entry(queue_pop(&g->released));
   struct urlnorm_origin uo;
   struct origin *o;
 
   if (!req)
     return NULL;
-  g->out_head = req->next;
-  if (!g->out_head)
-    g->out_tail = NULL;
-  req->next = NULL;
   g->holding--;
   (void)urlnorm_origin(req->url, &uo);
   o = find(g, uo.key);
@@ -187,13 +173,10 @@ void gate_drain(struct gate *g, void (*fn)(struct request *, void *), void *ud)
   while ((req = gate_next(g, &denied)))
     fn(req, ud);
   for (o = g->origins; o; o = o->next) {
-    while ((req = o->head)) {
-      o->head = req->next;
-      req->next = NULL;
+    while ((req = entry(queue_pop(&o->parked)))) {
       g->holding--;
       fn(req, ud);
     }
-    o->tail = NULL;
   }
 }
 

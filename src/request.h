@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "inputline.h"
+#include "queue.h"
 #include "record.h"
 #include "save.h"
 #include "sha256.h"
@@ -54,8 +55,19 @@ bool request_proxy_in_env(void);
  * borrowed from argv and the environment. */
 int request_tls_trust(struct request_shared *sh, char err[VL_ERRLEN]);
 
+/* The queues a request waits in, as its "link.in" names them: one at a
+ * time. sched.c owns the first three, gate.c the last two. */
+enum request_queue {
+  REQUEST_QUEUE_NONE = 0, /* none: in hand, or in sched's retry heap */
+  REQUEST_QUEUE_INFLIGHT, /* sched: its transfer runs */
+  REQUEST_QUEUE_READY,    /* sched: a retry whose time came */
+  REQUEST_QUEUE_PARKED,   /* sched: behind its full or paused host */
+  REQUEST_QUEUE_ROBOTS,   /* gate: behind its origin's robots.txt */
+  REQUEST_QUEUE_RELEASED  /* gate: robots.txt came, to be taken again */
+};
+
 struct request {
-  struct request *prev, *next; /* links of sched's in-flight list */
+  struct queue_link link;      /* in the queue "link.in" names, or in none */
   uint64_t seq;                /* admission order, from 0 */
   uint64_t line;               /* input line number */
   char *id_json;               /* own id as JSON, or NULL; owned */

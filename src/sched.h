@@ -40,12 +40,11 @@ struct sched_host; /* per-host state, private to sched.c */
 
 struct sched {
   uv_loop_t *loop;
-  unsigned limit;        /* -c */
-  unsigned per_host;     /* --per-host, 0 for no cap */
-  unsigned inflight;     /* <= limit; length of the "head" list */
-  struct request *head;  /* requests in flight, owned by their transfer */
-  struct request *ready; /* retries due, first in first out (via next) */
-  struct request *ready_tail;
+  unsigned limit;       /* -c */
+  unsigned per_host;    /* --per-host, 0 for no cap */
+  unsigned inflight;    /* <= limit; the length of "running" */
+  struct queue running; /* REQUEST_QUEUE_INFLIGHT: owned by their transfer */
+  struct queue ready;   /* REQUEST_QUEUE_READY: retries due, in order */
   /* Slots kept by requests out of flight whose record is not written
    * yet (sched_hold()): admission needs inflight + held < limit. */
   unsigned held;
@@ -114,7 +113,7 @@ void sched_release(struct sched *s);
  * owns "req" until it is admitted or drained. */
 void sched_retry(struct sched *s, struct request *req, uint64_t delay_ms);
 
-/* The first request in flight (walk with ->next), NULL if none. */
+/* The request in flight that started last, NULL if none. */
 struct request *sched_inflight(const struct sched *s);
 
 /* Hand every request not in flight (waiting retries, parked requests) to

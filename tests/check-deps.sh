@@ -16,7 +16,7 @@ layer() {
     stdstream) echo 1 ;;
   cli | optname | inputline | record | errkind | extract | crawl | robots | urlnorm | writeout | savename | sha256 | since | \
     utf8 | bodytext | html4 | htmlscan | cssscan | \
-    order | stats | heap | hmap | util | retry) echo 0 ;;
+    order | stats | heap | queue | hmap | util | retry) echo 0 ;;
   *) echo unknown ;;
   esac
 }
