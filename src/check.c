@@ -232,7 +232,7 @@ static enum check_result check_run(struct check *c)
     return CHECK_USAGE;
   }
   c->feed_ready = true;
-  c->feed.in = c->in;
+  feed_set_sources(&c->feed, c->in, NULL, NULL);
   if (output_open(&c->out, &c->loop, NULL, OUTPUT_TRUNCATE, pressure_cb,
                   output_error_cb, c, err) < 0) {
     msg_error(&c->msg, "%s", err);

@@ -115,23 +115,22 @@ enum gate_verdict gate_check(struct gate *g, struct request *req,
   return GATE_FETCH;
 }
 
-void gate_fetched(struct gate *g, struct request *fetch, long status,
-                  double *crawl_delay, char *host, size_t hostlen)
+double gate_fetched(struct gate *g, struct request *fetch, CURLcode code)
 {
+  long status = request_status(fetch, code);
+  double crawl_delay = 0;
   struct urlnorm_origin uo;
   struct origin *o;
 
-  *crawl_delay = 0;
-  snprintf(host, hostlen, "%s", fetch->host);
   (void)urlnorm_origin(fetch->url, &uo);
   o = find(g, uo.key);
   if (!o)
-    return;
+    return 0;
   o->state = ORIGIN_READY;
   if (status >= 200 && status < 300) {
     o->rules = robots_parse(fetch->bodybuf.p ? fetch->bodybuf.p : "",
                             fetch->bodybuf.len, g->agent);
-    *crawl_delay = robots_crawl_delay(o->rules);
+    crawl_delay = robots_crawl_delay(o->rules);
   } else if (status >= 500) {
     /* The server is in trouble: RFC 9309 says assume everything is
      * disallowed. 4xx, or no answer at all, allows everything (the
@@ -140,6 +139,7 @@ void gate_fetched(struct gate *g, struct request *fetch, long status,
   }
   /* The parked requests go out in the order they came. */
   queue_move_all(&g->released, &o->parked);
+  return crawl_delay;
 }
 
 struct request *gate_next(struct gate *g, bool *denied)

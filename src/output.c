@@ -90,7 +90,7 @@ static void stream_closed_cb(void *data)
 }
 
 /* Close what is open once nothing is queued or in flight. */
-static void finish(struct output *o)
+static void close_all(struct output *o)
 {
   if (o->own_fd && o->fd >= 0) {
     uv_fs_t req;
@@ -181,7 +181,7 @@ static int start_sync(struct output *o)
 }
 
 /* Start the next operation if none is in flight: the rest of "out", else
- * "fill" swapped in, else a due fsync; else, when closing, finish. */
+ * "fill" swapped in, else a due fsync; else, when closing, close_all(). */
 static void kick(struct output *o)
 {
   uv_buf_t b;
@@ -191,7 +191,7 @@ static void kick(struct output *o)
     return;
   if (o->failed) {
     if (o->closing)
-      finish(o);
+      close_all(o);
     return;
   }
   if (o->out_done == o->out.len && o->fill.len > 0) {
@@ -215,7 +215,7 @@ static void kick(struct output *o)
     if (rc < 0) {
       fail(o, rc);
       if (o->closing)
-        finish(o);
+        close_all(o);
       return;
     }
     o->busy = true;
@@ -230,7 +230,7 @@ static void kick(struct output *o)
     }
   }
   if (o->closing)
-    finish(o);
+    close_all(o);
 }
 
 static void prepare_cb(uv_prepare_t *h)
@@ -290,6 +290,34 @@ static int open_stdout(struct output *o, char err[VL_ERRLEN])
   return 0;
 }
 
+int output_check_not_input(const char *path, const char *const *inputs,
+                           size_t n, bool from_stdin, char err[VL_ERRLEN])
+{
+  struct stat out, in;
+  size_t i;
+
+  if (!path || stat(path, &out) < 0)
+    return 0; /* a new file is no input; output_open() reports errors */
+  for (i = 0; i < n; i++) {
+    if (strcmp(inputs[i], "-") == 0) {
+      from_stdin = true;
+      continue;
+    }
+    if (stat(inputs[i], &in) == 0 && in.st_dev == out.st_dev &&
+        in.st_ino == out.st_ino) {
+      snprintf(err, VL_ERRLEN, "-o: '%.100s' is also an input (-i '%.100s')",
+               path, inputs[i]);
+      return -1;
+    }
+  }
+  if (from_stdin && fstat(0, &in) == 0 && S_ISREG(in.st_mode) &&
+      in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+    snprintf(err, VL_ERRLEN, "-o: '%.200s' is also the standard input", path);
+    return -1;
+  }
+  return 0;
+}
+
 int output_open(struct output **out, uv_loop_t *loop, const char *path,
                 enum output_mode mode, output_pressure_fn *pressure_cb,
                 output_error_fn *error_cb, void *ud, char err[VL_ERRLEN])
@@ -340,6 +368,6 @@ fail:
   /* Nothing was queued: closing frees "o" once the handles are closed. */
   o->failed = true;
   o->closing = true;
-  finish(o);
+  close_all(o);
   return -1;
 }

@@ -59,7 +59,6 @@ struct run {
   struct order *order; /* --ordered only */
   struct request_pool pool;
   struct request_shared shared;
-  char *data;            /* --data @FILE contents, owned */
   struct record_buf rec; /* reused for every record */
   struct retry_policy policy;
   struct hmap done;          /* --resume: keys of requests FILE has */
@@ -72,7 +71,8 @@ struct run {
   uint64_t grace_end;   /* uv_now() when the grace ends, 0 if none */
   uv_signal_t sigint, sigterm;
   uv_timer_t deadline, grace;
-  bool handles_ready; /* the four handles above are initialised */
+  uv_timer_t fail_fast; /* --fail-fast's cancellation, on the next turn */
+  bool handles_ready;   /* the five handles above are initialised */
   bool sched_ready;
   bool stopping; /* admission stopped for good */
   bool closing;  /* begin_close() ran */
@@ -89,7 +89,7 @@ struct run {
   rlim_t nofile;         /* the open files limit, after raise_nofile() */
 };
 
-static void check_finished(struct run *r);
+static void end_if_over(struct run *r);
 static void pump(struct run *r);
 
 static uint64_t next_random(struct run *r)
@@ -99,16 +99,6 @@ static uint64_t next_random(struct run *r)
   r->rng ^= r->rng << 25;
   r->rng ^= r->rng >> 27;
   return r->rng * 2685821657736338717ULL;
-}
-
-/* The id of "req" as its record writes it, for -v lines. */
-static const char *id_text(const struct request *req, char *buf, size_t len)
-{
-  if (req->id_json)
-    snprintf(buf, len, "%.60s", req->id_json);
-  else
-    snprintf(buf, len, "%llu", (unsigned long long)req->line);
-  return buf;
 }
 
 static void stop_admission(struct run *r);
@@ -121,7 +111,7 @@ static void cancel_now(struct run *r, const char *what, const char *why)
   msg_verbose(&r->msg, 1, "%s: cancelling %u in flight", what,
               r->sched.inflight);
   cancel_all(r, why);
-  check_finished(r);
+  end_if_over(r);
 }
 
 static void fail_fast_cb(uv_timer_t *h)
@@ -132,11 +122,12 @@ static void fail_fast_cb(uv_timer_t *h)
 
 /* --fail-fast: stop admission now; cancel on the next loop turn, never
  * from inside the emit that saw the failure (it may run in the middle of
- * admission or of a cancellation). */
+ * admission or of a cancellation). Its own timer: a signal's grace
+ * period, started meanwhile, must neither delay nor replace it. */
 static void fail_fast(struct run *r)
 {
   stop_admission(r);
-  (void)uv_timer_start(&r->grace, fail_fast_cb, 0, 0); /* Cannot fail. */
+  (void)uv_timer_start(&r->fail_fast, fail_fast_cb, 0, 0); /* Cannot fail. */
 }
 
 /* Turn "res" into a record and hand it to the output, in sequence order
@@ -208,8 +199,8 @@ static void finished_cb(struct request *req, CURLcode code, const char *note,
     res.extra = more.p;
     res.extra_len = more.len;
   }
-  msg_verbose(&r->msg, 1, "done #%s %s: %s", id_text(req, id, sizeof(id)),
-              req->url,
+  msg_verbose(&r->msg, 1, "done #%s %s: %s",
+              request_id_text(req, id, sizeof(id)), req->url,
               res.kind == ERRKIND_NONE && res.status < 400
                   ? "ok"
                   : (res.message ? res.message : "HTTP error"));
@@ -225,8 +216,8 @@ static void finished_cb(struct request *req, CURLcode code, const char *note,
  * memory until then, so it keeps a slot of -c (released in
  * finished_cb()): extraction slower than the transfers holds back
  * admission instead of piling up bodies. */
-static void finish(struct run *r, struct request *req, CURLcode code,
-                   const char *note)
+static void after_transfer(struct run *r, struct request *req, CURLcode code,
+                           const char *note)
 {
   sched_hold(&r->sched);
   finish_start(r->fin, req, code, note);
@@ -342,39 +333,19 @@ static struct request *next_cb(void *ud)
   }
 }
 
-/* The limit of the attempt "req" starts now: -t, cut to what is left of
- * -m after its earlier attempts and waits. */
-static void attempt_timeout(struct run *r, struct request *req)
-{
-  const struct config *cfg = r->cfg;
-  uint64_t now = uv_now(&r->loop), used, left;
-
-  if (req->attempts == 0)
-    req->first_start_ms = now;
-  if (!cfg->max_time_ms)
-    return;
-  used = now - req->first_start_ms;
-  /* A start delayed past -m (a rate, a paused host) still gets 1 ms:
-   * libcurl reads 0 as no limit at all. */
-  left = used < cfg->max_time_ms ? cfg->max_time_ms - used : 1;
-  req->timeout_ms =
-      cfg->timeout_ms && cfg->timeout_ms < left ? cfg->timeout_ms : left;
-}
-
 /* sched's start_cb: attach an easy handle and hand it to the engine. */
 static int start_cb(struct request *req, void *ud)
 {
   struct run *r = ud;
   char err[VL_ERRLEN], id[64];
 
-  attempt_timeout(r, req);
-  if (request_attach(req, &r->pool, err) < 0 ||
+  if (request_attach(req, &r->pool, uv_now(&r->loop), err) < 0 ||
       engine_add(r->eng, req->easy, req->host, err) < 0) {
     fail_start(r, req, err);
     return -1;
   }
   msg_verbose(&r->msg, 2, "start #%s %s (attempt %u)",
-              id_text(req, id, sizeof(id)), req->url, req->attempts);
+              request_id_text(req, id, sizeof(id)), req->url, req->attempts);
   return 0;
 }
 
@@ -383,7 +354,7 @@ static void pump(struct run *r)
   if (r->closing)
     return;
   sched_pump(&r->sched);
-  check_finished(r);
+  end_if_over(r);
 }
 
 static void discarded_cb(int status, const char *path, void *ud)
@@ -399,23 +370,18 @@ static void discard_save(struct request *req)
   struct save *sv = request_take_save(req);
 
   if (sv)
-    save_finish(sv, false, NULL, discarded_cb, NULL);
+    save_close(sv, false, NULL, discarded_cb, NULL);
 }
 
 /* The robots.txt request of an origin ended: its rules release the
  * origin's requests, and a Crawl-delay spaces that host's starts. */
 static void robots_done(struct run *r, struct request *req, CURLcode code)
 {
-  double delay = 0;
-  long status = 0;
-  char host[256];
+  double delay = gate_fetched(r->gate, req, code);
 
-  if (code == CURLE_OK && req->got_response)
-    (void)curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &status);
-  gate_fetched(r->gate, req, status, &delay, host, sizeof(host));
   if (delay > 0) {
-    sched_host_interval(&r->sched, host, delay);
-    msg_verbose(&r->msg, 1, "robots.txt of %s: Crawl-delay %.1fs", host,
+    sched_host_interval(&r->sched, req->host, delay);
+    msg_verbose(&r->msg, 1, "robots.txt of %s: Crawl-delay %.1fs", req->host,
                 delay);
   }
   request_release(req, &r->pool);
@@ -429,7 +395,7 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
   struct request *req = request_from_easy(easy);
   struct retry_attempt a;
   struct result res;
-  uint64_t delay_ms, left_ms = UINT64_MAX;
+  uint64_t delay_ms, pause_ms, left_ms = UINT64_MAX;
   char why[160] = "", id[64];
 
   sched_done(&r->sched, req);
@@ -441,25 +407,12 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
   if (r->signal)
     r->n_grace_done++;
   request_result(req, code, uv_hrtime(), &res);
-  if ((res.status == 429 || res.status == 503) && req->retry_after_ms >= 0) {
-    uint64_t pause_ms = (uint64_t)req->retry_after_ms;
-
-    /* The whole host asked for a pause, not just this request. */
-    if (pause_ms > r->cfg->retry_max_delay_ms)
-      pause_ms = r->cfg->retry_max_delay_ms;
+  request_attempt(req, code, &res, uv_now(&r->loop), &a);
+  if (retry_host_pause(&r->policy, &a, &pause_ms)) {
     sched_pause_host(&r->sched, req->host, pause_ms);
     msg_verbose(&r->msg, 1, "host %s: HTTP %ld, Retry-After: pausing it %.1fs",
                 req->host, res.status, (double)pause_ms / 1000.0);
   }
-  a.kind = res.kind;
-  a.code = code;
-  a.got_response = req->got_response;
-  a.status = res.status;
-  a.idempotent = request_idempotent(req);
-  a.attempts = req->attempts;
-  a.retry_after_ms = req->retry_after_ms;
-  a.max_time_ms = r->cfg->max_time_ms;
-  a.elapsed_ms = uv_now(&r->loop) - req->first_start_ms;
   if (r->deadline_at) {
     uint64_t now = uv_now(&r->loop);
 
@@ -474,14 +427,14 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
     snprintf(http, sizeof(http), "HTTP %ld", res.status);
     msg_verbose(&r->msg, 1,
                 "retry of #%s %s: attempt %u of %u in %.3fs, after %s",
-                id_text(req, id, sizeof(id)), req->url, req->attempts + 1,
-                r->cfg->retries + 1, (double)delay_ms / 1000.0,
-                res.message ? res.message : http);
+                request_id_text(req, id, sizeof(id)), req->url,
+                req->attempts + 1, r->cfg->retries + 1,
+                (double)delay_ms / 1000.0, res.message ? res.message : http);
     discard_save(req);
     request_release(req, &r->pool);
     sched_retry(&r->sched, req, delay_ms);
   } else {
-    finish(r, req, code, why);
+    after_transfer(r, req, code, why);
   }
   pump(r);
 }
@@ -492,7 +445,7 @@ static void cancel_held_cb(struct request *req, void *ud)
   struct run *r = ud;
 
   req->cancel_why = "cancelled while waiting for robots.txt";
-  finish(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
+  after_transfer(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
 }
 
 static void cancel_waiting_cb(struct request *req, void *ud)
@@ -501,7 +454,7 @@ static void cancel_waiting_cb(struct request *req, void *ud)
 
   if (!req->cancel_why)
     req->cancel_why = "cancelled while waiting to retry";
-  finish(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
+  after_transfer(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
 }
 
 /* Cancel every request in flight and every waiting retry, and stop the
@@ -522,7 +475,7 @@ static void cancel_all(struct run *r, const char *why)
       continue;
     }
     req->cancel_why = why;
-    finish(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
+    after_transfer(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
   }
   sched_drain(&r->sched, cancel_waiting_cb, r);
   gate_drain(r->gate, cancel_held_cb, r);
@@ -575,7 +528,7 @@ static void signal_cb(uv_signal_t *h, int signum)
     r->grace_end = uv_now(&r->loop) + r->cfg->grace_ms;
     (void)uv_timer_start(&r->grace, grace_cb, r->cfg->grace_ms, 0);
   }
-  check_finished(r);
+  end_if_over(r);
 }
 
 static void deadline_cb(uv_timer_t *h)
@@ -589,7 +542,7 @@ static void deadline_cb(uv_timer_t *h)
 
 static void sched_idle_cb(void *ud)
 {
-  check_finished(ud);
+  end_if_over(ud);
 }
 
 static void input_ready_cb(void *ud)
@@ -607,7 +560,7 @@ static void pressure_cb(bool high, void *ud)
     sched_pause(&r->sched, SCHED_PAUSE_OUTPUT);
   } else {
     sched_resume(&r->sched, SCHED_PAUSE_OUTPUT);
-    check_finished(r);
+    end_if_over(r);
   }
 }
 
@@ -622,7 +575,7 @@ static void output_error_cb(int status, void *ud)
   stop_admission(r);
   if (!r->closing) {
     cancel_all(r, "cancelled: the output failed");
-    check_finished(r);
+    end_if_over(r);
   }
 }
 
@@ -662,6 +615,7 @@ static void begin_close(struct run *r)
     uv_close((uv_handle_t *)&r->sigterm, NULL);
     uv_close((uv_handle_t *)&r->deadline, NULL);
     uv_close((uv_handle_t *)&r->grace, NULL);
+    uv_close((uv_handle_t *)&r->fail_fast, NULL);
   }
   engine_close(r->eng);
   r->eng = NULL;
@@ -680,22 +634,7 @@ static void progress_sample_cb(struct progress_counts *c, void *ud)
   c->done = r->stats.requests;
   c->retries = r->stats.retries;
   c->inflight = r->sched.inflight;
-  c->total = r->cfg->nurls;
-  if (r->in && !r->feed.crawling) {
-    uint64_t taken, size;
-
-    /* -i FILE: the requests read so far, scaled by the share of the
-     * bytes they came from; exact once the whole input is read. */
-    input_progress(r->in, &taken, &size);
-    if (r->feed.input_done && !r->feed.input_failed) {
-      c->total = r->feed.next_seq;
-    } else if (size && taken && taken <= size) {
-      c->total =
-          (uint64_t)((double)r->feed.next_seq * (double)size / (double)taken +
-                     0.5);
-      c->estimated = true;
-    }
-  }
+  c->total = feed_total(&r->feed, &c->estimated);
   if (r->grace_end) {
     uint64_t now = uv_now(&r->loop);
 
@@ -746,7 +685,10 @@ static void start_progress(struct run *r)
     msg_warn(&r->msg, "%s", err);
 }
 
-static void check_finished(struct run *r)
+/* Begin closing once the run is over: the input read (or admission
+ * stopped), nothing in flight, waiting, held by the gate or in finish.c,
+ * and no frontier left to crawl. */
+static void end_if_over(struct run *r)
 {
   if (r->closing || !(r->feed.input_done || r->stopping))
     return;
@@ -780,53 +722,6 @@ static int exit_status(const struct run *r)
   return RUN_EXIT_OK;
 }
 
-/* Read --data @FILE before the loop runs. */
-static int load_data(struct run *r, char err[VL_ERRLEN])
-{
-  const char *d = r->cfg->data;
-  FILE *f;
-  size_t cap = 4096, len = 0, n;
-
-  if (!d)
-    return 0;
-  if (d[0] != '@') {
-    r->shared.data = d;
-    r->shared.data_len = strlen(d);
-    return 0;
-  }
-  f = strcmp(d + 1, "-") == 0 ? stdin : fopen(d + 1, "rb");
-  if (!f) {
-    snprintf(err, VL_ERRLEN, "--data: cannot open '%s': %s", d + 1,
-             strerror(errno));
-    return -1;
-  }
-  r->data = xmalloc(cap);
-  while ((n = fread(r->data + len, 1, cap - len, f)) > 0) {
-    len += n;
-    if (len == cap) {
-      cap *= 2;
-      r->data = xrealloc(r->data, cap);
-    }
-  }
-  if (ferror(f)) {
-    snprintf(err, VL_ERRLEN, "--data: cannot read '%s'", d + 1);
-    if (f != stdin)
-      fclose(f);
-    return -1;
-  }
-  if (f != stdin)
-    fclose(f);
-  r->shared.data = r->data;
-  r->shared.data_len = len;
-  return 0;
-}
-
-/* Connections kept open at most, in flight and idle, whatever the open
- * files limit: libcurl 7.88 gives each TLS connection its own OpenSSL
- * context, about 40 KB in all, so 6144 of them hold 250 MB (a plain one
- * takes 3 KB). When -c is larger, a quarter of -c more stay idle. */
-#define RUN_MAX_CONNS 6144L
-
 /* Sockets are file descriptors: raise the soft limit to the hard one, so
  * that -c transfers and the idle connections kept for reuse fit. Returns
  * the limit in force after. */
@@ -853,24 +748,6 @@ static rlim_t raise_nofile(struct run *r)
              r->cfg->concurrency, (unsigned long long)rl.rlim_cur,
              (unsigned long long)rl.rlim_max);
   return rl.rlim_cur;
-}
-
-/* The idle connections the engine may keep with "nofile" descriptors: what
- * is left once each transfer in flight has its socket, the threaded
- * resolver's socket pair and a --save file, less 64 for everything else
- * (input, output, the loop's own). At least 16, and at most what
- * RUN_MAX_CONNS leaves beside -c (or -c / 4). */
-static long idle_budget(const struct config *cfg, rlim_t nofile)
-{
-  rlim_t c = cfg->concurrency;
-  rlim_t need = c * (cfg->save_dir ? 4 : 3) + 64;
-  rlim_t idle = nofile > need ? nofile - need : 0;
-  rlim_t cap =
-      (rlim_t)RUN_MAX_CONNS > c + c / 4 ? (rlim_t)RUN_MAX_CONNS - c : c / 4;
-
-  if (idle > cap)
-    idle = cap;
-  return idle < 16 ? 16 : (long)idle;
 }
 
 /* Compile -x and -e (a bad one stops the run before any request), and
@@ -909,62 +786,12 @@ static int setup_scrape(struct run *r, char err[VL_ERRLEN])
   return 0;
 }
 
-/* -o FILE must not be one of the inputs (standard input included): it
- * would be truncated before it is read, or read back while records are
- * appended to it. Runs before the output is opened. */
-static int check_output_not_input(const struct config *cfg,
-                                  char err[VL_ERRLEN])
-{
-  struct stat out, in;
-  size_t i;
-  bool from_stdin = cfg->nurls == 0 && cfg->ninputs == 0;
-
-  if (!cfg->output || stat(cfg->output, &out) < 0)
-    return 0; /* a new file is no input; output_open() reports errors */
-  for (i = 0; i < cfg->ninputs; i++) {
-    const char *p = cfg->inputs[i];
-
-    if (strcmp(p, "-") == 0) {
-      from_stdin = true;
-      continue;
-    }
-    if (stat(p, &in) == 0 && in.st_dev == out.st_dev &&
-        in.st_ino == out.st_ino) {
-      snprintf(err, VL_ERRLEN, "-o: '%.100s' is also an input (-i '%.100s')",
-               cfg->output, p);
-      return -1;
-    }
-  }
-  if (from_stdin && fstat(0, &in) == 0 && S_ISREG(in.st_mode) &&
-      in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
-    snprintf(err, VL_ERRLEN, "-o: '%.200s' is also the standard input",
-             cfg->output);
-    return -1;
-  }
-  return 0;
-}
-
 static int setup(struct run *r, char err[VL_ERRLEN])
 {
   const struct config *cfg = r->cfg;
-  size_t i;
   int rc;
 
-  r->shared.cfg = cfg;
-  r->shared.proxy_off = !cfg->proxy && !request_proxy_in_env();
-  for (i = 0; i < cfg->nheaders; i++) {
-    r->shared.headers = curl_slist_append(r->shared.headers, cfg->headers[i]);
-    if (!r->shared.headers)
-      abort(); /* Fails only without memory. */
-  }
-  for (i = 0; i < cfg->nresolves; i++) {
-    r->shared.resolve = curl_slist_append(r->shared.resolve, cfg->resolves[i]);
-    if (!r->shared.resolve)
-      abort(); /* Fails only without memory. */
-  }
-  if (request_tls_trust(&r->shared, err) < 0)
-    return RUN_EXIT_USAGE;
-  if (load_data(r, err) < 0)
+  if (request_shared_init(&r->shared, cfg, err) < 0)
     return RUN_EXIT_USAGE;
   if (setup_scrape(r, err) < 0)
     return RUN_EXIT_USAGE;
@@ -980,7 +807,8 @@ static int setup(struct run *r, char err[VL_ERRLEN])
                                     cfg->ninputs, input_ready_cb, r, err) < 0)
     return RUN_EXIT_USAGE;
   /* Before --resume-failed rewrites FILE or output_open() truncates it. */
-  if (check_output_not_input(cfg, err) < 0)
+  if (output_check_not_input(cfg->output, cfg->inputs, cfg->ninputs,
+                             cfg->nurls == 0 && cfg->ninputs == 0, err) < 0)
     return RUN_EXIT_USAGE;
   if (cfg->save_dir) {
     /* Created (mkdir -p) once every usage error is ruled out, and taken
@@ -990,8 +818,7 @@ static int setup(struct run *r, char err[VL_ERRLEN])
     if (r->shared.save_dirfd < 0)
       return RUN_EXIT_USAGE;
   }
-  r->feed.in = r->in;
-  r->feed.done = &r->done;
+  feed_set_sources(&r->feed, r->in, &r->done, cfg->since ? &r->since : NULL);
   if (cfg->output) {
     /* Before FILE is truncated or resumed: a second volley on the same
      * FILE stops here, having changed nothing. */
@@ -1025,7 +852,6 @@ static int setup(struct run *r, char err[VL_ERRLEN])
       return RUN_EXIT_USAGE;
     }
     r->shared.since = &r->since;
-    r->feed.since = &r->since;
     msg_verbose(&r->msg, 1, "since: %llu records of '%s' indexed",
                 (unsigned long long)r->since.records, cfg->since);
   }
@@ -1046,19 +872,21 @@ static int setup(struct run *r, char err[VL_ERRLEN])
                   cfg->append || cfg->resume ? OUTPUT_APPEND : OUTPUT_TRUNCATE,
                   pressure_cb, output_error_cb, r, err) < 0)
     return RUN_EXIT_OUTPUT;
-  r->eng = engine_new(&r->loop, idle_budget(cfg, r->nofile), done_cb, r, err);
+  r->eng = engine_new(
+      &r->loop,
+      engine_idle_budget(cfg->concurrency, cfg->save_dir ? 4 : 3, r->nofile),
+      done_cb, r, err);
   if (!r->eng)
     return RUN_EXIT_USAGE;
   engine_socket_callbacks(r->eng, &r->shared.opensocket,
                           &r->shared.closesocket, &r->shared.socketdata);
   rc = sched_init(&r->sched, &r->loop, cfg->concurrency, cfg->per_host,
-                  next_cb, start_cb, r);
+                  next_cb, start_cb, sched_idle_cb, r);
   if (rc < 0) {
     snprintf(err, VL_ERRLEN, "timer: %s", uv_strerror(rc));
     return RUN_EXIT_USAGE;
   }
   r->sched_ready = true;
-  r->sched.idle_cb = sched_idle_cb;
   sched_set_rate(&r->sched, cfg->rate, cfg->rate_per_host);
   if (cfg->ordered)
     r->order = order_new((size_t)cfg->concurrency * 4 + 16);
@@ -1068,7 +896,9 @@ static int setup(struct run *r, char err[VL_ERRLEN])
   (void)uv_signal_init(&r->loop, &r->sigterm);
   (void)uv_timer_init(&r->loop, &r->deadline);
   (void)uv_timer_init(&r->loop, &r->grace);
+  (void)uv_timer_init(&r->loop, &r->fail_fast);
   r->sigint.data = r->sigterm.data = r->deadline.data = r->grace.data = r;
+  r->fail_fast.data = r;
   r->handles_ready = true;
   if (uv_signal_start(&r->sigint, signal_cb, SIGINT) < 0 ||
       uv_signal_start(&r->sigterm, signal_cb, SIGTERM) < 0) {
@@ -1133,7 +963,6 @@ int run_main(const struct config *cfg)
     return RUN_EXIT_USAGE;
   }
   r->cfg = cfg;
-  r->shared.save_dirfd = -1;
   r->lock_fd = -1;
   r->since.fd = -1;
   extract_spec_init(&r->xspec);
@@ -1191,11 +1020,7 @@ int run_main(const struct config *cfg)
   if (r->since.fd >= 0)
     (void)close(r->since.fd); /* only read: nothing to lose */
   record_buf_free(&r->rec);
-  curl_slist_free_all(r->shared.headers);
-  curl_slist_free_all(r->shared.resolve);
-  if (r->shared.save_dirfd >= 0)
-    (void)close(r->shared.save_dirfd); /* only read: nothing to lose */
-  free(r->data);
+  request_shared_free(&r->shared);
   if (r->lock_fd >= 0)
     close(r->lock_fd); /* FILE is written and closed: let the next in. */
   rc = uv_loop_close(&r->loop);

@@ -142,7 +142,7 @@ static void note_start(struct sched *s, struct sched_host *h)
 
 int sched_init(struct sched *s, uv_loop_t *loop, unsigned limit,
                unsigned per_host, sched_next_fn *next_cb,
-               sched_start_fn *start_cb, void *ud)
+               sched_start_fn *start_cb, sched_idle_fn *idle_cb, void *ud)
 {
   int rc;
 
@@ -160,6 +160,7 @@ int sched_init(struct sched *s, uv_loop_t *loop, unsigned limit,
   s->park_limit = (size_t)limit * 4 + 64;
   s->next_cb = next_cb;
   s->start_cb = start_cb;
+  s->idle_cb = idle_cb;
   s->ud = ud;
   rc = uv_timer_init(loop, &s->timer);
   if (rc == 0)

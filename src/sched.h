@@ -69,10 +69,11 @@ struct sched {
 };
 
 /* Set up "s" on "loop" with "limit" slots and at most "per_host" of them
- * per host (0: no cap). Returns 0 or a libuv error. */
+ * per host (0: no cap); the callbacks get "ud", "idle_cb" may be NULL.
+ * Returns 0 or a libuv error. */
 int sched_init(struct sched *s, uv_loop_t *loop, unsigned limit,
                unsigned per_host, sched_next_fn *next_cb,
-               sched_start_fn *start_cb, void *ud);
+               sched_start_fn *start_cb, sched_idle_fn *idle_cb, void *ud);
 
 /* Admit while a slot is free and nothing pauses: due retries first, then
  * parked requests whose host is free, then new ones from next_cb. Safe
