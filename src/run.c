@@ -1,7 +1,8 @@
 /* A whole run. Owns the loop and every module on it; wires input to
  * admission, admission to the engine, completions to records and records
- * to the output. Handles SIGINT/SIGTERM, --deadline and --grace, closes
- * everything in order, and computes the exit status in one place. */
+ * to the output, and cancels what stop.c (signals, --grace, --deadline,
+ * --fail-fast) says to. Closes everything in order, and computes the exit
+ * status in one place. */
 #include "config.h"
 
 #include "run.h"
@@ -41,6 +42,7 @@
 #include "savename.h"
 #include "sched.h"
 #include "since.h"
+#include "stop.h"
 #include "stats.h"
 #include "util.h"
 #include "writeout.h"
@@ -65,22 +67,14 @@ struct run {
   struct since since;        /* --since FILE's records, by request */
   struct extract_spec xspec; /* --title --links -x -e */
   struct finish *fin;        /* --save and extraction after a transfer */
-  struct gate *gate;    /* --crawl: robots.txt, NULL with --ignore-robots */
-  uint64_t rng;         /* xorshift state for backoff jitter */
-  uint64_t deadline_at; /* uv_now() of --deadline, 0 if none */
-  uint64_t grace_end;   /* uv_now() when the grace ends, 0 if none */
-  uv_signal_t sigint, sigterm;
-  uv_timer_t deadline, grace;
-  uv_timer_t fail_fast; /* --fail-fast's cancellation, on the next turn */
-  bool handles_ready;   /* the five handles above are initialised */
+  struct gate *gate; /* --crawl: robots.txt, NULL with --ignore-robots */
+  uint64_t rng;      /* xorshift state for backoff jitter */
+  struct stop stop;  /* signals, --grace, --deadline, --fail-fast */
   bool sched_ready;
-  bool stopping; /* admission stopped for good */
-  bool closing;  /* begin_close() ran */
-  bool deadline_hit;
-  int signal;            /* the first signal, 0 if none */
+  bool stopping;         /* admission stopped for good */
+  bool closing;          /* begin_close() ran */
   int output_error;      /* the write error, 0 if none */
   int setup_status;      /* exit status of a failed setup, 0 if none */
-  unsigned at_signal;    /* requests in flight at the first signal */
   struct stats stats;    /* every record written, by outcome */
   struct writeout wo;    /* -w template; unused without -w */
   uint64_t started_ns;   /* uv_hrtime() at the start, for --stats */
@@ -101,33 +95,10 @@ static uint64_t next_random(struct run *r)
   return r->rng * 2685821657736338717ULL;
 }
 
-static void stop_admission(struct run *r);
-static void cancel_all(struct run *r, const char *why);
-
-/* Log "what", cancel everything left with "why", and end the run if
- * nothing else holds it. */
-static void cancel_now(struct run *r, const char *what, const char *why)
-{
-  msg_verbose(&r->msg, 1, "%s: cancelling %u in flight", what,
-              r->sched.inflight);
-  cancel_all(r, why);
-  end_if_over(r);
-}
-
-static void fail_fast_cb(uv_timer_t *h)
-{
-  cancel_now(h->data, "--fail-fast",
-             "cancelled: another request failed (--fail-fast)");
-}
-
-/* --fail-fast: stop admission now; cancel on the next loop turn, never
- * from inside the emit that saw the failure (it may run in the middle of
- * admission or of a cancellation). Its own timer: a signal's grace
- * period, started meanwhile, must neither delay nor replace it. */
+/* --fail-fast: stop.c halts admission now and cancels on the next turn. */
 static void fail_fast(struct run *r)
 {
-  stop_admission(r);
-  (void)uv_timer_start(&r->fail_fast, fail_fast_cb, 0, 0); /* Cannot fail. */
+  stop_fail_fast(&r->stop);
 }
 
 /* Turn "res" into a record and hand it to the output, in sequence order
@@ -395,7 +366,7 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
   struct request *req = request_from_easy(easy);
   struct retry_attempt a;
   struct result res;
-  uint64_t delay_ms, pause_ms, left_ms = UINT64_MAX;
+  uint64_t delay_ms, pause_ms;
   char why[160] = "", id[64];
 
   sched_done(&r->sched, req);
@@ -404,7 +375,7 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
     pump(r);
     return;
   }
-  if (r->signal)
+  if (r->stop.signal)
     r->n_grace_done++;
   request_result(req, code, uv_hrtime(), &res);
   request_attempt(req, code, &res, uv_now(&r->loop), &a);
@@ -413,13 +384,9 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
     msg_verbose(&r->msg, 1, "host %s: HTTP %ld, Retry-After: pausing it %.1fs",
                 req->host, res.status, (double)pause_ms / 1000.0);
   }
-  if (r->deadline_at) {
-    uint64_t now = uv_now(&r->loop);
-
-    left_ms = r->deadline_at > now ? r->deadline_at - now : 0;
-  }
-  if (!r->stopping && retry_decide(&r->policy, &a, left_ms, next_random(r),
-                                   &delay_ms, why, sizeof(why))) {
+  if (!r->stopping &&
+      retry_decide(&r->policy, &a, stop_deadline_left_ms(&r->stop),
+                   next_random(r), &delay_ms, why, sizeof(why))) {
     char http[32];
 
     /* "#ID", never "retry #N": the number is the request's, not the
@@ -492,53 +459,38 @@ static void stop_admission(struct run *r)
     input_stop(r->in);
 }
 
-static void grace_cb(uv_timer_t *h)
+static void halt_cb(void *ud)
 {
-  cancel_now(h->data, "grace period over",
-             "cancelled: the grace period after a signal ended");
+  stop_admission(ud);
 }
 
-static void signal_cb(uv_signal_t *h, int signum)
+static void cancel_cb(const char *why, void *ud)
 {
-  struct run *r = h->data;
+  cancel_all(ud, why);
+}
 
-  if (r->closing)
-    return;
-  if (r->signal) {
-    cancel_now(r, "second signal", "cancelled by a second signal");
-    return;
-  }
-  r->signal = signum;
-  r->at_signal = r->sched.inflight;
-  stop_admission(r);
-  /* Ctrl-C at a terminal: say what happens, and how to hurry it. */
-  msg_verbose(&r->msg,
-              signum == SIGINT && r->sched.inflight && r->cfg->grace_ms ? 0
-                                                                        : 1,
-              "stopping: %u in flight get up to %.1fs; %s again cancels "
-              "them now",
-              r->sched.inflight, (double)r->cfg->grace_ms / 1000.0,
-              signum == SIGINT ? "Ctrl-C" : "SIGTERM");
-  /* A retry waiting for its time would start after the signal: cancel
-   * it at once. */
+static void cancel_waiting_all_cb(void *ud)
+{
+  struct run *r = ud;
+
   sched_drain(&r->sched, cancel_waiting_cb, r);
-  if (r->cfg->grace_ms == 0) {
-    cancel_all(r, "cancelled by a signal");
-  } else {
-    r->grace_end = uv_now(&r->loop) + r->cfg->grace_ms;
-    (void)uv_timer_start(&r->grace, grace_cb, r->cfg->grace_ms, 0);
-  }
-  end_if_over(r);
 }
 
-static void deadline_cb(uv_timer_t *h)
+static void check_cb(void *ud)
 {
-  struct run *r = h->data;
-
-  r->deadline_hit = true;
-  stop_admission(r);
-  cancel_now(r, "deadline passed", "cancelled: --deadline passed");
+  end_if_over(ud);
 }
+
+static unsigned inflight_cb(void *ud)
+{
+  struct run *r = ud;
+
+  return r->sched.inflight;
+}
+
+static const struct stop_ops stop_ops = { halt_cb, cancel_cb,
+                                          cancel_waiting_all_cb, check_cb,
+                                          inflight_cb };
 
 static void sched_idle_cb(void *ud)
 {
@@ -593,12 +545,12 @@ static void output_closed_cb(void *ud)
 static void begin_close(struct run *r)
 {
   r->closing = true;
-  if (r->signal || r->deadline_hit)
+  if (r->stop.signal || r->stop.deadline_hit)
     msg_verbose(&r->msg, 1,
                 "shutdown: %llu finished after the signal, %llu cancelled "
                 "(%u were in flight at the signal)",
                 (unsigned long long)r->n_grace_done,
-                (unsigned long long)r->stats.cancelled, r->at_signal);
+                (unsigned long long)r->stats.cancelled, r->stop.at_signal);
   if (feed_queued(&r->feed))
     msg_verbose(&r->msg, 1, "crawl: %zu URLs of the frontier not fetched",
                 feed_queued(&r->feed));
@@ -610,13 +562,7 @@ static void begin_close(struct run *r)
   r->in = NULL;
   if (r->sched_ready)
     sched_close(&r->sched);
-  if (r->handles_ready) {
-    uv_close((uv_handle_t *)&r->sigint, NULL);
-    uv_close((uv_handle_t *)&r->sigterm, NULL);
-    uv_close((uv_handle_t *)&r->deadline, NULL);
-    uv_close((uv_handle_t *)&r->grace, NULL);
-    uv_close((uv_handle_t *)&r->fail_fast, NULL);
-  }
+  stop_close(&r->stop);
   engine_close(r->eng);
   r->eng = NULL;
   if (r->out)
@@ -635,11 +581,11 @@ static void progress_sample_cb(struct progress_counts *c, void *ud)
   c->retries = r->stats.retries;
   c->inflight = r->sched.inflight;
   c->total = feed_total(&r->feed, &c->estimated);
-  if (r->grace_end) {
+  if (r->stop.grace_end) {
     uint64_t now = uv_now(&r->loop);
 
     c->stopping = true;
-    c->cancel_in_ms = r->grace_end > now ? r->grace_end - now : 0;
+    c->cancel_in_ms = r->stop.grace_end > now ? r->stop.grace_end - now : 0;
   }
 }
 
@@ -707,13 +653,13 @@ static int exit_status(const struct run *r)
     return r->setup_status;
   if (r->output_error && r->output_error != UV_EPIPE)
     return RUN_EXIT_OUTPUT;
-  if (r->signal == SIGINT)
+  if (r->stop.signal == SIGINT)
     return RUN_EXIT_SIGINT;
-  if (r->signal == SIGTERM)
+  if (r->stop.signal == SIGTERM)
     return RUN_EXIT_SIGTERM;
   if (r->feed.input_failed)
     return RUN_EXIT_USAGE;
-  if (r->deadline_hit)
+  if (r->stop.deadline_hit)
     return RUN_EXIT_FAILED;
   /* --failures-ok: a failed request is a result; a cancelled one is not,
    * so the run did not finish its work. */
@@ -891,28 +837,9 @@ static int setup(struct run *r, char err[VL_ERRLEN])
   if (cfg->ordered)
     r->order = order_new((size_t)cfg->concurrency * 4 + 16);
 
-  /* Signal and timer handles cannot fail to initialise on a live loop. */
-  (void)uv_signal_init(&r->loop, &r->sigint);
-  (void)uv_signal_init(&r->loop, &r->sigterm);
-  (void)uv_timer_init(&r->loop, &r->deadline);
-  (void)uv_timer_init(&r->loop, &r->grace);
-  (void)uv_timer_init(&r->loop, &r->fail_fast);
-  r->sigint.data = r->sigterm.data = r->deadline.data = r->grace.data = r;
-  r->fail_fast.data = r;
-  r->handles_ready = true;
-  if (uv_signal_start(&r->sigint, signal_cb, SIGINT) < 0 ||
-      uv_signal_start(&r->sigterm, signal_cb, SIGTERM) < 0) {
-    snprintf(err, VL_ERRLEN, "cannot handle signals");
+  if (stop_init(&r->stop, &r->loop, cfg->deadline_ms, cfg->grace_ms, &r->msg,
+                &stop_ops, r, err) < 0)
     return RUN_EXIT_USAGE;
-  }
-  /* The signal handles must not keep the loop alive on their own. */
-  uv_unref((uv_handle_t *)&r->sigint);
-  uv_unref((uv_handle_t *)&r->sigterm);
-  if (cfg->deadline_ms) {
-    r->deadline_at = uv_now(&r->loop) + cfg->deadline_ms;
-    (void)uv_timer_start(&r->deadline, deadline_cb, cfg->deadline_ms, 0);
-    uv_unref((uv_handle_t *)&r->deadline);
-  }
   return 0;
 }
 

@@ -10,7 +10,7 @@ layer() {
   case "$1" in
   main) echo 5 ;;
   run | check) echo 4 ;;
-  engine | sched | finish | gate | feed) echo 3 ;;
+  engine | sched | finish | gate | feed | stop) echo 3 ;;
   request) echo 2 ;;
   input | output | resume | filelock | save | progress | msg | looplag | \
     stdstream) echo 1 ;;
