@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -69,16 +68,16 @@ struct run {
   uint64_t rng;      /* xorshift state for backoff jitter */
   struct stop stop;  /* signals, --grace, --deadline, --fail-fast */
   bool sched_ready;
-  bool stopping;         /* admission stopped for good */
-  bool closing;          /* begin_close() ran */
-  int output_error;      /* the write error, 0 if none */
-  int setup_status;      /* exit status of a failed setup, 0 if none */
-  struct stats stats;    /* every record written, by outcome */
-  struct writeout wo;    /* -w template; unused without -w */
-  uint64_t started_ns;   /* uv_hrtime() at the start, for --stats */
-  uint64_t n_grace_done; /* transfers that ended after the signal */
-  int lock_fd;           /* holds -o FILE's lock to the end, or -1 */
-  rlim_t nofile;         /* the open files limit, after raise_nofile() */
+  bool stopping;             /* admission stopped for good */
+  bool closing;              /* begin_close() ran */
+  int output_error;          /* the write error, 0 if none */
+  int setup_status;          /* exit status of a failed setup, 0 if none */
+  struct stats stats;        /* every record written, by outcome */
+  struct writeout wo;        /* -w template; unused without -w */
+  uint64_t started_ns;       /* uv_hrtime() at the start, for --stats */
+  uint64_t n_grace_done;     /* transfers that ended after the signal */
+  int lock_fd;               /* holds -o FILE's lock to the end, or -1 */
+  unsigned long long nofile; /* the open files limit, raised */
 };
 
 static void end_if_over(struct run *r);
@@ -636,34 +635,6 @@ static int exit_status(const struct run *r)
   return RUN_EXIT_OK;
 }
 
-/* Sockets are file descriptors: raise the soft limit to the hard one, so
- * that -c transfers and the idle connections kept for reuse fit. Returns
- * the limit in force after. */
-static rlim_t raise_nofile(struct run *r)
-{
-  struct rlimit rl;
-
-  if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-    return 1024;
-  if (rl.rlim_cur < rl.rlim_max) {
-    rlim_t old = rl.rlim_cur;
-
-    rl.rlim_cur = rl.rlim_max;
-    if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
-      msg_verbose(&r->msg, 1, "raised the open files limit from %llu to %llu",
-                  (unsigned long long)old, (unsigned long long)rl.rlim_cur);
-    else
-      rl.rlim_cur = old;
-  }
-  if (rl.rlim_cur < (rlim_t)r->cfg->concurrency + 64)
-    msg_warn(&r->msg,
-             "-c %u may not fit: the open files limit is %llu (hard "
-             "limit %llu); raise it with ulimit -n",
-             r->cfg->concurrency, (unsigned long long)rl.rlim_cur,
-             (unsigned long long)rl.rlim_max);
-  return rl.rlim_cur;
-}
-
 /* Compile -x and -e for the run (cli.c has checked them, as it has
  * --save-name) and set up what scraping, crawling and --save need. */
 static int setup_scrape(struct run *r, char err[VL_ERRLEN])
@@ -877,7 +848,7 @@ int run_main(const struct config *cfg)
   r->policy.retry_on = cfg->retry_on;
   r->policy.base_ms = cfg->retry_delay_ms;
   r->policy.cap_ms = cfg->retry_max_delay_ms;
-  r->nofile = raise_nofile(r);
+  r->nofile = engine_raise_nofile(cfg->concurrency, &r->msg);
 
   r->setup_status = setup(r, err);
   if (r->setup_status) {
