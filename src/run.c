@@ -563,37 +563,20 @@ static void progress_show_cb(const char *line, void *ud)
   msg_status(&r->msg, line);
 }
 
-/* Whether the requests are typed at a terminal: no URL argument, and
- * standard input, a terminal, among the inputs. */
-static bool typed_in(const struct config *cfg)
-{
-  size_t i;
-  bool from_stdin = cfg->ninputs == 0;
-
-  for (i = 0; i < cfg->ninputs; i++)
-    if (strcmp(cfg->inputs[i], "-") == 0)
-      from_stdin = true;
-  return cfg->nurls == 0 && from_stdin && isatty(0);
-}
-
-/* The progress line: on when asked, or by default when stderr is a
- * terminal; coloured unless NO_COLOR is set. URLs typed at the terminal
- * get a hint instead of a line that ticks over "0 done". */
+/* The progress line, if progress_wanted() says so, or the hint for URLs
+ * typed at the terminal. */
 static void start_progress(struct run *r)
 {
   char err[VL_ERRLEN];
-  bool tty = isatty(2);
+  bool color, typed, on = progress_wanted(r->cfg, &color, &typed);
 
-  if (typed_in(r->cfg)) {
+  if (typed)
     msg_verbose(&r->msg, 0,
                 "reading URLs from standard input; end with Ctrl-D");
-    if (r->cfg->progress < 0)
-      return;
-  }
-  if (r->cfg->progress == 0 || (r->cfg->progress < 0 && !tty))
+  if (!on)
     return;
-  r->progress = progress_start(&r->loop, tty && !getenv("NO_COLOR"),
-                               progress_sample_cb, progress_show_cb, r, err);
+  r->progress = progress_start(&r->loop, color, progress_sample_cb,
+                               progress_show_cb, r, err);
   if (!r->progress)
     msg_warn(&r->msg, "%s", err);
 }
