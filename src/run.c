@@ -65,7 +65,6 @@ struct run {
   struct extract_spec xspec; /* --title --links -x -e */
   struct finish *fin;        /* --save and extraction after a transfer */
   struct gate *gate; /* --crawl: robots.txt, NULL with --ignore-robots */
-  uint64_t rng;      /* xorshift state for backoff jitter */
   struct stop stop;  /* signals, --grace, --deadline, --fail-fast */
   bool sched_ready;
   bool stopping;             /* admission stopped for good */
@@ -82,15 +81,6 @@ struct run {
 
 static void end_if_over(struct run *r);
 static void pump(struct run *r);
-
-static uint64_t next_random(struct run *r)
-{
-  /* xorshift64*: jitter needs spread, not cryptographic strength. */
-  r->rng ^= r->rng >> 12;
-  r->rng ^= r->rng << 25;
-  r->rng ^= r->rng >> 27;
-  return r->rng * 2685821657736338717ULL;
-}
 
 /* --fail-fast: stop.c halts admission now and cancels on the next turn. */
 static void fail_fast(struct run *r)
@@ -353,7 +343,7 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
   }
   if (!r->stopping &&
       retry_decide(&r->policy, &a, stop_deadline_left_ms(&r->stop),
-                   next_random(r), &delay_ms, why, sizeof(why))) {
+                   retry_random(&r->policy), &delay_ms, why, sizeof(why))) {
     char http[32];
 
     /* "#ID", never "retry #N": the number is the request's, not the
@@ -825,12 +815,7 @@ int run_main(const struct config *cfg)
   stats_init(&r->stats);
   r->started_ns = uv_hrtime();
   msg_init(&r->msg, cfg->verbose, cfg->quiet);
-  r->rng = uv_hrtime() ^ ((uint64_t)getpid() << 32) ^ 0x9e3779b97f4a7c15ULL;
-  r->policy.retries = cfg->retries;
-  r->policy.all_methods = cfg->retry_all_methods;
-  r->policy.retry_on = cfg->retry_on;
-  r->policy.base_ms = cfg->retry_delay_ms;
-  r->policy.cap_ms = cfg->retry_max_delay_ms;
+  retry_policy_init(&r->policy, cfg, uv_hrtime() ^ ((uint64_t)getpid() << 32));
   r->nofile = engine_raise_nofile(cfg->concurrency, &r->msg);
 
   r->setup_status = setup(r, err);
