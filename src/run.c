@@ -608,30 +608,17 @@ static int exit_status(const struct run *r)
   return RUN_EXIT_OK;
 }
 
-/* Compile -x and -e for the run (cli.c has checked them, as it has
- * --save-name) and set up what scraping, crawling and --save need. */
+/* Set up what scraping, crawling and --save need (cli.c has checked -x,
+ * -e and --save-name). */
 static int setup_scrape(struct run *r, char err[VL_ERRLEN])
 {
   const struct config *cfg = r->cfg;
-  size_t i;
 
-  r->xspec.title = cfg->title;
-  r->xspec.links = cfg->links || cfg->page_requisites;
-  r->xspec.requisites = cfg->page_requisites;
-  for (i = 0; i < cfg->nxpaths; i++)
-    if (extract_spec_add_xpath(&r->xspec, cfg->xpaths[i], err) < 0)
-      return -1;
-  for (i = 0; i < cfg->nregexes; i++)
-    if (extract_spec_add_regex(&r->xspec, cfg->regexes[i], err) < 0)
-      return -1;
-  if (feed_init(&r->feed, cfg, &r->shared, err) < 0)
+  if (extract_spec_configure(&r->xspec, cfg, err) < 0 ||
+      feed_init(&r->feed, cfg, &r->shared, err) < 0)
     return -1;
-  if (cfg->crawl) {
-    /* Crawling follows the links of each page: --crawl implies --links. */
-    r->xspec.links = true;
-    if (!cfg->ignore_robots)
-      r->gate = gate_new(&r->shared, "volley");
-  }
+  if (cfg->crawl && !cfg->ignore_robots)
+    r->gate = gate_new(&r->shared, "volley");
   r->shared.keep_body = cfg->want_body || extract_spec_active(&r->xspec);
   if (cfg->save_dir)
     r->shared.save_dir = cfg->save_dir;
