@@ -679,21 +679,9 @@ static int setup(struct run *r, char err[VL_ERRLEN])
     }
   }
   if (cfg->since) {
-    bool is_output;
-
-    /* Before --resume rewrites FILE or output_open() truncates it, when
-     * --since's FILE is -o FILE. */
-    since_init(&r->since, cfg, &r->xspec);
-    if (resume_since_load(&r->since, cfg->since, cfg->output,
-                          !cfg->append && !cfg->resume, &is_output, err) < 0)
+    /* Before --resume rewrites FILE or output_open() truncates it. */
+    if (resume_since_open(&r->since, cfg, &r->xspec, err) < 0)
       return RUN_EXIT_USAGE;
-    if (is_output && cfg->only_changed) {
-      snprintf(err, VL_ERRLEN,
-               "--only-changed: -o '%.150s' is --since's FILE: its "
-               "unchanged records would be lost",
-               cfg->output);
-      return RUN_EXIT_USAGE;
-    }
     r->shared.since = &r->since;
     msg_verbose(&r->msg, 1, "since: %llu records of '%s' indexed",
                 (unsigned long long)r->since.records, cfg->since);
