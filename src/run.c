@@ -171,27 +171,6 @@ static void fail_start(struct run *r, struct request *req, const char *why)
   request_free(req);
 }
 
-static void emit_input_error(struct run *r, const struct inputline *it,
-                             uint64_t lineno, uint64_t seq)
-{
-  const struct since_entry *prev = NULL;
-  struct result res;
-
-  record_result_init(&res);
-  res.id_json = it->id_json;
-  res.line = lineno;
-  res.url = it->url;
-  res.kind = ERRKIND_INPUT;
-  res.message = it->err;
-  if (r->shared.since) {
-    struct hmap_key k;
-
-    resume_key(&k, it->id_json, lineno, it->url);
-    prev = since_find(r->shared.since, &k);
-  }
-  emit(r, seq, &res, prev);
-}
-
 /* robots.txt disallows "req": its record, kind "robots". */
 static void deny(struct run *r, struct request *req)
 {
@@ -233,10 +212,15 @@ static struct request *next_cb(void *ud)
     switch (feed_next(&r->feed, &req, &bad, &line, &seq)) {
     case FEED_REQUEST:
       break;
-    case FEED_BAD:
-      emit_input_error(r, &bad, line, seq);
+    case FEED_BAD: {
+      struct result res;
+      const struct since_entry *prev;
+
+      prev = feed_bad_result(&r->feed, &bad, line, &res);
+      emit(r, seq, &res, prev);
       inputline_clear(&bad);
       continue;
+    }
     case FEED_FAILED:
       msg_error(&r->msg, "reading input: %s", input_error(r->in));
       continue;
