@@ -7,11 +7,9 @@
 
 #include "run.h"
 
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,6 +40,7 @@
 #include "sink.h"
 #include "stop.h"
 #include "stats.h"
+#include "summary.h"
 #include "util.h"
 #include "writeout.h"
 
@@ -721,37 +720,19 @@ static int setup(struct run *r, char err[VL_ERRLEN])
   return 0;
 }
 
-/* --stats and --stats-json, once the loop has ended (blocking writes are
- * fine then). Returns -1 if the JSON file could not be written. */
+/* --stats and --stats-json, once the loop has ended. Returns -1 if the
+ * JSON file could not be written. */
 static int report_stats(struct run *r)
 {
-  double elapsed = (double)(uv_hrtime() - r->started_ns) / 1e9;
-  struct record_buf b = { NULL, 0, 0 };
-  FILE *f;
-  int rc = 0;
+  char err[VL_ERRLEN];
 
   feed_crawl_memory(&r->feed, &r->stats.crawl);
-  if (r->cfg->stats) {
-    stats_text(&r->stats, elapsed, &b);
-    fwrite(b.p, 1, b.len, stderr);
-    record_buf_reset(&b);
+  if (summary_write(&r->stats, (double)(uv_hrtime() - r->started_ns) / 1e9,
+                    r->cfg->stats, r->cfg->stats_json, err) < 0) {
+    msg_error(NULL, "%s", err);
+    return -1;
   }
-  if (r->cfg->stats_json) {
-    stats_json(&r->stats, elapsed, &b);
-    f = fopen(r->cfg->stats_json, "w");
-    if (!f || fwrite(b.p, 1, b.len, f) != b.len) {
-      msg_error(NULL, "--stats-json: cannot write '%s': %s",
-                r->cfg->stats_json, strerror(errno));
-      rc = -1;
-    }
-    if (f && fclose(f) != 0 && rc == 0) {
-      msg_error(NULL, "--stats-json: cannot write '%s': %s",
-                r->cfg->stats_json, strerror(errno));
-      rc = -1;
-    }
-  }
-  record_buf_free(&b);
-  return rc;
+  return 0;
 }
 
 int run_main(const struct config *cfg)
