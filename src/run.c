@@ -73,7 +73,6 @@ struct run {
   struct stats stats;        /* every record written, by outcome */
   struct writeout wo;        /* -w template; unused without -w */
   uint64_t started_ns;       /* uv_hrtime() at the start, for --stats */
-  uint64_t n_grace_done;     /* transfers that ended after the signal */
   int lock_fd;               /* holds -o FILE's lock to the end, or -1 */
   unsigned long long nofile; /* the open files limit, raised */
 };
@@ -315,8 +314,7 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
     pump(r);
     return;
   }
-  if (r->stop.signal)
-    r->n_grace_done++;
+  stop_note_done(&r->stop);
   request_result(req, code, uv_hrtime(), &res);
   request_attempt(req, code, &res, uv_now(&r->loop), &a);
   if (retry_host_pause(&r->policy, &a, &pause_ms)) {
@@ -485,12 +483,7 @@ static void output_closed_cb(void *ud)
 static void begin_close(struct run *r)
 {
   r->closing = true;
-  if (r->stop.signal || r->stop.deadline_hit)
-    msg_verbose(&r->msg, 1,
-                "shutdown: %llu finished after the signal, %llu cancelled "
-                "(%u were in flight at the signal)",
-                (unsigned long long)r->n_grace_done,
-                (unsigned long long)r->stats.cancelled, r->stop.at_signal);
+  stop_report(&r->stop, r->stats.cancelled);
   if (feed_queued(&r->feed))
     msg_verbose(&r->msg, 1, "crawl: %zu URLs of the frontier not fetched",
                 feed_queued(&r->feed));
