@@ -80,12 +80,6 @@ struct run {
 static void end_if_over(struct run *r);
 static void pump(struct run *r);
 
-/* --fail-fast: stop.c halts admission now and cancels on the next turn. */
-static void fail_fast(struct run *r)
-{
-  stop_fail_fast(&r->stop);
-}
-
 /* Hand "res" to the sink, which writes its record. "prev" is --since
  * FILE's record of the request (NULL if none). */
 static void emit(struct run *r, uint64_t seq, struct result *res,
@@ -94,7 +88,7 @@ static void emit(struct run *r, uint64_t seq, struct result *res,
   if (r->output_error)
     return;
   if (sink_put(&r->sink, seq, res, prev) && r->cfg->fail_fast && !r->stopping)
-    fail_fast(r);
+    stop_fail_fast(&r->stop); /* halts now, cancels on the next turn */
 }
 
 /* The sink's write_cb. */
@@ -267,22 +261,6 @@ static void pump(struct run *r)
   end_if_over(r);
 }
 
-static void discarded_cb(int status, const char *path, void *ud)
-{
-  (void)status; /* A leftover temporary file is harmless. */
-  (void)path;
-  (void)ud;
-}
-
-/* A retry starts a new file: remove this attempt's. */
-static void discard_save(struct request *req)
-{
-  struct save *sv = request_take_save(req);
-
-  if (sv)
-    save_close(sv, false, NULL, discarded_cb, NULL);
-}
-
 /* The robots.txt request of an origin ended: its rules release the
  * origin's requests, and a Crawl-delay spaces that host's starts. */
 static void robots_done(struct run *r, struct request *req, CURLcode code)
@@ -335,7 +313,7 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
                 request_id_text(req, id, sizeof(id)), req->url,
                 req->attempts + 1, r->cfg->retries + 1,
                 (double)delay_ms / 1000.0, res.message ? res.message : http);
-    discard_save(req);
+    save_discard(request_take_save(req)); /* a retry starts a new file */
     request_release(req, &r->pool);
     sched_retry(&r->sched, req, delay_ms);
   } else {
