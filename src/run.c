@@ -392,6 +392,7 @@ static void cancel_waiting_all_cb(void *ud)
   sched_drain(&r->sched, cancel_waiting_cb, r);
 }
 
+/* stop.c's check_cb and sched's idle_cb: the run may be over. */
 static void check_cb(void *ud)
 {
   end_if_over(ud);
@@ -407,11 +408,6 @@ static unsigned inflight_cb(void *ud)
 static const struct stop_ops stop_ops = { halt_cb, cancel_cb,
                                           cancel_waiting_all_cb, check_cb,
                                           inflight_cb };
-
-static void sched_idle_cb(void *ud)
-{
-  end_if_over(ud);
-}
 
 static void input_ready_cb(void *ud)
 {
@@ -666,7 +662,7 @@ static int setup(struct run *r, char err[VL_ERRLEN])
   engine_socket_callbacks(r->eng, &r->shared.opensocket,
                           &r->shared.closesocket, &r->shared.socketdata);
   rc = sched_init(&r->sched, &r->loop, cfg->concurrency, cfg->per_host,
-                  next_cb, start_cb, sched_idle_cb, r);
+                  next_cb, start_cb, check_cb, r);
   if (rc < 0) {
     snprintf(err, VL_ERRLEN, "timer: %s", uv_strerror(rc));
     return RUN_EXIT_USAGE;
