@@ -146,7 +146,7 @@ static void finish(struct check *c)
 
   c->closing = true;
   record_buf_reset(&c->line);
-  record_put_str(&c->line, "{");
+  record_put_raw(&c->line, "{");
   if (cfg->shard_n)
     record_putf(&c->line, "\"shard\":\"%u/%u\",", cfg->shard_k, cfg->shard_n);
   record_putf(&c->line,

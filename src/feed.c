@@ -247,21 +247,13 @@ void feed_crawl_memory(const struct feed *f, struct stats_crawl *m)
     crawl_memory(&f->crawl, m);
 }
 
-void feed_crawl_fields(const struct request *req, struct record_buf *b)
+void feed_crawl_fields(const struct request *req, struct result *res)
 {
-  char depth[32];
-  int n;
-
   if (!req->seed_host) /* not crawling */
     return;
-  if (!req->parent_json) {
-    record_put_str(b, ",\"depth\":0"); /* a seed */
-    return;
-  }
-  n = snprintf(depth, sizeof(depth), ",\"depth\":%u", req->depth);
-  record_put(b, ",\"parent\":", 10);
-  record_put(b, req->parent_json, strlen(req->parent_json));
-  record_put(b, depth, (size_t)n);
+  res->crawled = true;
+  res->depth = req->parent_json ? req->depth : 0;
+  res->parent_json = req->parent_json;
 }
 
 void feed_resumed(const struct resume_record *rec, void *ud)

@@ -82,10 +82,10 @@ size_t feed_queued(const struct feed *f);
  * else "m" is left alone. */
 void feed_crawl_memory(const struct feed *f, struct stats_crawl *m);
 
-/* A crawl's record fields: a seed's "depth" 0, a discovered request's
- * "parent" (the id of the page that linked it) and "depth"; nothing
- * without --crawl. */
-void feed_crawl_fields(const struct request *req, struct record_buf *b);
+/* Set the crawl's fields of "res" from "req": a seed's "depth" 0, a
+ * discovered request's "parent" (the id of the page that linked it,
+ * borrowed from "req") and "depth"; nothing without --crawl. */
+void feed_crawl_fields(const struct request *req, struct result *res);
 
 /* --crawl --resume, a resume_load() callback ("ud" is the feed): a page
  * FILE has is not fetched again, its links are followed again, and new

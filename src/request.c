@@ -458,6 +458,8 @@ int request_attach(struct request *req, struct request_pool *pool,
   req->easy = easy;
   req->easy_base = NULL;
   req->easy_share = share;
+  if (req->attempts == 0)
+    req->first_start_ns = uv_hrtime();
   req->attempts++;
   request_reset_attempt(req);
 
@@ -665,19 +667,53 @@ static void refused_redirect(struct request *req, CURLcode code,
     res->redirects--;
 }
 
+/* The phases of the attempt "easy" ran, as libcurl timed them: when each
+ * ended, from the attempt's start. A phase that did not happen (no TLS, a
+ * reused connection: libcurl says 0) ended with the one before it, so the
+ * phases never go backwards. */
+static void attempt_timing(CURL *easy, struct record_timing *t)
+{
+  static const CURLINFO what[5] = {
+    CURLINFO_NAMELOOKUP_TIME_T, CURLINFO_CONNECT_TIME_T,
+    CURLINFO_APPCONNECT_TIME_T, CURLINFO_STARTTRANSFER_TIME_T,
+    CURLINFO_TOTAL_TIME_T,
+  };
+  double *to[5] = { &t->dns_s, &t->connect_s, &t->tls_s, &t->ttfb_s,
+                    &t->total_s };
+  size_t i;
+
+  for (i = 0; i < 5; i++) {
+    curl_off_t us = 0;
+
+    /* Microseconds; a failed getinfo leaves 0. */
+    (void)curl_easy_getinfo(easy, what[i], &us);
+    *to[i] = us > 0 ? (double)us / 1e6 : 0;
+    if (i > 0 && *to[i] < *to[i - 1])
+      *to[i] = *to[i - 1];
+  }
+  t->known = true;
+}
+
 void request_result(struct request *req, CURLcode code, uint64_t now_ns,
                     struct result *res)
 {
   CURL *easy = req->easy;
 
-  memset(res, 0, sizeof(*res));
+  record_result_init(res);
   res->id_json = req->id_json;
   res->line = req->line;
   res->url = req->url;
   res->attempts = req->attempts;
-  res->time_s = (double)(now_ns - req->started_ns) / 1e9;
-  res->size = -1;
-  res->redirects = -1;
+  if (req->first_start_ns) {
+    res->queued_s = (double)(req->first_start_ns - req->started_ns) / 1e9;
+    res->time_s = (double)(now_ns - req->first_start_ns) / 1e9;
+  } else {
+    /* Never started (robots.txt refused it, or it was cancelled while
+     * waiting): all of its time was queueing. */
+    res->queued_s = (double)(now_ns - req->started_ns) / 1e9;
+  }
+  if (easy && code != CURLE_FAILED_INIT)
+    attempt_timing(easy, &res->timing);
 
   if (easy && req->got_response) {
     long v = 0;

@@ -72,7 +72,10 @@ struct request {
   CURLSH *easy_share; /* the share bucket "easy" is in, or NULL */
   char errbuf[CURL_ERROR_SIZE];
   unsigned attempts;       /* attempts started */
-  uint64_t started_ns;     /* uv_hrtime() when first admitted */
+  uint64_t started_ns;     /* uv_hrtime() when taken in (read, or taken
+                              from the crawl frontier) */
+  uint64_t first_start_ns; /* uv_hrtime() when the first attempt started
+                              (request_attach()); 0 before */
   uint64_t first_start_ms; /* uv_now() when the first attempt started,
                               for -m; 0 before */
   uint64_t timeout_ms;     /* with -m: this attempt's limit, -t's cut

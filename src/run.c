@@ -30,7 +30,6 @@
 #include "inputline.h"
 #include "looplag.h"
 #include "msg.h"
-#include "order.h"
 #include "output.h"
 #include "progress.h"
 #include "record.h"
@@ -41,6 +40,7 @@
 #include "savename.h"
 #include "sched.h"
 #include "since.h"
+#include "sink.h"
 #include "stats.h"
 #include "util.h"
 #include "writeout.h"
@@ -56,11 +56,10 @@ struct run {
   struct looplag *lag;       /* with --stats or --stats-json, or NULL */
   struct engine *eng;
   struct sched sched;
-  struct order *order; /* --ordered only */
+  struct sink sink; /* results to records, to "out" */
   struct request_pool pool;
   struct request_shared shared;
-  char *data;            /* --data @FILE contents, owned */
-  struct record_buf rec; /* reused for every record */
+  char *data; /* --data @FILE contents, owned */
   struct retry_policy policy;
   struct hmap done;          /* --resume: keys of requests FILE has */
   struct since since;        /* --since FILE's records, by request */
@@ -139,55 +138,33 @@ static void fail_fast(struct run *r)
   (void)uv_timer_start(&r->grace, fail_fast_cb, 0, 0); /* Cannot fail. */
 }
 
-/* Turn "res" into a record and hand it to the output, in sequence order
- * with --ordered. "prev" is --since FILE's record of the request (NULL if
- * none): with --only-changed, a record no different from it is counted
- * but not written. */
+/* Hand "res" to the sink, which writes its record. "prev" is --since
+ * FILE's record of the request (NULL if none). */
 static void emit(struct run *r, uint64_t seq, struct result *res,
                  const struct since_entry *prev)
 {
-  char *line;
-  size_t len;
-
   if (r->output_error)
     return;
-  res->changed = since_changed(r->shared.since, prev, res);
-  record_buf_reset(&r->rec);
-  if (r->cfg->only_changed && res->changed == RECORD_CHANGED_FALSE)
-    ; /* An empty line: --ordered's window still moves past it. */
-  else if (r->cfg->write_out)
-    writeout_render(&r->wo, res, &r->rec);
-  else
-    record_build(&r->rec, res);
-  stats_add(&r->stats, res);
-  /* robots.txt's refusals are the crawl's manners, not failures. */
-  if (!record_ok(res) && res->kind != ERRKIND_ROBOTS && r->cfg->fail_fast &&
-      !r->stopping)
+  if (sink_put(&r->sink, seq, res, prev) && r->cfg->fail_fast && !r->stopping)
     fail_fast(r);
-  if (!r->order) {
-    if (r->rec.len)
-      output_write(r->out, r->rec.p, r->rec.len);
-    return;
-  }
-  order_put_take(r->order, seq,
-                 r->rec.len ? xstrndup(r->rec.p, r->rec.len) : xstrdup(""),
-                 r->rec.len);
-  while (order_pop(r->order, &line, &len)) {
-    if (len)
-      output_write(r->out, line, len);
-    free(line);
-  }
+}
+
+/* The sink's write_cb. */
+static void sink_write_cb(const char *line, size_t len, void *ud)
+{
+  struct run *r = ud;
+
+  output_write(r->out, line, len);
 }
 
 /* finish.c's done_cb: write the record of "req" for an attempt that
- * ended with "code", with the fields finish.c added, and release it. */
+ * ended with "code", with what finish.c found, and release it. */
 static void finished_cb(struct request *req, CURLcode code, const char *note,
-                        const struct record_buf *extra,
+                        bool saving, const char *saved,
                         const struct extract_result *xr, void *ud)
 {
   struct run *r = ud;
   struct result res;
-  struct record_buf more = { NULL, 0, 0 };
   char message[VL_ERRLEN + CURL_ERROR_SIZE], id[64];
 
   sched_release(&r->sched);
@@ -199,22 +176,20 @@ static void finished_cb(struct request *req, CURLcode code, const char *note,
       snprintf(message, sizeof(message), "HTTP %ld; %s", res.status, note);
     res.message = message;
   }
-  feed_crawl_fields(req, &more);
+  feed_crawl_fields(req, &res);
+  res.extract = xr;
+  res.extract_spec = &r->xspec;
+  res.saving = saving;
+  res.saved = saved;
   if (!r->stopping)
     feed_offer_links(&r->feed, req, xr);
   feed_done(&r->feed, req);
-  if (extra->len || more.len) {
-    record_put(&more, extra->p, extra->len);
-    res.extra = more.p;
-    res.extra_len = more.len;
-  }
   msg_verbose(&r->msg, 1, "done #%s %s: %s", id_text(req, id, sizeof(id)),
               req->url,
               res.kind == ERRKIND_NONE && res.status < 400
                   ? "ok"
                   : (res.message ? res.message : "HTTP error"));
   emit(r, req->seq, &res, req->since_prev);
-  record_buf_free(&more);
   request_release(req, &r->pool);
   request_free(req);
   pump(r);
@@ -252,14 +227,12 @@ static void emit_input_error(struct run *r, const struct inputline *it,
   const struct since_entry *prev = NULL;
   struct result res;
 
-  memset(&res, 0, sizeof(res));
+  record_result_init(&res);
   res.id_json = it->id_json;
   res.line = lineno;
   res.url = it->url;
   res.kind = ERRKIND_INPUT;
   res.message = it->err;
-  res.size = -1;
-  res.redirects = -1;
   if (r->shared.since) {
     struct hmap_key k;
 
@@ -273,17 +246,13 @@ static void emit_input_error(struct run *r, const struct inputline *it,
 static void deny(struct run *r, struct request *req)
 {
   struct result res;
-  struct record_buf more = { NULL, 0, 0 };
 
   request_result(req, CURLE_OK, uv_hrtime(), &res);
   res.kind = ERRKIND_ROBOTS;
   res.message = "disallowed by robots.txt";
-  feed_crawl_fields(req, &more);
-  res.extra = more.p;
-  res.extra_len = more.len;
+  feed_crawl_fields(req, &res);
   emit(r, req->seq, &res, req->since_prev);
   feed_done(&r->feed, req);
-  record_buf_free(&more);
   request_free(req);
 }
 
@@ -309,7 +278,7 @@ static struct request *next_cb(void *ud)
       deny(r, req);
       continue;
     }
-    if (r->order && !order_room(r->order, r->feed.next_seq))
+    if (!sink_room(&r->sink, r->feed.next_seq))
       return NULL;
     switch (feed_next(&r->feed, &req, &bad, &line, &seq)) {
     case FEED_REQUEST:
@@ -972,7 +941,7 @@ static int setup(struct run *r, char err[VL_ERRLEN])
     char why[VL_ERRLEN];
 
     if (writeout_parse(&r->wo, cfg->write_out, why) < 0) {
-      snprintf(err, VL_ERRLEN, "--write-out: %.200s", why);
+      snprintf(err, VL_ERRLEN, "--write-out: %.480s", why);
       return RUN_EXIT_USAGE;
     }
   }
@@ -1060,8 +1029,17 @@ static int setup(struct run *r, char err[VL_ERRLEN])
   r->sched_ready = true;
   r->sched.idle_cb = sched_idle_cb;
   sched_set_rate(&r->sched, cfg->rate, cfg->rate_per_host);
-  if (cfg->ordered)
-    r->order = order_new((size_t)cfg->concurrency * 4 + 16);
+  sink_init(
+      &r->sink,
+      &(struct sink_config){
+          .wo = cfg->write_out ? &r->wo : NULL,
+          .since = r->shared.since,
+          .only_changed = cfg->only_changed,
+          .ordered = cfg->ordered ? (size_t)cfg->concurrency * 4 + 16 : 0,
+          .stats = &r->stats,
+          .write_cb = sink_write_cb,
+          .ud = r,
+      });
 
   /* Signal and timer handles cannot fail to initialise on a live loop. */
   (void)uv_signal_init(&r->loop, &r->sigint);
@@ -1187,12 +1165,11 @@ int run_main(const struct config *cfg)
   feed_free(&r->feed); /* zeroed if setup ended before feed_init() */
   gate_free(r->gate);
   request_pool_free(&r->pool);
-  order_free(r->order);
+  sink_free(&r->sink);
   hmap_free(&r->done);
   since_free(&r->since);
   if (r->since.fd >= 0)
     (void)close(r->since.fd); /* only read: nothing to lose */
-  record_buf_free(&r->rec);
   curl_slist_free_all(r->shared.headers);
   curl_slist_free_all(r->shared.resolve);
   if (r->shared.save_dirfd >= 0)

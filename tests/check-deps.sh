@@ -11,9 +11,9 @@ layer() {
   engine | sched | finish | gate | feed) echo 3 ;;
   request) echo 2 ;;
   input | output | resume | filelock | save | progress | msg | looplag) echo 1 ;;
-  cli | optname | inputline | record | errkind | extract | crawl | robots | urlnorm | writeout | savename | sha256 | since | \
+  cli | optname | inputline | record | hdrblock | errkind | extract | crawl | robots | urlnorm | writeout | savename | sha256 | since | \
     utf8 | bodytext | html4 | htmlscan | cssscan | \
-    order | stats | heap | hmap | util | retry) echo 0 ;;
+    order | sink | stats | heap | hmap | util | retry) echo 0 ;;
   *) echo unknown ;;
   esac
 }
