@@ -45,6 +45,14 @@ int feed_init(struct feed *f, const struct config *cfg,
   return 0;
 }
 
+void feed_set_sources(struct feed *f, struct input *in,
+                      const struct hmap *done, const struct since *since)
+{
+  f->in = in;
+  f->done = done;
+  f->since = since;
+}
+
 /* Whether "it" falls in this run's --shard. A line without a URL (bad
  * JSON) goes by its error text: the same on every machine, so exactly one
  * shard reports it. */
@@ -234,6 +242,22 @@ void feed_done(struct feed *f, const struct request *req)
 {
   if (f->crawling && !req->internal)
     crawl_done(&f->crawl, req->depth);
+}
+
+uint64_t feed_total(const struct feed *f, bool *estimated)
+{
+  uint64_t taken, size;
+
+  *estimated = false;
+  if (!f->in || f->crawling)
+    return f->cfg->nurls;
+  if (f->input_done && !f->input_failed)
+    return f->next_seq;
+  input_progress(f->in, &taken, &size);
+  if (!size || !taken || taken > size)
+    return f->cfg->nurls;
+  *estimated = true;
+  return (uint64_t)((double)f->next_seq * (double)size / (double)taken + 0.5);
 }
 
 size_t feed_queued(const struct feed *f)

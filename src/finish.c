@@ -324,7 +324,7 @@ void finish_start(struct finish *f, struct request *req, CURLcode code,
       unique_name(f, req, name, sizeof(name));
       j->saved = join_path(req->shared->save_dir, name);
     }
-    save_finish(save, j->keep, name, save_done_cb, j);
+    save_close(save, j->keep, name, save_done_cb, j);
   }
   if (carry || same_body) {
     j->carrying = carry;

@@ -269,7 +269,23 @@ man_sessions() {
         fail "README shows samples/crawl-demo.sh without volley's path"
 }
 
-@test "the bash and zsh completions name exactly the options of --help" {
+@test "the bash and zsh completions know exactly the options of --list-options" {
     run sh "$SRCDIR/completions/check.sh" "$VOLLEY"
     [ "$status" -eq 0 ] || fail "$output"
+}
+
+@test "completions/check.sh: a short letter or an option's value drifting from the table fails" {
+    local d=$BATS_TEST_TMPDIR/completions
+    mkdir -p "$d"
+    cp "$SRCDIR/completions/check.sh" "$SRCDIR/completions/volley" \
+        "$SRCDIR/completions/_volley" "$d/"
+    # bash: --grace no longer completes a value; a letter volley lacks
+    sed -i -e 's/--deadline | --grace |/--deadline |/' \
+        -e "s/-v -h -V'/-v -h -V -z'/" "$d/volley"
+    # zsh: --deadline written as taking no value
+    sed -i "s/'--deadline=\\[/'--deadline[/" "$d/_volley"
+    run sh "$d/check.sh" "$VOLLEY"
+    [ "$status" -eq 1 ] || fail "status $status: $output"
+    [[ $output == *"not ok 1"*"extra short options: -z"*"missing options with a value: --grace"*"not ok 2"*"missing options with a value: --deadline"* ]] ||
+        fail "$output"
 }
