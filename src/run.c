@@ -126,11 +126,12 @@ static void finished_cb(struct request *req, CURLcode code, const char *note,
   if (!r->stopping)
     feed_offer_links(&r->feed, req, xr);
   feed_done(&r->feed, req);
-  msg_verbose(&r->msg, 1, "done #%s %s: %s",
-              request_id_text(req, id, sizeof(id)), req->url,
-              res.kind == ERRKIND_NONE && res.status < 400
-                  ? "ok"
-                  : (res.message ? res.message : "HTTP error"));
+  if (msg_wants(&r->msg, 1)) /* the id's text costs two snprintf calls */
+    msg_verbose(&r->msg, 1, "done #%s %s: %s",
+                request_id_text(req, id, sizeof(id)), req->url,
+                res.kind == ERRKIND_NONE && res.status < 400
+                    ? "ok"
+                    : (res.message ? res.message : "HTTP error"));
   emit(r, req->seq, &res, req->since_prev);
   request_release(req, &r->pool);
   request_free(req);
@@ -248,8 +249,9 @@ static int start_cb(struct request *req, void *ud)
     fail_start(r, req, err);
     return -1;
   }
-  msg_verbose(&r->msg, 2, "start #%s %s (attempt %u)",
-              request_id_text(req, id, sizeof(id)), req->url, req->attempts);
+  if (msg_wants(&r->msg, 2))
+    msg_verbose(&r->msg, 2, "start #%s %s (attempt %u)",
+                request_id_text(req, id, sizeof(id)), req->url, req->attempts);
   return 0;
 }
 
