@@ -96,8 +96,8 @@ void request_free(struct request *req)
   free(req->method);
   free(req->body);
   curl_slist_free_all(req->headers);
-  record_buf_free(&req->bodybuf);
-  record_buf_free(&req->hdrbuf);
+  buf_free(&req->bodybuf);
+  buf_free(&req->hdrbuf);
   free(req);
 }
 
@@ -174,7 +174,7 @@ static size_t body_write_cb(char *ptr, size_t size, size_t nmemb, void *ud)
   if (req->save)
     save_write(req->save, ptr, n);
   if (req->shared->keep_body || req->internal)
-    record_put(&req->bodybuf, ptr, n);
+    buf_put(&req->bodybuf, ptr, n);
   return n;
 }
 
@@ -249,7 +249,7 @@ static size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud)
   else if (n > 14 && strncasecmp(ptr, "last-modified:", 14) == 0)
     keep_value(&req->last_modified, ptr + 14, n - 14);
   if (req->shared->cfg->want_headers && n > 2)
-    record_put(&req->hdrbuf, ptr, n);
+    buf_put(&req->hdrbuf, ptr, n);
   return n;
 }
 

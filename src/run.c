@@ -823,7 +823,7 @@ static int setup(struct run *r, char err[VL_ERRLEN])
 static int report_stats(struct run *r)
 {
   double elapsed = (double)(uv_hrtime() - r->started_ns) / 1e9;
-  struct record_buf b = { NULL, 0, 0 };
+  struct buf b = { NULL, 0, 0 };
   FILE *f;
   int rc = 0;
 
@@ -831,7 +831,7 @@ static int report_stats(struct run *r)
   if (r->cfg->stats) {
     stats_text(&r->stats, elapsed, &b);
     fwrite(b.p, 1, b.len, stderr);
-    record_buf_reset(&b);
+    buf_reset(&b);
   }
   if (r->cfg->stats_json) {
     stats_json(&r->stats, elapsed, &b);
@@ -847,7 +847,7 @@ static int report_stats(struct run *r)
       rc = -1;
     }
   }
-  record_buf_free(&b);
+  buf_free(&b);
   return rc;
 }
 

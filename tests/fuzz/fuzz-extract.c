@@ -89,19 +89,19 @@ static char *expand(const uint8_t *p, size_t n, size_t *len)
 static void check_result(const struct extract_result *res,
                          const struct extract_spec *spec)
 {
-  struct record_buf b = { NULL, 0, 0 };
+  struct buf b = { NULL, 0, 0 };
   json_error_t jerr;
   json_t *j;
   size_t i, k;
 
-  record_put(&b, "{\"x\":0", 6);
+  buf_put(&b, "{\"x\":0", 6);
   extract_result_json(res, spec, &b);
-  record_put(&b, "}", 1);
+  buf_put(&b, "}", 1);
   FUZZ_CHECK(fuzz_utf8_valid(b.p, b.len), "the fragment is not UTF-8");
   j = json_loadb(b.p, b.len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
   FUZZ_CHECK(j, "the fragment is not JSON (%s): %.300s", jerr.text, b.p);
   json_decref(j);
-  record_buf_free(&b);
+  buf_free(&b);
 
   for (i = 0; i < res->nlinks; i++) {
     const char *l = res->links[i];
