@@ -156,6 +156,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   }
 
   memset(&res, 0, sizeof(res));
+  memset(values, 0, sizeof(values)); /* no "cut" text */
   res.title = flags & 128 ? NULL : f[7];
   links[0] = f[1];
   links[1] = f[8];
