@@ -148,9 +148,10 @@ static void check_result(const struct extract_result *res,
  * for each spec (PCRE2's match limit is meant to bound it; each start position
  * may spend the whole limit, so the harness finds bodies where that adds up;
  * the 10 us leave room for ASan, whose malloc is slow); the record written
- * with its fields is valid UTF-8 and valid JSON; each link is an absolute http(s) URL without a fragment, with no
- * space, control byte or DEL, that normalises; links are unique; the title has
- * no leading, trailing or doubled whitespace. */
+ * with its fields is valid UTF-8 and valid JSON; each link is an absolute
+ * http(s) URL without a fragment, with no space, control byte or DEL, that
+ * normalises; links are unique; the title has no leading, trailing or doubled
+ * whitespace. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   struct fuzz_reader in = { data, size };
