@@ -531,7 +531,7 @@ static int numbers_as_printf(char *why)
     }
     snprintf(want, sizeof(want), ",\"time\":%.6f,", r.time_s);
     record_build(&b, &r);
-    at = strstr(b.p, ",\"time\":");
+    at = strstr(buf_cstr(&b), ",\"time\":");
     CHECK(at && strncmp(at, want, strlen(want)) == 0);
     buf_free(&b);
   }
