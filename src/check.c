@@ -42,7 +42,7 @@ struct check {
   struct hmap dup;     /* keys with more than one record */
   struct hmap canc;    /* keys with a cancelled record */
   struct hmap matched; /* keys of the input, each once */
-  struct record_buf line;
+  struct buf line;
   uint64_t records, other_lines;
   uint64_t requests, once, missing, cancelled, duplicated;
   uint64_t with_record; /* requests of the input that have a record */
@@ -119,8 +119,8 @@ static void classify(struct check *c, const char *id_json, uint64_t line,
     snprintf(num, sizeof(num), "%" PRIu64, line);
     id_json = num;
   }
-  record_buf_reset(&c->line);
-  record_putf(&c->line, "{\"id\":%s,\"state\":\"%s\"}\n", id_json, what);
+  buf_reset(&c->line);
+  buf_putf(&c->line, "{\"id\":%s,\"state\":\"%s\"}\n", id_json, what);
   output_write(c->out, c->line.p, c->line.len);
 }
 
@@ -145,18 +145,18 @@ static void finish(struct check *c)
   const struct config *cfg = c->cfg;
 
   c->closing = true;
-  record_buf_reset(&c->line);
+  buf_reset(&c->line);
   record_put_raw(&c->line, "{");
   if (cfg->shard_n)
-    record_putf(&c->line, "\"shard\":\"%u/%u\",", cfg->shard_k, cfg->shard_n);
-  record_putf(&c->line,
-              "\"requests\":%" PRIu64 ",\"once\":%" PRIu64
-              ",\"missing\":%" PRIu64 ",\"cancelled\":%" PRIu64
-              ",\"duplicated\":%" PRIu64 ",\"other_records\":%" PRIu64
-              ",\"other_lines\":%" PRIu64 ",\"complete\":%s}\n",
-              c->requests, c->once, c->missing, c->cancelled, c->duplicated,
-              (uint64_t)c->seen.len - c->with_record, c->other_lines,
-              complete(c) ? "true" : "false");
+    buf_putf(&c->line, "\"shard\":\"%u/%u\",", cfg->shard_k, cfg->shard_n);
+  buf_putf(&c->line,
+           "\"requests\":%" PRIu64 ",\"once\":%" PRIu64 ",\"missing\":%" PRIu64
+           ",\"cancelled\":%" PRIu64 ",\"duplicated\":%" PRIu64
+           ",\"other_records\":%" PRIu64 ",\"other_lines\":%" PRIu64
+           ",\"complete\":%s}\n",
+           c->requests, c->once, c->missing, c->cancelled, c->duplicated,
+           (uint64_t)c->seen.len - c->with_record, c->other_lines,
+           complete(c) ? "true" : "false");
   output_write(c->out, c->line.p, c->line.len);
   input_close(c->in);
   c->in = NULL;
@@ -286,7 +286,7 @@ enum check_result check_main(const struct config *cfg)
   hmap_free(&c->dup);
   hmap_free(&c->canc);
   hmap_free(&c->matched);
-  record_buf_free(&c->line);
+  buf_free(&c->line);
   if (uv_loop_close(&c->loop) != 0)
     msg_error(NULL, "internal error: handles left open at exit");
   free(c);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
 #include "optname.h"
 
 /* getopt_long's "val" for a name without a letter: VAL_BASE + row * 4 +
@@ -446,37 +447,9 @@ int cliopt_next(const struct cliopt_names *nm, int argc, char **argv,
   return 1;
 }
 
-/* A growing string for the texts. */
-struct strbuf {
-  char *p;
-  size_t len, cap;
-};
-
-static void sb_printf(struct strbuf *sb, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void sb_printf(struct strbuf *sb, const char *fmt, ...)
-{
-  va_list ap;
-  int n;
-
-  for (;;) {
-    va_start(ap, fmt);
-    n = vsnprintf(sb->p + sb->len, sb->cap - sb->len, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-      abort();
-    if ((size_t)n < sb->cap - sb->len)
-      break;
-    sb->cap = (sb->cap + (size_t)n) * 2;
-    sb->p = xrealloc(sb->p, sb->cap);
-  }
-  sb->len += (size_t)n;
-}
-
 /* One name's lines of --help: "-l, --name ARG" and "text" wrapped at 79
  * columns under itself. */
-static void help_row(struct strbuf *sb, char letter, const char *name,
+static void help_row(struct buf *sb, char letter, const char *name,
                      const char *arg, const char *text)
 {
   char left[64];
@@ -487,36 +460,36 @@ static void help_row(struct strbuf *sb, char letter, const char *name,
            letter ? letter : ' ', letter ? ", " : "  ", name, arg ? " " : "",
            arg ? arg : "");
   if (strlen(left) > HELP_LEFT)
-    sb_printf(sb, "  %s\n  %-*s", left, HELP_LEFT, "");
+    buf_putf(sb, "  %s\n  %-*s", left, HELP_LEFT, "");
   else
-    sb_printf(sb, "  %-*s", HELP_LEFT, left);
+    buf_putf(sb, "  %-*s", HELP_LEFT, left);
   col = HELP_LEFT + 2;
   for (p = text; *p;) {
     size_t word = strcspn(p, " ");
 
     if (col > HELP_LEFT + 4 && col + 1 + word > 79) {
-      sb_printf(sb, "\n  %-*s", HELP_LEFT, "");
+      buf_putf(sb, "\n  %-*s", HELP_LEFT, "");
       col = HELP_LEFT + 2;
     }
     /* One space between words, two after the option column. */
-    sb_printf(sb, "%s%.*s", col > HELP_LEFT + 2 ? " " : "  ", (int)word, p);
+    buf_putf(sb, "%s%.*s", col > HELP_LEFT + 2 ? " " : "  ", (int)word, p);
     col += (col > HELP_LEFT + 2 ? 1 : 2) + word;
     p += word;
     while (*p == ' ')
       p++;
   }
-  sb_printf(sb, "\n");
+  buf_putf(sb, "\n");
 }
 
 /* The line of --help, or of --list-options ("list"), for one name. */
-static void name_line(struct strbuf *sb, bool list, char letter,
-                      const char *name, const char *arg, const char *text)
+static void name_line(struct buf *sb, bool list, char letter, const char *name,
+                      const char *arg, const char *text)
 {
   char shortname[3] = { '-', letter, '\0' };
 
   if (list)
-    sb_printf(sb, "--%s\t%s\t%s\t%s\n", name, letter ? shortname : "",
-              arg ? arg : "", text);
+    buf_putf(sb, "--%s\t%s\t%s\t%s\n", name, letter ? shortname : "",
+             arg ? arg : "", text);
   else
     help_row(sb, letter, name, arg, text);
 }
@@ -524,10 +497,10 @@ static void name_line(struct strbuf *sb, bool list, char letter,
 char *cliopt_text(const struct cliopt *rows, size_t nrows, bool list,
                   const char *head, const char *tail)
 {
-  struct strbuf sb = { xmalloc(4096), 0, 4096 };
+  struct buf sb = { NULL, 0, 0 };
   size_t i;
 
-  sb_printf(&sb, "%s", head);
+  buf_putf(&sb, "%s", head);
   for (i = 0; i < nrows; i++) {
     const struct cliopt *o = &rows[i];
     char text[256], no[64], shortname[4] = { '-', o->letter, '/', '\0' };
@@ -549,6 +522,6 @@ char *cliopt_text(const struct cliopt *rows, size_t nrows, bool list,
       name_line(&sb, list, o->alias_letter, o->alias, o->arg, text);
     }
   }
-  sb_printf(&sb, "%s", tail);
-  return sb.p;
+  buf_putf(&sb, "%s", tail);
+  return buf_detach(&sb);
 }

@@ -12,27 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "buf.h"
 
 struct css {
   const unsigned char *s;
   size_t n;
-  char *buf; /* the token being decoded */
-  size_t len, cap;
+  struct buf tok; /* the token being decoded */
   cssscan_url_fn *fn;
   void *ud;
 };
-
-static void put(struct css *c, const void *p, size_t n)
-{
-  if (c->cap - c->len < n) {
-    while (c->cap - c->len < n)
-      c->cap = c->cap ? 2 * c->cap : 128;
-    c->buf = xrealloc(c->buf, c->cap);
-  }
-  memcpy(c->buf + c->len, p, n);
-  c->len += n;
-}
 
 static void put_cp(struct css *c, uint32_t cp)
 {
@@ -58,7 +46,7 @@ static void put_cp(struct css *c, uint32_t cp)
     o[3] = (unsigned char)(0x80 | (cp & 0x3F));
     n = 4;
   }
-  put(c, o, n);
+  buf_put(&c->tok, o, n);
 }
 
 static bool is_ws(int ch)
@@ -114,7 +102,7 @@ static size_t escape(struct css *c, size_t i)
     return i;
   }
   if (hex_value(c->s[i]) < 0) {
-    put(c, c->s + i, 1);
+    buf_put(&c->tok, c->s + i, 1);
     return i + 1;
   }
   while (k < 6 && i < c->n && (h = hex_value(c->s[i])) >= 0) {
@@ -136,7 +124,7 @@ static size_t string(struct css *c, size_t i, bool *ok)
 {
   int q = c->s[i++];
 
-  c->len = 0;
+  buf_reset(&c->tok);
   *ok = true;
   while (i < c->n) {
     int ch = c->s[i];
@@ -159,7 +147,7 @@ static size_t string(struct css *c, size_t i, bool *ok)
       i = escape(c, i);
       continue;
     }
-    put(c, c->s + i, 1);
+    buf_put(&c->tok, c->s + i, 1);
     i++;
   }
   return i;
@@ -169,10 +157,10 @@ static size_t string(struct css *c, size_t i, bool *ok)
  * after it. */
 static size_t ident(struct css *c, size_t i)
 {
-  c->len = 0;
+  buf_reset(&c->tok);
   while (i < c->n) {
     if (name_char(c->s[i])) {
-      put(c, c->s + i, 1);
+      buf_put(&c->tok, c->s + i, 1);
       i++;
     } else if (valid_escape(c, i)) {
       i = escape(c, i);
@@ -193,7 +181,7 @@ static bool non_printable(int ch)
  * one, whose rest is skipped up to ')'. */
 static size_t url_token(struct css *c, size_t i, bool *ok)
 {
-  c->len = 0;
+  buf_reset(&c->tok);
   *ok = true;
   while (i < c->n) {
     int ch = c->s[i];
@@ -217,7 +205,7 @@ static size_t url_token(struct css *c, size_t i, bool *ok)
       i = escape(c, i);
       continue;
     }
-    put(c, c->s + i, 1);
+    buf_put(&c->tok, c->s + i, 1);
     i++;
   }
   if (i >= c->n)
@@ -233,21 +221,21 @@ static size_t url_token(struct css *c, size_t i, bool *ok)
 
 static void emit(struct css *c)
 {
-  if (c->len)
-    c->fn(c->buf, c->len, c->ud);
+  if (c->tok.len)
+    c->fn(c->tok.p, c->tok.len, c->ud);
 }
 
-static bool buf_is(const struct css *c, const char *word)
+static bool token_is(const struct css *c, const char *word)
 {
   size_t i;
 
-  for (i = 0; i < c->len && word[i]; i++) {
-    int ch = (unsigned char)c->buf[i];
+  for (i = 0; i < c->tok.len && word[i]; i++) {
+    int ch = (unsigned char)c->tok.p[i];
 
     if ((ch >= 'A' && ch <= 'Z' ? ch + 32 : ch) != word[i])
       return false;
   }
-  return i == c->len && !word[i];
+  return i == c->tok.len && !word[i];
 }
 
 /* Past blanks and comments from "i". */
@@ -280,7 +268,7 @@ static size_t skip_space(const struct css *c, size_t i)
 void cssscan_urls(const char *css, size_t len, cssscan_url_fn *fn, void *ud)
 {
   struct css c = {
-    (const unsigned char *)css, css ? len : 0, NULL, 0, 0, fn, ud
+    (const unsigned char *)css, css ? len : 0, { NULL, 0, 0 }, fn, ud
   };
   size_t i = 0;
   bool ok;
@@ -296,7 +284,7 @@ void cssscan_urls(const char *css, size_t len, cssscan_url_fn *fn, void *ud)
       i = string(&c, i, &ok);
     } else if (ch == '@') {
       i = ident(&c, i + 1);
-      if (buf_is(&c, "import")) {
+      if (token_is(&c, "import")) {
         i = skip_space(&c, i);
         if (i < c.n && (c.s[i] == '"' || c.s[i] == '\'')) {
           i = string(&c, i, &ok);
@@ -307,7 +295,7 @@ void cssscan_urls(const char *css, size_t len, cssscan_url_fn *fn, void *ud)
     } else if (name_char(ch) || valid_escape(&c, i)) {
       /* Numbers and dimensions too: "1url(" is no url(). */
       i = ident(&c, i);
-      if (i < c.n && c.s[i] == '(' && buf_is(&c, "url")) {
+      if (i < c.n && c.s[i] == '(' && token_is(&c, "url")) {
         /* Blanks only: in "url(/x)" the slash starts the URL. */
         for (i++; i < c.n && is_ws(c.s[i]); i++)
           ;
@@ -323,5 +311,5 @@ void cssscan_urls(const char *css, size_t len, cssscan_url_fn *fn, void *ud)
       i++;
     }
   }
-  free(c.buf);
+  buf_free(&c.tok);
 }

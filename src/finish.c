@@ -105,7 +105,7 @@ static void step_done(struct job *j)
  * body, the copied strings and the stop flag. */
 static void extract_job(struct job *j)
 {
-  const struct record_buf *body = &j->req->bodybuf;
+  const struct buf *body = &j->req->bodybuf;
 
   (void)extract_run_until(j->f->spec, body->p ? body->p : "", body->len,
                           j->ctype, j->final_url, &j->stop, &j->xr);
@@ -169,7 +169,7 @@ static void after_work_cb(uv_work_t *w, int status)
    * when --save's file is done too (at the peak of a crawl with --save,
    * half the heap was bodies already parsed). */
   if (!j->req->shared->cfg->want_body)
-    record_buf_free(&j->req->bodybuf);
+    buf_free(&j->req->bodybuf);
   step_done(j);
 }
 

@@ -76,8 +76,8 @@ static size_t split_headers(const char *s, size_t len, struct hdr **out,
  * its group. One pass, so a hostile block of 50,000 distinct names costs
  * no more per name than one of ten. */
 struct hdr_groups {
-  struct record_buf keys; /* every name's key, quoted JSON, back to back */
-  size_t *key_off;        /* where header i's key starts in "keys" */
+  struct buf keys; /* every name's key, quoted JSON, back to back */
+  size_t *key_off; /* where header i's key starts in "keys" */
   size_t *key_len;
   size_t *next;  /* the next header of header i's group; i itself: none */
   size_t *first; /* table slots: first header of a group + 1; 0: empty */
@@ -158,20 +158,20 @@ static void hdr_group(struct hdr_groups *g, const struct hdr *h, size_t n)
 
 static void hdr_groups_free(struct hdr_groups *g)
 {
-  record_buf_free(&g->keys);
+  buf_free(&g->keys);
   free(g->key_off);
   free(g->key_len);
   free(g->next);
   free(g->first);
 }
 
-size_t hdrblock_put_json(struct record_buf *b, const char *s, size_t len)
+size_t hdrblock_put_json(struct buf *b, const char *s, size_t len)
 {
   struct hdr *h = NULL;
   size_t dropped;
   size_t n = split_headers(s, len, &h, &dropped);
   struct hdr_groups g;
-  struct record_buf val = { NULL, 0, 0 };
+  struct buf val = { NULL, 0, 0 };
   size_t i, j;
   bool first = true, *done = xcalloc(n ? n : 1, sizeof(*done));
 
@@ -185,23 +185,23 @@ size_t hdrblock_put_json(struct record_buf *b, const char *s, size_t len)
 
     if (done[i])
       continue;
-    record_buf_reset(&val);
-    record_put(&val, h[i].value, h[i].value_len);
+    buf_reset(&val);
+    buf_put(&val, h[i].value, h[i].value_len);
     for (j = i; g.next[j] != j;) {
       j = g.next[j];
       done[j] = true;
-      record_put(&val, cookie ? "\n" : ", ", cookie ? 1 : 2);
-      record_put(&val, h[j].value, h[j].value_len);
+      buf_put(&val, cookie ? "\n" : ", ", cookie ? 1 : 2);
+      buf_put(&val, h[j].value, h[j].value_len);
     }
     if (!first)
       record_put_raw(b, ",");
     first = false;
-    record_put(b, g.keys.p + g.key_off[i], g.key_len[i]);
+    buf_put(b, g.keys.p + g.key_off[i], g.key_len[i]);
     record_put_raw(b, ":");
     record_put_quoted(b, val.p ? val.p : "", val.len);
   }
   record_put_raw(b, "}");
-  record_buf_free(&val);
+  buf_free(&val);
   hdr_groups_free(&g);
   free(done);
   free(h);

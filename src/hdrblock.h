@@ -13,7 +13,7 @@
  * joined with ", " (RFC 9110 5.3; Set-Cookie's with a newline) in the
  * order they came, status lines skipped, at most RECORD_MAX_HEADERS
  * lines. Returns the number of header lines left out. */
-size_t hdrblock_put_json(struct record_buf *b, const char *s, size_t len);
+size_t hdrblock_put_json(struct buf *b, const char *s, size_t len);
 
 /* The number of header lines of the "len" bytes at "s" past
  * RECORD_MAX_HEADERS, which hdrblock_put_json() leaves out. */

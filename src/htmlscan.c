@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "html4.h"
 #include "util.h"
 
@@ -31,11 +32,6 @@
 /* libxml2's tree stops the parse when a 258th element would open; the
  * scan declines well before. */
 #define MAX_DEPTH 250
-
-struct buf {
-  char *p;
-  size_t len, cap;
-};
 
 /* An open element. */
 struct elem {
@@ -95,18 +91,6 @@ struct scan {
 };
 
 /* --- Bytes ------------------------------------------------------------- */
-
-static void buf_add(struct buf *b, const void *p, size_t n)
-{
-  if (b->cap - b->len < n + 1) {
-    while (b->cap - b->len < n + 1)
-      b->cap = b->cap ? 2 * b->cap : 64;
-    b->p = xrealloc(b->p, b->cap);
-  }
-  memcpy(b->p + b->len, p, n);
-  b->len += n;
-  b->p[b->len] = '\0';
-}
 
 /* The byte "k" ahead of the read position; 0 past the end, where libxml2
  * reads its buffer's terminating NUL. */
@@ -220,7 +204,7 @@ static void add_cp(struct buf *b, uint32_t c)
     o[3] = (unsigned char)(0x80 | (c & 0x3F));
     n = 4;
   }
-  buf_add(b, o, n);
+  buf_put(b, o, n);
 }
 
 /* The character at "j" in the current charset: its length in bytes and
@@ -273,7 +257,7 @@ static int decode(struct scan *s, size_t from, size_t to, bool text,
     while (run < to && b[run] >= 0x20 && b[run] < 0x80)
       run++;
     if (out && run > i)
-      buf_add(out, b + i, run - i);
+      buf_put(out, b + i, run - i);
     i = run;
     if (i == to)
       break;
@@ -282,7 +266,7 @@ static int decode(struct scan *s, size_t from, size_t to, bool text,
       return -1;
     if (out && (!text || is_char(cp))) {
       if (s->enc == ENC_UTF8 || cp < 0x80)
-        buf_add(out, b + i, len);
+        buf_put(out, b + i, len);
       else
         add_cp(out, cp);
     }
@@ -409,21 +393,21 @@ static const char *find_ci(const char *hay, const char *needle)
  * Content-Type with a content that names a charset. */
 static void check_meta(struct scan *s)
 {
-  const struct attrval *cs = &s->attrs[A_CHARSET];
-  const struct attrval *he = &s->attrs[A_HTTP_EQUIV];
-  const struct attrval *ct = &s->attrs[A_CONTENT];
+  struct attrval *cs = &s->attrs[A_CHARSET];
+  struct attrval *he = &s->attrs[A_HTTP_EQUIV];
+  struct attrval *ct = &s->attrs[A_CONTENT];
   const char *v, *eq;
 
   if (cs->seen && cs->has_value)
-    meta_charset(s, cs->text.p ? cs->text.p : "");
+    meta_charset(s, buf_cstr(&cs->text));
   if (s->fail || !he->seen || !he->has_value || !ct->seen || !ct->has_value)
     return;
-  v = he->text.p ? he->text.p : "";
+  v = buf_cstr(&he->text);
   if (!name_is(v, strlen(v), "content-type"))
     return;
   /* htmlCheckEncoding(): after the first "charset", or, when a blank
    * follows it, after the first '=' of the whole value. */
-  v = ct->text.p ? ct->text.p : "";
+  v = buf_cstr(&ct->text);
   eq = find_ci(v, "charset");
   if (!eq)
     return;
@@ -436,10 +420,9 @@ static void check_meta(struct scan *s)
 
 /* --- What the scan keeps ----------------------------------------------- */
 
-static void add_ref(struct scan *s, const struct buf *text,
-                    enum htmlscan_kind kind)
+static void add_ref(struct scan *s, struct buf *text, enum htmlscan_kind kind)
 {
-  htmlscan_result_add(s->res, text->p ? text->p : "", kind);
+  htmlscan_result_add(s->res, buf_cstr(text), kind);
 }
 
 /* libxml2's characters() and cdataBlock(): text lands in every element
@@ -447,9 +430,9 @@ static void add_ref(struct scan *s, const struct buf *text,
 static void chars(struct scan *s, const char *p, size_t n)
 {
   if (s->title == CAP_OPEN)
-    buf_add(&s->title_text, p, n);
+    buf_put(&s->title_text, p, n);
   if (s->style_open)
-    buf_add(&s->style_text, p, n);
+    buf_put(&s->style_text, p, n);
 }
 
 /* The text [from, to) decoded, into the open captures. */
@@ -459,8 +442,8 @@ static void chars_raw(struct scan *s, size_t from, size_t to)
     struct buf t = { NULL, 0, 0 };
 
     if (decode(s, from, to, true, &t) == 0)
-      chars(s, t.p ? t.p : "", t.len);
-    free(t.p);
+      chars(s, t.p, t.len);
+    buf_free(&t);
   } else if (s->title == CAP_OPEN) {
     (void)decode(s, from, to, true, &s->title_text);
   } else if (s->style_open) {
@@ -526,8 +509,8 @@ static void push(struct scan *s, const char *name, size_t len,
   e->dom = at ? html4_tag(name + at, len - at) : tag;
   e->name = s->names.len;
   if (tag == HTML4_OTHER) {
-    buf_add(&s->names, name, len);
-    s->names.len++; /* keep the NUL */
+    buf_put(&s->names, name, len);
+    buf_putc(&s->names, '\0'); /* read as a C string */
   }
   e->svg = len - at == 3 && memcmp(name + at, "svg", 3) == 0;
   s->svg += e->svg;
@@ -550,8 +533,7 @@ static void pop(struct scan *s)
   s->svg -= e->svg;
   if (s->title == CAP_OPEN && s->title_at == s->depth) {
     s->title = CAP_DONE;
-    s->res->title = s->title_text.p ? s->title_text.p : xstrdup("");
-    memset(&s->title_text, 0, sizeof(s->title_text));
+    s->res->title = buf_detach(&s->title_text);
     if (!(s->what & HTMLSCAN_LINKS))
       s->stop = true;
   }
@@ -559,8 +541,7 @@ static void pop(struct scan *s)
     struct htmlscan_ref *r = &s->res->refs[s->style_ref];
 
     free(r->text);
-    r->text = s->style_text.p ? s->style_text.p : xstrdup("");
-    memset(&s->style_text, 0, sizeof(s->style_text));
+    r->text = buf_detach(&s->style_text);
     s->style_open = false;
   }
   s->names.len = e->name;
@@ -804,8 +785,8 @@ static void attr_value(struct scan *s, size_t from, size_t to,
       if (c) {
         add_cp(&v->text, c);
       } else {
-        buf_add(&v->text, "&", 1);
-        buf_add(&v->text, b + name, len);
+        buf_put(&v->text, "&", 1);
+        buf_put(&v->text, b + name, len);
       }
     }
   }
@@ -1037,7 +1018,7 @@ static void parse_reference(struct scan *s)
 
       add_cp(&t, c);
       chars(s, t.p, t.len);
-      free(t.p);
+      buf_free(&t);
     }
   } else {
     unsigned c;
@@ -1052,7 +1033,7 @@ static void parse_reference(struct scan *s)
 
       add_cp(&t, c);
       chars(s, t.p, t.len);
-      free(t.p);
+      buf_free(&t);
     } else {
       chars(s, "&", 1);
       chars(s, (const char *)b + name, len);
@@ -1155,11 +1136,11 @@ static void parse_attribute(struct scan *s, enum html4_tag tag,
  * element's tag in the tree. */
 static void start_element(struct scan *s, enum html4_tag tag)
 {
-  const struct attrval *a = s->attrs;
+  struct attrval *a = s->attrs;
   bool req = (s->what & HTMLSCAN_LINKS) && (s->what & HTMLSCAN_REQUISITES);
 
   if (tag == HTML4_BASE && a[A_HREF].seen && !s->res->base)
-    s->res->base = xstrdup(a[A_HREF].text.p ? a[A_HREF].text.p : "");
+    s->res->base = xstrdup(buf_cstr(&a[A_HREF].text));
   else if ((tag == HTML4_A || tag == HTML4_AREA) && a[A_HREF].seen)
     add_ref(s, &a[A_HREF].text, HTMLSCAN_NAV);
   else if ((tag == HTML4_FRAME || tag == HTML4_IFRAME) && a[A_SRC].seen)
@@ -1218,9 +1199,7 @@ static void parse_element(struct scan *s, enum html4_tag peeked,
   }
   for (k = 0; k < A_N; k++) {
     s->attrs[k].seen = s->attrs[k].has_value = s->attrs[k].truncated = false;
-    s->attrs[k].text.len = 0;
-    if (s->attrs[k].text.p)
-      s->attrs[k].text.p[0] = '\0';
+    buf_reset(&s->attrs[k].text);
   }
   skip_blanks(s);
   while (cur(s) && cur(s) != '>' && !(cur(s) == '/' && peek(s, 1) == '>') &&
@@ -1474,11 +1453,11 @@ int htmlscan_run(const char *body, size_t len, const char *charset,
   if (!s.fail)
     check_upto(&s, s.stop ? s.i : s.n);
   free(s.stack);
-  free(s.names.p);
-  free(s.title_text.p);
-  free(s.style_text.p);
+  buf_free(&s.names);
+  buf_free(&s.title_text);
+  buf_free(&s.style_text);
   for (k = 0; k < A_N; k++)
-    free(s.attrs[k].text.p);
+    buf_free(&s.attrs[k].text);
   if (s.fail) {
     htmlscan_result_free(res);
     return -1;

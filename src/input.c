@@ -1,6 +1,6 @@
-/* The streaming input reader. Owns a buffer of at most one long line plus
- * a block, the open files and, for a pipe or TTY on stdin, a libuv
- * stream. Reads a block only when input_next() ran out of lines: the
+/* The streaming input reader. Owns a buffer of at most twice one long
+ * line plus a block, the open files and, for a pipe or TTY on stdin, a
+ * libuv stream. Reads a block only when input_next() ran out of lines: the
  * consumer's pace, not the input's size, sets the memory used. */
 #include "config.h"
 
@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "stdstream.h"
 
 /* Bytes asked for in one read. */
@@ -40,11 +41,9 @@ struct input {
   bool closing;        /* input_close() ran; free when the read returns */
   bool skipping;       /* dropping the rest of an overlong line */
   int error;           /* a negative libuv error, 0 if none */
-  char *buf;
-  size_t start;   /* first byte not handed out */
-  size_t scanned; /* [start, scanned) holds no '\n' */
-  size_t end;     /* bytes filled */
-  size_t cap;
+  struct buf buf;      /* bytes read: [0, buf.len) */
+  size_t start;        /* first byte not handed out */
+  size_t scanned;      /* [start, scanned) holds no '\n' */
   uint64_t lineno;
   uint64_t taken;     /* bytes handed out, newlines included */
   uint64_t total;     /* the regular files' sizes, summed */
@@ -66,7 +65,7 @@ static void free_input(struct input *in)
       uv_fs_req_cleanup(&req);
     }
   free(in->src);
-  free(in->buf);
+  buf_free(&in->buf);
   free(in);
 }
 
@@ -83,26 +82,26 @@ static void stream_closed_cb(void *data)
   free_input(in);
 }
 
-/* Make room for a block at "end": compact, then grow if a line is long. */
+/* Make room for a block past the bytes read: compact, then grow if a line
+ * is long. */
 static void make_room(struct input *in)
 {
-  if (in->start > 0 && in->cap - in->end < INPUT_BLOCK) {
-    memmove(in->buf, in->buf + in->start, in->end - in->start);
-    in->end -= in->start;
+  if (in->start > 0 && in->buf.cap - in->buf.len < INPUT_BLOCK) {
+    memmove(in->buf.p, in->buf.p + in->start, in->buf.len - in->start);
+    in->buf.len -= in->start;
     in->scanned -= in->start;
     in->start = 0;
   }
-  if (in->cap - in->end < INPUT_BLOCK) {
-    in->cap = in->end + INPUT_BLOCK;
-    in->buf = xrealloc(in->buf, in->cap);
-  }
+  /* Doubling: a line of several blocks costs a few copies, not one per
+   * block, for at most twice its length in memory. */
+  buf_reserve(&in->buf, INPUT_BLOCK);
 }
 
 static void got_data(struct input *in, ssize_t n)
 {
   in->reading = false;
   if (n > 0) {
-    in->end += (size_t)n;
+    in->buf.len += (size_t)n;
   } else if (n == 0 || n == UV_EOF) {
     /* This source is at its end; the next one is read on demand. */
     in->cur++;
@@ -133,7 +132,8 @@ static void alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
   struct input *in = h->data;
 
   (void)suggested;
-  *buf = uv_buf_init(in->buf + in->end, (unsigned)(in->cap - in->end));
+  *buf = uv_buf_init(in->buf.p + in->buf.len,
+                     (unsigned)(in->buf.cap - in->buf.len));
 }
 
 static void stream_read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
@@ -159,7 +159,7 @@ static int start_read(struct input *in)
   if (src->fd < 0) {
     rc = uv_read_start(in->stream, alloc_cb, stream_read_cb);
   } else {
-    buf = uv_buf_init(in->buf + in->end, INPUT_BLOCK);
+    buf = uv_buf_init(in->buf.p + in->buf.len, INPUT_BLOCK);
     in->req.data = in;
     rc = uv_fs_read(in->loop, &in->req, src->fd, &buf, 1, -1, fs_read_cb);
   }
@@ -176,7 +176,7 @@ static int start_read(struct input *in)
 static void take(struct input *in, struct input_line *line, size_t stop,
                  size_t skip)
 {
-  line->p = in->buf + in->start;
+  line->p = in->buf.p + in->start;
   line->len = stop - in->start;
   line->lineno = ++in->lineno;
   line->overlong = false;
@@ -193,13 +193,13 @@ enum input_status input_next(struct input *in, struct input_line *line)
     if (in->stopped)
       return INPUT_END;
     /* No memchr on the NULL buffer before the first read (UBSan). */
-    nl = in->end > in->scanned
-             ? memchr(in->buf + in->scanned, '\n', in->end - in->scanned)
+    nl = in->buf.len > in->scanned
+             ? memchr(in->buf.p + in->scanned, '\n', in->buf.len - in->scanned)
              : NULL;
     if (nl) {
       bool skip = in->skipping;
 
-      take(in, line, (size_t)(nl - in->buf), 1);
+      take(in, line, (size_t)(nl - in->buf.p), 1);
       if (skip) {
         /* The tail of an overlong line: its line number was counted. */
         in->skipping = false;
@@ -208,11 +208,11 @@ enum input_status input_next(struct input *in, struct input_line *line)
       }
       return INPUT_LINE;
     }
-    in->scanned = in->end;
-    if (in->end - in->start >= INPUT_LINE_MAX) {
+    in->scanned = in->buf.len;
+    if (in->buf.len - in->start >= INPUT_LINE_MAX) {
       bool skip = in->skipping;
 
-      take(in, line, in->end, 0);
+      take(in, line, in->buf.len, 0);
       if (skip) {
         in->lineno--;
         continue;
@@ -222,11 +222,11 @@ enum input_status input_next(struct input *in, struct input_line *line)
       return INPUT_LINE;
     }
     if (in->done) {
-      if (in->end > in->start && !in->skipping) {
-        take(in, line, in->end, 0);
+      if (in->buf.len > in->start && !in->skipping) {
+        take(in, line, in->buf.len, 0);
         return INPUT_LINE;
       }
-      in->start = in->scanned = in->end;
+      in->start = in->scanned = in->buf.len;
       return in->error ? INPUT_ERROR : INPUT_END;
     }
     if (in->reading)

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "stdstream.h"
 
 /* Queued bytes above which the caller is told to pause, and below which
@@ -26,11 +27,6 @@
 #define OUTPUT_BATCH (256 * 1024)
 /* Least time between two fsyncs of a file. */
 #define OUTPUT_SYNC_MS 1000
-
-struct buf {
-  char *p;
-  size_t len, cap;
-};
 
 struct output {
   uv_loop_t *loop;
@@ -65,8 +61,8 @@ static void maybe_free(struct output *o)
 {
   if (o->handles > 0 || o->busy)
     return;
-  free(o->fill.p);
-  free(o->out.p);
+  buf_free(&o->fill);
+  buf_free(&o->out);
   if (o->closed_cb)
     o->closed_cb(o->ud);
   free(o);
@@ -248,13 +244,7 @@ void output_write(struct output *o, const char *p, size_t len)
 
   if (o->failed || o->closing)
     return;
-  if (f->cap - f->len < len) {
-    while (f->cap - f->len < len)
-      f->cap = f->cap ? f->cap * 2 : 64 * 1024;
-    f->p = xrealloc(f->p, f->cap);
-  }
-  memcpy(f->p + f->len, p, len);
-  f->len += len;
+  buf_put(f, p, len);
   if (f->len >= OUTPUT_BATCH)
     kick(o);
   else

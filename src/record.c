@@ -6,7 +6,6 @@
 
 #include "record.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,61 +15,14 @@
 #include "utf8.h"
 #include "util.h"
 
-static void reserve(struct record_buf *b, size_t more)
+void record_put_raw(struct buf *b, const char *s)
 {
-  if (b->cap - b->len >= more)
-    return;
-  while (b->cap - b->len < more)
-    b->cap = b->cap ? b->cap * 2 : 1024;
-  b->p = xrealloc(b->p, b->cap);
+  buf_put(b, s, strlen(s));
 }
 
-void record_put(struct record_buf *b, const char *s, size_t n)
+static void puts_lit(struct buf *b, const char *s)
 {
-  if (n == 0)
-    return; /* memcpy from NULL is undefined even for 0 bytes. */
-  reserve(b, n);
-  memcpy(b->p + b->len, s, n);
-  b->len += n;
-}
-
-/* The file's short name for record_put(). */
-static void put(struct record_buf *b, const char *s, size_t n)
-{
-  record_put(b, s, n);
-}
-
-void record_put_raw(struct record_buf *b, const char *s)
-{
-  record_put(b, s, strlen(s));
-}
-
-void record_putf(struct record_buf *b, const char *fmt, ...)
-{
-  va_list ap;
-  int n;
-
-  /* Format in place; one more try after growing when it did not fit. */
-  reserve(b, 64);
-  va_start(ap, fmt);
-  n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-  va_end(ap);
-  if (n < 0)
-    return;
-  if ((size_t)n >= b->cap - b->len) {
-    reserve(b, (size_t)n + 1);
-    va_start(ap, fmt);
-    n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-      return;
-  }
-  b->len += (size_t)n;
-}
-
-static void puts_lit(struct record_buf *b, const char *s)
-{
-  put(b, s, strlen(s));
+  buf_put(b, s, strlen(s));
 }
 
 /* Decimal digits of "v" (zero-padded to "width"), written backwards from
@@ -88,17 +40,17 @@ static char *digits(char *end, uint64_t v, int width)
   return end;
 }
 
-static void put_fmt_u64(struct record_buf *b, uint64_t v)
+static void put_fmt_u64(struct buf *b, uint64_t v)
 {
   char tmp[24];
   char *p = digits(tmp + sizeof(tmp), v, 1);
 
-  put(b, p, (size_t)(tmp + sizeof(tmp) - p));
+  buf_put(b, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 /* Seconds with six decimals, as "%.6f" prints them for times up to days;
  * negative or absurd values (never measured) print as 0. */
-static void put_seconds(struct record_buf *b, double s)
+static void put_seconds(struct buf *b, double s)
 {
   char tmp[48];
   char *end = tmp + sizeof(tmp), *p;
@@ -108,7 +60,7 @@ static void put_seconds(struct record_buf *b, double s)
   p = digits(end, us % 1000000, 6);
   *--p = '.';
   p = digits(p, us / 1000000, 1);
-  put(b, p, (size_t)(end - p));
+  buf_put(b, p, (size_t)(end - p));
 }
 
 bool record_is_utf8(const char *s, size_t len)
@@ -133,14 +85,14 @@ bool record_is_utf8(const char *s, size_t len)
   return true;
 }
 
-void record_put_quoted(struct record_buf *b, const char *s, size_t len)
+void record_put_quoted(struct buf *b, const char *s, size_t len)
 {
   static const char hex[] = "0123456789abcdef";
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0;
 
   /* Worst case: every byte becomes a 6-byte escape. */
-  reserve(b, len * 6 + 2);
+  buf_reserve(b, len * 6 + 2);
   b->p[b->len++] = '"';
   while (i < len) {
     size_t start = i, n;
@@ -209,7 +161,7 @@ void record_put_quoted(struct record_buf *b, const char *s, size_t len)
   b->p[b->len++] = '"';
 }
 
-static void put_cstr_or_null(struct record_buf *b, const char *s)
+static void put_cstr_or_null(struct buf *b, const char *s)
 {
   if (s)
     record_put_quoted(b, s, strlen(s));
@@ -217,14 +169,14 @@ static void put_cstr_or_null(struct record_buf *b, const char *s)
     puts_lit(b, "null");
 }
 
-static void put_base64(struct record_buf *b, const char *s, size_t len)
+static void put_base64(struct buf *b, const char *s, size_t len)
 {
   static const char tab[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   const unsigned char *p = (const unsigned char *)s;
   size_t i;
 
-  reserve(b, (len + 2) / 3 * 4 + 2);
+  buf_reserve(b, (len + 2) / 3 * 4 + 2);
   b->p[b->len++] = '"';
   for (i = 0; i + 2 < len; i += 3) {
     b->p[b->len++] = tab[p[i] >> 2];
@@ -265,16 +217,16 @@ struct record_field;
  * lacks it: the key goes out only once the value is known to, since
  * writing and taking back the keys of absent fields cost as much as the
  * rest of a record. */
-typedef bool put_fn(struct record_buf *b, const struct result *r,
+typedef bool put_fn(struct buf *b, const struct result *r,
                     const struct record_field *f);
 
 /* -w's writer of a field: its raw text, or false when absent. */
-typedef bool text_fn(struct record_buf *b, const struct result *r);
+typedef bool text_fn(struct buf *b, const struct result *r);
 
 /* Append the key of "f", unless "f" is NULL (the value alone). */
-static void put_key(struct record_buf *b, const struct record_field *f);
+static void put_key(struct buf *b, const struct record_field *f);
 
-static bool put_string_or_absent(struct record_buf *b, const char *s,
+static bool put_string_or_absent(struct buf *b, const char *s,
                                  const struct record_field *f)
 {
   if (!s)
@@ -284,7 +236,7 @@ static bool put_string_or_absent(struct record_buf *b, const char *s,
   return true;
 }
 
-static bool put_id(struct record_buf *b, const struct result *r,
+static bool put_id(struct buf *b, const struct result *r,
                    const struct record_field *f)
 {
   put_key(b, f);
@@ -295,7 +247,7 @@ static bool put_id(struct record_buf *b, const struct result *r,
   return true;
 }
 
-static bool put_url(struct record_buf *b, const struct result *r,
+static bool put_url(struct buf *b, const struct result *r,
                     const struct record_field *f)
 {
   put_key(b, f);
@@ -303,7 +255,7 @@ static bool put_url(struct record_buf *b, const struct result *r,
   return true;
 }
 
-static bool put_ok(struct record_buf *b, const struct result *r,
+static bool put_ok(struct buf *b, const struct result *r,
                    const struct record_field *f)
 {
   put_key(b, f);
@@ -311,7 +263,7 @@ static bool put_ok(struct record_buf *b, const struct result *r,
   return true;
 }
 
-static bool put_status(struct record_buf *b, const struct result *r,
+static bool put_status(struct buf *b, const struct result *r,
                        const struct record_field *f)
 {
   put_key(b, f);
@@ -322,7 +274,7 @@ static bool put_status(struct record_buf *b, const struct result *r,
   return true;
 }
 
-static bool put_attempts(struct record_buf *b, const struct result *r,
+static bool put_attempts(struct buf *b, const struct result *r,
                          const struct record_field *f)
 {
   put_key(b, f);
@@ -330,7 +282,7 @@ static bool put_attempts(struct record_buf *b, const struct result *r,
   return true;
 }
 
-static bool put_time(struct record_buf *b, const struct result *r,
+static bool put_time(struct buf *b, const struct result *r,
                      const struct record_field *f)
 {
   put_key(b, f);
@@ -338,7 +290,7 @@ static bool put_time(struct record_buf *b, const struct result *r,
   return true;
 }
 
-static bool put_queued(struct record_buf *b, const struct result *r,
+static bool put_queued(struct buf *b, const struct result *r,
                        const struct record_field *f)
 {
   put_key(b, f);
@@ -354,15 +306,15 @@ static enum errkind shown_kind(const struct result *r)
 }
 
 /* The error's message: the one given, else "HTTP 503". */
-static void put_message_text(struct record_buf *b, const struct result *r)
+static void put_message_text(struct buf *b, const struct result *r)
 {
   if (r->message)
     record_put_raw(b, r->message);
   else
-    record_putf(b, "HTTP %ld", r->status);
+    buf_putf(b, "HTTP %ld", r->status);
 }
 
-static bool put_error(struct record_buf *b, const struct result *r,
+static bool put_error(struct buf *b, const struct result *r,
                       const struct record_field *f)
 {
   char num[32];
@@ -386,7 +338,7 @@ static bool put_error(struct record_buf *b, const struct result *r,
   return true;
 }
 
-static bool put_timing(struct record_buf *b, const struct result *r,
+static bool put_timing(struct buf *b, const struct result *r,
                        const struct record_field *f)
 {
   const struct record_timing *t = &r->timing;
@@ -408,25 +360,25 @@ static bool put_timing(struct record_buf *b, const struct result *r,
   return true;
 }
 
-static bool put_final_url(struct record_buf *b, const struct result *r,
+static bool put_final_url(struct buf *b, const struct result *r,
                           const struct record_field *f)
 {
   return put_string_or_absent(b, r->final_url, f);
 }
 
-static bool put_http_version(struct record_buf *b, const struct result *r,
+static bool put_http_version(struct buf *b, const struct result *r,
                              const struct record_field *f)
 {
   return put_string_or_absent(b, r->http_version, f);
 }
 
-static bool put_content_type(struct record_buf *b, const struct result *r,
+static bool put_content_type(struct buf *b, const struct result *r,
                              const struct record_field *f)
 {
   return put_string_or_absent(b, r->content_type, f);
 }
 
-static bool put_size(struct record_buf *b, const struct result *r,
+static bool put_size(struct buf *b, const struct result *r,
                      const struct record_field *f)
 {
   if (r->size < 0)
@@ -436,7 +388,7 @@ static bool put_size(struct record_buf *b, const struct result *r,
   return true;
 }
 
-static bool put_redirects(struct record_buf *b, const struct result *r,
+static bool put_redirects(struct buf *b, const struct result *r,
                           const struct record_field *f)
 {
   if (r->redirects < 0)
@@ -446,31 +398,31 @@ static bool put_redirects(struct record_buf *b, const struct result *r,
   return true;
 }
 
-static bool put_remote_ip(struct record_buf *b, const struct result *r,
+static bool put_remote_ip(struct buf *b, const struct result *r,
                           const struct record_field *f)
 {
   return put_string_or_absent(b, r->remote_ip, f);
 }
 
-static bool put_etag(struct record_buf *b, const struct result *r,
+static bool put_etag(struct buf *b, const struct result *r,
                      const struct record_field *f)
 {
   return put_string_or_absent(b, r->etag, f);
 }
 
-static bool put_last_modified(struct record_buf *b, const struct result *r,
+static bool put_last_modified(struct buf *b, const struct result *r,
                               const struct record_field *f)
 {
   return put_string_or_absent(b, r->last_modified, f);
 }
 
-static bool put_sha256(struct record_buf *b, const struct result *r,
+static bool put_sha256(struct buf *b, const struct result *r,
                        const struct record_field *f)
 {
   return put_string_or_absent(b, r->sha256, f);
 }
 
-static bool put_unchanged(struct record_buf *b, const struct result *r,
+static bool put_unchanged(struct buf *b, const struct result *r,
                           const struct record_field *f)
 {
   if (!r->unchanged)
@@ -480,7 +432,7 @@ static bool put_unchanged(struct record_buf *b, const struct result *r,
   return true;
 }
 
-static bool put_changed(struct record_buf *b, const struct result *r,
+static bool put_changed(struct buf *b, const struct result *r,
                         const struct record_field *f)
 {
   if (r->changed == RECORD_CHANGED_NONE)
@@ -502,7 +454,7 @@ static bool put_changed(struct record_buf *b, const struct result *r,
   return true;
 }
 
-static bool put_headers_field(struct record_buf *b, const struct result *r,
+static bool put_headers_field(struct buf *b, const struct result *r,
                               const struct record_field *f)
 {
   if (!r->headers)
@@ -512,7 +464,7 @@ static bool put_headers_field(struct record_buf *b, const struct result *r,
   return true;
 }
 
-static bool put_headers_dropped(struct record_buf *b, const struct result *r,
+static bool put_headers_dropped(struct buf *b, const struct result *r,
                                 const struct record_field *f)
 {
   size_t dropped;
@@ -527,7 +479,7 @@ static bool put_headers_dropped(struct record_buf *b, const struct result *r,
   return true;
 }
 
-static bool put_body(struct record_buf *b, const struct result *r,
+static bool put_body(struct buf *b, const struct result *r,
                      const struct record_field *f)
 {
   if (!r->body || !record_is_utf8(r->body, r->body_len))
@@ -537,7 +489,7 @@ static bool put_body(struct record_buf *b, const struct result *r,
   return true;
 }
 
-static bool put_body_base64(struct record_buf *b, const struct result *r,
+static bool put_body_base64(struct buf *b, const struct result *r,
                             const struct record_field *f)
 {
   if (!r->body || record_is_utf8(r->body, r->body_len))
@@ -547,7 +499,7 @@ static bool put_body_base64(struct record_buf *b, const struct result *r,
   return true;
 }
 
-static bool put_parent(struct record_buf *b, const struct result *r,
+static bool put_parent(struct buf *b, const struct result *r,
                        const struct record_field *f)
 {
   if (!r->crawled || !r->parent_json)
@@ -557,7 +509,7 @@ static bool put_parent(struct record_buf *b, const struct result *r,
   return true;
 }
 
-static bool put_depth(struct record_buf *b, const struct result *r,
+static bool put_depth(struct buf *b, const struct result *r,
                       const struct record_field *f)
 {
   if (!r->crawled)
@@ -568,7 +520,7 @@ static bool put_depth(struct record_buf *b, const struct result *r,
 }
 
 /* A JSON array of the "n" strings of "v" (NULL when "n" is 0). */
-static void put_array(struct record_buf *b, char *const *v, size_t n)
+static void put_array(struct buf *b, char *const *v, size_t n)
 {
   size_t i;
 
@@ -581,7 +533,7 @@ static void put_array(struct record_buf *b, char *const *v, size_t n)
   puts_lit(b, "]");
 }
 
-static bool put_title(struct record_buf *b, const struct result *r,
+static bool put_title(struct buf *b, const struct result *r,
                       const struct record_field *f)
 {
   if (!r->extract || !r->extract_spec->title)
@@ -591,7 +543,7 @@ static bool put_title(struct record_buf *b, const struct result *r,
   return true;
 }
 
-static bool put_links(struct record_buf *b, const struct result *r,
+static bool put_links(struct buf *b, const struct result *r,
                       const struct record_field *f)
 {
   if (!r->extract || !r->extract_spec->links)
@@ -609,7 +561,7 @@ static const struct extract_values *values_of(const struct result *r, size_t i)
   return x->values && i < x->nvalues ? &x->values[i] : NULL;
 }
 
-static bool put_extract(struct record_buf *b, const struct result *r,
+static bool put_extract(struct buf *b, const struct result *r,
                         const struct record_field *f)
 {
   const struct extract_spec *spec = r->extract_spec;
@@ -632,7 +584,7 @@ static bool put_extract(struct record_buf *b, const struct result *r,
   return true;
 }
 
-static bool put_extract_cut(struct record_buf *b, const struct result *r,
+static bool put_extract_cut(struct buf *b, const struct result *r,
                             const struct record_field *f)
 {
   const struct extract_spec *spec;
@@ -661,7 +613,7 @@ static bool put_extract_cut(struct record_buf *b, const struct result *r,
   return true;
 }
 
-static bool put_saved(struct record_buf *b, const struct result *r,
+static bool put_saved(struct buf *b, const struct result *r,
                       const struct record_field *f)
 {
   if (!r->saving)
@@ -672,7 +624,7 @@ static bool put_saved(struct record_buf *b, const struct result *r,
 }
 
 /* -w's text of a field whose JSON is not what -w shows. */
-static bool text_error(struct record_buf *b, const struct result *r)
+static bool text_error(struct buf *b, const struct result *r)
 {
   if (record_ok(r))
     return false;
@@ -680,7 +632,7 @@ static bool text_error(struct record_buf *b, const struct result *r)
   return true;
 }
 
-static bool text_error_message(struct record_buf *b, const struct result *r)
+static bool text_error_message(struct buf *b, const struct result *r)
 {
   if (record_ok(r))
     return false;
@@ -688,15 +640,15 @@ static bool text_error_message(struct record_buf *b, const struct result *r)
   return true;
 }
 
-static bool text_body(struct record_buf *b, const struct result *r)
+static bool text_body(struct buf *b, const struct result *r)
 {
   if (!r->body || !record_is_utf8(r->body, r->body_len))
     return false;
-  put(b, r->body, r->body_len);
+  buf_put(b, r->body, r->body_len);
   return true;
 }
 
-static bool text_body_base64(struct record_buf *b, const struct result *r)
+static bool text_body_base64(struct buf *b, const struct result *r)
 {
   size_t start = b->len;
 
@@ -708,7 +660,7 @@ static bool text_body_base64(struct record_buf *b, const struct result *r)
   return true;
 }
 
-static bool text_title(struct record_buf *b, const struct result *r)
+static bool text_title(struct buf *b, const struct result *r)
 {
   if (!r->extract || !r->extract_spec->title || !r->extract->title)
     return false;
@@ -716,7 +668,7 @@ static bool text_title(struct record_buf *b, const struct result *r)
   return true;
 }
 
-static bool text_saved(struct record_buf *b, const struct result *r)
+static bool text_saved(struct buf *b, const struct result *r)
 {
   if (!r->saving || !r->saved)
     return false;
@@ -726,7 +678,7 @@ static bool text_saved(struct record_buf *b, const struct result *r)
 
 /* How a string field reads in -w: its bytes, unquoted. */
 #define STRING_TEXT(name, member)                                             \
-  static bool text_##name(struct record_buf *b, const struct result *r)       \
+  static bool text_##name(struct buf *b, const struct result *r)              \
   {                                                                           \
     if (!r->member)                                                           \
       return false;                                                           \
@@ -801,10 +753,10 @@ static const struct record_field fields[] = {
 
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
-static void put_key(struct record_buf *b, const struct record_field *f)
+static void put_key(struct buf *b, const struct record_field *f)
 {
   if (f)
-    put(b, f->key, f->key_len);
+    buf_put(b, f->key, f->key_len);
 }
 
 const struct record_field *record_field_find(const char *name, size_t len)
@@ -824,7 +776,7 @@ const char *record_field_name(size_t i)
 }
 
 bool record_field_json(const struct record_field *f, const struct result *r,
-                       struct record_buf *b)
+                       struct buf *b)
 {
   if (!f->json) {
     puts_lit(b, "null");
@@ -834,7 +786,7 @@ bool record_field_json(const struct record_field *f, const struct result *r,
 }
 
 bool record_field_text(const struct record_field *f, const struct result *r,
-                       struct record_buf *b)
+                       struct buf *b)
 {
   size_t start = b->len;
 
@@ -849,7 +801,7 @@ bool record_field_text(const struct record_field *f, const struct result *r,
   return true;
 }
 
-void record_build(struct record_buf *b, const struct result *r)
+void record_build(struct buf *b, const struct result *r)
 {
   size_t i;
 
@@ -859,16 +811,4 @@ void record_build(struct record_buf *b, const struct result *r)
   for (i = 1; i < NFIELDS && fields[i].json; i++)
     (void)fields[i].json(b, r, &fields[i]);
   puts_lit(b, "}\n");
-}
-
-void record_buf_reset(struct record_buf *b)
-{
-  b->len = 0;
-}
-
-void record_buf_free(struct record_buf *b)
-{
-  free(b->p);
-  b->p = NULL;
-  b->len = b->cap = 0;
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "errkind.h"
 
 /* Header lines of a response kept in its record; "headers_dropped" says
@@ -83,19 +84,12 @@ struct result {
 /* Set every member of "r" to zero, with the optional fields absent. */
 void record_result_init(struct result *r);
 
-/* A growing byte buffer, reused from record to record. */
-struct record_buf {
-  char *p;
-  size_t len; /* bytes used */
-  size_t cap; /* bytes allocated */
-};
-
 /* Whether "r" counts as ok: completed with a status below 400. */
 bool record_ok(const struct result *r);
 
 /* Append the record of "r" as one JSON line, '\n' included, to "b": every
  * field of the table in its order, absent ones left out. */
-void record_build(struct record_buf *b, const struct result *r);
+void record_build(struct buf *b, const struct result *r);
 
 /* One field of the record (opaque; its row in record.c's table). */
 struct record_field;
@@ -112,31 +106,24 @@ const char *record_field_name(size_t i);
 /* Append the value of "f" for "r" as JSON to "b" ("null" for a -w-only
  * name). Returns false, having appended nothing, when "r" lacks it. */
 bool record_field_json(const struct record_field *f, const struct result *r,
-                       struct record_buf *b);
+                       struct buf *b);
 
 /* Append the value of "f" for "r" as -w writes it to "b": a string's raw
  * bytes (not made safe: writeout.c does that), a number as in JSON, an
  * object or array as its JSON; the kind's name for "error". Returns
  * false, having appended nothing, when "r" lacks it or it is null. */
 bool record_field_text(const struct record_field *f, const struct result *r,
-                       struct record_buf *b);
+                       struct buf *b);
 
-/* Append "n" bytes of "s" to "b" as they are; a C string as it is; printf
- * output. */
-void record_put(struct record_buf *b, const char *s, size_t n);
-void record_put_raw(struct record_buf *b, const char *s);
-void record_putf(struct record_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* Append the C string "s" to "b" as it is (buf_put() and buf_putf() of
+ * buf.h append bytes and printf output). */
+void record_put_raw(struct buf *b, const char *s);
 
 /* Append "len" bytes of "s" to "b" as a JSON string: quoted, escaped,
  * invalid UTF-8 replaced by U+FFFD. */
-void record_put_quoted(struct record_buf *b, const char *s, size_t len);
+void record_put_quoted(struct buf *b, const char *s, size_t len);
 
 /* Whether "len" bytes of "s" are valid UTF-8 with no NUL. */
 bool record_is_utf8(const char *s, size_t len);
-
-/* Empty "b" for reuse (keeps its memory); release its memory. */
-void record_buf_reset(struct record_buf *b);
-void record_buf_free(struct record_buf *b);
 
 #endif

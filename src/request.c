@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "retry.h"
 #include "savename.h"
 #include "util.h"
@@ -96,8 +97,8 @@ void request_free(struct request *req)
   free(req->method);
   free(req->body);
   curl_slist_free_all(req->headers);
-  record_buf_free(&req->bodybuf);
-  record_buf_free(&req->hdrbuf);
+  buf_free(&req->bodybuf);
+  buf_free(&req->hdrbuf);
   free(req);
 }
 
@@ -174,7 +175,7 @@ static size_t body_write_cb(char *ptr, size_t size, size_t nmemb, void *ud)
   if (req->save)
     save_write(req->save, ptr, n);
   if (req->shared->keep_body || req->internal)
-    record_put(&req->bodybuf, ptr, n);
+    buf_put(&req->bodybuf, ptr, n);
   return n;
 }
 
@@ -249,7 +250,7 @@ static size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud)
   else if (n > 14 && strncasecmp(ptr, "last-modified:", 14) == 0)
     keep_value(&req->last_modified, ptr + 14, n - 14);
   if (req->shared->cfg->want_headers && n > 2)
-    record_put(&req->hdrbuf, ptr, n);
+    buf_put(&req->hdrbuf, ptr, n);
   return n;
 }
 
@@ -258,7 +259,8 @@ static int load_data_file(struct request_shared *sh, const char *path,
                           char err[VL_ERRLEN])
 {
   FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-  size_t cap = 4096, len = 0, n;
+  struct buf data = { NULL, 0, 0 };
+  size_t n;
   int rc = 0;
 
   if (!f) {
@@ -266,22 +268,19 @@ static int load_data_file(struct request_shared *sh, const char *path,
              strerror(errno));
     return -1;
   }
-  sh->data_file = xmalloc(cap);
-  while ((n = fread(sh->data_file + len, 1, cap - len, f)) > 0) {
-    len += n;
-    if (len == cap) {
-      cap *= 2;
-      sh->data_file = xrealloc(sh->data_file, cap);
-    }
-  }
+  do {
+    buf_reserve(&data, 4096);
+    n = fread(data.p + data.len, 1, data.cap - data.len, f);
+    data.len += n;
+  } while (n > 0);
   if (ferror(f)) {
     snprintf(err, VL_ERRLEN, "--data: cannot read '%s'", path);
     rc = -1;
   }
   if (f != stdin)
     fclose(f);
-  sh->data = sh->data_file;
-  sh->data_len = len;
+  sh->data = sh->data_file = data.p; /* not NULL: room was reserved */
+  sh->data_len = data.len;
   return rc;
 }
 

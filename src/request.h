@@ -131,8 +131,8 @@ struct request {
   struct since_carry *carry; /* a 304 to them: the fields the record
                                 takes from FILE's (finish.c reads them),
                                 or NULL; owned */
-  struct record_buf bodybuf; /* the body, kept with --body */
-  struct record_buf hdrbuf;  /* the final response's headers */
+  struct buf bodybuf;        /* the body, kept with --body */
+  struct buf hdrbuf;         /* the final response's headers */
   struct save *save;         /* --save: this attempt's file, or NULL */
   bool save_skipped;         /* --save: this response's body is not saved
                                 (not 2xx, no --save-errors) */

@@ -21,6 +21,7 @@
 
 #include <jansson.h>
 
+#include "buf.h"
 #include "cli.h"
 #include "utf8.h"
 
@@ -129,8 +130,7 @@ static void tell_record(json_t *root, bool ok, resume_record_fn *cb, void *ud)
 static int64_t each_line(int fd, void (*fn)(const char *, size_t, void *),
                          void *ud)
 {
-  size_t cap = 1 << 16, len = 0;
-  char *buf = xmalloc(cap);
+  struct buf b = { NULL, 0, 0 };
   int64_t offset = 0;
   ssize_t n;
 
@@ -138,31 +138,29 @@ static int64_t each_line(int fd, void (*fn)(const char *, size_t, void *),
     size_t pos = 0;
     char *nl;
 
-    if (len == cap) {
-      cap *= 2; /* one line longer than the buffer */
-      buf = xrealloc(buf, cap);
-    }
-    n = read(fd, buf + len, cap - len);
+    /* 64 KiB at first; doubled for a line longer than the buffer. */
+    buf_reserve(&b, b.cap ? 1 : 1 << 16);
+    n = read(fd, b.p + b.len, b.cap - b.len);
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0) {
-      free(buf);
+      buf_free(&b);
       return -1;
     }
-    len += (size_t)n;
-    while ((nl = memchr(buf + pos, '\n', len - pos))) {
-      size_t end = (size_t)(nl - buf);
+    b.len += (size_t)n;
+    while ((nl = memchr(b.p + pos, '\n', b.len - pos))) {
+      size_t end = (size_t)(nl - b.p);
 
-      fn(buf + pos, end - pos, ud);
+      fn(b.p + pos, end - pos, ud);
       offset += (int64_t)(end + 1 - pos);
       pos = end + 1;
     }
-    memmove(buf, buf + pos, len - pos);
-    len -= pos;
+    memmove(b.p, b.p + pos, b.len - pos);
+    b.len -= pos;
     if (n == 0)
       break;
   }
-  free(buf);
+  buf_free(&b);
   return offset;
 }
 

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "util.h"
 
 /* Queued bytes above which save_full() is true, and below which a
@@ -55,13 +56,11 @@ struct save {
   uv_file fd;           /* -1 until open; the job sets it */
   int error;            /* the first libuv error, 0 if none */
   const char *error_op; /* the operation that failed: "open", ... */
-  char *buf;            /* queued bytes: [0, len) */
-  size_t len, cap;
-  char *out; /* the bytes being written: [0, out_len) */
-  size_t out_len, out_cap;
-  bool opened;   /* the open was started */
-  bool was_full; /* save_full() said true: call drain_cb */
-  bool closing;  /* save_close() was called */
+  struct buf queued;    /* bytes not yet handed to a write */
+  struct buf out;       /* the bytes being written */
+  bool opened;          /* the open was started */
+  bool was_full;        /* save_full() said true: call drain_cb */
+  bool closing;         /* save_close() was called */
   bool keep;
   save_drain_fn *drain_cb;
   save_done_fn *done_cb;
@@ -120,20 +119,14 @@ struct save *save_new(uv_loop_t *loop, int dirfd, save_drain_fn *drain_cb,
 
 bool save_full(const struct save *s)
 {
-  return s->len + s->out_len > SAVE_HIGH;
+  return s->queued.len + s->out.len > SAVE_HIGH;
 }
 
 void save_write(struct save *s, const char *p, size_t n)
 {
   if (s->error || n == 0)
     return; /* The error is reported by save_close(). */
-  if (s->cap - s->len < n) {
-    while (s->cap - s->len < n)
-      s->cap = s->cap ? s->cap * 2 : 64 * 1024;
-    s->buf = xrealloc(s->buf, s->cap);
-  }
-  memcpy(s->buf + s->len, p, n);
-  s->len += n;
+  buf_put(&s->queued, p, n);
   if (save_full(s))
     s->was_full = true;
   kick(s);
@@ -163,8 +156,8 @@ static void close_done(struct save *s)
   else if (status)
     snprintf(what, sizeof(what), "%s: %s", s->error_op, uv_strerror(status));
   free(s->final_name);
-  free(s->buf);
-  free(s->out);
+  buf_free(&s->queued);
+  buf_free(&s->out);
   free(s);
   cb(status, what, ud);
 }
@@ -317,20 +310,20 @@ static void fs_cb(uv_fs_t *req)
   if (was == SAVE_WRITING) {
     if (result < 0) {
       set_error(s, (int)result, "write");
-      s->out_len = 0;
-    } else if ((size_t)result < s->out_len) {
+      s->out.len = 0;
+    } else if ((size_t)result < s->out.len) {
       /* A short write: keep the rest at the front. */
-      memmove(s->out, s->out + result, s->out_len - (size_t)result);
-      s->out_len -= (size_t)result;
+      memmove(s->out.p, s->out.p + result, s->out.len - (size_t)result);
+      s->out.len -= (size_t)result;
     } else {
-      s->out_len = 0;
+      s->out.len = 0;
     }
   } else if (was == SAVE_CLOSING) {
     if (result < 0)
       set_error(s, (int)result, "close");
     s->fd = -1;
   }
-  if (s->was_full && s->len + s->out_len < SAVE_LOW) {
+  if (s->was_full && s->queued.len + s->out.len < SAVE_LOW) {
     s->was_full = false;
     if (s->drain_cb && !s->closing)
       s->drain_cb(s->ud);
@@ -364,8 +357,9 @@ again:
   if (s->state != SAVE_IDLE)
     return;
   if (s->error)
-    s->len = s->out_len = 0; /* Nothing more reaches the disk. */
-  if (!s->opened && !s->error && (s->len > 0 || (s->closing && s->keep))) {
+    s->queued.len = s->out.len = 0; /* Nothing more reaches the disk. */
+  if (!s->opened && !s->error &&
+      (s->queued.len > 0 || (s->closing && s->keep))) {
     s->opened = true;
     s->state = SAVE_OPENING;
     if (started(s, SAVE_OPENING,
@@ -376,19 +370,15 @@ again:
     }
     return;
   }
-  if (s->out_len == 0 && s->len > 0) {
-    char *t = s->out;
-    size_t tc = s->out_cap;
+  if (s->out.len == 0 && s->queued.len > 0) {
+    struct buf t = s->out;
 
-    s->out = s->buf;
-    s->out_cap = s->cap;
-    s->out_len = s->len;
-    s->buf = t;
-    s->cap = tc;
-    s->len = 0;
+    s->out = s->queued;
+    s->queued = t;
+    s->queued.len = 0;
   }
-  if (s->out_len > 0 && s->fd >= 0) {
-    b = uv_buf_init(s->out, (unsigned)s->out_len);
+  if (s->out.len > 0 && s->fd >= 0) {
+    b = uv_buf_init(s->out.p, (unsigned)s->out.len);
     if (started(s, SAVE_WRITING,
                 uv_fs_write(s->loop, &s->req, s->fd, &b, 1, -1, fs_cb),
                 "write"))
@@ -425,7 +415,7 @@ void save_close(struct save *s, bool keep, const char *name,
   s->done_cb = done_cb;
   s->done_ud = ud;
   if (!keep)
-    s->len = 0; /* Nothing more needs to reach the disk. */
+    s->queued.len = 0; /* Nothing more needs to reach the disk. */
   kick(s);
 }
 

@@ -43,10 +43,9 @@ void since_free(struct since *s)
 {
   hmap_free(&s->index);
   free(s->v);
-  free(s->etags);
+  buf_free(&s->etags);
   s->v = NULL;
-  s->etags = NULL;
-  s->len = s->cap = s->etags_len = s->etags_cap = 0;
+  s->len = s->cap = 0;
 }
 
 /* 64 bits of "p" ("n" bytes). */
@@ -170,18 +169,12 @@ void since_add(struct since *s, const struct hmap_key *key, json_t *rec,
   v = json_object_get(rec, "etag");
   if (json_is_string(v) &&
       etag_sendable(json_string_value(v), json_string_length(v)) &&
-      s->etags_len + json_string_length(v) <= UINT32_MAX) {
+      s->etags.len + json_string_length(v) <= UINT32_MAX) {
     size_t n = json_string_length(v);
 
-    if (s->etags_cap - s->etags_len < n) {
-      while (s->etags_cap - s->etags_len < n)
-        s->etags_cap = s->etags_cap ? s->etags_cap * 2 : 4096;
-      s->etags = xrealloc(s->etags, s->etags_cap);
-    }
-    memcpy(s->etags + s->etags_len, json_string_value(v), n);
-    e.etag_off = (uint32_t)s->etags_len;
+    e.etag_off = (uint32_t)s->etags.len;
     e.etag_len = (uint32_t)n;
-    s->etags_len += n;
+    buf_put(&s->etags, json_string_value(v), n);
   }
   v = json_object_get(rec, "title");
   if (json_is_string(v) || json_is_null(v))
@@ -229,7 +222,7 @@ bool since_validators(const struct since *s, const struct since_entry *e,
     return false;
   if (e->etag_len)
     snprintf(inm, inm_len, "If-None-Match: %.*s", (int)e->etag_len,
-             s->etags + e->etag_off);
+             s->etags.p + e->etag_off);
   if (e->flags & SINCE_LM) {
     time_t t = (time_t)e->last_mod;
     struct tm tm;
@@ -290,7 +283,8 @@ enum record_changed since_changed(const struct since *s,
                                            : RECORD_CHANGED_TRUE;
   if (e->etag_len && res->etag)
     return strlen(res->etag) == e->etag_len &&
-                   memcmp(res->etag, s->etags + e->etag_off, e->etag_len) == 0
+                   memcmp(res->etag, s->etags.p + e->etag_off, e->etag_len) ==
+                       0
                ? RECORD_CHANGED_FALSE
                : RECORD_CHANGED_TRUE;
   if ((e->flags & SINCE_LM) && res->last_modified &&

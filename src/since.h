@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "buf.h"
 #include "cli.h"
 #include "extract.h"
 #include "hmap.h"
@@ -52,8 +53,7 @@ struct since {
   struct hmap index;     /* request key -> number of its entry */
   struct since_entry *v; /* the entries, "len" of them */
   size_t len, cap;
-  char *etags; /* the arena of ETag bytes */
-  size_t etags_len, etags_cap;
+  struct buf etags; /* the arena of ETag bytes */
   unsigned needs;   /* enum since_flag a 304 must be able to carry
                        for validators to be sent */
   bool fetch_all;   /* --body: bodies are never carried over, so no

@@ -28,12 +28,12 @@ bool sink_room(const struct sink *s, uint64_t seq)
 bool sink_put(struct sink *s, uint64_t seq, struct result *res,
               const struct since_entry *prev)
 {
-  struct record_buf *b = &s->rec;
+  struct buf *b = &s->rec;
   char *line;
   size_t len;
 
   res->changed = since_changed(s->cfg.since, prev, res);
-  record_buf_reset(b);
+  buf_reset(b);
   if (s->cfg.only_changed && res->changed == RECORD_CHANGED_FALSE)
     ; /* An empty line: --ordered's window still moves past it. */
   else if (s->cfg.wo)
@@ -61,5 +61,5 @@ void sink_free(struct sink *s)
 {
   order_free(s->order);
   s->order = NULL;
-  record_buf_free(&s->rec);
+  buf_free(&s->rec);
 }

@@ -34,8 +34,8 @@ struct sink_config {
 
 struct sink {
   struct sink_config cfg;
-  struct order *order;   /* --ordered's window, or NULL; owned */
-  struct record_buf rec; /* reused for every record */
+  struct order *order; /* --ordered's window, or NULL; owned */
+  struct buf rec;      /* reused for every record */
 };
 
 /* Make "s" work as "cfg" says. */

@@ -18,10 +18,10 @@
 
 /* A JSON number with "decimals" digits after the point, or null for what
  * JSON cannot hold (NaN, infinities). */
-static void put_json_double(struct record_buf *b, int decimals, double v)
+static void put_json_double(struct buf *b, int decimals, double v)
 {
   if (isfinite(v))
-    record_putf(b, "%.*f", decimals, v);
+    buf_putf(b, "%.*f", decimals, v);
   else
     record_put_raw(b, "null");
 }
@@ -223,7 +223,7 @@ static const char *const status_names[STATS_STATUS_COUNT] = {
 
 /* "errors: timeout 7, dns 3": the kinds seen, most frequent first, ties
  * in the enum's order. */
-static void text_errors(const struct stats *s, struct record_buf *out)
+static void text_errors(const struct stats *s, struct buf *out)
 {
   enum errkind order[ERRKIND_COUNT];
   size_t n = 0, i, j;
@@ -243,15 +243,15 @@ static void text_errors(const struct stats *s, struct record_buf *out)
   for (i = 0; i < n; i++) {
     const char *name = errkind_name(order[i]);
 
-    record_putf(out, "%s %s %llu", i ? "," : "", name ? name : "none",
-                (unsigned long long)s->kinds[order[i]]);
+    buf_putf(out, "%s %s %llu", i ? "," : "", name ? name : "none",
+             (unsigned long long)s->kinds[order[i]]);
   }
   record_put_raw(out, "\n");
 }
 
 /* "status: 2xx 10, 3xx 0, 4xx 0, 5xx 0, none 0": the classes people look
  * for always, 1xx and other only when they occurred. */
-static void text_status(const struct stats *s, struct record_buf *out)
+static void text_status(const struct stats *s, struct buf *out)
 {
   static const enum stats_status order[] = {
     STATS_STATUS_1XX, STATS_STATUS_2XX,   STATS_STATUS_3XX,  STATS_STATUS_4XX,
@@ -267,8 +267,8 @@ static void text_status(const struct stats *s, struct record_buf *out)
     if ((c == STATS_STATUS_1XX || c == STATS_STATUS_OTHER) &&
         s->status[c] == 0)
       continue;
-    record_putf(out, "%s%s %llu", sep, status_names[c],
-                (unsigned long long)s->status[c]);
+    buf_putf(out, "%s%s %llu", sep, status_names[c],
+             (unsigned long long)s->status[c]);
     sep = ", ";
   }
   record_put_raw(out, "\n");
@@ -276,20 +276,20 @@ static void text_status(const struct stats *s, struct record_buf *out)
 
 /* "bytes: 21474836 (20.5 MiB)", in the powers of 1024 that --max-body
  * takes. */
-static void text_bytes(const struct stats *s, struct record_buf *out)
+static void text_bytes(const struct stats *s, struct buf *out)
 {
   static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
   double v = (double)s->bytes;
   size_t u = 0;
 
-  record_putf(out, "bytes: %llu", (unsigned long long)s->bytes);
+  buf_putf(out, "bytes: %llu", (unsigned long long)s->bytes);
   if (s->bytes >= 1024) {
     v /= 1024;
     while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
       v /= 1024;
       u++;
     }
-    record_putf(out, " (%.1f %s)", v, units[u]);
+    buf_putf(out, " (%.1f %s)", v, units[u]);
   }
   record_put_raw(out, "\n");
 }
@@ -297,15 +297,15 @@ static void text_bytes(const struct stats *s, struct record_buf *out)
 /* One figure of the latency line: milliseconds with three decimals (the
  * histogram's microsecond) below a second, seconds with three decimals
  * from a second on, so a slow API reads "6.193 s", not "6193.151 ms". */
-static void put_duration(struct record_buf *out, const char *label, double s)
+static void put_duration(struct buf *out, const char *label, double s)
 {
   if (s >= 1)
-    record_putf(out, "%s %.3f s", label, s);
+    buf_putf(out, "%s %.3f s", label, s);
   else
-    record_putf(out, "%s %.3f ms", label, s * 1e3);
+    buf_putf(out, "%s %.3f ms", label, s * 1e3);
 }
 
-static void text_latency(const struct stats *s, struct record_buf *out)
+static void text_latency(const struct stats *s, struct buf *out)
 {
   put_duration(out, "latency: min", s->latency_min_s);
   put_duration(out, ", p50", stats_quantile(s, 0.5));
@@ -318,54 +318,53 @@ static void text_latency(const struct stats *s, struct record_buf *out)
 
 /* "loop: 1234 iterations, busy p99 0.041 ms, max 2.310 ms, 0 slow,
  * 0 stalls": nothing when the loop was not measured. */
-static void text_loop(const struct stats_loop *l, struct record_buf *out)
+static void text_loop(const struct stats_loop *l, struct buf *out)
 {
   if (l->iterations == 0)
     return;
-  record_putf(out, "loop: %llu iterations, busy p99 %.3f ms, max %.3f ms,",
-              (unsigned long long)l->iterations,
-              stats_loop_quantile(l, 0.99) * 1e3, l->busy_max_s * 1e3);
-  record_putf(out, " %llu slow, %llu stalls (over %.0f ms)\n",
-              (unsigned long long)l->slow, (unsigned long long)l->stalls,
-              STATS_STALL_S * 1e3);
+  buf_putf(out, "loop: %llu iterations, busy p99 %.3f ms, max %.3f ms,",
+           (unsigned long long)l->iterations,
+           stats_loop_quantile(l, 0.99) * 1e3, l->busy_max_s * 1e3);
+  buf_putf(out, " %llu slow, %llu stalls (over %.0f ms)\n",
+           (unsigned long long)l->slow, (unsigned long long)l->stalls,
+           STATS_STALL_S * 1e3);
 }
 
 /* "crawl: 200000 URLs seen (8192 KiB, 42 bytes each), frontier peak
  * 150000 URLs (7040 KiB, 48 bytes each)": nothing without a crawl. */
-static void text_crawl(const struct stats_crawl *c, struct record_buf *out)
+static void text_crawl(const struct stats_crawl *c, struct buf *out)
 {
   if (c->seen == 0)
     return;
-  record_putf(out, "crawl: %llu URLs seen (%llu KiB, %llu bytes each),",
-              (unsigned long long)c->seen,
-              (unsigned long long)(c->seen_bytes / 1024),
-              (unsigned long long)(c->seen_bytes / c->seen));
-  record_putf(out, " frontier peak %llu URLs (%llu KiB, %llu bytes each)\n",
-              (unsigned long long)c->frontier_peak,
-              (unsigned long long)(c->frontier_peak_bytes / 1024),
-              (unsigned long long)(c->frontier_peak ? c->frontier_peak_bytes /
-                                                          c->frontier_peak
-                                                    : 0));
+  buf_putf(out, "crawl: %llu URLs seen (%llu KiB, %llu bytes each),",
+           (unsigned long long)c->seen,
+           (unsigned long long)(c->seen_bytes / 1024),
+           (unsigned long long)(c->seen_bytes / c->seen));
+  buf_putf(out, " frontier peak %llu URLs (%llu KiB, %llu bytes each)\n",
+           (unsigned long long)c->frontier_peak,
+           (unsigned long long)(c->frontier_peak_bytes / 1024),
+           (unsigned long long)(c->frontier_peak
+                                    ? c->frontier_peak_bytes / c->frontier_peak
+                                    : 0));
 }
 
-void stats_text(const struct stats *s, double elapsed_s,
-                struct record_buf *out)
+void stats_text(const struct stats *s, double elapsed_s, struct buf *out)
 {
   double elapsed = clean_elapsed(elapsed_s);
 
-  record_putf(out, "requests: %llu (%llu ok, %llu failed",
-              (unsigned long long)s->requests, (unsigned long long)s->ok,
-              (unsigned long long)s->failed);
+  buf_putf(out, "requests: %llu (%llu ok, %llu failed",
+           (unsigned long long)s->requests, (unsigned long long)s->ok,
+           (unsigned long long)s->failed);
   if (s->robots)
-    record_putf(out, ", %llu disallowed by robots.txt",
-                (unsigned long long)s->robots);
+    buf_putf(out, ", %llu disallowed by robots.txt",
+             (unsigned long long)s->robots);
   record_put_raw(out, ")\n");
-  record_putf(out, "retries: %llu\n", (unsigned long long)s->retries);
+  buf_putf(out, "retries: %llu\n", (unsigned long long)s->retries);
   text_errors(s, out);
   text_status(s, out);
   text_bytes(s, out);
-  record_putf(out, "rate: %.1f requests/s over %.3f s\n", rate_of(s, elapsed),
-              elapsed);
+  buf_putf(out, "rate: %.1f requests/s over %.3f s\n", rate_of(s, elapsed),
+           elapsed);
   if (s->latency_n == 0)
     record_put_raw(out, "latency: no samples\n");
   else
@@ -374,14 +373,14 @@ void stats_text(const struct stats *s, double elapsed_s,
   text_crawl(&s->crawl, out);
 }
 
-static void json_u64(struct record_buf *out, const char *key, uint64_t v)
+static void json_u64(struct buf *out, const char *key, uint64_t v)
 {
   record_put_quoted(out, key, strlen(key));
-  record_putf(out, ":%llu", (unsigned long long)v);
+  buf_putf(out, ":%llu", (unsigned long long)v);
 }
 
 /* "key":seconds, or "key":null when there is no sample. */
-static void json_latency(struct record_buf *out, const struct stats *s,
+static void json_latency(struct buf *out, const struct stats *s,
                          const char *key, double v)
 {
   record_put_quoted(out, key, strlen(key));
@@ -392,8 +391,7 @@ static void json_latency(struct record_buf *out, const struct stats *s,
     put_json_double(out, 6, v);
 }
 
-void stats_json(const struct stats *s, double elapsed_s,
-                struct record_buf *out)
+void stats_json(const struct stats *s, double elapsed_s, struct buf *out)
 {
   double elapsed = clean_elapsed(elapsed_s);
   size_t i;

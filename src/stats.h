@@ -118,8 +118,7 @@ double stats_loop_quantile(const struct stats_loop *l, double q);
  * in '\n', e.g. "requests: 20000 (19990 ok, 10 failed)", a "loop:" line
  * when the loop was measured and a "crawl:" line after a crawl. "elapsed_s" is
  * the run's wall time, for the rate. */
-void stats_text(const struct stats *s, double elapsed_s,
-                struct record_buf *out);
+void stats_text(const struct stats *s, double elapsed_s, struct buf *out);
 
 /* Append to "out" the same as one JSON object and '\n': requests, ok,
  * failed, robots, cancelled, retries, errors (an object with every kind, zeros
@@ -128,7 +127,6 @@ void stats_text(const struct stats *s, double elapsed_s,
  * no sample); when the loop was measured, loop (iterations, busy_p99
  * and busy_max in seconds, slow, stalls); with a crawl, crawl (seen,
  * seen_bytes, frontier_peak, frontier_peak_bytes). */
-void stats_json(const struct stats *s, double elapsed_s,
-                struct record_buf *out);
+void stats_json(const struct stats *s, double elapsed_s, struct buf *out);
 
 #endif

@@ -9,19 +9,19 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "record.h"
+#include "buf.h"
 
 int summary_write(const struct stats *s, double elapsed_s, bool text,
                   const char *json_path, char err[VL_ERRLEN])
 {
-  struct record_buf b = { NULL, 0, 0 };
+  struct buf b = { NULL, 0, 0 };
   FILE *f;
   int rc = 0;
 
   if (text) {
     stats_text(s, elapsed_s, &b);
     fwrite(b.p, 1, b.len, stderr);
-    record_buf_reset(&b);
+    buf_reset(&b);
   }
   if (json_path) {
     stats_json(s, elapsed_s, &b);
@@ -37,6 +37,6 @@ int summary_write(const struct stats *s, double elapsed_s, bool text,
       rc = -1;
     }
   }
-  record_buf_free(&b);
+  buf_free(&b);
   return rc;
 }

@@ -40,9 +40,9 @@ static bool is_control(unsigned char c, unsigned char next)
 }
 
 /* Append "\xHH" for byte "c". */
-static void put_hex(struct record_buf *b, unsigned char c)
+static void put_hex(struct buf *b, unsigned char c)
 {
-  record_putf(b, "\\x%02x", c);
+  buf_putf(b, "\\x%02x", c);
 }
 
 /* Append the "len" bytes of value "s": raw, but with tab, CR and newline
@@ -50,7 +50,7 @@ static void put_hex(struct record_buf *b, unsigned char c)
  * byte, so that a server cannot send escape sequences to the terminal,
  * and each byte that starts no valid UTF-8 sequence as U+FFFD, the
  * repair record.c makes. */
-static void put_value(struct record_buf *b, const char *s, size_t len)
+static void put_value(struct buf *b, const char *s, size_t len)
 {
   const unsigned char *p = (const unsigned char *)s;
   size_t i;
@@ -60,7 +60,7 @@ static void put_value(struct record_buf *b, const char *s, size_t len)
   for (i = 0; i < len && clean; i++)
     clean = !is_control(p[i], i + 1 < len ? p[i + 1] : 0);
   if (clean && record_is_utf8(s, len)) {
-    record_put(b, s, len);
+    buf_put(b, s, len);
     return;
   }
   i = 0;
@@ -68,7 +68,7 @@ static void put_value(struct record_buf *b, const char *s, size_t len)
     size_t n;
 
     if (p[i] == '\t' || p[i] == '\r' || p[i] == '\n') {
-      record_put(b, " ", 1);
+      buf_put(b, " ", 1);
       i++;
     } else if (is_control(p[i], i + 1 < len ? p[i + 1] : 0)) {
       /* C1 is two bytes, both escaped: the text shows what was sent. */
@@ -77,7 +77,7 @@ static void put_value(struct record_buf *b, const char *s, size_t len)
         put_hex(b, p[++i]);
       i++;
     } else if ((n = utf8_seq(p + i, len - i)) > 0) {
-      record_put(b, s + i, n);
+      buf_put(b, s + i, n);
       i += n;
     } else {
       /* One U+FFFD per bad byte, then resynchronise on the next. */
@@ -105,21 +105,21 @@ static const struct record_field *lookup(const char *name, size_t len)
  * message is one line; then every name it could have been. */
 static void unknown_error(const char *name, size_t len, char err[VL_ERRLEN])
 {
-  struct record_buf b = { NULL, 0, 0 };
+  struct buf b = { NULL, 0, 0 };
   size_t shown = 0, i;
   const char *f;
 
   while (shown < len && shown < 64 && (unsigned char)name[shown] >= 0x20)
     shown++;
-  record_putf(&b, "unknown variable %%{%.*s}%s; the variables are", (int)shown,
-              name, shown < len ? "..." : "");
+  buf_putf(&b, "unknown variable %%{%.*s}%s; the variables are", (int)shown,
+           name, shown < len ? "..." : "");
   for (i = 0; (f = record_field_name(i)); i++)
-    record_putf(&b, " %s", f);
+    buf_putf(&b, " %s", f);
   record_put_raw(&b, " json; curl's");
   for (i = 0; i < NALIASES; i++)
-    record_putf(&b, " %s", aliases[i].curl);
+    buf_putf(&b, " %s", aliases[i].curl);
   snprintf(err, VL_ERRLEN, "%.*s", (int)b.len, b.p);
-  record_buf_free(&b);
+  buf_free(&b);
 }
 
 /* The byte that backslash and "c" stand for; 0 when they are no escape
@@ -157,7 +157,7 @@ static void add_piece(struct writeout_piece **pieces, size_t *n, size_t *cap,
 
 int writeout_parse(struct writeout *w, const char *format, char err[VL_ERRLEN])
 {
-  struct record_buf text = { NULL, 0, 0 };
+  struct buf text = { NULL, 0, 0 };
   struct writeout_piece *pieces = NULL;
   size_t n = 0, cap = 0;
   size_t lit = 0; /* where the literal run being collected starts */
@@ -168,7 +168,7 @@ int writeout_parse(struct writeout *w, const char *format, char err[VL_ERRLEN])
   w->text = NULL;
   while (*p) {
     if (p[0] == '%' && p[1] == '%') {
-      record_put(&text, "%", 1);
+      buf_put(&text, "%", 1);
       p += 2;
     } else if (p[0] == '%' && p[1] == '{') {
       const char *name = p + 2;
@@ -198,10 +198,10 @@ int writeout_parse(struct writeout *w, const char *format, char err[VL_ERRLEN])
     } else if (p[0] == '\\' && escape_of(p[1])) {
       char c = escape_of(p[1]);
 
-      record_put(&text, &c, 1);
+      buf_put(&text, &c, 1);
       p += 2;
     } else {
-      record_put(&text, p, 1);
+      buf_put(&text, p, 1);
       p++;
     }
   }
@@ -214,26 +214,26 @@ int writeout_parse(struct writeout *w, const char *format, char err[VL_ERRLEN])
 
 fail:
   free(pieces);
-  record_buf_free(&text);
+  buf_free(&text);
   return -1;
 }
 
 void writeout_render(const struct writeout *w, const struct result *r,
-                     struct record_buf *out)
+                     struct buf *out)
 {
-  struct record_buf v = { NULL, 0, 0 };
+  struct buf v = { NULL, 0, 0 };
   size_t start = out->len, i;
 
   for (i = 0; i < w->npieces; i++) {
     const struct writeout_piece *pc = &w->pieces[i];
 
     if (pc->kind == WRITEOUT_LITERAL) {
-      record_put(out, w->text + pc->off, pc->len);
+      buf_put(out, w->text + pc->off, pc->len);
       continue;
     }
     /* The value goes through "v" first: only the whole can be made
      * safe. */
-    record_buf_reset(&v);
+    buf_reset(&v);
     if (pc->kind == WRITEOUT_JSON) {
       record_build(&v, r);
       v.len--; /* its '\n' */
@@ -242,9 +242,9 @@ void writeout_render(const struct writeout *w, const struct result *r,
     }
     put_value(out, v.p, v.len);
   }
-  record_buf_free(&v);
+  buf_free(&v);
   if (out->len == start || out->p[out->len - 1] != '\n')
-    record_put(out, "\n", 1);
+    buf_put(out, "\n", 1);
 }
 
 void writeout_free(struct writeout *w)

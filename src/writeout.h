@@ -61,7 +61,7 @@ int writeout_parse(struct writeout *w, const char *format,
  * (status 0, size or redirects -1, a NULL string, a field the record
  * lacks) and the error fields of an ok record are empty. */
 void writeout_render(const struct writeout *w, const struct result *r,
-                     struct record_buf *out);
+                     struct buf *out);
 
 /* Release what "w" holds and leave it holding nothing. Takes a "w" that
  * holds nothing. */

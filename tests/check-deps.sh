@@ -16,7 +16,7 @@ layer() {
     summary | stdstream) echo 1 ;;
   cli | cliopt | optname | optval | inputline | record | hdrblock | errkind | extract | crawl | robots | urlnorm | writeout | savename | sha256 | since | \
     utf8 | bodytext | html4 | htmlscan | cssscan | \
-    order | sink | stats | heap | queue | hmap | util | retry) echo 0 ;;
+    order | sink | stats | heap | queue | hmap | buf | util | retry) echo 0 ;;
   *) echo unknown ;;
   esac
 }

@@ -10,6 +10,7 @@
 
 #include "extract.h"
 #include "fuzz.h"
+#include "record.h"
 #include "urlnorm.h"
 
 #define MAX_BODY (2 * 1024 * 1024)
@@ -89,19 +90,22 @@ static char *expand(const uint8_t *p, size_t n, size_t *len)
 static void check_result(const struct extract_result *res,
                          const struct extract_spec *spec)
 {
-  struct record_buf b = { NULL, 0, 0 };
+  struct buf b = { NULL, 0, 0 };
+  struct result r;
   json_error_t jerr;
   json_t *j;
   size_t i, k;
 
-  record_put(&b, "{\"x\":0", 6);
-  extract_result_json(res, spec, &b);
-  record_put(&b, "}", 1);
-  FUZZ_CHECK(fuzz_utf8_valid(b.p, b.len), "the fragment is not UTF-8");
+  /* The record of a request with this extraction: its fields as written. */
+  record_result_init(&r);
+  r.extract = res;
+  r.extract_spec = spec;
+  record_build(&b, &r);
+  FUZZ_CHECK(fuzz_utf8_valid(b.p, b.len), "the record is not UTF-8");
   j = json_loadb(b.p, b.len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
-  FUZZ_CHECK(j, "the fragment is not JSON (%s): %.300s", jerr.text, b.p);
+  FUZZ_CHECK(j, "the record is not JSON (%s): %.300s", jerr.text, b.p);
   json_decref(j);
-  record_buf_free(&b);
+  buf_free(&b);
 
   for (i = 0; i < res->nlinks; i++) {
     const char *l = res->links[i];
@@ -143,11 +147,11 @@ static void check_result(const struct extract_result *res,
  * Oracle: extract_run() ends in CPU time within 3 s plus 10 us a byte of body
  * for each spec (PCRE2's match limit is meant to bound it; each start position
  * may spend the whole limit, so the harness finds bodies where that adds up;
- * the 10 us leave room for ASan, whose malloc is slow); its record fragment is
- * valid UTF-8 and, in braces,
- * valid JSON; each link is an absolute http(s) URL without a fragment, with no
- * space, control byte or DEL, that normalises; links are unique; the title has
- * no leading, trailing or doubled whitespace. */
+ * the 10 us leave room for ASan, whose malloc is slow); the record written
+ * with its fields is valid UTF-8 and valid JSON; each link is an absolute
+ * http(s) URL without a fragment, with no space, control byte or DEL, that
+ * normalises; links are unique; the title has no leading, trailing or doubled
+ * whitespace. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   struct fuzz_reader in = { data, size };

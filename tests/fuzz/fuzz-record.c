@@ -110,7 +110,7 @@ static void check_body(json_t *rec, const char *body, size_t len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   struct fuzz_reader in = { data, size };
-  struct record_buf b = { NULL, 0, 0 };
+  struct buf b = { NULL, 0, 0 };
   struct extract_result res;
   struct extract_values values[2];
   char *f[9], *links[2], *vals[3];
@@ -156,6 +156,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   }
 
   memset(&res, 0, sizeof(res));
+  memset(values, 0, sizeof(values)); /* no "cut" text */
   res.title = flags & 128 ? NULL : f[7];
   links[0] = f[1];
   links[1] = f[8];
@@ -214,7 +215,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   json_decref(rec);
   json_decref(id);
   free(id_json);
-  record_buf_free(&b);
+  buf_free(&b);
   for (i = 0; i < 9; i++)
     free(f[i]);
   return 0;

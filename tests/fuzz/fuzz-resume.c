@@ -174,7 +174,7 @@ static void check_load(const char *file, size_t n, bool redo_failed)
  * appended to the file left after loading: read back under its key. */
 static void check_roundtrip(const char *line, size_t len)
 {
-  struct record_buf b = { NULL, 0, 0 };
+  struct buf b = { NULL, 0, 0 };
   struct hmap done = { NULL, 0, 0, NULL };
   struct inputline it;
   struct result r;
@@ -206,7 +206,7 @@ static void check_roundtrip(const char *line, size_t len)
              "the record of line '%.*s' is not read back: %.*s", (int)len,
              line, (int)b.len, b.p);
   hmap_free(&done);
-  record_buf_free(&b);
+  buf_free(&b);
   inputline_clear(&it);
 }
 

@@ -53,7 +53,7 @@ static bool template_has_newline(const struct writeout *w)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   struct fuzz_reader in = { data, size };
-  struct record_buf out = { NULL, 0, 0 };
+  struct buf out = { NULL, 0, 0 };
   struct writeout w;
   struct result r;
   char err[VL_ERRLEN], *tmpl = fuzz_str(&in), *f[7];
@@ -96,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     writeout_free(&w);
   }
 
-  record_buf_reset(&out);
+  buf_reset(&out);
   writeout_render(&all, &r, &out);
   FUZZ_CHECK(fuzz_utf8_valid(out.p, out.len), "the line is not UTF-8");
   for (i = 0; i + 1 < out.len; i++)
@@ -105,7 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                "byte 0x%02x from a value at %zu: %.*s",
                (unsigned char)out.p[i], i, (int)out.len, out.p);
 
-  record_buf_free(&out);
+  buf_free(&out);
   free(tmpl);
   for (i = 0; i < 7; i++)
     free(f[i]);

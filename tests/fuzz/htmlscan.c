@@ -11,7 +11,7 @@
  *     $(pkg-config --cflags libxml-2.0) tests/fuzz/htmlscan.c \
  *     src/htmlscan.c src/html4.c src/cssscan.c src/extract.c \
  *     src/bodytext.c src/utf8.c src/urlnorm.c src/record.c src/errkind.c \
- *     src/util.c \
+ *     src/util.c src/buf.c \
  *     $(pkg-config --libs libxml-2.0 libpcre2-8 libcurl) -lm \
  *     -o htmlscan-fuzz
  *   mkdir -p corpus && cp tests/fixtures/scan-quirks.html corpus/

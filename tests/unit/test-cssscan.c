@@ -11,21 +11,21 @@
 
 static void collect_cb(const char *url, size_t len, void *ud)
 {
-  struct record_buf *b = ud;
+  struct buf *b = ud;
 
   if (b->len)
-    record_put(b, "|", 1);
-  record_put(b, url, len);
+    buf_put(b, "|", 1);
+  buf_put(b, url, len);
 }
 
 /* The URLs of "css" joined by '|' against "want". */
 static int urls(char *why, const char *css, const char *want)
 {
-  struct record_buf b = { NULL, 0, 0 };
+  struct buf b = { NULL, 0, 0 };
   int ok;
 
   cssscan_urls(css, strlen(css), collect_cb, &b);
-  record_put(&b, "", 1);
+  buf_put(&b, "", 1);
   ok = strcmp(b.p, want) == 0;
   if (!ok)
     tap_fail(why, __FILE__, __LINE__, "got '%s' want '%s'", b.p, want);

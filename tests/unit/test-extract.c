@@ -20,7 +20,7 @@
 /* Append the extraction's fields of a record of "res" under "spec" to
  * "out", each led by a comma, as record_build() writes them. */
 static void fragment(const struct extract_result *res,
-                     const struct extract_spec *spec, struct record_buf *out)
+                     const struct extract_spec *spec, struct buf *out)
 {
   static const char *const names[] = { "title", "links", "extract",
                                        "extract_cut" };
@@ -33,7 +33,7 @@ static void fragment(const struct extract_result *res,
   for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
     size_t start = out->len;
 
-    record_putf(out, ",\"%s\":", names[i]);
+    buf_putf(out, ",\"%s\":", names[i]);
     if (!record_field_json(record_field_find(names[i], strlen(names[i])), &r,
                            out))
       out->len = start;
@@ -74,7 +74,7 @@ static int expect(char *why, const char *body, size_t len, const char *ct,
 {
   struct extract_spec spec;
   struct extract_result res;
-  struct record_buf out = { NULL, 0, 0 };
+  struct buf out = { NULL, 0, 0 };
   char err[VL_ERRLEN] = "";
   va_list ap;
   int rc, same;
@@ -95,7 +95,7 @@ static int expect(char *why, const char *body, size_t len, const char *ct,
              out.p ? out.p : "", want);
   extract_result_free(&res);
   extract_spec_free(&spec);
-  record_buf_free(&out);
+  buf_free(&out);
   return same ? 0 : -1;
 }
 
@@ -471,7 +471,7 @@ static int links_many_deduped(char *why)
 {
   struct extract_spec spec;
   struct extract_result res;
-  struct record_buf page = { NULL, 0, 0 };
+  struct buf page = { NULL, 0, 0 };
   char a[64];
   int i, n;
 
@@ -894,7 +894,7 @@ static int stop_before(char *why)
 {
   struct extract_spec spec;
   struct extract_result res;
-  struct record_buf out = { NULL, 0, 0 };
+  struct buf out = { NULL, 0, 0 };
   atomic_bool stop = true;
   char err[VL_ERRLEN];
   static const char want[] =
@@ -911,7 +911,7 @@ static int stop_before(char *why)
   CHECK(out.len == sizeof(want) - 1 && memcmp(out.p, want, out.len) == 0);
   extract_result_free(&res);
   extract_spec_free(&spec);
-  record_buf_free(&out);
+  buf_free(&out);
   return 0;
 }
 
@@ -1092,7 +1092,7 @@ static int invalid_utf8_html(char *why)
   /* The fragment comes out valid UTF-8 whatever the parser made of it. */
   struct extract_spec spec;
   struct extract_result res;
-  struct record_buf out = { NULL, 0, 0 };
+  struct buf out = { NULL, 0, 0 };
   static const char body[] = "<title>bad \xff\xfe bytes \xc3</title>";
   bool ok;
 
@@ -1105,7 +1105,7 @@ static int invalid_utf8_html(char *why)
   ok = record_is_utf8(out.p, out.len);
   extract_result_free(&res);
   extract_spec_free(&spec);
-  record_buf_free(&out);
+  buf_free(&out);
   CHECK(ok);
   return 0;
 }
@@ -1132,7 +1132,7 @@ static int json_inactive_spec(char *why)
 {
   struct extract_spec spec;
   struct extract_result res;
-  struct record_buf out = { NULL, 0, 0 };
+  struct buf out = { NULL, 0, 0 };
 
   extract_spec_init(&spec);
   CHECK(!extract_spec_active(&spec));
@@ -1141,7 +1141,7 @@ static int json_inactive_spec(char *why)
   CHECK_UINT(out.len, 0);
   extract_result_free(&res);
   extract_spec_free(&spec);
-  record_buf_free(&out);
+  buf_free(&out);
   return 0;
 }
 
@@ -1149,7 +1149,7 @@ static int json_zeroed_result(char *why)
 {
   struct extract_spec spec;
   struct extract_result res;
-  struct record_buf out = { NULL, 0, 0 };
+  struct buf out = { NULL, 0, 0 };
   char err[VL_ERRLEN];
   const char *want;
   int same;
@@ -1165,7 +1165,7 @@ static int json_zeroed_result(char *why)
   same = out.len == strlen(want) && memcmp(out.p, want, out.len) == 0;
   extract_result_free(&res);
   extract_spec_free(&spec);
-  record_buf_free(&out);
+  buf_free(&out);
   CHECK(same);
   return 0;
 }

@@ -19,20 +19,20 @@
 /* The references of "r" as "N:text|R:text|C:text". */
 static char *refs_of(const struct htmlscan_result *r)
 {
-  struct record_buf b = { NULL, 0, 0 };
+  struct buf b = { NULL, 0, 0 };
   size_t i;
 
-  record_put(&b, "", 0);
+  buf_put(&b, "", 0);
   for (i = 0; i < r->nrefs; i++) {
     static const char kinds[] = "NRC";
 
     if (i > 0)
-      record_put(&b, "|", 1);
-    record_put(&b, &kinds[r->refs[i].kind], 1);
-    record_put(&b, ":", 1);
-    record_put(&b, r->refs[i].text, strlen(r->refs[i].text));
+      buf_put(&b, "|", 1);
+    buf_put(&b, &kinds[r->refs[i].kind], 1);
+    buf_put(&b, ":", 1);
+    buf_put(&b, r->refs[i].text, strlen(r->refs[i].text));
   }
-  record_put(&b, "", 1);
+  buf_put(&b, "", 1);
   return b.p;
 }
 

@@ -36,7 +36,7 @@ static void result_init(struct result *r)
  * filled. */
 static json_t *build_parse(const struct result *r, char *why)
 {
-  struct record_buf b = { NULL, 0, 0 };
+  struct buf b = { NULL, 0, 0 };
   json_error_t jerr;
   json_t *j = NULL;
   size_t i;
@@ -64,7 +64,7 @@ static json_t *build_parse(const struct result *r, char *why)
     j = NULL;
   }
 done:
-  record_buf_free(&b);
+  buf_free(&b);
   return j;
 }
 
@@ -483,7 +483,7 @@ static int new_fields_in_order(char *why)
       "\"queued\":1.250000,\"error\":null,\"timing\":{\"dns\":0.001000,"
       "\"connect\":0.002000,\"tls\":0.000000,\"ttfb\":0.003000,"
       "\"total\":0.004000},\"parent\":3,\"depth\":2,\"saved\":null}\n";
-  struct record_buf b = { NULL, 0, 0 };
+  struct buf b = { NULL, 0, 0 };
   struct result r;
   bool same;
 
@@ -502,7 +502,7 @@ static int new_fields_in_order(char *why)
   same = b.len == sizeof(want) - 1 && memcmp(b.p, want, b.len) == 0;
   if (!same)
     tap_fail(why, __FILE__, __LINE__, "got %.*s", (int)b.len, b.p);
-  record_buf_free(&b);
+  buf_free(&b);
   return same ? 0 : -1;
 }
 
@@ -519,7 +519,7 @@ static int numbers_as_printf(char *why)
 
   result_init(&r);
   for (i = 0; i < 2000 + sizeof(times) / sizeof(times[0]); i++) {
-    struct record_buf b = { NULL, 0, 0 };
+    struct buf b = { NULL, 0, 0 };
     char want[64];
     const char *at;
 
@@ -531,19 +531,19 @@ static int numbers_as_printf(char *why)
     }
     snprintf(want, sizeof(want), ",\"time\":%.6f,", r.time_s);
     record_build(&b, &r);
-    at = strstr(b.p, ",\"time\":");
+    at = strstr(buf_cstr(&b), ",\"time\":");
     CHECK(at && strncmp(at, want, strlen(want)) == 0);
-    record_buf_free(&b);
+    buf_free(&b);
   }
   for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-    struct record_buf b = { NULL, 0, 0 };
+    struct buf b = { NULL, 0, 0 };
     char want[64];
 
     r.line = ids[i];
     snprintf(want, sizeof(want), "{\"id\":%llu,", (unsigned long long)ids[i]);
     record_build(&b, &r);
     CHECK(strncmp(b.p, want, strlen(want)) == 0);
-    record_buf_free(&b);
+    buf_free(&b);
   }
   return 0;
 }
@@ -629,7 +629,7 @@ static int utf8_kept(char *why)
   /* 2, 3 and 4-byte sequences, the highest code point, and U+FFFD. */
   static const char s[] = "\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 "
                           "\xf4\x8f\xbf\xbf " FFFD;
-  struct record_buf b = { NULL, 0, 0 };
+  struct buf b = { NULL, 0, 0 };
   struct result r;
   json_t *j;
   int raw;
@@ -639,7 +639,7 @@ static int utf8_kept(char *why)
   record_build(&b, &r);
   /* Kept as raw bytes, not escaped. */
   raw = mem_has(b.p, b.len, s, sizeof(s) - 1);
-  record_buf_free(&b);
+  buf_free(&b);
   CHECK(raw);
   j = build_parse(&r, why);
   if (!j)
@@ -652,12 +652,12 @@ static int utf8_kept(char *why)
 /* The exact text of record_put_quoted() for "len" bytes of "s". */
 static int put_string_is(const char *s, size_t len, const char *want)
 {
-  struct record_buf b = { NULL, 0, 0 };
+  struct buf b = { NULL, 0, 0 };
   int same;
 
   record_put_quoted(&b, s, len);
   same = b.len == strlen(want) && memcmp(b.p, want, b.len) == 0;
-  record_buf_free(&b);
+  buf_free(&b);
   return same;
 }
 
@@ -677,13 +677,13 @@ static int put_string_exact(char *why)
 
 static int put_string_appends(char *why)
 {
-  struct record_buf b = { NULL, 0, 0 };
+  struct buf b = { NULL, 0, 0 };
   int same;
 
   record_put_quoted(&b, "a", 1);
   record_put_quoted(&b, "b", 1);
   same = b.len == 6 && memcmp(b.p, "\"a\"\"b\"", 6) == 0;
-  record_buf_free(&b);
+  buf_free(&b);
   CHECK(same);
   return 0;
 }
@@ -851,7 +851,7 @@ static int headers_merged(char *why)
 {
   static const char hdr[] = "A: 1\r\nB: x\r\na: 2\r\n";
   static const char text_want[] = "\"headers\":{\"a\":\"1, 2\",\"b\":\"x\"}";
-  struct record_buf b = { NULL, 0, 0 };
+  struct buf b = { NULL, 0, 0 };
   struct result r;
   json_t *j, *want;
   int same, text;
@@ -861,7 +861,7 @@ static int headers_merged(char *why)
   r.headers_len = sizeof(hdr) - 1;
   record_build(&b, &r);
   text = mem_has(b.p, b.len, text_want, sizeof(text_want) - 1);
-  record_buf_free(&b);
+  buf_free(&b);
   CHECK(text);
   j = build_parse(&r, why);
   if (!j)
@@ -981,13 +981,13 @@ static int headers_uses_len(char *why)
  * case with the second value. Into a malloc'd block of "*len" bytes. */
 static char *repeated_block(size_t n, size_t *len)
 {
-  struct record_buf b = { NULL, 0, 0 };
+  struct buf b = { NULL, 0, 0 };
   size_t i;
 
-  record_putf(&b, "HTTP/1.1 200 OK\r\n");
+  buf_putf(&b, "HTTP/1.1 200 OK\r\n");
   for (i = 0; i < n; i++)
-    record_putf(&b, "%s%zu: %c%zu\r\n", i < n / 2 ? "h" : "H", i % (n / 2),
-                i < n / 2 ? 'v' : 'w', i % (n / 2));
+    buf_putf(&b, "%s%zu: %c%zu\r\n", i < n / 2 ? "h" : "H", i % (n / 2),
+             i < n / 2 ? 'v' : 'w', i % (n / 2));
   *len = b.len;
   return b.p;
 }
@@ -1105,7 +1105,7 @@ static int ok_rule(char *why)
 
 static int buf_reuse(char *why)
 {
-  struct record_buf b = { NULL, 0, 0 };
+  struct buf b = { NULL, 0, 0 };
   struct result r;
   char *first;
   size_t len, cap;
@@ -1118,22 +1118,22 @@ static int buf_reuse(char *why)
   len = b.len;
   cap = b.cap;
   first = xstrndup(b.p, b.len);
-  record_buf_reset(&b);
+  buf_reset(&b);
   kept = b.len == 0 && b.cap == cap && b.p;
   record_build(&b, &r);
   same = b.len == len && memcmp(b.p, first, len) == 0 && b.cap == cap;
   free(first);
-  record_buf_free(&b);
+  buf_free(&b);
   CHECK(kept);
   CHECK(same);
   CHECK(!b.p && b.len == 0 && b.cap == 0);
-  record_buf_free(&b);
+  buf_free(&b);
   return 0;
 }
 
 static int lines_append(char *why)
 {
-  struct record_buf b = { NULL, 0, 0 };
+  struct buf b = { NULL, 0, 0 };
   struct result r;
   size_t i, nl = 0;
 
@@ -1144,7 +1144,7 @@ static int lines_append(char *why)
   }
   for (i = 0; i < b.len; i++)
     nl += b.p[i] == '\n';
-  record_buf_free(&b);
+  buf_free(&b);
   CHECK_INT(nl, 1000);
   return 0;
 }
@@ -1213,7 +1213,7 @@ static const struct tap_case cases[] = {
   { "headers: names written alike are one key", headers_same_written_name },
   { "record_is_utf8", is_utf8 },
   { "record_ok", ok_rule },
-  { "record_buf_reset keeps memory, lines repeat", buf_reuse },
+  { "buf_reset keeps memory, lines repeat", buf_reuse },
   { "records append, one line each", lines_append },
   { "1 MiB body", big_body },
 };

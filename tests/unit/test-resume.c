@@ -18,7 +18,7 @@
 static int read_back(const char *id_json, const char *url, char *why)
 {
   char path[] = "/tmp/volley-test-resume-XXXXXX", err[VL_ERRLEN];
-  struct record_buf b = { NULL, 0, 0 };
+  struct buf b = { NULL, 0, 0 };
   struct hmap done = { NULL, 0, 0, NULL };
   struct hmap_key k;
   struct result r;
@@ -49,7 +49,7 @@ done:
   close(fd);
   unlink(path);
   hmap_free(&done);
-  record_buf_free(&b);
+  buf_free(&b);
   return found;
 }
 

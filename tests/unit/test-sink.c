@@ -13,7 +13,7 @@
 
 /* What the sink wrote, line after line. */
 struct written {
-  struct record_buf all;
+  struct buf all;
   unsigned lines;
 };
 
@@ -21,7 +21,7 @@ static void write_cb(const char *line, size_t len, void *ud)
 {
   struct written *w = ud;
 
-  record_put(&w->all, line, len);
+  buf_put(&w->all, line, len);
   w->lines++;
 }
 
@@ -38,7 +38,7 @@ static void ok_result(struct result *r, uint64_t line)
 /* "w"'s output as a C string (owned by "w"). */
 static const char *text(struct written *w)
 {
-  record_put(&w->all, "", 1);
+  buf_put(&w->all, "", 1);
   w->all.len--;
   return w->all.p;
 }
@@ -60,7 +60,7 @@ static int json_records(char *why)
   CHECK_UINT(st.requests, 1);
   CHECK_UINT(st.ok, 1);
   sink_free(&s);
-  record_buf_free(&w.all);
+  buf_free(&w.all);
   return 0;
 }
 
@@ -94,7 +94,7 @@ static int ordered_window(char *why)
   CHECK(sink_room(&s, 6));
   sink_free(&s);
   writeout_free(&wo);
-  record_buf_free(&w.all);
+  buf_free(&w.all);
   return 0;
 }
 
@@ -118,7 +118,7 @@ static int failures_for_fail_fast(char *why)
   CHECK_UINT(st.failed, 1);
   CHECK_UINT(st.robots, 1);
   sink_free(&s);
-  record_buf_free(&w.all);
+  buf_free(&w.all);
   return 0;
 }
 

@@ -113,7 +113,7 @@ static double uniform01(uint64_t *state)
 static char *render(const struct stats *s, double elapsed_s, bool json,
                     char *why)
 {
-  struct record_buf b = { NULL, 0, 0 };
+  struct buf b = { NULL, 0, 0 };
   char *text;
 
   if (json)
@@ -122,7 +122,7 @@ static char *render(const struct stats *s, double elapsed_s, bool json,
     stats_text(s, elapsed_s, &b);
   if (b.len == 0 || b.p[b.len - 1] != '\n') {
     tap_fail(why, __FILE__, __LINE__, "no '\\n' at the end");
-    record_buf_free(&b);
+    buf_free(&b);
     return NULL;
   }
   text = malloc(b.len + 1);
@@ -130,7 +130,7 @@ static char *render(const struct stats *s, double elapsed_s, bool json,
     memcpy(text, b.p, b.len);
     text[b.len] = '\0';
   }
-  record_buf_free(&b);
+  buf_free(&b);
   return text;
 }
 
@@ -324,7 +324,7 @@ static int cancelled_counted_not_timed(char *why)
  * in errors by kind, not in the latency; the summary says so. */
 static int robots_counted_apart(char *why)
 {
-  struct record_buf b = { NULL, 0, 0 };
+  struct buf b = { NULL, 0, 0 };
   struct stats s;
   json_t *j;
 
@@ -340,9 +340,9 @@ static int robots_counted_apart(char *why)
   CHECK_UINT(s.kinds[ERRKIND_ROBOTS], 2);
   CHECK_UINT(s.latency_n, 2);
   stats_text(&s, 1, &b);
-  record_put(&b, "", 1);
+  buf_put(&b, "", 1);
   CHECK_HAS(b.p, "requests: 4 (1 ok, 1 failed, 2 disallowed by robots.txt)\n");
-  record_buf_free(&b);
+  buf_free(&b);
   j = json_of(&s, 1, why);
   if (!j)
     return -1;
@@ -696,7 +696,7 @@ static int text_byte_units(char *why)
 
 static int text_appends(char *why)
 {
-  struct record_buf b = { NULL, 0, 0 };
+  struct buf b = { NULL, 0, 0 };
   struct stats s;
 
   stats_init(&s);
@@ -704,7 +704,7 @@ static int text_appends(char *why)
   stats_text(&s, 1, &b);
   CHECK(b.len > 4);
   CHECK(memcmp(b.p, "\"x\"requests: 0", 14) == 0);
-  record_buf_free(&b);
+  buf_free(&b);
   return 0;
 }
 

@@ -53,7 +53,7 @@ static int expect(const char *format, const struct result *r, const char *want,
                   char *why)
 {
   struct writeout w;
-  struct record_buf b = { NULL, 0, 0 };
+  struct buf b = { NULL, 0, 0 };
   char err[VL_ERRLEN] = "";
   int rc = 0;
 
@@ -63,7 +63,7 @@ static int expect(const char *format, const struct result *r, const char *want,
   if (b.len != strlen(want) || memcmp(b.p, want, b.len) != 0)
     rc = tap_fail(why, __FILE__, __LINE__, "'%s' gave '%.*s', want '%s'",
                   format, (int)b.len, b.p ? b.p : "", want);
-  record_buf_free(&b);
+  buf_free(&b);
   writeout_free(&w);
   return rc;
 }
@@ -467,7 +467,7 @@ static int literal_text_raw(char *why)
 static int render_appends(char *why)
 {
   struct writeout w;
-  struct record_buf b = { NULL, 0, 0 };
+  struct buf b = { NULL, 0, 0 };
   char err[VL_ERRLEN];
   struct result r;
 
@@ -482,10 +482,10 @@ static int render_appends(char *why)
   /* An empty render after a full one still adds its own line. */
   writeout_free(&w);
   CHECK(writeout_parse(&w, "", err) == 0);
-  record_buf_reset(&b);
+  buf_reset(&b);
   writeout_render(&w, &r, &b);
   CHECK_UINT(b.len, 1);
-  record_buf_free(&b);
+  buf_free(&b);
   writeout_free(&w);
   return 0;
 }
@@ -513,7 +513,7 @@ static int pieces_compiled_once(char *why)
 static int many_pieces(char *why)
 {
   struct writeout w;
-  struct record_buf b = { NULL, 0, 0 };
+  struct buf b = { NULL, 0, 0 };
   char format[1000], err[VL_ERRLEN];
   struct result r;
   size_t i;
@@ -527,7 +527,7 @@ static int many_pieces(char *why)
   writeout_render(&w, &r, &b);
   CHECK_UINT(b.len, 201);
   CHECK(memcmp(b.p + 196, "7,7,\n", 5) == 0);
-  record_buf_free(&b);
+  buf_free(&b);
   writeout_free(&w);
   return 0;
 }
@@ -667,7 +667,7 @@ static int var_crawl_save_extract(char *why)
 /* curl's names give what volley's give; %{json} is the record. */
 static int var_curl_names_json(char *why)
 {
-  struct record_buf b = { NULL, 0, 0 };
+  struct buf b = { NULL, 0, 0 };
   struct result r;
   int rc;
 
@@ -677,9 +677,9 @@ static int var_curl_names_json(char *why)
              &r, "200 200 0.250000 http://example.com/b 1234 1 []\n", why) < 0)
     return -1;
   record_build(&b, &r);
-  record_put(&b, "", 1); /* a C string, '\n' included */
+  buf_put(&b, "", 1); /* a C string, '\n' included */
   rc = expect("%{json}", &r, b.p, why);
-  record_buf_free(&b);
+  buf_free(&b);
   return rc;
 }
 
