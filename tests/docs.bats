@@ -6,7 +6,8 @@
 # README quick start is two commands; the man page's EXAMPLES, `make demo`'s
 # script and the cron sample run as shown; src/, tests/check-deps.sh's layer
 # table and the README's source layout name the same modules; the README
-# names every bats file and tests/server.py's docstring every route.
+# names every bats file and fuzz harness, and tests/server.py's docstring
+# every route.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -329,4 +330,19 @@ layer_modules() {
         [[ $doc =~ /$r([^a-z0-9-]|$) ]] || missing+=" /$r"
     done
     [ -z "$missing" ] || fail "not in the docstring:$missing"
+}
+
+@test "tests/fuzz/run runs every harness of tests/fuzz/, and the README names each" {
+    local files run readme
+    files=$(cd "$SRCDIR/tests/fuzz" && ls fuzz-*.c | sed 's/^fuzz-//; s/\.c$//' | sort)
+    run=$(sed -n '/^all=(/,/)/p' "$SRCDIR/tests/fuzz/run" |
+        sed 's/^all=(//; s/)$//' | tr -s ' ' '\n' | grep . | sort)
+    diff -u <(echo "$files") <(echo "$run") ||
+        fail "harnesses differ (- tests/fuzz/fuzz-*.c, + tests/fuzz/run's list)"
+    readme=$(tr '\n' ' ' <"$SRCDIR/README.md" |
+        sed -nE 's/.*libFuzzer harness for each module that reads outside data \(([^)]*)\).*/\1/p' |
+        tr -d '` ' | tr ',' '\n' | sort)
+    [ -n "$readme" ] || fail "no list of harnesses in README.md"
+    diff -u <(echo "$files") <(echo "$readme") ||
+        fail "harnesses differ (- tests/fuzz/fuzz-*.c, + README.md)"
 }
