@@ -8,8 +8,8 @@
  * and ", ..." when there are more, and fits the buffer; a foreign name's
  * hint is one line. cli.c's harness reaches the same code through
  * cli_parse(); this one checks what it says. Input: the typed word, then
- * up to 12 names, NUL-separated (names of other bytes than [a-z0-9-]
- * are left out, as option names are). */
+ * up to 12 names, NUL-separated (names longer than NAME_CMP_MAX or of
+ * other bytes than [a-z0-9-] are left out, as option names are). */
 #include "config.h"
 
 #include <stdio.h>
@@ -26,9 +26,14 @@ static size_t cut(size_t n)
   return n > NAME_CMP_MAX ? NAME_CMP_MAX : n;
 }
 
+/* Whether "s" may be an option name: 1 to NAME_CMP_MAX of [a-z0-9-]
+ * (so that three suggestions always fit the 256 bytes given). */
 static bool name_chars(const char *s)
 {
-  return *s && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(s);
+  size_t n = strlen(s);
+
+  return n && n <= NAME_CMP_MAX &&
+         strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
 }
 
 /* The distance of two names, a check of its bounds and symmetry. */
