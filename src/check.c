@@ -146,7 +146,7 @@ static void finish(struct check *c)
 
   c->closing = true;
   record_buf_reset(&c->line);
-  record_put_str(&c->line, "{");
+  record_put_raw(&c->line, "{");
   if (cfg->shard_n)
     record_putf(&c->line, "\"shard\":\"%u/%u\",", cfg->shard_k, cfg->shard_n);
   record_putf(&c->line,
@@ -232,7 +232,7 @@ static enum check_result check_run(struct check *c)
     return CHECK_USAGE;
   }
   c->feed_ready = true;
-  c->feed.in = c->in;
+  feed_set_sources(&c->feed, c->in, NULL, NULL);
   if (output_open(&c->out, &c->loop, NULL, OUTPUT_TRUNCATE, pressure_cb,
                   output_error_cb, c, err) < 0) {
     msg_error(&c->msg, "%s", err);
@@ -252,9 +252,7 @@ enum check_result check_main(const struct config *cfg)
   c->cfg = cfg;
   c->feed_cfg = *cfg;
   c->feed_cfg.crawl = false;
-  c->msg.verbose = cfg->verbose;
-  c->msg.quiet = cfg->quiet;
-  c->msg.saved_flags = -1;
+  msg_init(&c->msg, cfg->verbose, cfg->quiet);
   c->shared.cfg = &c->feed_cfg;
   /* Only whether there is a body matters here: it makes the default
    * method POST, which --shard hashes. */

@@ -1,5 +1,6 @@
-/* Command-line options: one table feeds getopt_long, --help and the value
- * checks, so the three cannot disagree. Pure: no I/O; main prints. */
+/* Command-line options: one table feeds getopt_long, --help,
+ * --list-options and every value check, so they cannot disagree. Pure:
+ * no I/O; main prints. */
 #ifndef VOLLEY_CLI_H
 #define VOLLEY_CLI_H
 
@@ -20,7 +21,8 @@ enum cli_inputfmt {
 };
 
 /* Everything the command line decides. Strings point into argv (or into
- * "headers", owned here) and live as long as argv. */
+ * "env_argv", owned here) and live as long as argv. Adding an option is
+ * a field here and a row in cli.c's table. */
 struct config {
   unsigned concurrency;        /* >= 1 */
   unsigned per_host;           /* in flight per host, 0 = no cap */
@@ -31,7 +33,7 @@ struct config {
                                   and waits included; 0 = none */
   uint64_t connect_timeout_ms; /* 0 = libcurl's default */
   const char *method;          /* NULL: GET, or POST with --data */
-  char **headers;              /* "K: V" strings, "nheaders" of them */
+  const char **headers;        /* "K: V" strings, "nheaders" of them */
   size_t nheaders;
   const char *data;       /* --data as given ("@FILE" not read) */
   const char *user_agent; /* never NULL */
@@ -110,6 +112,7 @@ enum cli_status {
   CLI_OK,
   CLI_HELP,    /* print cli_help_text() on stdout, exit 0 */
   CLI_VERSION, /* print cli_version_text() on stdout, exit 0 */
+  CLI_LIST,    /* print cli_list_text() on stdout, exit 0 */
   CLI_USAGE    /* "err" names option and value; exit 2 */
 };
 
@@ -126,6 +129,13 @@ void cli_free(struct config *cfg);
 
 /* The --help text, built from the option table. Caller frees. */
 char *cli_help_text(void);
+
+/* The hidden --list-options text: one line per option name that --help
+ * shows (aliases and --no-NAME included, in --help's order), four fields
+ * separated by a tab: "--NAME", "-L" or "", the value's name in --help or
+ * "" for none, and the help line. completions/check.sh reads it. Caller
+ * frees. */
+char *cli_list_text(void);
 
 /* The --version text: volley's version and the libraries'. Caller frees. */
 char *cli_version_text(void);

@@ -238,7 +238,7 @@ size_t crawl_offer(struct crawl *c, const char *const *links, size_t n,
     return 0;
   for (i = 0; i < n; i++) {
     struct hmap_key k;
-    char host[256];
+    struct urlnorm_origin o;
 
     if (c->max_urls && c->admitted >= c->max_urls)
       break;
@@ -251,8 +251,11 @@ size_t crawl_offer(struct crawl *c, const char *const *links, size_t n,
     hmap_key_of(&k, links[i], strlen(links[i]), "", 0);
     if (hmap_has(&c->seen, &k))
       continue;
-    if (!c->any_host && (urlnorm_host(links[i], host, sizeof(host)) < 0 ||
-                         strcmp(host, seed_host) != 0))
+    /* The links are absolute URLs as libcurl writes them (resolved, or
+     * read back from records volley wrote): no need to parse them again
+     * with libcurl to find their host. */
+    if (!c->any_host &&
+        (urlnorm_origin(links[i], &o) < 0 || strcmp(o.host, seed_host) != 0))
       continue;
     /* A match that failed keeps the URL out either way: an --exclude
      * that cannot tell must not let it in. */

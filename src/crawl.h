@@ -67,7 +67,8 @@ void crawl_mark(struct crawl *c, const char *url);
 
 /* Offer "n" links found on a page at "depth" with id "parent_json",
  * descending from "seed_host". Queues those in scope and new; returns how
- * many were queued. A link --include cannot match, or --exclude cannot
+ * many were queued. "links" are absolute http or https URLs as libcurl
+ * writes them (urlnorm.h). A link --include cannot match, or --exclude cannot
  * rule out (the match failed), is out of scope. */
 size_t crawl_offer(struct crawl *c, const char *const *links, size_t n,
                    unsigned depth, const char *parent_json,

@@ -397,6 +397,20 @@ static int closesocket_cb(void *ud, curl_socket_t fd)
   return close(fd);
 }
 
+long engine_idle_budget(unsigned concurrency, unsigned fds_each,
+                        unsigned long long nofile)
+{
+  unsigned long long c = concurrency;
+  unsigned long long need = c * fds_each + 64;
+  unsigned long long idle = nofile > need ? nofile - need : 0;
+  unsigned long long cap =
+      ENGINE_MAX_CONNS > c + c / 4 ? ENGINE_MAX_CONNS - c : c / 4;
+
+  if (idle > cap)
+    idle = cap;
+  return idle < 16 ? 16 : (long)idle;
+}
+
 struct engine *engine_new(uv_loop_t *loop, long max_idle,
                           engine_done_fn *done_cb, void *ud,
                           char err[VL_ERRLEN])

@@ -19,6 +19,21 @@ struct engine;
  * may add and remove handles. */
 typedef void engine_done_fn(CURL *easy, CURLcode code, void *ud);
 
+/* Connections kept open at most, in flight and idle, whatever the open
+ * files limit: libcurl 7.88 gives each TLS connection its own OpenSSL
+ * context, about 40 KB in all, so 6144 of them hold 250 MB (a plain one
+ * takes 3 KB). When -c is larger, a quarter of -c more stay idle. */
+#define ENGINE_MAX_CONNS 6144ULL
+
+/* The idle connections an engine may keep with "nofile" descriptors
+ * (the open files limit) beside "concurrency" transfers in flight that
+ * hold "fds_each" descriptors each (the socket, the threaded resolver's
+ * socket pair, a --save file), less 64 for everything else (input,
+ * output, the loop's own). At least 16, and at most what
+ * ENGINE_MAX_CONNS leaves beside -c (or -c / 4). For engine_new(). */
+long engine_idle_budget(unsigned concurrency, unsigned fds_each,
+                        unsigned long long nofile);
+
 /* A new engine on "loop" that keeps at most "max_idle" idle keep-alive
  * connections open, over all hosts, beside those of the transfers in
  * flight (so the caller bounds file descriptors). Returns NULL with "err"

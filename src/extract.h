@@ -149,14 +149,9 @@ int extract_run_until(const struct extract_spec *spec, const char *body,
                       size_t len, const char *content_type, const char *url,
                       const atomic_bool *stop, struct extract_result *res);
 
-/* Append the record fragment of "res" to "out", each part led by a comma:
- * ,"title":"..." (or null) when --title, ,"links":[...] when --links,
- * ,"extract":{"NAME":[...],...} when "spec" has -x or -e items, and
- * ,"extract_cut":{"NAME":"why",...} for the items whose list was cut.
- * Nothing when "spec" is not active. */
-void extract_result_json(const struct extract_result *res,
-                         const struct extract_spec *spec,
-                         struct record_buf *out);
+/* The NAME of -x/-e item "i" of "spec" (borrowed), or NULL past the
+ * end. */
+const char *extract_spec_name(const struct extract_spec *spec, size_t i);
 
 /* Release what "res" holds (a zeroed or half-filled "res" is fine); it is
  * zeroed after. */

@@ -45,6 +45,14 @@ int feed_init(struct feed *f, const struct config *cfg,
   return 0;
 }
 
+void feed_set_sources(struct feed *f, struct input *in,
+                      const struct hmap *done, const struct since *since)
+{
+  f->in = in;
+  f->done = done;
+  f->since = since;
+}
+
 /* Whether "it" falls in this run's --shard. A line without a URL (bad
  * JSON) goes by its error text: the same on every machine, so exactly one
  * shard reports it. */
@@ -236,6 +244,22 @@ void feed_done(struct feed *f, const struct request *req)
     crawl_done(&f->crawl, req->depth);
 }
 
+uint64_t feed_total(const struct feed *f, bool *estimated)
+{
+  uint64_t taken, size;
+
+  *estimated = false;
+  if (!f->in || f->crawling)
+    return f->cfg->nurls;
+  if (f->input_done && !f->input_failed)
+    return f->next_seq;
+  input_progress(f->in, &taken, &size);
+  if (!size || !taken || taken > size)
+    return f->cfg->nurls;
+  *estimated = true;
+  return (uint64_t)((double)f->next_seq * (double)size / (double)taken + 0.5);
+}
+
 size_t feed_queued(const struct feed *f)
 {
   return f->crawling ? crawl_queued(&f->crawl) : 0;
@@ -247,21 +271,13 @@ void feed_crawl_memory(const struct feed *f, struct stats_crawl *m)
     crawl_memory(&f->crawl, m);
 }
 
-void feed_crawl_fields(const struct request *req, struct record_buf *b)
+void feed_crawl_fields(const struct request *req, struct result *res)
 {
-  char depth[32];
-  int n;
-
   if (!req->seed_host) /* not crawling */
     return;
-  if (!req->parent_json) {
-    record_put_str(b, ",\"depth\":0"); /* a seed */
-    return;
-  }
-  n = snprintf(depth, sizeof(depth), ",\"depth\":%u", req->depth);
-  record_put(b, ",\"parent\":", 10);
-  record_put(b, req->parent_json, strlen(req->parent_json));
-  record_put(b, depth, (size_t)n);
+  res->crawled = true;
+  res->depth = req->parent_json ? req->depth : 0;
+  res->parent_json = req->parent_json;
 }
 
 void feed_resumed(const struct resume_record *rec, void *ud)

@@ -62,6 +62,14 @@ enum feed_status {
 int feed_init(struct feed *f, const struct config *cfg,
               const struct request_shared *shared, char err[VL_ERRLEN]);
 
+/* Where requests come from besides the positional URLs: "in" (NULL: the
+ * URLs are arguments), "done" (--resume: the keys FILE has; NULL or empty
+ * for none) and "since" (--since FILE's index, or NULL). All borrowed:
+ * they must outlive "f". Called once, after feed_init(), before
+ * feed_next(); "done" and "since" may be filled later, before then. */
+void feed_set_sources(struct feed *f, struct input *in,
+                      const struct hmap *done, const struct since *since);
+
 /* The next request or input error: the input first, then the frontier. */
 enum feed_status feed_next(struct feed *f, struct request **req,
                            struct inputline *bad, uint64_t *line,
@@ -75,6 +83,12 @@ void feed_offer_links(struct feed *f, const struct request *req,
  * its links offered. With --crawl the next depth waits for that. */
 void feed_done(struct feed *f, const struct request *req);
 
+/* The requests of the run, for the progress line: the positional URLs;
+ * with -i FILE those read so far, scaled by the share of the bytes they
+ * came from ("*estimated" set), exact once the whole input is read. A
+ * crawl's is not known ahead: the positional URLs' count (0 with -i). */
+uint64_t feed_total(const struct feed *f, bool *estimated);
+
 /* URLs of the frontier not fetched yet. */
 size_t feed_queued(const struct feed *f);
 
@@ -82,10 +96,10 @@ size_t feed_queued(const struct feed *f);
  * else "m" is left alone. */
 void feed_crawl_memory(const struct feed *f, struct stats_crawl *m);
 
-/* A crawl's record fields: a seed's "depth" 0, a discovered request's
- * "parent" (the id of the page that linked it) and "depth"; nothing
- * without --crawl. */
-void feed_crawl_fields(const struct request *req, struct record_buf *b);
+/* Set the crawl's fields of "res" from "req": a seed's "depth" 0, a
+ * discovered request's "parent" (the id of the page that linked it,
+ * borrowed from "req") and "depth"; nothing without --crawl. */
+void feed_crawl_fields(const struct request *req, struct result *res);
 
 /* --crawl --resume, a resume_load() callback ("ud" is the feed): a page
  * FILE has is not fetched again, its links are followed again, and new

@@ -75,17 +75,7 @@ struct finish {
 static void job_done(struct job *j)
 {
   struct finish *f = j->f;
-  struct record_buf extra = { NULL, 0, 0 };
 
-  if (j->extracting)
-    extract_result_json(&j->xr, f->spec, &extra);
-  if (f->save_name) {
-    record_put(&extra, ",\"saved\":", 9);
-    if (j->saved)
-      record_put_string(&extra, j->saved, strlen(j->saved));
-    else
-      record_put(&extra, "null", 4);
-  }
   if (j->prev)
     j->prev->next = j->next;
   else
@@ -93,9 +83,8 @@ static void job_done(struct job *j)
   if (j->next)
     j->next->prev = j->prev;
   f->pending--;
-  f->done_cb(j->req, j->code, j->note, &extra, j->extracting ? &j->xr : NULL,
-             f->ud);
-  record_buf_free(&extra);
+  f->done_cb(j->req, j->code, j->note, f->save_name != NULL, j->saved,
+             j->extracting ? &j->xr : NULL, f->ud);
   if (j->extracting)
     extract_result_free(&j->xr);
   free(j->ctype);
@@ -335,7 +324,7 @@ void finish_start(struct finish *f, struct request *req, CURLcode code,
       unique_name(f, req, name, sizeof(name));
       j->saved = join_path(req->shared->save_dir, name);
     }
-    save_finish(save, j->keep, name, save_done_cb, j);
+    save_close(save, j->keep, name, save_done_cb, j);
   }
   if (carry || same_body) {
     j->carrying = carry;

@@ -25,12 +25,12 @@ struct finish;
  * that variable once, at the pool's first use: call this before. */
 void finish_size_pool(void);
 
-/* "req" is ready for its record. "extra" holds fields to add to it (a
- * fragment starting with a comma, or empty); "xr" the extraction, or NULL
- * if none ran. Both are valid during the call only; the callee owns
- * "req" again. May run inside finish_start(). */
+/* "req" is ready for its record. "saving" says --save is on, and then
+ * "saved" is the body's path (NULL: not saved); "xr" is the extraction,
+ * or NULL if none ran. Both are valid during the call only; the callee
+ * owns "req" again. May run inside finish_start(). */
 typedef void finish_done_fn(struct request *req, CURLcode code,
-                            const char *note, const struct record_buf *extra,
+                            const char *note, bool saving, const char *saved,
                             const struct extract_result *xr, void *ud);
 
 /* A finisher on "loop". "spec" (borrowed, may be inactive) says what to

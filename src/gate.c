@@ -12,6 +12,7 @@
 
 #include "inputline.h"
 #include "robots.h"
+#include "urlnorm.h"
 #include "util.h"
 
 enum origin_state {
@@ -24,30 +25,17 @@ struct origin {
   enum origin_state state;
   struct robots *rules; /* NULL: everything allowed */
   bool deny_all;        /* robots.txt answered 5xx (RFC 9309 2.3.1.4) */
-  struct request *head; /* parked requests, first in first out */
-  struct request *tail;
-  char name[]; /* "http://host:port" */
+  struct queue parked;  /* REQUEST_QUEUE_ROBOTS, first in first out */
+  char name[];          /* the key of urlnorm_origin(): "http://host:port" */
 };
 
 struct gate {
   const struct request_shared *shared;
   char *agent;
   struct origin *origins;
-  struct request *out_head, *out_tail; /* released, in order */
-  size_t holding;
+  struct queue released; /* REQUEST_QUEUE_RELEASED, in order */
+  size_t holding;        /* requests in "released" and all "parked" */
 };
-
-/* The origin of "url" into "out", and where its path starts. */
-static const char *split_origin(const char *url, char *out, size_t outlen)
-{
-  const char *p = strstr(url, "://");
-  const char *path;
-
-  p = p ? p + 3 : url;
-  path = p + strcspn(p, "/?#");
-  snprintf(out, outlen, "%.*s", (int)(path - url), url);
-  return *path ? path : "/";
-}
 
 static struct origin *find(struct gate *g, const char *name)
 {
@@ -65,44 +53,45 @@ struct gate *gate_new(const struct request_shared *shared, const char *agent)
 
   g->shared = shared;
   g->agent = xstrdup(agent);
+  queue_init(&g->released, REQUEST_QUEUE_RELEASED);
   return g;
 }
 
-static void park(struct origin *o, struct request *req)
+/* The request of link "l", or NULL. */
+static struct request *entry(struct queue_link *l)
 {
-  req->next = NULL;
-  if (o->tail)
-    o->tail->next = req;
-  else
-    o->head = req;
-  o->tail = req;
+  return l ? QUEUE_ENTRY(l, struct request, link) : NULL;
 }
 
 static bool allowed(const struct origin *o, const char *url)
 {
-  char name[512];
-  const char *path = split_origin(url, name, sizeof(name));
+  struct urlnorm_origin uo;
 
   if (o->deny_all)
     return false;
-  return !o->rules || robots_allowed(o->rules, path);
+  (void)urlnorm_origin(url, &uo); /* only the path is read */
+  return !o->rules || robots_allowed(o->rules, uo.path);
 }
 
 enum gate_verdict gate_check(struct gate *g, struct request *req,
                              struct request **fetch)
 {
-  char name[512], url[600];
+  struct urlnorm_origin uo;
+  const char *name = uo.key;
+  char url[sizeof(uo.key) + 16];
   struct origin *o;
   struct inputline it;
   size_t n;
 
   *fetch = NULL;
-  split_origin(req->url, name, sizeof(name));
+  /* "HTTP://User@Example.COM:80/" and "http://example.com/" share one
+   * robots.txt: the key is the origin as urlnorm_origin() spells it. */
+  (void)urlnorm_origin(req->url, &uo);
   o = find(g, name);
   if (o && o->state == ORIGIN_READY)
     return allowed(o, req->url) ? GATE_PASS : GATE_DENIED;
   if (o) {
-    park(o, req);
+    queue_push(&o->parked, &req->link);
     g->holding++;
     return GATE_PARKED;
   }
@@ -110,9 +99,10 @@ enum gate_verdict gate_check(struct gate *g, struct request *req,
   o = xcalloc(1, sizeof(*o) + n + 1);
   memcpy(o->name, name, n + 1);
   o->state = ORIGIN_FETCHING;
+  queue_init(&o->parked, REQUEST_QUEUE_ROBOTS);
   o->next = g->origins;
   g->origins = o;
-  park(o, req);
+  queue_push(&o->parked, &req->link);
   g->holding++;
 
   /* The robots.txt request: GET, no record, the body kept. */
@@ -125,23 +115,22 @@ enum gate_verdict gate_check(struct gate *g, struct request *req,
   return GATE_FETCH;
 }
 
-void gate_fetched(struct gate *g, struct request *fetch, long status,
-                  double *crawl_delay, char *host, size_t hostlen)
+double gate_fetched(struct gate *g, struct request *fetch, CURLcode code)
 {
-  char name[512];
+  long status = request_status(fetch, code);
+  double crawl_delay = 0;
+  struct urlnorm_origin uo;
   struct origin *o;
 
-  *crawl_delay = 0;
-  snprintf(host, hostlen, "%s", fetch->host);
-  split_origin(fetch->url, name, sizeof(name));
-  o = find(g, name);
+  (void)urlnorm_origin(fetch->url, &uo);
+  o = find(g, uo.key);
   if (!o)
-    return;
+    return 0;
   o->state = ORIGIN_READY;
   if (status >= 200 && status < 300) {
     o->rules = robots_parse(fetch->bodybuf.p ? fetch->bodybuf.p : "",
                             fetch->bodybuf.len, g->agent);
-    *crawl_delay = robots_crawl_delay(o->rules);
+    crawl_delay = robots_crawl_delay(o->rules);
   } else if (status >= 500) {
     /* The server is in trouble: RFC 9309 says assume everything is
      * disallowed. 4xx, or no answer at all, allows everything (the
@@ -149,31 +138,21 @@ void gate_fetched(struct gate *g, struct request *fetch, long status,
     o->deny_all = true;
   }
   /* The parked requests go out in the order they came. */
-  if (o->head) {
-    if (g->out_tail)
-      g->out_tail->next = o->head;
-    else
-      g->out_head = o->head;
-    g->out_tail = o->tail;
-    o->head = o->tail = NULL;
-  }
+  queue_move_all(&g->released, &o->parked);
+  return crawl_delay;
 }
 
 struct request *gate_next(struct gate *g, bool *denied)
 {
-  struct request *req = g->out_head;
+  struct request *req = entry(queue_pop(&g->released));
+  struct urlnorm_origin uo;
   struct origin *o;
-  char name[512];
 
   if (!req)
     return NULL;
-  g->out_head = req->next;
-  if (!g->out_head)
-    g->out_tail = NULL;
-  req->next = NULL;
   g->holding--;
-  split_origin(req->url, name, sizeof(name));
-  o = find(g, name);
+  (void)urlnorm_origin(req->url, &uo);
+  o = find(g, uo.key);
   *denied = o && !allowed(o, req->url);
   return req;
 }
@@ -194,13 +173,10 @@ void gate_drain(struct gate *g, void (*fn)(struct request *, void *), void *ud)
   while ((req = gate_next(g, &denied)))
     fn(req, ud);
   for (o = g->origins; o; o = o->next) {
-    while ((req = o->head)) {
-      o->head = req->next;
-      req->next = NULL;
+    while ((req = entry(queue_pop(&o->parked)))) {
       g->holding--;
       fn(req, ud);
     }
-    o->tail = NULL;
   }
 }
 

@@ -28,13 +28,11 @@ struct gate *gate_new(const struct request_shared *shared, const char *agent);
 enum gate_verdict gate_check(struct gate *g, struct request *req,
                              struct request **fetch);
 
-/* The robots.txt request "fetch" ended: "status" 0 when no response
- * came. Parses its body and sets "*crawl_delay" (seconds, 0 if none) and
- * "host" (of "hostlen" bytes) for the caller's rate. The origin's parked
- * requests become available from gate_next(). The caller still owns and
- * frees "fetch". */
-void gate_fetched(struct gate *g, struct request *fetch, long status,
-                  double *crawl_delay, char *host, size_t hostlen);
+/* The robots.txt request "fetch" ended with "code". Parses its body
+ * and returns the Crawl-delay for the caller's spacing of fetch->host
+ * (seconds, 0 if none). The origin's parked requests become available
+ * from gate_next(). The caller still owns and frees "fetch". */
+double gate_fetched(struct gate *g, struct request *fetch, CURLcode code);
 
 /* A request released by robots.txt, with "*denied" telling whether it
  * may be fetched; NULL when none. The caller owns it. */

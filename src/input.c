@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "stdstream.h"
+
 /* Bytes asked for in one read. */
 #define INPUT_BLOCK (64 * 1024)
 /* Longest line handed out whole; a longer one is cut and flagged. */
@@ -31,7 +33,6 @@ struct input {
   size_t nsrc;
   size_t cur;          /* index of the source being read */
   uv_stream_t *stream; /* stdin as a pipe or TTY, else NULL */
-  int saved_flags;     /* fd 0's flags before libuv, -1 if untouched */
   uv_fs_t req;         /* the file read in flight */
   bool reading;        /* a read is in flight */
   bool done;           /* every source is at its end */
@@ -69,13 +70,10 @@ static void free_input(struct input *in)
   free(in);
 }
 
-static void stream_close_cb(uv_handle_t *h)
+static void stream_closed_cb(void *data)
 {
-  struct input *in = h->data;
+  struct input *in = data;
 
-  if (in->saved_flags >= 0)
-    (void)fcntl(0, F_SETFL, in->saved_flags); /* Best effort. */
-  free(h);
   in->stream = NULL;
   if (in->reading) {
     /* A file read of a later source is still out: it frees "in". */
@@ -289,12 +287,9 @@ static int check_not_dir(struct input *in, uv_file fd, const char *name,
 static int open_stdin(struct input *in, struct source *src,
                       char err[VL_ERRLEN])
 {
-  uv_handle_type type = uv_guess_handle(0);
-  int fd, rc;
-
   src->name = "stdin";
   src->own_fd = false;
-  if (type != UV_NAMED_PIPE && type != UV_TTY) {
+  if (!stdstream_wanted(0, STDSTREAM_READ)) {
     /* A regular file, /dev/null, or anything else read() serves. */
     src->fd = 0;
     return check_not_dir(in, 0, "-", err);
@@ -305,43 +300,8 @@ static int open_stdin(struct input *in, struct source *src,
     return -1;
   }
   src->fd = -1;
-  in->saved_flags = fcntl(0, F_GETFL);
-  fd = fcntl(0, F_DUPFD_CLOEXEC, 3);
-  if (fd < 0) {
-    snprintf(err, VL_ERRLEN, "stdin: cannot duplicate: %s",
-             uv_strerror(uv_translate_sys_error(errno)));
+  if (stdstream_open(in->loop, 0, STDSTREAM_READ, &in->stream, err) < 0)
     return -1;
-  }
-  if (type == UV_TTY) {
-    uv_tty_t *tty = xmalloc(sizeof(*tty));
-
-    rc = uv_tty_init(in->loop, tty, fd, 1);
-    if (rc < 0) {
-      free(tty);
-      close(fd);
-      snprintf(err, VL_ERRLEN, "stdin: %s", uv_strerror(rc));
-      return -1;
-    }
-    in->stream = (uv_stream_t *)tty;
-  } else {
-    uv_pipe_t *pipe = xmalloc(sizeof(*pipe));
-
-    rc = uv_pipe_init(in->loop, pipe, 0);
-    if (rc < 0) {
-      free(pipe);
-      close(fd);
-      snprintf(err, VL_ERRLEN, "stdin: %s", uv_strerror(rc));
-      return -1;
-    }
-    in->stream = (uv_stream_t *)pipe;
-    in->stream->data = in;
-    rc = uv_pipe_open(pipe, fd);
-    if (rc < 0) {
-      close(fd);
-      snprintf(err, VL_ERRLEN, "stdin: %s", uv_strerror(rc));
-      return -1;
-    }
-  }
   in->stream->data = in;
   return 0;
 }
@@ -360,7 +320,6 @@ int input_open(struct input **out, uv_loop_t *loop, const char *const *paths,
     npaths = 1;
   }
   in->loop = loop;
-  in->saved_flags = -1;
   in->ready_cb = ready_cb;
   in->ud = ud;
   in->src = xcalloc(npaths, sizeof(*in->src));
@@ -408,7 +367,7 @@ void input_close(struct input *in)
   in->stopped = true;
   if (in->stream) {
     (void)uv_read_stop(in->stream);
-    uv_close((uv_handle_t *)in->stream, stream_close_cb);
+    stdstream_close(in->stream, stream_closed_cb);
     return;
   }
   if (in->reading) {

@@ -61,7 +61,10 @@ int main(int argc, char **argv)
     break;
   case CLI_HELP:
   case CLI_VERSION:
-    text = cs == CLI_HELP ? cli_help_text() : cli_version_text();
+  case CLI_LIST:
+    text = cs == CLI_HELP   ? cli_help_text()
+           : cs == CLI_LIST ? cli_list_text()
+                            : cli_version_text();
     fputs(text, stdout);
     free(text);
     cli_free(&cfg);

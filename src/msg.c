@@ -5,13 +5,13 @@
 
 #include "msg.h"
 
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "stdstream.h"
 #include "util.h"
 
 /* Bytes queued on the stream beyond which new lines are dropped. */
@@ -137,15 +137,11 @@ void msg_verbose(struct msg *m, int level, const char *fmt, ...)
   va_end(ap);
 }
 
-/* The stream is closed: put stderr's file flags back, since the O_NONBLOCK
- * libuv set on a pipe is shared with every process writing to it. */
-static void close_cb(uv_handle_t *h)
+/* The stream is closed and stderr's file flags are back. */
+static void stream_closed_cb(void *data)
 {
-  struct msg *m = h->data;
+  struct msg *m = data;
 
-  if (m->saved_flags >= 0)
-    (void)fcntl(2, F_SETFL, m->saved_flags); /* Best effort at exit. */
-  free(h);
   if (m->dropped) {
     fprintf(stderr, "volley: %zu messages dropped: stderr was too slow\n",
             m->dropped);
@@ -156,51 +152,28 @@ static void close_cb(uv_handle_t *h)
 static void shutdown_cb(uv_shutdown_t *req, int status)
 {
   (void)status; /* Closing follows whatever the outcome. */
-  uv_close((uv_handle_t *)req->handle, close_cb);
+  stdstream_close(req->handle, stream_closed_cb);
   free(req);
+}
+
+void msg_init(struct msg *m, int verbose, bool quiet)
+{
+  memset(m, 0, sizeof(*m));
+  m->verbose = verbose;
+  m->quiet = quiet;
 }
 
 int msg_start(struct msg *m, uv_loop_t *loop)
 {
-  uv_handle_type type = uv_guess_handle(2);
-  int fd;
+  char err[VL_ERRLEN];
 
   m->loop = loop;
   m->stream = NULL;
-  m->saved_flags = -1;
-  if (type != UV_NAMED_PIPE && type != UV_TTY)
-    return 0;
-  m->saved_flags = fcntl(2, F_GETFL);
-  /* A dup, so that closing the stream leaves fd 2 for the last lines. */
-  fd = fcntl(2, F_DUPFD_CLOEXEC, 3);
-  if (fd < 0)
+  /* The duplicate leaves fd 2 for the last lines, written directly. */
+  if (stdstream_open(loop, 2, 0, &m->stream, err) < 0)
     return -1;
-  if (type == UV_TTY) {
-    uv_tty_t *tty = xmalloc(sizeof(*tty));
-
-    if (uv_tty_init(loop, tty, fd, 0) < 0) {
-      free(tty);
-      close(fd);
-      return -1;
-    }
-    m->stream = (uv_stream_t *)tty;
-  } else {
-    uv_pipe_t *pipe = xmalloc(sizeof(*pipe));
-
-    if (uv_pipe_init(loop, pipe, 0) < 0) {
-      free(pipe);
-      close(fd);
-      return -1;
-    }
-    pipe->data = m;
-    if (uv_pipe_open(pipe, fd) < 0) {
-      uv_close((uv_handle_t *)pipe, close_cb);
-      close(fd);
-      return -1;
-    }
-    m->stream = (uv_stream_t *)pipe;
-  }
-  m->stream->data = m;
+  if (m->stream)
+    m->stream->data = m;
   return 0;
 }
 
@@ -220,6 +193,6 @@ void msg_close(struct msg *m)
   req = xmalloc(sizeof(*req));
   if (uv_shutdown(req, s, shutdown_cb) < 0) {
     free(req);
-    uv_close((uv_handle_t *)s, close_cb);
+    stdstream_close(s, stream_closed_cb);
   }
 }

@@ -15,10 +15,13 @@ struct msg {
   bool quiet;          /* -q: errors only */
   uv_loop_t *loop;     /* set by msg_start() */
   uv_stream_t *stream; /* NULL: write directly (regular file, or no loop) */
-  int saved_flags;     /* fd 2's file flags before libuv, -1 if untouched */
   size_t dropped;      /* lines dropped because the queue was full */
   bool status_shown;   /* a progress line is on the terminal */
 };
+
+/* Set up "m" for "verbose" (the -v count) and "quiet" (-q); messages are
+ * written directly until msg_start(). */
+void msg_init(struct msg *m, int verbose, bool quiet);
 
 /* A usage error: "volley: TEXT" and the --help hint, written directly. */
 void msg_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

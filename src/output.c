@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "stdstream.h"
+
 /* Queued bytes above which the caller is told to pause, and below which
  * it may resume. */
 #define OUTPUT_HIGH (1024 * 1024)
@@ -37,7 +39,6 @@ struct output {
   uv_file fd;           /* the file written with uv_fs_write, or -1 */
   bool own_fd;          /* close "fd" at the end (-o FILE) */
   bool is_regular;      /* fsync makes sense */
-  int saved_flags;      /* fd 1's flags before libuv, -1 if untouched */
   union {
     uv_write_t write;
     uv_fs_t fs;
@@ -75,18 +76,21 @@ static void handle_close_cb(uv_handle_t *h)
 {
   struct output *o = h->data;
 
-  if (h == (uv_handle_t *)o->stream) {
-    if (o->saved_flags >= 0)
-      (void)fcntl(1, F_SETFL, o->saved_flags); /* Best effort at exit. */
-    free(h);
-    o->stream = NULL;
-  }
+  o->handles--;
+  maybe_free(o);
+}
+
+static void stream_closed_cb(void *data)
+{
+  struct output *o = data;
+
+  o->stream = NULL;
   o->handles--;
   maybe_free(o);
 }
 
 /* Close what is open once nothing is queued or in flight. */
-static void finish(struct output *o)
+static void close_all(struct output *o)
 {
   if (o->own_fd && o->fd >= 0) {
     uv_fs_t req;
@@ -97,7 +101,7 @@ static void finish(struct output *o)
     o->fd = -1;
   }
   if (o->stream && !uv_is_closing((uv_handle_t *)o->stream))
-    uv_close((uv_handle_t *)o->stream, handle_close_cb);
+    stdstream_close(o->stream, stream_closed_cb);
   if (!uv_is_closing((uv_handle_t *)&o->prepare))
     uv_close((uv_handle_t *)&o->prepare, handle_close_cb);
 }
@@ -177,7 +181,7 @@ static int start_sync(struct output *o)
 }
 
 /* Start the next operation if none is in flight: the rest of "out", else
- * "fill" swapped in, else a due fsync; else, when closing, finish. */
+ * "fill" swapped in, else a due fsync; else, when closing, close_all(). */
 static void kick(struct output *o)
 {
   uv_buf_t b;
@@ -187,7 +191,7 @@ static void kick(struct output *o)
     return;
   if (o->failed) {
     if (o->closing)
-      finish(o);
+      close_all(o);
     return;
   }
   if (o->out_done == o->out.len && o->fill.len > 0) {
@@ -211,7 +215,7 @@ static void kick(struct output *o)
     if (rc < 0) {
       fail(o, rc);
       if (o->closing)
-        finish(o);
+        close_all(o);
       return;
     }
     o->busy = true;
@@ -226,7 +230,7 @@ static void kick(struct output *o)
     }
   }
   if (o->closing)
-    finish(o);
+    close_all(o);
 }
 
 static void prepare_cb(uv_prepare_t *h)
@@ -272,60 +276,48 @@ void output_close(struct output *o, output_closed_fn *closed_cb)
 
 static int open_stdout(struct output *o, char err[VL_ERRLEN])
 {
-  uv_handle_type type = uv_guess_handle(1);
-  int fd, rc;
+  struct stat st;
 
-  if (type != UV_NAMED_PIPE && type != UV_TTY && type != UV_TCP) {
-    struct stat st;
-
-    o->fd = 1;
-    o->is_regular = fstat(1, &st) == 0 && S_ISREG(st.st_mode);
-    return 0;
-  }
-  o->saved_flags = fcntl(1, F_GETFL);
-  /* A dup: the stream closes it, and fd 1 stays valid to the end. */
-  fd = fcntl(1, F_DUPFD_CLOEXEC, 3);
-  if (fd < 0) {
-    snprintf(err, VL_ERRLEN, "stdout: %s", strerror(errno));
+  if (stdstream_open(o->loop, 1, STDSTREAM_SOCKET, &o->stream, err) < 0)
     return -1;
-  }
-  if (type == UV_TTY) {
-    uv_tty_t *tty = xmalloc(sizeof(*tty));
-
-    rc = uv_tty_init(o->loop, tty, fd, 0);
-    if (rc < 0) {
-      free(tty);
-      close(fd);
-      snprintf(err, VL_ERRLEN, "stdout: %s", uv_strerror(rc));
-      return -1;
-    }
-    o->stream = (uv_stream_t *)tty;
-  } else {
-    uv_pipe_t *pipe = xmalloc(sizeof(*pipe));
-
-    rc = uv_pipe_init(o->loop, pipe, 0);
-    if (rc < 0) {
-      free(pipe);
-      close(fd);
-      snprintf(err, VL_ERRLEN, "stdout: %s", uv_strerror(rc));
-      return -1;
-    }
-    pipe->data = o;
-    o->stream = (uv_stream_t *)pipe;
+  if (o->stream) {
+    o->stream->data = o;
     o->handles++;
-    rc = uv_pipe_open(pipe, fd);
-    if (rc < 0) {
-      /* finish() closes the handle; the fd was never its own. */
-      close(fd);
-      snprintf(err, VL_ERRLEN, "stdout: %s", uv_strerror(rc));
-      return -1;
-    }
     return 0;
   }
-  o->stream->data = o;
-  o->handles++;
+  o->fd = 1;
+  o->is_regular = fstat(1, &st) == 0 && S_ISREG(st.st_mode);
   return 0;
 }
+
+int output_check_not_input(const char *path, const char *const *inputs,
+                           size_t n, bool from_stdin, char err[VL_ERRLEN])
+{
+  struct stat out, in;
+  size_t i;
+
+  if (!path || stat(path, &out) < 0)
+    return 0; /* a new file is no input; output_open() reports errors */
+  for (i = 0; i < n; i++) {
+    if (strcmp(inputs[i], "-") == 0) {
+      from_stdin = true;
+      continue;
+    }
+    if (stat(inputs[i], &in) == 0 && in.st_dev == out.st_dev &&
+        in.st_ino == out.st_ino) {
+      snprintf(err, VL_ERRLEN, "-o: '%.100s' is also an input (-i '%.100s')",
+               path, inputs[i]);
+      return -1;
+    }
+  }
+  if (from_stdin && fstat(0, &in) == 0 && S_ISREG(in.st_mode) &&
+      in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+    snprintf(err, VL_ERRLEN, "-o: '%.200s' is also the standard input", path);
+    return -1;
+  }
+  return 0;
+}
+
 int output_open(struct output **out, uv_loop_t *loop, const char *path,
                 enum output_mode mode, output_pressure_fn *pressure_cb,
                 output_error_fn *error_cb, void *ud, char err[VL_ERRLEN])
@@ -336,7 +328,6 @@ int output_open(struct output **out, uv_loop_t *loop, const char *path,
   *out = NULL;
   o->loop = loop;
   o->fd = -1;
-  o->saved_flags = -1;
   o->pressure_cb = pressure_cb;
   o->error_cb = error_cb;
   o->ud = ud;
@@ -377,6 +368,6 @@ fail:
   /* Nothing was queued: closing frees "o" once the handles are closed. */
   o->failed = true;
   o->closing = true;
-  finish(o);
+  close_all(o);
   return -1;
 }

@@ -29,6 +29,14 @@ enum output_mode {
   OUTPUT_APPEND    /* -o FILE --append or --resume */
 };
 
+/* Whether "path" (-o FILE, NULL for stdout) is one of the "n" inputs
+ * "inputs" ("-" is standard input, also read when "from_stdin"): then
+ * it would be truncated before it is read, or read back while records
+ * are appended to it. Call it before output_open(). Returns 0, or -1
+ * with "err" filled naming the input. */
+int output_check_not_input(const char *path, const char *const *inputs,
+                           size_t n, bool from_stdin, char err[VL_ERRLEN]);
+
 /* Open "path" (NULL: stdout). The file is opened now, before the loop
  * runs, so that a bad path fails early: -1 with "err" filled. */
 int output_open(struct output **out, uv_loop_t *loop, const char *path,

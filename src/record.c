@@ -6,13 +6,13 @@
 
 #include "record.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "extract.h"
+#include "hdrblock.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -40,7 +40,7 @@ static void put(struct record_buf *b, const char *s, size_t n)
   record_put(b, s, n);
 }
 
-void record_put_str(struct record_buf *b, const char *s)
+void record_put_raw(struct record_buf *b, const char *s)
 {
   record_put(b, s, strlen(s));
 }
@@ -133,7 +133,7 @@ bool record_is_utf8(const char *s, size_t len)
   return true;
 }
 
-void record_put_string(struct record_buf *b, const char *s, size_t len)
+void record_put_quoted(struct record_buf *b, const char *s, size_t len)
 {
   static const char hex[] = "0123456789abcdef";
   const unsigned char *p = (const unsigned char *)s;
@@ -212,7 +212,7 @@ void record_put_string(struct record_buf *b, const char *s, size_t len)
 static void put_cstr_or_null(struct record_buf *b, const char *s)
 {
   if (s)
-    record_put_string(b, s, strlen(s));
+    record_put_quoted(b, s, strlen(s));
   else
     puts_lit(b, "null");
 }
@@ -246,308 +246,618 @@ static void put_base64(struct record_buf *b, const char *s, size_t len)
   b->p[b->len++] = '"';
 }
 
-/* One header line of the raw block: name and value, trimmed. */
-struct hdr {
-  const char *name;
-  size_t name_len;
-  const char *value;
-  size_t value_len;
-};
-
-/* The header lines of "len" bytes at "s", at most RECORD_MAX_HEADERS of
- * them, into "*out" (malloc'd); "*dropped" counts the lines past that. */
-static size_t split_headers(const char *s, size_t len, struct hdr **out,
-                            size_t *dropped)
-{
-  struct hdr *h = NULL;
-  size_t n = 0, cap = 0;
-  const char *end = s + len;
-
-  *dropped = 0;
-  while (s < end) {
-    const char *eol = memchr(s, '\n', (size_t)(end - s));
-    const char *line_end = eol ? eol : end;
-    const char *colon = memchr(s, ':', (size_t)(line_end - s));
-
-    /* A status line may hold a colon in its reason phrase. */
-    if (line_end - s >= 5 && memcmp(s, "HTTP/", 5) == 0)
-      colon = NULL;
-    if (colon && colon > s && n == RECORD_MAX_HEADERS) {
-      (*dropped)++;
-    } else if (colon && colon > s) {
-      const char *v = colon + 1;
-      const char *ve = line_end;
-
-      while (v < ve && (*v == ' ' || *v == '\t'))
-        v++;
-      while (ve > v && (ve[-1] == '\r' || ve[-1] == ' ' || ve[-1] == '\t'))
-        ve--;
-      if (n == cap) {
-        cap = cap ? cap * 2 : 16;
-        h = xrealloc(h, cap * sizeof(*h));
-      }
-      h[n].name = s;
-      h[n].name_len = (size_t)(colon - s);
-      h[n].value = v;
-      h[n].value_len = (size_t)(ve - v);
-      n++;
-    }
-    s = eol ? eol + 1 : end;
-  }
-  *out = h;
-  return n;
-}
-
-/* The header names of one block grouped by the key each is written as
- * (lower case, escaped, repaired): an open-addressing table of first
- * indices, at most half full, and a chain from each header to the next of
- * its group. One pass, so a hostile block of 50,000 distinct names costs
- * no more per name than one of ten. */
-struct hdr_groups {
-  struct record_buf keys; /* every name's key, quoted JSON, back to back */
-  size_t *key_off;        /* where header i's key starts in "keys" */
-  size_t *key_len;
-  size_t *next;  /* the next header of header i's group; i itself: none */
-  size_t *first; /* table slots: first header of a group + 1; 0: empty */
-  size_t cap;    /* slots, a power of two */
-};
-
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-  uint64_t h = 14695981039346656037ULL; /* FNV-1a */
-  size_t i;
-
-  for (i = 0; i < n; i++)
-    h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-  return h;
-}
-
-/* Write header i's name as its key: ASCII lower-cased, and a NUL byte
- * (libcurl refuses them, but this writer takes any bytes) made invalid
- * UTF-8 so that it becomes U+FFFD, since JSON readers such as jansson
- * refuse "\u0000" in a key. Names that differ only in bytes the repair
- * replaces get the same key, and so are one header, as they must: a
- * record must not hold a key twice. */
-static void hdr_key(struct hdr_groups *g, const struct hdr *h, size_t i)
-{
-  char *lname = xmalloc(h->name_len + 1);
-  size_t j;
-
-  for (j = 0; j < h->name_len; j++) {
-    char c = (char)tolower((unsigned char)h->name[j]);
-
-    lname[j] = c ? c : (char)0xFF;
-  }
-  g->key_off[i] = g->keys.len;
-  record_put_string(&g->keys, lname, h->name_len);
-  g->key_len[i] = g->keys.len - g->key_off[i];
-  free(lname);
-}
-
-static void hdr_group(struct hdr_groups *g, const struct hdr *h, size_t n)
-{
-  size_t *last = xcalloc(n ? n : 1, sizeof(*last)); /* group's tail */
-  size_t i;
-
-  memset(&g->keys, 0, sizeof(g->keys));
-  g->key_off = xcalloc(n ? n : 1, sizeof(*g->key_off));
-  g->key_len = xcalloc(n ? n : 1, sizeof(*g->key_len));
-  g->next = xcalloc(n ? n : 1, sizeof(*g->next));
-  for (g->cap = 16; g->cap < 2 * n; g->cap *= 2)
-    ;
-  g->first = xcalloc(g->cap, sizeof(*g->first));
-  for (i = 0; i < n; i++) {
-    const char *key;
-    size_t slot, f;
-
-    hdr_key(g, &h[i], i);
-    key = g->keys.p + g->key_off[i];
-    g->next[i] = i;
-    slot = hash_bytes(key, g->key_len[i]) & (g->cap - 1);
-    for (;;) {
-      f = g->first[slot];
-      if (f == 0) {
-        g->first[slot] = i + 1;
-        last[i] = i;
-        break;
-      }
-      f--;
-      if (g->key_len[f] == g->key_len[i] &&
-          memcmp(g->keys.p + g->key_off[f], key, g->key_len[i]) == 0) {
-        g->next[last[f]] = i;
-        last[f] = i;
-        break;
-      }
-      slot = (slot + 1) & (g->cap - 1);
-    }
-  }
-  free(last);
-}
-
-static void hdr_groups_free(struct hdr_groups *g)
-{
-  record_buf_free(&g->keys);
-  free(g->key_off);
-  free(g->key_len);
-  free(g->next);
-  free(g->first);
-}
-
-/* Headers as an object with lower-case names; a repeated header's values
- * are joined with ", " (RFC 9110 5.3), in the order they came. Returns
- * the number of lines left out (past RECORD_MAX_HEADERS). */
-static size_t put_headers(struct record_buf *b, const char *s, size_t len)
-{
-  struct hdr *h = NULL;
-  size_t dropped;
-  size_t n = split_headers(s, len, &h, &dropped);
-  struct hdr_groups g;
-  struct record_buf val = { NULL, 0, 0 };
-  size_t i, j;
-  bool first = true, *done = xcalloc(n ? n : 1, sizeof(*done));
-
-  hdr_group(&g, h, n);
-  puts_lit(b, "{");
-  for (i = 0; i < n; i++) {
-    /* Set-Cookie values may hold commas (RFC 9110 5.3): a newline keeps
-     * them apart. */
-    bool cookie =
-        h[i].name_len == 10 && strncasecmp(h[i].name, "set-cookie", 10) == 0;
-
-    if (done[i])
-      continue;
-    record_buf_reset(&val);
-    put(&val, h[i].value, h[i].value_len);
-    for (j = i; g.next[j] != j;) {
-      j = g.next[j];
-      done[j] = true;
-      put(&val, cookie ? "\n" : ", ", cookie ? 1 : 2);
-      put(&val, h[j].value, h[j].value_len);
-    }
-    if (!first)
-      puts_lit(b, ",");
-    first = false;
-    put(b, g.keys.p + g.key_off[i], g.key_len[i]);
-    puts_lit(b, ":");
-    record_put_string(b, val.p ? val.p : "", val.len);
-  }
-  puts_lit(b, "}");
-  record_buf_free(&val);
-  hdr_groups_free(&g);
-  free(done);
-  free(h);
-  return dropped;
-}
-
 bool record_ok(const struct result *r)
 {
   return r->kind == ERRKIND_NONE && r->status > 0 && r->status < 400;
 }
 
-void record_build(struct record_buf *b, const struct result *r)
+void record_result_init(struct result *r)
 {
-  char num[64];
-  int n;
+  memset(r, 0, sizeof(*r));
+  r->size = -1;
+  r->redirects = -1;
+}
 
-  puts_lit(b, "{\"id\":");
+struct record_field;
+
+/* Each field's writer appends its key "f" (when "f" is not NULL) and its
+ * value as JSON, or returns false having appended nothing when the result
+ * lacks it: the key goes out only once the value is known to, since
+ * writing and taking back the keys of absent fields cost as much as the
+ * rest of a record. */
+typedef bool put_fn(struct record_buf *b, const struct result *r,
+                    const struct record_field *f);
+
+/* -w's writer of a field: its raw text, or false when absent. */
+typedef bool text_fn(struct record_buf *b, const struct result *r);
+
+/* Append the key of "f", unless "f" is NULL (the value alone). */
+static void put_key(struct record_buf *b, const struct record_field *f);
+
+static bool put_string_or_absent(struct record_buf *b, const char *s,
+                                 const struct record_field *f)
+{
+  if (!s)
+    return false;
+  put_key(b, f);
+  record_put_quoted(b, s, strlen(s));
+  return true;
+}
+
+static bool put_id(struct record_buf *b, const struct result *r,
+                   const struct record_field *f)
+{
+  put_key(b, f);
   if (r->id_json)
     puts_lit(b, r->id_json);
   else
     put_fmt_u64(b, r->line);
-  puts_lit(b, ",\"url\":");
+  return true;
+}
+
+static bool put_url(struct record_buf *b, const struct result *r,
+                    const struct record_field *f)
+{
+  put_key(b, f);
   put_cstr_or_null(b, r->url);
-  puts_lit(b, record_ok(r) ? ",\"ok\":true" : ",\"ok\":false");
-  puts_lit(b, ",\"status\":");
+  return true;
+}
+
+static bool put_ok(struct record_buf *b, const struct result *r,
+                   const struct record_field *f)
+{
+  put_key(b, f);
+  puts_lit(b, record_ok(r) ? "true" : "false");
+  return true;
+}
+
+static bool put_status(struct record_buf *b, const struct result *r,
+                       const struct record_field *f)
+{
+  put_key(b, f);
   if (r->status > 0)
     put_fmt_u64(b, (uint64_t)r->status);
   else
     puts_lit(b, "null");
-  puts_lit(b, ",\"attempts\":");
+  return true;
+}
+
+static bool put_attempts(struct record_buf *b, const struct result *r,
+                         const struct record_field *f)
+{
+  put_key(b, f);
   put_fmt_u64(b, r->attempts);
-  puts_lit(b, ",\"time\":");
+  return true;
+}
+
+static bool put_time(struct record_buf *b, const struct result *r,
+                     const struct record_field *f)
+{
+  put_key(b, f);
   put_seconds(b, r->time_s);
-  puts_lit(b, ",\"error\":");
+  return true;
+}
+
+static bool put_queued(struct record_buf *b, const struct result *r,
+                       const struct record_field *f)
+{
+  put_key(b, f);
+  put_seconds(b, r->queued_s);
+  return true;
+}
+
+/* The kind a record names: not ok after a completed transfer means the
+ * status failed it. */
+static enum errkind shown_kind(const struct result *r)
+{
+  return r->kind == ERRKIND_NONE ? ERRKIND_HTTP : r->kind;
+}
+
+/* The error's message: the one given, else "HTTP 503". */
+static void put_message_text(struct record_buf *b, const struct result *r)
+{
+  if (r->message)
+    record_put_raw(b, r->message);
+  else
+    record_putf(b, "HTTP %ld", r->status);
+}
+
+static bool put_error(struct record_buf *b, const struct result *r,
+                      const struct record_field *f)
+{
+  char num[32];
+  int n;
+
+  put_key(b, f);
   if (record_ok(r)) {
     puts_lit(b, "null");
+    return true;
+  }
+  puts_lit(b, "{\"kind\":");
+  put_cstr_or_null(b, errkind_name(shown_kind(r)));
+  puts_lit(b, ",\"message\":");
+  if (r->message) {
+    record_put_quoted(b, r->message, strlen(r->message));
   } else {
-    enum errkind kind = r->kind == ERRKIND_NONE ? ERRKIND_HTTP : r->kind;
+    n = snprintf(num, sizeof(num), "HTTP %ld", r->status);
+    record_put_quoted(b, num, (size_t)n);
+  }
+  puts_lit(b, "}");
+  return true;
+}
 
-    puts_lit(b, "{\"kind\":");
-    put_cstr_or_null(b, errkind_name(kind));
-    puts_lit(b, ",\"message\":");
-    if (r->message) {
-      put_cstr_or_null(b, r->message);
-    } else {
-      n = snprintf(num, sizeof(num), "HTTP %ld", r->status);
-      record_put_string(b, num, (size_t)n);
-    }
-    puts_lit(b, "}");
-  }
-  if (r->final_url) {
-    puts_lit(b, ",\"final_url\":");
-    put_cstr_or_null(b, r->final_url);
-  }
-  if (r->http_version) {
-    puts_lit(b, ",\"http_version\":");
-    put_cstr_or_null(b, r->http_version);
-  }
-  if (r->content_type) {
-    puts_lit(b, ",\"content_type\":");
-    put_cstr_or_null(b, r->content_type);
-  }
-  if (r->size >= 0) {
-    puts_lit(b, ",\"size\":");
-    put_fmt_u64(b, (uint64_t)r->size);
-  }
-  if (r->redirects >= 0) {
-    puts_lit(b, ",\"redirects\":");
-    put_fmt_u64(b, (uint64_t)r->redirects);
-  }
-  if (r->remote_ip) {
-    puts_lit(b, ",\"remote_ip\":");
-    put_cstr_or_null(b, r->remote_ip);
-  }
-  if (r->etag) {
-    puts_lit(b, ",\"etag\":");
-    put_cstr_or_null(b, r->etag);
-  }
-  if (r->last_modified) {
-    puts_lit(b, ",\"last_modified\":");
-    put_cstr_or_null(b, r->last_modified);
-  }
-  if (r->sha256) {
-    puts_lit(b, ",\"sha256\":");
-    put_cstr_or_null(b, r->sha256);
-  }
-  if (r->unchanged)
-    puts_lit(b, ",\"unchanged\":true");
-  if (r->changed == RECORD_CHANGED_UNKNOWN)
-    puts_lit(b, ",\"changed\":null");
-  else if (r->changed == RECORD_CHANGED_FALSE)
-    puts_lit(b, ",\"changed\":false");
-  else if (r->changed == RECORD_CHANGED_TRUE)
-    puts_lit(b, ",\"changed\":true");
-  if (r->headers) {
-    size_t dropped;
+static bool put_timing(struct record_buf *b, const struct result *r,
+                       const struct record_field *f)
+{
+  const struct record_timing *t = &r->timing;
 
-    puts_lit(b, ",\"headers\":");
-    dropped = put_headers(b, r->headers, r->headers_len);
-    if (dropped) {
-      puts_lit(b, ",\"headers_dropped\":");
-      put_fmt_u64(b, dropped);
-    }
+  if (!t->known)
+    return false;
+  put_key(b, f);
+  puts_lit(b, "{\"dns\":");
+  put_seconds(b, t->dns_s);
+  puts_lit(b, ",\"connect\":");
+  put_seconds(b, t->connect_s);
+  puts_lit(b, ",\"tls\":");
+  put_seconds(b, t->tls_s);
+  puts_lit(b, ",\"ttfb\":");
+  put_seconds(b, t->ttfb_s);
+  puts_lit(b, ",\"total\":");
+  put_seconds(b, t->total_s);
+  puts_lit(b, "}");
+  return true;
+}
+
+static bool put_final_url(struct record_buf *b, const struct result *r,
+                          const struct record_field *f)
+{
+  return put_string_or_absent(b, r->final_url, f);
+}
+
+static bool put_http_version(struct record_buf *b, const struct result *r,
+                             const struct record_field *f)
+{
+  return put_string_or_absent(b, r->http_version, f);
+}
+
+static bool put_content_type(struct record_buf *b, const struct result *r,
+                             const struct record_field *f)
+{
+  return put_string_or_absent(b, r->content_type, f);
+}
+
+static bool put_size(struct record_buf *b, const struct result *r,
+                     const struct record_field *f)
+{
+  if (r->size < 0)
+    return false;
+  put_key(b, f);
+  put_fmt_u64(b, (uint64_t)r->size);
+  return true;
+}
+
+static bool put_redirects(struct record_buf *b, const struct result *r,
+                          const struct record_field *f)
+{
+  if (r->redirects < 0)
+    return false;
+  put_key(b, f);
+  put_fmt_u64(b, (uint64_t)r->redirects);
+  return true;
+}
+
+static bool put_remote_ip(struct record_buf *b, const struct result *r,
+                          const struct record_field *f)
+{
+  return put_string_or_absent(b, r->remote_ip, f);
+}
+
+static bool put_etag(struct record_buf *b, const struct result *r,
+                     const struct record_field *f)
+{
+  return put_string_or_absent(b, r->etag, f);
+}
+
+static bool put_last_modified(struct record_buf *b, const struct result *r,
+                              const struct record_field *f)
+{
+  return put_string_or_absent(b, r->last_modified, f);
+}
+
+static bool put_sha256(struct record_buf *b, const struct result *r,
+                       const struct record_field *f)
+{
+  return put_string_or_absent(b, r->sha256, f);
+}
+
+static bool put_unchanged(struct record_buf *b, const struct result *r,
+                          const struct record_field *f)
+{
+  if (!r->unchanged)
+    return false;
+  put_key(b, f);
+  puts_lit(b, "true");
+  return true;
+}
+
+static bool put_changed(struct record_buf *b, const struct result *r,
+                        const struct record_field *f)
+{
+  if (r->changed == RECORD_CHANGED_NONE)
+    return false;
+  put_key(b, f);
+  switch (r->changed) {
+  case RECORD_CHANGED_NONE:
+    break; /* not reached */
+  case RECORD_CHANGED_UNKNOWN:
+    puts_lit(b, "null");
+    break;
+  case RECORD_CHANGED_FALSE:
+    puts_lit(b, "false");
+    break;
+  case RECORD_CHANGED_TRUE:
+    puts_lit(b, "true");
+    break;
   }
-  if (r->body) {
-    if (record_is_utf8(r->body, r->body_len)) {
-      puts_lit(b, ",\"body\":");
-      record_put_string(b, r->body, r->body_len);
-    } else {
-      puts_lit(b, ",\"body_base64\":");
-      put_base64(b, r->body, r->body_len);
-    }
+  return true;
+}
+
+static bool put_headers_field(struct record_buf *b, const struct result *r,
+                              const struct record_field *f)
+{
+  if (!r->headers)
+    return false;
+  put_key(b, f);
+  (void)hdrblock_put_json(b, r->headers, r->headers_len); /* see below */
+  return true;
+}
+
+static bool put_headers_dropped(struct record_buf *b, const struct result *r,
+                                const struct record_field *f)
+{
+  size_t dropped;
+
+  if (!r->headers)
+    return false;
+  dropped = hdrblock_dropped(r->headers, r->headers_len);
+  if (!dropped)
+    return false;
+  put_key(b, f);
+  put_fmt_u64(b, dropped);
+  return true;
+}
+
+static bool put_body(struct record_buf *b, const struct result *r,
+                     const struct record_field *f)
+{
+  if (!r->body || !record_is_utf8(r->body, r->body_len))
+    return false;
+  put_key(b, f);
+  record_put_quoted(b, r->body, r->body_len);
+  return true;
+}
+
+static bool put_body_base64(struct record_buf *b, const struct result *r,
+                            const struct record_field *f)
+{
+  if (!r->body || record_is_utf8(r->body, r->body_len))
+    return false;
+  put_key(b, f);
+  put_base64(b, r->body, r->body_len);
+  return true;
+}
+
+static bool put_parent(struct record_buf *b, const struct result *r,
+                       const struct record_field *f)
+{
+  if (!r->crawled || !r->parent_json)
+    return false;
+  put_key(b, f);
+  puts_lit(b, r->parent_json);
+  return true;
+}
+
+static bool put_depth(struct record_buf *b, const struct result *r,
+                      const struct record_field *f)
+{
+  if (!r->crawled)
+    return false;
+  put_key(b, f);
+  put_fmt_u64(b, r->depth);
+  return true;
+}
+
+/* A JSON array of the "n" strings of "v" (NULL when "n" is 0). */
+static void put_array(struct record_buf *b, char *const *v, size_t n)
+{
+  size_t i;
+
+  puts_lit(b, "[");
+  for (i = 0; i < n; i++) {
+    if (i)
+      puts_lit(b, ",");
+    record_put_quoted(b, v[i], strlen(v[i]));
   }
-  if (r->extra)
-    put(b, r->extra, r->extra_len);
+  puts_lit(b, "]");
+}
+
+static bool put_title(struct record_buf *b, const struct result *r,
+                      const struct record_field *f)
+{
+  if (!r->extract || !r->extract_spec->title)
+    return false;
+  put_key(b, f);
+  put_cstr_or_null(b, r->extract->title);
+  return true;
+}
+
+static bool put_links(struct record_buf *b, const struct result *r,
+                      const struct record_field *f)
+{
+  if (!r->extract || !r->extract_spec->links)
+    return false;
+  put_key(b, f);
+  put_array(b, r->extract->links, r->extract->nlinks);
+  return true;
+}
+
+/* The values of -x/-e item "i", or NULL when the extraction has none. */
+static const struct extract_values *values_of(const struct result *r, size_t i)
+{
+  const struct extract_result *x = r->extract;
+
+  return x->values && i < x->nvalues ? &x->values[i] : NULL;
+}
+
+static bool put_extract(struct record_buf *b, const struct result *r,
+                        const struct record_field *f)
+{
+  const struct extract_spec *spec = r->extract_spec;
+  size_t i;
+
+  if (!r->extract || spec->nitems == 0)
+    return false;
+  put_key(b, f);
+  puts_lit(b, "{");
+  for (i = 0; i < spec->nitems; i++) {
+    const struct extract_values *vals = values_of(r, i);
+
+    if (i > 0)
+      puts_lit(b, ",");
+    put_cstr_or_null(b, extract_spec_name(spec, i));
+    puts_lit(b, ":");
+    put_array(b, vals ? vals->v : NULL, vals ? vals->n : 0);
+  }
+  puts_lit(b, "}");
+  return true;
+}
+
+static bool put_extract_cut(struct record_buf *b, const struct result *r,
+                            const struct record_field *f)
+{
+  const struct extract_spec *spec;
+  bool first = true;
+  size_t i;
+
+  if (!r->extract)
+    return false;
+  spec = r->extract_spec;
+  for (i = 0; i < spec->nitems; i++) {
+    const struct extract_values *vals = values_of(r, i);
+
+    if (!vals || !vals->cut)
+      continue;
+    if (first)
+      put_key(b, f);
+    puts_lit(b, first ? "{" : ",");
+    first = false;
+    put_cstr_or_null(b, extract_spec_name(spec, i));
+    puts_lit(b, ":");
+    put_cstr_or_null(b, vals->cut);
+  }
+  if (first)
+    return false;
+  puts_lit(b, "}");
+  return true;
+}
+
+static bool put_saved(struct record_buf *b, const struct result *r,
+                      const struct record_field *f)
+{
+  if (!r->saving)
+    return false;
+  put_key(b, f);
+  put_cstr_or_null(b, r->saved);
+  return true;
+}
+
+/* -w's text of a field whose JSON is not what -w shows. */
+static bool text_error(struct record_buf *b, const struct result *r)
+{
+  if (record_ok(r))
+    return false;
+  record_put_raw(b, errkind_name(shown_kind(r)));
+  return true;
+}
+
+static bool text_error_message(struct record_buf *b, const struct result *r)
+{
+  if (record_ok(r))
+    return false;
+  put_message_text(b, r);
+  return true;
+}
+
+static bool text_body(struct record_buf *b, const struct result *r)
+{
+  if (!r->body || !record_is_utf8(r->body, r->body_len))
+    return false;
+  put(b, r->body, r->body_len);
+  return true;
+}
+
+static bool text_body_base64(struct record_buf *b, const struct result *r)
+{
+  size_t start = b->len;
+
+  if (!put_body_base64(b, r, NULL))
+    return false;
+  /* The JSON string without its quotes. */
+  memmove(b->p + start, b->p + start + 1, b->len - start - 2);
+  b->len -= 2;
+  return true;
+}
+
+static bool text_title(struct record_buf *b, const struct result *r)
+{
+  if (!r->extract || !r->extract_spec->title || !r->extract->title)
+    return false;
+  record_put_raw(b, r->extract->title);
+  return true;
+}
+
+static bool text_saved(struct record_buf *b, const struct result *r)
+{
+  if (!r->saving || !r->saved)
+    return false;
+  record_put_raw(b, r->saved);
+  return true;
+}
+
+/* How a string field reads in -w: its bytes, unquoted. */
+#define STRING_TEXT(name, member)                                             \
+  static bool text_##name(struct record_buf *b, const struct result *r)       \
+  {                                                                           \
+    if (!r->member)                                                           \
+      return false;                                                           \
+    record_put_raw(b, r->member);                                             \
+    return true;                                                              \
+  }
+STRING_TEXT(url, url)
+STRING_TEXT(final_url, final_url)
+STRING_TEXT(http_version, http_version)
+STRING_TEXT(content_type, content_type)
+STRING_TEXT(remote_ip, remote_ip)
+STRING_TEXT(etag, etag)
+STRING_TEXT(last_modified, last_modified)
+STRING_TEXT(sha256, sha256)
+#undef STRING_TEXT
+
+/* The one list of a record's fields: the record writes them in this
+ * order, -w looks its variables up here, and the docs list them so. */
+struct record_field {
+  const char *name; /* the JSON key and the -w variable */
+  const char *key;  /* ",\"name\":", what the record writes before it */
+  size_t key_len;   /* its length: no strlen() per field and record */
+  put_fn *json;     /* the value as JSON; NULL: a -w-only name */
+  text_fn *text;    /* the value for -w; NULL: its JSON, "null" empty */
+};
+
+/* A row: the key written before the value, with its length known at
+ * compile time (a strlen() per field would double a record's cost). */
+#define KEY(name) ",\"" #name "\":"
+#define FIELD(name, json, text)                                               \
+  {                                                                           \
+#name, KEY(name), sizeof(KEY(name)) - 1, json, text                       \
+  }
+
+static const struct record_field fields[] = {
+  FIELD(id, put_id, NULL),
+  FIELD(url, put_url, text_url),
+  FIELD(ok, put_ok, NULL),
+  FIELD(status, put_status, NULL),
+  FIELD(attempts, put_attempts, NULL),
+  FIELD(time, put_time, NULL),
+  FIELD(queued, put_queued, NULL),
+  FIELD(error, put_error, text_error),
+  FIELD(timing, put_timing, NULL),
+  FIELD(final_url, put_final_url, text_final_url),
+  FIELD(http_version, put_http_version, text_http_version),
+  FIELD(content_type, put_content_type, text_content_type),
+  FIELD(size, put_size, NULL),
+  FIELD(redirects, put_redirects, NULL),
+  FIELD(remote_ip, put_remote_ip, text_remote_ip),
+  FIELD(etag, put_etag, text_etag),
+  FIELD(last_modified, put_last_modified, text_last_modified),
+  FIELD(sha256, put_sha256, text_sha256),
+  FIELD(unchanged, put_unchanged, NULL),
+  FIELD(changed, put_changed, NULL),
+  FIELD(headers, put_headers_field, NULL),
+  FIELD(headers_dropped, put_headers_dropped, NULL),
+  FIELD(body, put_body, text_body),
+  FIELD(body_base64, put_body_base64, text_body_base64),
+  FIELD(parent, put_parent, NULL),
+  FIELD(depth, put_depth, NULL),
+  FIELD(title, put_title, text_title),
+  FIELD(links, put_links, NULL),
+  FIELD(extract, put_extract, NULL),
+  FIELD(extract_cut, put_extract_cut, NULL),
+  FIELD(saved, put_saved, text_saved),
+  FIELD(error_message, NULL, text_error_message),
+};
+
+#undef FIELD
+#undef KEY
+
+#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
+
+static void put_key(struct record_buf *b, const struct record_field *f)
+{
+  if (f)
+    put(b, f->key, f->key_len);
+}
+
+const struct record_field *record_field_find(const char *name, size_t len)
+{
+  size_t i;
+
+  for (i = 0; i < NFIELDS; i++)
+    if (strlen(fields[i].name) == len &&
+        memcmp(fields[i].name, name, len) == 0)
+      return &fields[i];
+  return NULL;
+}
+
+const char *record_field_name(size_t i)
+{
+  return i < NFIELDS ? fields[i].name : NULL;
+}
+
+bool record_field_json(const struct record_field *f, const struct result *r,
+                       struct record_buf *b)
+{
+  if (!f->json) {
+    puts_lit(b, "null");
+    return true;
+  }
+  return f->json(b, r, NULL);
+}
+
+bool record_field_text(const struct record_field *f, const struct result *r,
+                       struct record_buf *b)
+{
+  size_t start = b->len;
+
+  if (f->text)
+    return f->text(b, r);
+  if (!f->json(b, r, NULL))
+    return false;
+  if (b->len - start == 4 && memcmp(b->p + start, "null", 4) == 0) {
+    b->len = start;
+    return false;
+  }
+  return true;
+}
+
+void record_build(struct record_buf *b, const struct result *r)
+{
+  size_t i;
+
+  /* "id" comes first, always: its key has no comma before it. */
+  puts_lit(b, "{\"id\":");
+  (void)put_id(b, r, NULL);
+  for (i = 1; i < NFIELDS && fields[i].json; i++)
+    (void)fields[i].json(b, r, &fields[i]);
   puts_lit(b, "}\n");
 }
 

@@ -32,6 +32,16 @@
     }                                                                         \
   } while (0)
 
+/* The host of the request's URL, lower case, for sched ("" if none);
+ * one too long is cut, as libcurl would refuse it anyway. */
+static void request_set_host(struct request *req)
+{
+  struct urlnorm_origin o;
+
+  (void)urlnorm_origin(req->url, &o);
+  memcpy(req->host, o.host, sizeof(req->host));
+}
+
 struct request *request_new_take(struct inputline *it, uint64_t line,
                                  uint64_t seq,
                                  const struct request_shared *shared)
@@ -48,7 +58,7 @@ struct request *request_new_take(struct inputline *it, uint64_t line,
   req->body = it->body;
   req->body_len = it->body_len;
   req->retry_after_ms = -1;
-  request_host(req, req->host, sizeof(req->host));
+  request_set_host(req);
   if (it->nheaders) {
     struct curl_slist *s;
 
@@ -243,6 +253,79 @@ static size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud)
   return n;
 }
 
+/* Read --data @FILE ("path", or "-" for standard input) into "sh". */
+static int load_data_file(struct request_shared *sh, const char *path,
+                          char err[VL_ERRLEN])
+{
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+  size_t cap = 4096, len = 0, n;
+  int rc = 0;
+
+  if (!f) {
+    snprintf(err, VL_ERRLEN, "--data: cannot open '%s': %s", path,
+             strerror(errno));
+    return -1;
+  }
+  sh->data_file = xmalloc(cap);
+  while ((n = fread(sh->data_file + len, 1, cap - len, f)) > 0) {
+    len += n;
+    if (len == cap) {
+      cap *= 2;
+      sh->data_file = xrealloc(sh->data_file, cap);
+    }
+  }
+  if (ferror(f)) {
+    snprintf(err, VL_ERRLEN, "--data: cannot read '%s'", path);
+    rc = -1;
+  }
+  if (f != stdin)
+    fclose(f);
+  sh->data = sh->data_file;
+  sh->data_len = len;
+  return rc;
+}
+
+int request_shared_init(struct request_shared *sh, const struct config *cfg,
+                        char err[VL_ERRLEN])
+{
+  size_t i;
+
+  sh->cfg = cfg;
+  sh->save_dirfd = -1;
+  sh->proxy_off = !cfg->proxy && !request_proxy_in_env();
+  for (i = 0; i < cfg->nheaders; i++) {
+    sh->headers = curl_slist_append(sh->headers, cfg->headers[i]);
+    if (!sh->headers)
+      abort(); /* Fails only without memory. */
+  }
+  for (i = 0; i < cfg->nresolves; i++) {
+    sh->resolve = curl_slist_append(sh->resolve, cfg->resolves[i]);
+    if (!sh->resolve)
+      abort(); /* Fails only without memory. */
+  }
+  if (request_tls_trust(sh, err) < 0)
+    return -1;
+  if (cfg->data && cfg->data[0] == '@')
+    return load_data_file(sh, cfg->data + 1, err);
+  if (cfg->data) {
+    sh->data = cfg->data;
+    sh->data_len = strlen(cfg->data);
+  }
+  return 0;
+}
+
+void request_shared_free(struct request_shared *sh)
+{
+  curl_slist_free_all(sh->headers);
+  curl_slist_free_all(sh->resolve);
+  free(sh->data_file);
+  if (sh->save_dirfd >= 0)
+    (void)close(sh->save_dirfd); /* only read: nothing to lose */
+  sh->headers = sh->resolve = NULL;
+  sh->data_file = NULL;
+  sh->save_dirfd = -1;
+}
+
 bool request_proxy_in_env(void)
 {
   static const char *const vars[] = { "http_proxy",  "HTTP_PROXY",
@@ -429,8 +512,27 @@ static CURLSH *share_of(struct request_pool *pool, const char *url)
   return *slot;
 }
 
+/* The limit of the attempt "req" starts at "now_ms": -t, cut to what is
+ * left of -m after its earlier attempts and waits. */
+static void attempt_timeout(struct request *req, uint64_t now_ms)
+{
+  const struct config *cfg = req->shared->cfg;
+  uint64_t used, left;
+
+  if (req->attempts == 0)
+    req->first_start_ms = now_ms;
+  if (!cfg->max_time_ms)
+    return;
+  used = now_ms - req->first_start_ms;
+  /* A start delayed past -m (a rate, a paused host) still gets 1 ms:
+   * libcurl reads 0 as no limit at all. */
+  left = used < cfg->max_time_ms ? cfg->max_time_ms - used : 1;
+  req->timeout_ms =
+      cfg->timeout_ms && cfg->timeout_ms < left ? cfg->timeout_ms : left;
+}
+
 int request_attach(struct request *req, struct request_pool *pool,
-                   char err[VL_ERRLEN])
+                   uint64_t now_ms, char err[VL_ERRLEN])
 {
   const struct request_shared *sh = req->shared;
   const struct config *cfg = sh->cfg;
@@ -455,9 +557,12 @@ int request_attach(struct request *req, struct request_pool *pool,
     snprintf(err, VL_ERRLEN, "curl_easy_init failed");
     return -1;
   }
+  attempt_timeout(req, now_ms);
   req->easy = easy;
   req->easy_base = NULL;
   req->easy_share = share;
+  if (req->attempts == 0)
+    req->first_start_ns = uv_hrtime();
   req->attempts++;
   request_reset_attempt(req);
 
@@ -665,19 +770,53 @@ static void refused_redirect(struct request *req, CURLcode code,
     res->redirects--;
 }
 
+/* The phases of the attempt "easy" ran, as libcurl timed them: when each
+ * ended, from the attempt's start. A phase that did not happen (no TLS, a
+ * reused connection: libcurl says 0) ended with the one before it, so the
+ * phases never go backwards. */
+static void attempt_timing(CURL *easy, struct record_timing *t)
+{
+  static const CURLINFO what[5] = {
+    CURLINFO_NAMELOOKUP_TIME_T, CURLINFO_CONNECT_TIME_T,
+    CURLINFO_APPCONNECT_TIME_T, CURLINFO_STARTTRANSFER_TIME_T,
+    CURLINFO_TOTAL_TIME_T,
+  };
+  double *to[5] = { &t->dns_s, &t->connect_s, &t->tls_s, &t->ttfb_s,
+                    &t->total_s };
+  size_t i;
+
+  for (i = 0; i < 5; i++) {
+    curl_off_t us = 0;
+
+    /* Microseconds; a failed getinfo leaves 0. */
+    (void)curl_easy_getinfo(easy, what[i], &us);
+    *to[i] = us > 0 ? (double)us / 1e6 : 0;
+    if (i > 0 && *to[i] < *to[i - 1])
+      *to[i] = *to[i - 1];
+  }
+  t->known = true;
+}
+
 void request_result(struct request *req, CURLcode code, uint64_t now_ns,
                     struct result *res)
 {
   CURL *easy = req->easy;
 
-  memset(res, 0, sizeof(*res));
+  record_result_init(res);
   res->id_json = req->id_json;
   res->line = req->line;
   res->url = req->url;
   res->attempts = req->attempts;
-  res->time_s = (double)(now_ns - req->started_ns) / 1e9;
-  res->size = -1;
-  res->redirects = -1;
+  if (req->first_start_ns) {
+    res->queued_s = (double)(req->first_start_ns - req->started_ns) / 1e9;
+    res->time_s = (double)(now_ns - req->first_start_ns) / 1e9;
+  } else {
+    /* Never started (robots.txt refused it, or it was cancelled while
+     * waiting): all of its time was queueing. */
+    res->queued_s = (double)(now_ns - req->started_ns) / 1e9;
+  }
+  if (easy && code != CURLE_FAILED_INIT)
+    attempt_timing(easy, &res->timing);
 
   if (easy && req->got_response) {
     long v = 0;
@@ -769,6 +908,15 @@ void request_result(struct request *req, CURLcode code, uint64_t now_ns,
   }
 }
 
+long request_status(const struct request *req, CURLcode code)
+{
+  long status = 0;
+
+  if (code == CURLE_OK && req->easy && req->got_response)
+    (void)curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &status);
+  return status;
+}
+
 bool request_not_modified(const struct request *req)
 {
   long status = 0;
@@ -790,6 +938,30 @@ const char *request_sha256(struct request *req)
   return req->sha_hex;
 }
 
+const char *request_id_text(const struct request *req, char *buf, size_t len)
+{
+  if (req->id_json)
+    snprintf(buf, len, "%.60s", req->id_json);
+  else
+    snprintf(buf, len, "%llu", (unsigned long long)req->line);
+  return buf;
+}
+
+void request_attempt(const struct request *req, CURLcode code,
+                     const struct result *res, uint64_t now_ms,
+                     struct retry_attempt *a)
+{
+  a->kind = res->kind;
+  a->code = code;
+  a->got_response = req->got_response;
+  a->status = res->status;
+  a->idempotent = request_idempotent(req);
+  a->attempts = req->attempts;
+  a->retry_after_ms = req->retry_after_ms;
+  a->max_time_ms = req->shared->cfg->max_time_ms;
+  a->elapsed_ms = now_ms - req->first_start_ms;
+}
+
 bool request_idempotent(const struct request *req)
 {
   static const char *const safe[] = { "GET",    "HEAD",    "PUT",
@@ -803,41 +975,6 @@ bool request_idempotent(const struct request *req)
     if (strcmp(method, safe[i]) == 0)
       return true;
   return false;
-}
-
-void request_host(const struct request *req, char *out, size_t outlen)
-{
-  const char *p = strstr(req->url, "://");
-  size_t n = 0;
-
-  out[0] = '\0';
-  if (!p || outlen == 0)
-    return;
-  p += 3;
-  /* Skip userinfo; stop at the port, path, query or fragment. */
-  {
-    const char *at = NULL, *q;
-
-    for (q = p; *q && !strchr("/?#", *q); q++)
-      if (*q == '@')
-        at = q;
-    if (at)
-      p = at + 1;
-  }
-  if (*p == '[') {
-    while (p[n] && p[n] != ']')
-      n++;
-    if (p[n] == ']')
-      n++;
-  } else {
-    while (p[n] && !strchr(":/?#", p[n]))
-      n++;
-  }
-  if (n >= outlen)
-    n = outlen - 1;
-  for (size_t i = 0; i < n; i++)
-    out[i] = (char)tolower((unsigned char)p[i]);
-  out[n] = '\0';
 }
 
 void request_pool_free(struct request_pool *pool)

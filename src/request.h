@@ -12,22 +12,28 @@
 
 #include "cli.h"
 #include "inputline.h"
+#include "queue.h"
 #include "record.h"
+#include "retry.h"
 #include "save.h"
 #include "sha256.h"
 #include "since.h"
+#include "urlnorm.h"
 
 struct request_pool;
 
-/* Settings shared by every request of a run, built once by the caller. */
+/* Settings shared by every request of a run, built once by the caller
+ * (request_shared_init() makes the parts the options give). */
 struct request_shared {
   const struct config *cfg;
   struct curl_slist *headers; /* -H headers; owned by the caller */
   const char *data;           /* --data bytes (after @FILE), or NULL */
   size_t data_len;
+  char *data_file;      /* --data @FILE's contents, owned, or NULL */
   bool keep_body;       /* keep the body in memory (--body, extraction) */
   const char *save_dir; /* --save DIR, or NULL */
-  int save_dirfd;       /* --save DIR opened once, -1 without --save */
+  int save_dirfd;       /* --save DIR opened once, -1 without --save;
+                           closed by request_shared_free() */
   uv_loop_t *loop;      /* for --save's file writes */
   bool proxy_off;       /* no --proxy and no proxy variable in the
                            environment (request_proxy_in_env) */
@@ -41,6 +47,18 @@ struct request_shared {
   void *socketdata;
 };
 
+/* Set up "sh" for "cfg": -H and --resolve lists, the proxy and TLS trust
+ * settings, and --data, whose @FILE (or @- for standard input) is read
+ * now, blocking: call it before the loop runs. The rest is the caller's
+ * to fill. Returns 0, or -1 with "err" filled (a usage error); either way
+ * request_shared_free() releases what was made. */
+int request_shared_init(struct request_shared *sh, const struct config *cfg,
+                        char err[VL_ERRLEN]);
+
+/* Release what request_shared_init() made, and "save_dirfd"; call it
+ * after request_shared_init(), whatever that returned. */
+void request_shared_free(struct request_shared *sh);
+
 /* Whether a variable libcurl reads for a proxy (http_proxy, https_proxy,
  * all_proxy, either case) is set and not empty. */
 bool request_proxy_in_env(void);
@@ -53,13 +71,24 @@ bool request_proxy_in_env(void);
  * borrowed from argv and the environment. */
 int request_tls_trust(struct request_shared *sh, char err[VL_ERRLEN]);
 
+/* The queues a request waits in, as its "link.in" names them: one at a
+ * time. sched.c owns the first three, gate.c the last two. */
+enum request_queue {
+  REQUEST_QUEUE_NONE = 0, /* none: in hand, or in sched's retry heap */
+  REQUEST_QUEUE_INFLIGHT, /* sched: its transfer runs */
+  REQUEST_QUEUE_READY,    /* sched: a retry whose time came */
+  REQUEST_QUEUE_PARKED,   /* sched: behind its full or paused host */
+  REQUEST_QUEUE_ROBOTS,   /* gate: behind its origin's robots.txt */
+  REQUEST_QUEUE_RELEASED  /* gate: robots.txt came, to be taken again */
+};
+
 struct request {
-  struct request *prev, *next; /* links of sched's in-flight list */
+  struct queue_link link;      /* in the queue "link.in" names, or in none */
   uint64_t seq;                /* admission order, from 0 */
   uint64_t line;               /* input line number */
   char *id_json;               /* own id as JSON, or NULL; owned */
   char *url;                   /* owned */
-  char host[256];              /* lower-case host of "url", for sched */
+  char host[URLNORM_HOST_MAX]; /* lower-case host of "url", for sched */
   char *method;                /* owned; NULL: GET, or POST with a body */
   struct curl_slist *headers;  /* owned: shared ones plus the line's, or
                                   NULL to use the shared list as is */
@@ -72,7 +101,10 @@ struct request {
   CURLSH *easy_share; /* the share bucket "easy" is in, or NULL */
   char errbuf[CURL_ERROR_SIZE];
   unsigned attempts;       /* attempts started */
-  uint64_t started_ns;     /* uv_hrtime() when first admitted */
+  uint64_t started_ns;     /* uv_hrtime() when taken in (read, or taken
+                              from the crawl frontier) */
+  uint64_t first_start_ns; /* uv_hrtime() when the first attempt started
+                              (request_attach()); 0 before */
   uint64_t first_start_ms; /* uv_now() when the first attempt started,
                               for -m; 0 before */
   uint64_t timeout_ms;     /* with -m: this attempt's limit, -t's cut
@@ -139,10 +171,11 @@ const char *request_sha256(struct request *req);
 void request_free(struct request *req);
 
 /* Give "req" an easy handle from "pool" (or a new one) with every option
- * of the next attempt set; counts the attempt. Returns 0, or -1 with "err"
+ * of the next attempt set, starting at "now_ms" (uv_now(): -t, cut to
+ * what is left of -m); counts the attempt. Returns 0, or -1 with "err"
  * filled (the request may hold the handle: request_release() it). */
 int request_attach(struct request *req, struct request_pool *pool,
-                   char err[VL_ERRLEN]);
+                   uint64_t now_ms, char err[VL_ERRLEN]);
 
 /* Return the easy handle of "req", if any, to "pool". */
 void request_release(struct request *req, struct request_pool *pool);
@@ -172,11 +205,22 @@ void request_result(struct request *req, CURLcode code, uint64_t now_ns,
 /* Forget the last attempt's response, before a retry. */
 void request_reset_attempt(struct request *req);
 
+/* The id of "req" as its record writes it, into "buf" ("len" bytes; the
+ * JSON id cut at 60), for -v lines. Returns "buf". */
+const char *request_id_text(const struct request *req, char *buf, size_t len);
+
+/* The attempt of "req" that ended with "code", "res" its result, as the
+ * retry policy sees it at "now_ms" (uv_now()), into "*a". */
+void request_attempt(const struct request *req, CURLcode code,
+                     const struct result *res, uint64_t now_ms,
+                     struct retry_attempt *a);
+
+/* The final HTTP status of the attempt that ended with "code"; 0 when it
+ * failed or no response came. */
+long request_status(const struct request *req, CURLcode code);
+
 /* Whether the method is idempotent (GET HEAD PUT DELETE OPTIONS TRACE). */
 bool request_idempotent(const struct request *req);
-
-/* The host of the request's URL, lower-case, into "out" ("" if none). */
-void request_host(const struct request *req, char *out, size_t outlen);
 
 /* A pool of easy handles: creating one per request costs more than the
  * transfer on loopback. A handle a plain request used (no own method,

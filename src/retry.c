@@ -44,6 +44,23 @@ uint64_t retry_backoff_ms(const struct retry_policy *p, unsigned attempts,
   return ceiling ? rnd % (ceiling + 1) : 0;
 }
 
+/* A 429 or 503 that says when to come back. */
+static bool asks_to_wait(const struct retry_attempt *a)
+{
+  return a->retry_after_ms >= 0 && (a->status == 429 || a->status == 503);
+}
+
+bool retry_host_pause(const struct retry_policy *p,
+                      const struct retry_attempt *a, uint64_t *pause_ms)
+{
+  if (!asks_to_wait(a))
+    return false;
+  *pause_ms = (uint64_t)a->retry_after_ms;
+  if (*pause_ms > p->cap_ms)
+    *pause_ms = p->cap_ms;
+  return true;
+}
+
 bool retry_decide(const struct retry_policy *p, const struct retry_attempt *a,
                   uint64_t left_ms, uint64_t rnd, uint64_t *delay_ms,
                   char *why, size_t whylen)
@@ -59,7 +76,7 @@ bool retry_decide(const struct retry_policy *p, const struct retry_attempt *a,
              "(--retry-all-methods)");
     return false;
   }
-  if (a->retry_after_ms >= 0 && (a->status == 429 || a->status == 503)) {
+  if (asks_to_wait(a)) {
     wait = (uint64_t)a->retry_after_ms;
     if (wait >= VL_DURATION_MAX_MS) {
       /* The clamp: the server may have said any longer time. */

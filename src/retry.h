@@ -52,6 +52,12 @@ uint64_t retry_backoff_ms(const struct retry_policy *p, unsigned attempts,
  * number or the year, or -1 when "value" is neither. */
 int64_t retry_parse_after(const char *value, size_t len, double now_s);
 
+/* Whether the answer of the attempt asks its whole host to wait, not only
+ * this request: a 429 or 503 with a Retry-After. Then sets "*pause_ms" to
+ * that wait, at most "p->cap_ms" (--retry-max-delay), and returns true. */
+bool retry_host_pause(const struct retry_policy *p,
+                      const struct retry_attempt *a, uint64_t *pause_ms);
+
 /* Decide: returns true with "*delay_ms" set when the attempt is to be
  * retried; false otherwise, with "why" filled when a retry was ruled out
  * for a reason the record should say (else why[0] is 0). A Retry-After

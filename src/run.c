@@ -1,7 +1,8 @@
 /* A whole run. Owns the loop and every module on it; wires input to
  * admission, admission to the engine, completions to records and records
- * to the output. Handles SIGINT/SIGTERM, --deadline and --grace, closes
- * everything in order, and computes the exit status in one place. */
+ * to the output, and cancels what stop.c (signals, --grace, --deadline,
+ * --fail-fast) says to. Closes everything in order, and computes the exit
+ * status in one place. */
 #include "config.h"
 
 #include "run.h"
@@ -30,7 +31,6 @@
 #include "inputline.h"
 #include "looplag.h"
 #include "msg.h"
-#include "order.h"
 #include "output.h"
 #include "progress.h"
 #include "record.h"
@@ -38,9 +38,10 @@
 #include "resume.h"
 #include "retry.h"
 #include "save.h"
-#include "savename.h"
 #include "sched.h"
 #include "since.h"
+#include "sink.h"
+#include "stop.h"
 #include "stats.h"
 #include "util.h"
 #include "writeout.h"
@@ -56,31 +57,22 @@ struct run {
   struct looplag *lag;       /* with --stats or --stats-json, or NULL */
   struct engine *eng;
   struct sched sched;
-  struct order *order; /* --ordered only */
+  struct sink sink; /* results to records, to "out" */
   struct request_pool pool;
   struct request_shared shared;
-  char *data;            /* --data @FILE contents, owned */
-  struct record_buf rec; /* reused for every record */
   struct retry_policy policy;
   struct hmap done;          /* --resume: keys of requests FILE has */
   struct since since;        /* --since FILE's records, by request */
   struct extract_spec xspec; /* --title --links -x -e */
   struct finish *fin;        /* --save and extraction after a transfer */
-  struct gate *gate;    /* --crawl: robots.txt, NULL with --ignore-robots */
-  uint64_t rng;         /* xorshift state for backoff jitter */
-  uint64_t deadline_at; /* uv_now() of --deadline, 0 if none */
-  uint64_t grace_end;   /* uv_now() when the grace ends, 0 if none */
-  uv_signal_t sigint, sigterm;
-  uv_timer_t deadline, grace;
-  bool handles_ready; /* the four handles above are initialised */
+  struct gate *gate; /* --crawl: robots.txt, NULL with --ignore-robots */
+  uint64_t rng;      /* xorshift state for backoff jitter */
+  struct stop stop;  /* signals, --grace, --deadline, --fail-fast */
   bool sched_ready;
-  bool stopping; /* admission stopped for good */
-  bool closing;  /* begin_close() ran */
-  bool deadline_hit;
-  int signal;            /* the first signal, 0 if none */
+  bool stopping;         /* admission stopped for good */
+  bool closing;          /* begin_close() ran */
   int output_error;      /* the write error, 0 if none */
   int setup_status;      /* exit status of a failed setup, 0 if none */
-  unsigned at_signal;    /* requests in flight at the first signal */
   struct stats stats;    /* every record written, by outcome */
   struct writeout wo;    /* -w template; unused without -w */
   uint64_t started_ns;   /* uv_hrtime() at the start, for --stats */
@@ -89,7 +81,7 @@ struct run {
   rlim_t nofile;         /* the open files limit, after raise_nofile() */
 };
 
-static void check_finished(struct run *r);
+static void end_if_over(struct run *r);
 static void pump(struct run *r);
 
 static uint64_t next_random(struct run *r)
@@ -101,93 +93,39 @@ static uint64_t next_random(struct run *r)
   return r->rng * 2685821657736338717ULL;
 }
 
-/* The id of "req" as its record writes it, for -v lines. */
-static const char *id_text(const struct request *req, char *buf, size_t len)
-{
-  if (req->id_json)
-    snprintf(buf, len, "%.60s", req->id_json);
-  else
-    snprintf(buf, len, "%llu", (unsigned long long)req->line);
-  return buf;
-}
-
-static void stop_admission(struct run *r);
-static void cancel_all(struct run *r, const char *why);
-
-/* Log "what", cancel everything left with "why", and end the run if
- * nothing else holds it. */
-static void cancel_now(struct run *r, const char *what, const char *why)
-{
-  msg_verbose(&r->msg, 1, "%s: cancelling %u in flight", what,
-              r->sched.inflight);
-  cancel_all(r, why);
-  check_finished(r);
-}
-
-static void fail_fast_cb(uv_timer_t *h)
-{
-  cancel_now(h->data, "--fail-fast",
-             "cancelled: another request failed (--fail-fast)");
-}
-
-/* --fail-fast: stop admission now; cancel on the next loop turn, never
- * from inside the emit that saw the failure (it may run in the middle of
- * admission or of a cancellation). */
+/* --fail-fast: stop.c halts admission now and cancels on the next turn. */
 static void fail_fast(struct run *r)
 {
-  stop_admission(r);
-  (void)uv_timer_start(&r->grace, fail_fast_cb, 0, 0); /* Cannot fail. */
+  stop_fail_fast(&r->stop);
 }
 
-/* Turn "res" into a record and hand it to the output, in sequence order
- * with --ordered. "prev" is --since FILE's record of the request (NULL if
- * none): with --only-changed, a record no different from it is counted
- * but not written. */
+/* Hand "res" to the sink, which writes its record. "prev" is --since
+ * FILE's record of the request (NULL if none). */
 static void emit(struct run *r, uint64_t seq, struct result *res,
                  const struct since_entry *prev)
 {
-  char *line;
-  size_t len;
-
   if (r->output_error)
     return;
-  res->changed = since_changed(r->shared.since, prev, res);
-  record_buf_reset(&r->rec);
-  if (r->cfg->only_changed && res->changed == RECORD_CHANGED_FALSE)
-    ; /* An empty line: --ordered's window still moves past it. */
-  else if (r->cfg->write_out)
-    writeout_render(&r->wo, res, &r->rec);
-  else
-    record_build(&r->rec, res);
-  stats_add(&r->stats, res);
-  /* robots.txt's refusals are the crawl's manners, not failures. */
-  if (!record_ok(res) && res->kind != ERRKIND_ROBOTS && r->cfg->fail_fast &&
-      !r->stopping)
+  if (sink_put(&r->sink, seq, res, prev) && r->cfg->fail_fast && !r->stopping)
     fail_fast(r);
-  if (!r->order) {
-    if (r->rec.len)
-      output_write(r->out, r->rec.p, r->rec.len);
-    return;
-  }
-  order_put_take(r->order, seq,
-                 r->rec.len ? xstrndup(r->rec.p, r->rec.len) : xstrdup(""),
-                 r->rec.len);
-  while (order_pop(r->order, &line, &len)) {
-    if (len)
-      output_write(r->out, line, len);
-    free(line);
-  }
+}
+
+/* The sink's write_cb. */
+static void sink_write_cb(const char *line, size_t len, void *ud)
+{
+  struct run *r = ud;
+
+  output_write(r->out, line, len);
 }
 
 /* finish.c's done_cb: write the record of "req" for an attempt that
- * ended with "code", with the fields finish.c added, and release it. */
+ * ended with "code", with what finish.c found, and release it. */
 static void finished_cb(struct request *req, CURLcode code, const char *note,
-                        const struct record_buf *extra,
+                        bool saving, const char *saved,
                         const struct extract_result *xr, void *ud)
 {
   struct run *r = ud;
   struct result res;
-  struct record_buf more = { NULL, 0, 0 };
   char message[VL_ERRLEN + CURL_ERROR_SIZE], id[64];
 
   sched_release(&r->sched);
@@ -199,22 +137,20 @@ static void finished_cb(struct request *req, CURLcode code, const char *note,
       snprintf(message, sizeof(message), "HTTP %ld; %s", res.status, note);
     res.message = message;
   }
-  feed_crawl_fields(req, &more);
+  feed_crawl_fields(req, &res);
+  res.extract = xr;
+  res.extract_spec = &r->xspec;
+  res.saving = saving;
+  res.saved = saved;
   if (!r->stopping)
     feed_offer_links(&r->feed, req, xr);
   feed_done(&r->feed, req);
-  if (extra->len || more.len) {
-    record_put(&more, extra->p, extra->len);
-    res.extra = more.p;
-    res.extra_len = more.len;
-  }
-  msg_verbose(&r->msg, 1, "done #%s %s: %s", id_text(req, id, sizeof(id)),
-              req->url,
+  msg_verbose(&r->msg, 1, "done #%s %s: %s",
+              request_id_text(req, id, sizeof(id)), req->url,
               res.kind == ERRKIND_NONE && res.status < 400
                   ? "ok"
                   : (res.message ? res.message : "HTTP error"));
   emit(r, req->seq, &res, req->since_prev);
-  record_buf_free(&more);
   request_release(req, &r->pool);
   request_free(req);
   pump(r);
@@ -225,8 +161,8 @@ static void finished_cb(struct request *req, CURLcode code, const char *note,
  * memory until then, so it keeps a slot of -c (released in
  * finished_cb()): extraction slower than the transfers holds back
  * admission instead of piling up bodies. */
-static void finish(struct run *r, struct request *req, CURLcode code,
-                   const char *note)
+static void after_transfer(struct run *r, struct request *req, CURLcode code,
+                           const char *note)
 {
   sched_hold(&r->sched);
   finish_start(r->fin, req, code, note);
@@ -252,14 +188,12 @@ static void emit_input_error(struct run *r, const struct inputline *it,
   const struct since_entry *prev = NULL;
   struct result res;
 
-  memset(&res, 0, sizeof(res));
+  record_result_init(&res);
   res.id_json = it->id_json;
   res.line = lineno;
   res.url = it->url;
   res.kind = ERRKIND_INPUT;
   res.message = it->err;
-  res.size = -1;
-  res.redirects = -1;
   if (r->shared.since) {
     struct hmap_key k;
 
@@ -273,17 +207,13 @@ static void emit_input_error(struct run *r, const struct inputline *it,
 static void deny(struct run *r, struct request *req)
 {
   struct result res;
-  struct record_buf more = { NULL, 0, 0 };
 
   request_result(req, CURLE_OK, uv_hrtime(), &res);
   res.kind = ERRKIND_ROBOTS;
   res.message = "disallowed by robots.txt";
-  feed_crawl_fields(req, &more);
-  res.extra = more.p;
-  res.extra_len = more.len;
+  feed_crawl_fields(req, &res);
   emit(r, req->seq, &res, req->since_prev);
   feed_done(&r->feed, req);
-  record_buf_free(&more);
   request_free(req);
 }
 
@@ -309,7 +239,7 @@ static struct request *next_cb(void *ud)
       deny(r, req);
       continue;
     }
-    if (r->order && !order_room(r->order, r->feed.next_seq))
+    if (!sink_room(&r->sink, r->feed.next_seq))
       return NULL;
     switch (feed_next(&r->feed, &req, &bad, &line, &seq)) {
     case FEED_REQUEST:
@@ -342,39 +272,19 @@ static struct request *next_cb(void *ud)
   }
 }
 
-/* The limit of the attempt "req" starts now: -t, cut to what is left of
- * -m after its earlier attempts and waits. */
-static void attempt_timeout(struct run *r, struct request *req)
-{
-  const struct config *cfg = r->cfg;
-  uint64_t now = uv_now(&r->loop), used, left;
-
-  if (req->attempts == 0)
-    req->first_start_ms = now;
-  if (!cfg->max_time_ms)
-    return;
-  used = now - req->first_start_ms;
-  /* A start delayed past -m (a rate, a paused host) still gets 1 ms:
-   * libcurl reads 0 as no limit at all. */
-  left = used < cfg->max_time_ms ? cfg->max_time_ms - used : 1;
-  req->timeout_ms =
-      cfg->timeout_ms && cfg->timeout_ms < left ? cfg->timeout_ms : left;
-}
-
 /* sched's start_cb: attach an easy handle and hand it to the engine. */
 static int start_cb(struct request *req, void *ud)
 {
   struct run *r = ud;
   char err[VL_ERRLEN], id[64];
 
-  attempt_timeout(r, req);
-  if (request_attach(req, &r->pool, err) < 0 ||
+  if (request_attach(req, &r->pool, uv_now(&r->loop), err) < 0 ||
       engine_add(r->eng, req->easy, req->host, err) < 0) {
     fail_start(r, req, err);
     return -1;
   }
   msg_verbose(&r->msg, 2, "start #%s %s (attempt %u)",
-              id_text(req, id, sizeof(id)), req->url, req->attempts);
+              request_id_text(req, id, sizeof(id)), req->url, req->attempts);
   return 0;
 }
 
@@ -383,7 +293,7 @@ static void pump(struct run *r)
   if (r->closing)
     return;
   sched_pump(&r->sched);
-  check_finished(r);
+  end_if_over(r);
 }
 
 static void discarded_cb(int status, const char *path, void *ud)
@@ -399,23 +309,18 @@ static void discard_save(struct request *req)
   struct save *sv = request_take_save(req);
 
   if (sv)
-    save_finish(sv, false, NULL, discarded_cb, NULL);
+    save_close(sv, false, NULL, discarded_cb, NULL);
 }
 
 /* The robots.txt request of an origin ended: its rules release the
  * origin's requests, and a Crawl-delay spaces that host's starts. */
 static void robots_done(struct run *r, struct request *req, CURLcode code)
 {
-  double delay = 0;
-  long status = 0;
-  char host[256];
+  double delay = gate_fetched(r->gate, req, code);
 
-  if (code == CURLE_OK && req->got_response)
-    (void)curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &status);
-  gate_fetched(r->gate, req, status, &delay, host, sizeof(host));
   if (delay > 0) {
-    sched_host_interval(&r->sched, host, delay);
-    msg_verbose(&r->msg, 1, "robots.txt of %s: Crawl-delay %.1fs", host,
+    sched_host_interval(&r->sched, req->host, delay);
+    msg_verbose(&r->msg, 1, "robots.txt of %s: Crawl-delay %.1fs", req->host,
                 delay);
   }
   request_release(req, &r->pool);
@@ -429,7 +334,7 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
   struct request *req = request_from_easy(easy);
   struct retry_attempt a;
   struct result res;
-  uint64_t delay_ms, left_ms = UINT64_MAX;
+  uint64_t delay_ms, pause_ms;
   char why[160] = "", id[64];
 
   sched_done(&r->sched, req);
@@ -438,35 +343,18 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
     pump(r);
     return;
   }
-  if (r->signal)
+  if (r->stop.signal)
     r->n_grace_done++;
   request_result(req, code, uv_hrtime(), &res);
-  if ((res.status == 429 || res.status == 503) && req->retry_after_ms >= 0) {
-    uint64_t pause_ms = (uint64_t)req->retry_after_ms;
-
-    /* The whole host asked for a pause, not just this request. */
-    if (pause_ms > r->cfg->retry_max_delay_ms)
-      pause_ms = r->cfg->retry_max_delay_ms;
+  request_attempt(req, code, &res, uv_now(&r->loop), &a);
+  if (retry_host_pause(&r->policy, &a, &pause_ms)) {
     sched_pause_host(&r->sched, req->host, pause_ms);
     msg_verbose(&r->msg, 1, "host %s: HTTP %ld, Retry-After: pausing it %.1fs",
                 req->host, res.status, (double)pause_ms / 1000.0);
   }
-  a.kind = res.kind;
-  a.code = code;
-  a.got_response = req->got_response;
-  a.status = res.status;
-  a.idempotent = request_idempotent(req);
-  a.attempts = req->attempts;
-  a.retry_after_ms = req->retry_after_ms;
-  a.max_time_ms = r->cfg->max_time_ms;
-  a.elapsed_ms = uv_now(&r->loop) - req->first_start_ms;
-  if (r->deadline_at) {
-    uint64_t now = uv_now(&r->loop);
-
-    left_ms = r->deadline_at > now ? r->deadline_at - now : 0;
-  }
-  if (!r->stopping && retry_decide(&r->policy, &a, left_ms, next_random(r),
-                                   &delay_ms, why, sizeof(why))) {
+  if (!r->stopping &&
+      retry_decide(&r->policy, &a, stop_deadline_left_ms(&r->stop),
+                   next_random(r), &delay_ms, why, sizeof(why))) {
     char http[32];
 
     /* "#ID", never "retry #N": the number is the request's, not the
@@ -474,14 +362,14 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
     snprintf(http, sizeof(http), "HTTP %ld", res.status);
     msg_verbose(&r->msg, 1,
                 "retry of #%s %s: attempt %u of %u in %.3fs, after %s",
-                id_text(req, id, sizeof(id)), req->url, req->attempts + 1,
-                r->cfg->retries + 1, (double)delay_ms / 1000.0,
-                res.message ? res.message : http);
+                request_id_text(req, id, sizeof(id)), req->url,
+                req->attempts + 1, r->cfg->retries + 1,
+                (double)delay_ms / 1000.0, res.message ? res.message : http);
     discard_save(req);
     request_release(req, &r->pool);
     sched_retry(&r->sched, req, delay_ms);
   } else {
-    finish(r, req, code, why);
+    after_transfer(r, req, code, why);
   }
   pump(r);
 }
@@ -492,7 +380,7 @@ static void cancel_held_cb(struct request *req, void *ud)
   struct run *r = ud;
 
   req->cancel_why = "cancelled while waiting for robots.txt";
-  finish(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
+  after_transfer(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
 }
 
 static void cancel_waiting_cb(struct request *req, void *ud)
@@ -501,7 +389,7 @@ static void cancel_waiting_cb(struct request *req, void *ud)
 
   if (!req->cancel_why)
     req->cancel_why = "cancelled while waiting to retry";
-  finish(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
+  after_transfer(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
 }
 
 /* Cancel every request in flight and every waiting retry, and stop the
@@ -522,7 +410,7 @@ static void cancel_all(struct run *r, const char *why)
       continue;
     }
     req->cancel_why = why;
-    finish(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
+    after_transfer(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
   }
   sched_drain(&r->sched, cancel_waiting_cb, r);
   gate_drain(r->gate, cancel_held_cb, r);
@@ -539,57 +427,42 @@ static void stop_admission(struct run *r)
     input_stop(r->in);
 }
 
-static void grace_cb(uv_timer_t *h)
+static void halt_cb(void *ud)
 {
-  cancel_now(h->data, "grace period over",
-             "cancelled: the grace period after a signal ended");
+  stop_admission(ud);
 }
 
-static void signal_cb(uv_signal_t *h, int signum)
+static void cancel_cb(const char *why, void *ud)
 {
-  struct run *r = h->data;
+  cancel_all(ud, why);
+}
 
-  if (r->closing)
-    return;
-  if (r->signal) {
-    cancel_now(r, "second signal", "cancelled by a second signal");
-    return;
-  }
-  r->signal = signum;
-  r->at_signal = r->sched.inflight;
-  stop_admission(r);
-  /* Ctrl-C at a terminal: say what happens, and how to hurry it. */
-  msg_verbose(&r->msg,
-              signum == SIGINT && r->sched.inflight && r->cfg->grace_ms ? 0
-                                                                        : 1,
-              "stopping: %u in flight get up to %.1fs; %s again cancels "
-              "them now",
-              r->sched.inflight, (double)r->cfg->grace_ms / 1000.0,
-              signum == SIGINT ? "Ctrl-C" : "SIGTERM");
-  /* A retry waiting for its time would start after the signal: cancel
-   * it at once. */
+static void cancel_waiting_all_cb(void *ud)
+{
+  struct run *r = ud;
+
   sched_drain(&r->sched, cancel_waiting_cb, r);
-  if (r->cfg->grace_ms == 0) {
-    cancel_all(r, "cancelled by a signal");
-  } else {
-    r->grace_end = uv_now(&r->loop) + r->cfg->grace_ms;
-    (void)uv_timer_start(&r->grace, grace_cb, r->cfg->grace_ms, 0);
-  }
-  check_finished(r);
 }
 
-static void deadline_cb(uv_timer_t *h)
+static void check_cb(void *ud)
 {
-  struct run *r = h->data;
-
-  r->deadline_hit = true;
-  stop_admission(r);
-  cancel_now(r, "deadline passed", "cancelled: --deadline passed");
+  end_if_over(ud);
 }
+
+static unsigned inflight_cb(void *ud)
+{
+  struct run *r = ud;
+
+  return r->sched.inflight;
+}
+
+static const struct stop_ops stop_ops = { halt_cb, cancel_cb,
+                                          cancel_waiting_all_cb, check_cb,
+                                          inflight_cb };
 
 static void sched_idle_cb(void *ud)
 {
-  check_finished(ud);
+  end_if_over(ud);
 }
 
 static void input_ready_cb(void *ud)
@@ -607,7 +480,7 @@ static void pressure_cb(bool high, void *ud)
     sched_pause(&r->sched, SCHED_PAUSE_OUTPUT);
   } else {
     sched_resume(&r->sched, SCHED_PAUSE_OUTPUT);
-    check_finished(r);
+    end_if_over(r);
   }
 }
 
@@ -622,7 +495,7 @@ static void output_error_cb(int status, void *ud)
   stop_admission(r);
   if (!r->closing) {
     cancel_all(r, "cancelled: the output failed");
-    check_finished(r);
+    end_if_over(r);
   }
 }
 
@@ -640,12 +513,12 @@ static void output_closed_cb(void *ud)
 static void begin_close(struct run *r)
 {
   r->closing = true;
-  if (r->signal || r->deadline_hit)
+  if (r->stop.signal || r->stop.deadline_hit)
     msg_verbose(&r->msg, 1,
                 "shutdown: %llu finished after the signal, %llu cancelled "
                 "(%u were in flight at the signal)",
                 (unsigned long long)r->n_grace_done,
-                (unsigned long long)r->stats.cancelled, r->at_signal);
+                (unsigned long long)r->stats.cancelled, r->stop.at_signal);
   if (feed_queued(&r->feed))
     msg_verbose(&r->msg, 1, "crawl: %zu URLs of the frontier not fetched",
                 feed_queued(&r->feed));
@@ -657,12 +530,7 @@ static void begin_close(struct run *r)
   r->in = NULL;
   if (r->sched_ready)
     sched_close(&r->sched);
-  if (r->handles_ready) {
-    uv_close((uv_handle_t *)&r->sigint, NULL);
-    uv_close((uv_handle_t *)&r->sigterm, NULL);
-    uv_close((uv_handle_t *)&r->deadline, NULL);
-    uv_close((uv_handle_t *)&r->grace, NULL);
-  }
+  stop_close(&r->stop);
   engine_close(r->eng);
   r->eng = NULL;
   if (r->out)
@@ -680,27 +548,12 @@ static void progress_sample_cb(struct progress_counts *c, void *ud)
   c->done = r->stats.requests;
   c->retries = r->stats.retries;
   c->inflight = r->sched.inflight;
-  c->total = r->cfg->nurls;
-  if (r->in && !r->feed.crawling) {
-    uint64_t taken, size;
-
-    /* -i FILE: the requests read so far, scaled by the share of the
-     * bytes they came from; exact once the whole input is read. */
-    input_progress(r->in, &taken, &size);
-    if (r->feed.input_done && !r->feed.input_failed) {
-      c->total = r->feed.next_seq;
-    } else if (size && taken && taken <= size) {
-      c->total =
-          (uint64_t)((double)r->feed.next_seq * (double)size / (double)taken +
-                     0.5);
-      c->estimated = true;
-    }
-  }
-  if (r->grace_end) {
+  c->total = feed_total(&r->feed, &c->estimated);
+  if (r->stop.grace_end) {
     uint64_t now = uv_now(&r->loop);
 
     c->stopping = true;
-    c->cancel_in_ms = r->grace_end > now ? r->grace_end - now : 0;
+    c->cancel_in_ms = r->stop.grace_end > now ? r->stop.grace_end - now : 0;
   }
 }
 
@@ -746,7 +599,10 @@ static void start_progress(struct run *r)
     msg_warn(&r->msg, "%s", err);
 }
 
-static void check_finished(struct run *r)
+/* Begin closing once the run is over: the input read (or admission
+ * stopped), nothing in flight, waiting, held by the gate or in finish.c,
+ * and no frontier left to crawl. */
+static void end_if_over(struct run *r)
 {
   if (r->closing || !(r->feed.input_done || r->stopping))
     return;
@@ -765,13 +621,13 @@ static int exit_status(const struct run *r)
     return r->setup_status;
   if (r->output_error && r->output_error != UV_EPIPE)
     return RUN_EXIT_OUTPUT;
-  if (r->signal == SIGINT)
+  if (r->stop.signal == SIGINT)
     return RUN_EXIT_SIGINT;
-  if (r->signal == SIGTERM)
+  if (r->stop.signal == SIGTERM)
     return RUN_EXIT_SIGTERM;
   if (r->feed.input_failed)
     return RUN_EXIT_USAGE;
-  if (r->deadline_hit)
+  if (r->stop.deadline_hit)
     return RUN_EXIT_FAILED;
   /* --failures-ok: a failed request is a result; a cancelled one is not,
    * so the run did not finish its work. */
@@ -779,53 +635,6 @@ static int exit_status(const struct run *r)
     return RUN_EXIT_FAILED;
   return RUN_EXIT_OK;
 }
-
-/* Read --data @FILE before the loop runs. */
-static int load_data(struct run *r, char err[VL_ERRLEN])
-{
-  const char *d = r->cfg->data;
-  FILE *f;
-  size_t cap = 4096, len = 0, n;
-
-  if (!d)
-    return 0;
-  if (d[0] != '@') {
-    r->shared.data = d;
-    r->shared.data_len = strlen(d);
-    return 0;
-  }
-  f = strcmp(d + 1, "-") == 0 ? stdin : fopen(d + 1, "rb");
-  if (!f) {
-    snprintf(err, VL_ERRLEN, "--data: cannot open '%s': %s", d + 1,
-             strerror(errno));
-    return -1;
-  }
-  r->data = xmalloc(cap);
-  while ((n = fread(r->data + len, 1, cap - len, f)) > 0) {
-    len += n;
-    if (len == cap) {
-      cap *= 2;
-      r->data = xrealloc(r->data, cap);
-    }
-  }
-  if (ferror(f)) {
-    snprintf(err, VL_ERRLEN, "--data: cannot read '%s'", d + 1);
-    if (f != stdin)
-      fclose(f);
-    return -1;
-  }
-  if (f != stdin)
-    fclose(f);
-  r->shared.data = r->data;
-  r->shared.data_len = len;
-  return 0;
-}
-
-/* Connections kept open at most, in flight and idle, whatever the open
- * files limit: libcurl 7.88 gives each TLS connection its own OpenSSL
- * context, about 40 KB in all, so 6144 of them hold 250 MB (a plain one
- * takes 3 KB). When -c is larger, a quarter of -c more stay idle. */
-#define RUN_MAX_CONNS 6144L
 
 /* Sockets are file descriptors: raise the soft limit to the hard one, so
  * that -c transfers and the idle connections kept for reuse fit. Returns
@@ -855,26 +664,8 @@ static rlim_t raise_nofile(struct run *r)
   return rl.rlim_cur;
 }
 
-/* The idle connections the engine may keep with "nofile" descriptors: what
- * is left once each transfer in flight has its socket, the threaded
- * resolver's socket pair and a --save file, less 64 for everything else
- * (input, output, the loop's own). At least 16, and at most what
- * RUN_MAX_CONNS leaves beside -c (or -c / 4). */
-static long idle_budget(const struct config *cfg, rlim_t nofile)
-{
-  rlim_t c = cfg->concurrency;
-  rlim_t need = c * (cfg->save_dir ? 4 : 3) + 64;
-  rlim_t idle = nofile > need ? nofile - need : 0;
-  rlim_t cap =
-      (rlim_t)RUN_MAX_CONNS > c + c / 4 ? (rlim_t)RUN_MAX_CONNS - c : c / 4;
-
-  if (idle > cap)
-    idle = cap;
-  return idle < 16 ? 16 : (long)idle;
-}
-
-/* Compile -x and -e (a bad one stops the run before any request), and
- * check --save's directory and template. */
+/* Compile -x and -e for the run (cli.c has checked them, as it has
+ * --save-name) and set up what scraping, crawling and --save need. */
 static int setup_scrape(struct run *r, char err[VL_ERRLEN])
 {
   const struct config *cfg = r->cfg;
@@ -898,81 +689,29 @@ static int setup_scrape(struct run *r, char err[VL_ERRLEN])
       r->gate = gate_new(&r->shared, "volley");
   }
   r->shared.keep_body = cfg->want_body || extract_spec_active(&r->xspec);
-  if (cfg->save_dir) {
-    if (savename_check(cfg->save_name, err) < 0)
-      return -1;
+  if (cfg->save_dir)
     r->shared.save_dir = cfg->save_dir;
-  }
   r->shared.loop = &r->loop;
   r->fin = finish_new(&r->loop, &r->xspec,
                       cfg->save_dir ? cfg->save_name : NULL, finished_cb, r);
   return 0;
 }
 
-/* -o FILE must not be one of the inputs (standard input included): it
- * would be truncated before it is read, or read back while records are
- * appended to it. Runs before the output is opened. */
-static int check_output_not_input(const struct config *cfg,
-                                  char err[VL_ERRLEN])
-{
-  struct stat out, in;
-  size_t i;
-  bool from_stdin = cfg->nurls == 0 && cfg->ninputs == 0;
-
-  if (!cfg->output || stat(cfg->output, &out) < 0)
-    return 0; /* a new file is no input; output_open() reports errors */
-  for (i = 0; i < cfg->ninputs; i++) {
-    const char *p = cfg->inputs[i];
-
-    if (strcmp(p, "-") == 0) {
-      from_stdin = true;
-      continue;
-    }
-    if (stat(p, &in) == 0 && in.st_dev == out.st_dev &&
-        in.st_ino == out.st_ino) {
-      snprintf(err, VL_ERRLEN, "-o: '%.100s' is also an input (-i '%.100s')",
-               cfg->output, p);
-      return -1;
-    }
-  }
-  if (from_stdin && fstat(0, &in) == 0 && S_ISREG(in.st_mode) &&
-      in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
-    snprintf(err, VL_ERRLEN, "-o: '%.200s' is also the standard input",
-             cfg->output);
-    return -1;
-  }
-  return 0;
-}
-
 static int setup(struct run *r, char err[VL_ERRLEN])
 {
   const struct config *cfg = r->cfg;
-  size_t i;
   int rc;
 
-  r->shared.cfg = cfg;
-  r->shared.proxy_off = !cfg->proxy && !request_proxy_in_env();
-  for (i = 0; i < cfg->nheaders; i++) {
-    r->shared.headers = curl_slist_append(r->shared.headers, cfg->headers[i]);
-    if (!r->shared.headers)
-      abort(); /* Fails only without memory. */
-  }
-  for (i = 0; i < cfg->nresolves; i++) {
-    r->shared.resolve = curl_slist_append(r->shared.resolve, cfg->resolves[i]);
-    if (!r->shared.resolve)
-      abort(); /* Fails only without memory. */
-  }
-  if (request_tls_trust(&r->shared, err) < 0)
-    return RUN_EXIT_USAGE;
-  if (load_data(r, err) < 0)
+  if (request_shared_init(&r->shared, cfg, err) < 0)
     return RUN_EXIT_USAGE;
   if (setup_scrape(r, err) < 0)
     return RUN_EXIT_USAGE;
   if (cfg->write_out) {
     char why[VL_ERRLEN];
 
+    /* cli.c has checked the format: only a bug fails here. */
     if (writeout_parse(&r->wo, cfg->write_out, why) < 0) {
-      snprintf(err, VL_ERRLEN, "--write-out: %.200s", why);
+      snprintf(err, VL_ERRLEN, "--write-out: %.480s", why);
       return RUN_EXIT_USAGE;
     }
   }
@@ -980,7 +719,8 @@ static int setup(struct run *r, char err[VL_ERRLEN])
                                     cfg->ninputs, input_ready_cb, r, err) < 0)
     return RUN_EXIT_USAGE;
   /* Before --resume-failed rewrites FILE or output_open() truncates it. */
-  if (check_output_not_input(cfg, err) < 0)
+  if (output_check_not_input(cfg->output, cfg->inputs, cfg->ninputs,
+                             cfg->nurls == 0 && cfg->ninputs == 0, err) < 0)
     return RUN_EXIT_USAGE;
   if (cfg->save_dir) {
     /* Created (mkdir -p) once every usage error is ruled out, and taken
@@ -990,8 +730,7 @@ static int setup(struct run *r, char err[VL_ERRLEN])
     if (r->shared.save_dirfd < 0)
       return RUN_EXIT_USAGE;
   }
-  r->feed.in = r->in;
-  r->feed.done = &r->done;
+  feed_set_sources(&r->feed, r->in, &r->done, cfg->since ? &r->since : NULL);
   if (cfg->output) {
     /* Before FILE is truncated or resumed: a second volley on the same
      * FILE stops here, having changed nothing. */
@@ -1025,7 +764,6 @@ static int setup(struct run *r, char err[VL_ERRLEN])
       return RUN_EXIT_USAGE;
     }
     r->shared.since = &r->since;
-    r->feed.since = &r->since;
     msg_verbose(&r->msg, 1, "since: %llu records of '%s' indexed",
                 (unsigned long long)r->since.records, cfg->since);
   }
@@ -1046,43 +784,37 @@ static int setup(struct run *r, char err[VL_ERRLEN])
                   cfg->append || cfg->resume ? OUTPUT_APPEND : OUTPUT_TRUNCATE,
                   pressure_cb, output_error_cb, r, err) < 0)
     return RUN_EXIT_OUTPUT;
-  r->eng = engine_new(&r->loop, idle_budget(cfg, r->nofile), done_cb, r, err);
+  r->eng = engine_new(
+      &r->loop,
+      engine_idle_budget(cfg->concurrency, cfg->save_dir ? 4 : 3, r->nofile),
+      done_cb, r, err);
   if (!r->eng)
     return RUN_EXIT_USAGE;
   engine_socket_callbacks(r->eng, &r->shared.opensocket,
                           &r->shared.closesocket, &r->shared.socketdata);
   rc = sched_init(&r->sched, &r->loop, cfg->concurrency, cfg->per_host,
-                  next_cb, start_cb, r);
+                  next_cb, start_cb, sched_idle_cb, r);
   if (rc < 0) {
     snprintf(err, VL_ERRLEN, "timer: %s", uv_strerror(rc));
     return RUN_EXIT_USAGE;
   }
   r->sched_ready = true;
-  r->sched.idle_cb = sched_idle_cb;
   sched_set_rate(&r->sched, cfg->rate, cfg->rate_per_host);
-  if (cfg->ordered)
-    r->order = order_new((size_t)cfg->concurrency * 4 + 16);
+  sink_init(
+      &r->sink,
+      &(struct sink_config){
+          .wo = cfg->write_out ? &r->wo : NULL,
+          .since = r->shared.since,
+          .only_changed = cfg->only_changed,
+          .ordered = cfg->ordered ? (size_t)cfg->concurrency * 4 + 16 : 0,
+          .stats = &r->stats,
+          .write_cb = sink_write_cb,
+          .ud = r,
+      });
 
-  /* Signal and timer handles cannot fail to initialise on a live loop. */
-  (void)uv_signal_init(&r->loop, &r->sigint);
-  (void)uv_signal_init(&r->loop, &r->sigterm);
-  (void)uv_timer_init(&r->loop, &r->deadline);
-  (void)uv_timer_init(&r->loop, &r->grace);
-  r->sigint.data = r->sigterm.data = r->deadline.data = r->grace.data = r;
-  r->handles_ready = true;
-  if (uv_signal_start(&r->sigint, signal_cb, SIGINT) < 0 ||
-      uv_signal_start(&r->sigterm, signal_cb, SIGTERM) < 0) {
-    snprintf(err, VL_ERRLEN, "cannot handle signals");
+  if (stop_init(&r->stop, &r->loop, cfg->deadline_ms, cfg->grace_ms, &r->msg,
+                &stop_ops, r, err) < 0)
     return RUN_EXIT_USAGE;
-  }
-  /* The signal handles must not keep the loop alive on their own. */
-  uv_unref((uv_handle_t *)&r->sigint);
-  uv_unref((uv_handle_t *)&r->sigterm);
-  if (cfg->deadline_ms) {
-    r->deadline_at = uv_now(&r->loop) + cfg->deadline_ms;
-    (void)uv_timer_start(&r->deadline, deadline_cb, cfg->deadline_ms, 0);
-    uv_unref((uv_handle_t *)&r->deadline);
-  }
   return 0;
 }
 
@@ -1133,15 +865,12 @@ int run_main(const struct config *cfg)
     return RUN_EXIT_USAGE;
   }
   r->cfg = cfg;
-  r->shared.save_dirfd = -1;
   r->lock_fd = -1;
   r->since.fd = -1;
   extract_spec_init(&r->xspec);
   stats_init(&r->stats);
   r->started_ns = uv_hrtime();
-  r->msg.verbose = cfg->verbose;
-  r->msg.quiet = cfg->quiet;
-  r->msg.saved_flags = -1;
+  msg_init(&r->msg, cfg->verbose, cfg->quiet);
   r->rng = uv_hrtime() ^ ((uint64_t)getpid() << 32) ^ 0x9e3779b97f4a7c15ULL;
   r->policy.retries = cfg->retries;
   r->policy.all_methods = cfg->retry_all_methods;
@@ -1187,17 +916,12 @@ int run_main(const struct config *cfg)
   feed_free(&r->feed); /* zeroed if setup ended before feed_init() */
   gate_free(r->gate);
   request_pool_free(&r->pool);
-  order_free(r->order);
+  sink_free(&r->sink);
   hmap_free(&r->done);
   since_free(&r->since);
   if (r->since.fd >= 0)
     (void)close(r->since.fd); /* only read: nothing to lose */
-  record_buf_free(&r->rec);
-  curl_slist_free_all(r->shared.headers);
-  curl_slist_free_all(r->shared.resolve);
-  if (r->shared.save_dirfd >= 0)
-    (void)close(r->shared.save_dirfd); /* only read: nothing to lose */
-  free(r->data);
+  request_shared_free(&r->shared);
   if (r->lock_fd >= 0)
     close(r->lock_fd); /* FILE is written and closed: let the next in. */
   rc = uv_loop_close(&r->loop);

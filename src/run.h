@@ -6,7 +6,7 @@
 
 #include "cli.h"
 
-/* volley's exit statuses, computed in run_exit_status() only. */
+/* volley's exit statuses, computed in run.c's exit_status() only. */
 enum run_exit {
   RUN_EXIT_OK = 0,       /* every request ok */
   RUN_EXIT_FAILED = 1,   /* at least one request not ok, or --deadline */

@@ -51,7 +51,7 @@ struct save {
   const char *work_op; /* the job's failed operation: "mkdir", "rename" */
   char tmp_name[40];   /* ".volley-<16 hex>.part" once created, else "" */
   enum save_state state;
-  char *final_name;     /* set by save_finish() */
+  char *final_name;     /* set by save_close() */
   uv_file fd;           /* -1 until open; the job sets it */
   int error;            /* the first libuv error, 0 if none */
   const char *error_op; /* the operation that failed: "open", ... */
@@ -59,9 +59,9 @@ struct save {
   size_t len, cap;
   char *out; /* the bytes being written: [0, out_len) */
   size_t out_len, out_cap;
-  bool opened;    /* the open was started */
-  bool was_full;  /* save_full() said true: call drain_cb */
-  bool finishing; /* save_finish() was called */
+  bool opened;   /* the open was started */
+  bool was_full; /* save_full() said true: call drain_cb */
+  bool closing;  /* save_close() was called */
   bool keep;
   save_drain_fn *drain_cb;
   save_done_fn *done_cb;
@@ -126,7 +126,7 @@ bool save_full(const struct save *s)
 void save_write(struct save *s, const char *p, size_t n)
 {
   if (s->error || n == 0)
-    return; /* The error is reported by save_finish(). */
+    return; /* The error is reported by save_close(). */
   if (s->cap - s->len < n) {
     while (s->cap - s->len < n)
       s->cap = s->cap ? s->cap * 2 : 64 * 1024;
@@ -147,7 +147,7 @@ static void set_error(struct save *s, int rc, const char *op)
   }
 }
 
-static void finish_done(struct save *s)
+static void close_done(struct save *s)
 {
   save_done_fn *cb = s->done_cb;
   void *ud = s->done_ud;
@@ -303,7 +303,7 @@ static void after_work_cb(uv_work_t *w, int status)
   }
   if (s->work_rc < 0)
     set_error(s, s->work_rc, s->work_op ? s->work_op : "rename");
-  finish_done(s);
+  close_done(s);
 }
 
 static void fs_cb(uv_fs_t *req)
@@ -332,7 +332,7 @@ static void fs_cb(uv_fs_t *req)
   }
   if (s->was_full && s->len + s->out_len < SAVE_LOW) {
     s->was_full = false;
-    if (s->drain_cb && !s->finishing)
+    if (s->drain_cb && !s->closing)
       s->drain_cb(s->ud);
   }
   kick(s);
@@ -354,7 +354,7 @@ static bool started(struct save *s, enum save_state state, int rc,
 }
 
 /* Start the next operation when none is in flight: create the file on
- * the first bytes, write what is queued, and once finishing close, then
+ * the first bytes, write what is queued, and once closing close the file, then
  * rename or remove. */
 static void kick(struct save *s)
 {
@@ -365,7 +365,7 @@ again:
     return;
   if (s->error)
     s->len = s->out_len = 0; /* Nothing more reaches the disk. */
-  if (!s->opened && !s->error && (s->len > 0 || (s->finishing && s->keep))) {
+  if (!s->opened && !s->error && (s->len > 0 || (s->closing && s->keep))) {
     s->opened = true;
     s->state = SAVE_OPENING;
     if (started(s, SAVE_OPENING,
@@ -395,7 +395,7 @@ again:
       goto again;
     return;
   }
-  if (!s->finishing)
+  if (!s->closing)
     return;
   if (s->fd >= 0) {
     if (started(s, SAVE_CLOSING, uv_fs_close(s->loop, &s->req, s->fd, fs_cb),
@@ -413,13 +413,13 @@ again:
     s->state = SAVE_IDLE;
     set_error(s, UV_EINVAL, "rename");
   }
-  finish_done(s);
+  close_done(s);
 }
 
-void save_finish(struct save *s, bool keep, const char *name,
-                 save_done_fn *done_cb, void *ud)
+void save_close(struct save *s, bool keep, const char *name,
+                save_done_fn *done_cb, void *ud)
 {
-  s->finishing = true;
+  s->closing = true;
   s->keep = keep;
   s->final_name = xstrdup(name ? name : "");
   s->done_cb = done_cb;

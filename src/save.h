@@ -24,7 +24,7 @@ int save_dir_open(const char *dir, char err[VL_ERRLEN]);
  * "full": the writer may go on. Called from the loop. */
 typedef void save_drain_fn(void *ud);
 
-/* save_finish() is done. "status" is 0 when the body is kept under the
+/* save_close() is done. "status" is 0 when the body is kept under the
  * final name, or was discarded as asked; else a negative libuv error,
  * and "what" (valid during the call only) names the operation and the
  * error ("write: no space left on device"). No temporary file is left
@@ -33,9 +33,9 @@ typedef void save_done_fn(int status, const char *what, void *ud);
 
 /* A save into a new file in the directory open as "dirfd" (borrowed: it
  * must stay open until done_cb). The file is created on the first write,
- * or by save_finish() for an empty body, with O_CREAT|O_EXCL|O_NOFOLLOW
+ * or by save_close() for an empty body, with O_CREAT|O_EXCL|O_NOFOLLOW
  * under a random hidden name, relative to "dirfd". Never fails here:
- * errors come back through save_finish(). "drain_cb" may be NULL. */
+ * errors come back through save_close(). "drain_cb" may be NULL. */
 struct save *save_new(uv_loop_t *loop, int dirfd, save_drain_fn *drain_cb,
                       void *ud);
 
@@ -52,7 +52,7 @@ void save_write(struct save *s, const char *p, size_t n);
  * save, one at the final name is replaced, not followed), else remove
  * it; then call "done_cb" and free "s". A failed mkdir or rename removes
  * the file too. "done_cb" may run inside this call. */
-void save_finish(struct save *s, bool keep, const char *name,
-                 save_done_fn *done_cb, void *ud);
+void save_close(struct save *s, bool keep, const char *name,
+                save_done_fn *done_cb, void *ud);
 
 #endif

@@ -20,8 +20,7 @@ struct sched_host {
   uint64_t until_ms;        /* paused until this uv_now(), 0 if not */
   double next_ms;           /* --rate-per-host: no start before this */
   double interval_ms;       /* this host's spacing, 0: the default */
-  struct request *head;     /* parked requests, first in first out */
-  struct request *tail;
+  struct queue parked;      /* REQUEST_QUEUE_PARKED, first in first out */
   char name[];
 };
 
@@ -85,6 +84,7 @@ static struct sched_host *host_get(struct sched *s, const char *name)
   n = strlen(name);
   h = xcalloc(1, sizeof(*h) + n + 1);
   memcpy(h->name, name, n + 1);
+  queue_init(&h->parked, REQUEST_QUEUE_PARKED);
   b = bucket(s, name);
   h->chain = *b;
   *b = h;
@@ -98,8 +98,9 @@ static void host_maybe_drop(struct sched *s, struct sched_host *h)
 {
   struct sched_host **p;
 
-  if (h->inflight || h->head || h->until_ms > uv_now(s->loop) ||
-      h->next_ms > (double)uv_now(s->loop) || h->interval_ms > 0)
+  if (h->inflight || !queue_empty(&h->parked) ||
+      h->until_ms > uv_now(s->loop) || h->next_ms > (double)uv_now(s->loop) ||
+      h->interval_ms > 0)
     return;
   for (p = bucket(s, h->name); *p != h; p = &(*p)->chain)
     ;
@@ -141,7 +142,7 @@ static void note_start(struct sched *s, struct sched_host *h)
 
 int sched_init(struct sched *s, uv_loop_t *loop, unsigned limit,
                unsigned per_host, sched_next_fn *next_cb,
-               sched_start_fn *start_cb, void *ud)
+               sched_start_fn *start_cb, sched_idle_fn *idle_cb, void *ud)
 {
   int rc;
 
@@ -150,6 +151,8 @@ int sched_init(struct sched *s, uv_loop_t *loop, unsigned limit,
   s->limit = limit;
   s->per_host = per_host;
   heap_init(&s->waiting);
+  queue_init(&s->running, REQUEST_QUEUE_INFLIGHT);
+  queue_init(&s->ready, REQUEST_QUEUE_READY);
   s->nbuckets = 64;
   s->hosts = xcalloc(s->nbuckets, sizeof(*s->hosts));
   /* Parked requests were read from the input: bound them so that one
@@ -157,6 +160,7 @@ int sched_init(struct sched *s, uv_loop_t *loop, unsigned limit,
   s->park_limit = (size_t)limit * 4 + 64;
   s->next_cb = next_cb;
   s->start_cb = start_cb;
+  s->idle_cb = idle_cb;
   s->ud = ud;
   rc = uv_timer_init(loop, &s->timer);
   if (rc == 0)
@@ -168,11 +172,7 @@ static void link_inflight(struct sched *s, struct request *req)
 {
   struct sched_host *h = host_get(s, req->host);
 
-  req->prev = NULL;
-  req->next = s->head;
-  if (s->head)
-    s->head->prev = req;
-  s->head = req;
+  queue_push(&s->running, &req->link);
   s->inflight++;
   h->inflight++;
 }
@@ -182,26 +182,21 @@ void sched_done(struct sched *s, struct request *req)
   struct sched_host *h = host_find(s, req->host);
 
   assert(s->inflight > 0 && h && h->inflight > 0);
-  if (req->prev)
-    req->prev->next = req->next;
-  else
-    s->head = req->next;
-  if (req->next)
-    req->next->prev = req->prev;
-  req->prev = req->next = NULL;
+  queue_remove(&s->running, &req->link);
   s->inflight--;
   h->inflight--;
   host_maybe_drop(s, h);
 }
 
+/* The request of link "l", or NULL. */
+static struct request *entry(struct queue_link *l)
+{
+  return l ? QUEUE_ENTRY(l, struct request, link) : NULL;
+}
+
 static void park(struct sched *s, struct sched_host *h, struct request *req)
 {
-  req->next = NULL;
-  if (h->tail)
-    h->tail->next = req;
-  else
-    h->head = req;
-  h->tail = req;
+  queue_push(&h->parked, &req->link);
   s->parked++;
 }
 
@@ -217,16 +212,10 @@ static struct request *unpark(struct sched *s)
     struct sched_host *h;
 
     for (h = s->hosts[i]; h; h = h->chain) {
-      struct request *req = h->head;
-
-      if (!req || host_blocked(s, h))
+      if (queue_empty(&h->parked) || host_blocked(s, h))
         continue;
-      h->head = req->next;
-      if (!h->head)
-        h->tail = NULL;
-      req->next = NULL;
       s->parked--;
-      return req;
+      return entry(queue_pop(&h->parked));
     }
   }
   return NULL;
@@ -241,12 +230,7 @@ static void collect_due(struct sched *s)
   while ((e = heap_peek(&s->waiting)) && e->key <= now) {
     struct request *req = heap_pop(&s->waiting);
 
-    req->next = NULL;
-    if (s->ready_tail)
-      s->ready_tail->next = req;
-    else
-      s->ready = req;
-    s->ready_tail = req;
+    queue_push(&s->ready, &req->link);
   }
 }
 
@@ -269,7 +253,8 @@ static void arm_timer(struct sched *s)
       struct sched_host *h;
 
       for (h = s->hosts[i]; h; h = h->chain)
-        if (h->head && host_ready_at(h) > now && host_ready_at(h) < due)
+        if (!queue_empty(&h->parked) && host_ready_at(h) > now &&
+            host_ready_at(h) < due)
           due = host_ready_at(h);
     }
   }
@@ -309,13 +294,8 @@ void sched_pump(struct sched *s)
       s->rate_waiting = true;
       break;
     }
-    req = s->ready;
-    if (req) {
-      s->ready = req->next;
-      if (!s->ready)
-        s->ready_tail = NULL;
-      req->next = NULL;
-    } else {
+    req = entry(queue_pop(&s->ready));
+    if (!req) {
       req = unpark(s);
       if (!req) {
         if (s->parked >= s->park_limit)
@@ -402,21 +382,19 @@ void sched_retry(struct sched *s, struct request *req, uint64_t delay_ms)
 
 struct request *sched_inflight(const struct sched *s)
 {
-  return s->head;
+  /* The last started first, as cancellations always went. */
+  return entry(s->running.tail);
 }
 
 void sched_drain(struct sched *s, sched_each_fn *fn, void *ud)
 {
-  struct request *req, *list = NULL, **tail = &list;
+  struct request *req;
+  struct queue list;
   size_t i;
 
-  while (s->ready) {
-    req = s->ready;
-    s->ready = req->next;
-    req->next = NULL;
+  queue_init(&list, REQUEST_QUEUE_PARKED);
+  while ((req = entry(queue_pop(&s->ready))))
     fn(req, ud);
-  }
-  s->ready_tail = NULL;
   while ((req = heap_pop(&s->waiting)))
     fn(req, ud);
   /* The parked requests leave their hosts before any "fn": the last
@@ -425,17 +403,10 @@ void sched_drain(struct sched *s, sched_each_fn *fn, void *ud)
   for (i = 0; i < s->nbuckets; i++) {
     struct sched_host *h;
 
-    for (h = s->hosts[i]; h; h = h->chain) {
-      if (!h->head)
-        continue;
-      *tail = h->head;
-      tail = &h->tail->next;
-      h->head = h->tail = NULL;
-    }
+    for (h = s->hosts[i]; h; h = h->chain)
+      queue_move_all(&list, &h->parked);
   }
-  while ((req = list)) {
-    list = req->next;
-    req->next = NULL;
+  while ((req = entry(queue_pop(&list)))) {
     s->parked--;
     fn(req, ud);
   }
@@ -444,7 +415,7 @@ void sched_drain(struct sched *s, sched_each_fn *fn, void *ud)
 
 bool sched_idle(const struct sched *s)
 {
-  return s->inflight == 0 && !s->ready && s->waiting.len == 0 &&
+  return s->inflight == 0 && queue_empty(&s->ready) && s->waiting.len == 0 &&
          s->parked == 0;
 }
 

@@ -40,12 +40,11 @@ struct sched_host; /* per-host state, private to sched.c */
 
 struct sched {
   uv_loop_t *loop;
-  unsigned limit;        /* -c */
-  unsigned per_host;     /* --per-host, 0 for no cap */
-  unsigned inflight;     /* <= limit; length of the "head" list */
-  struct request *head;  /* requests in flight, owned by their transfer */
-  struct request *ready; /* retries due, first in first out (via next) */
-  struct request *ready_tail;
+  unsigned limit;       /* -c */
+  unsigned per_host;    /* --per-host, 0 for no cap */
+  unsigned inflight;    /* <= limit; the length of "running" */
+  struct queue running; /* REQUEST_QUEUE_INFLIGHT: owned by their transfer */
+  struct queue ready;   /* REQUEST_QUEUE_READY: retries due, in order */
   /* Slots kept by requests out of flight whose record is not written
    * yet (sched_hold()): admission needs inflight + held < limit. */
   unsigned held;
@@ -70,10 +69,11 @@ struct sched {
 };
 
 /* Set up "s" on "loop" with "limit" slots and at most "per_host" of them
- * per host (0: no cap). Returns 0 or a libuv error. */
+ * per host (0: no cap); the callbacks get "ud", "idle_cb" may be NULL.
+ * Returns 0 or a libuv error. */
 int sched_init(struct sched *s, uv_loop_t *loop, unsigned limit,
                unsigned per_host, sched_next_fn *next_cb,
-               sched_start_fn *start_cb, void *ud);
+               sched_start_fn *start_cb, sched_idle_fn *idle_cb, void *ud);
 
 /* Admit while a slot is free and nothing pauses: due retries first, then
  * parked requests whose host is free, then new ones from next_cb. Safe
@@ -114,7 +114,7 @@ void sched_release(struct sched *s);
  * owns "req" until it is admitted or drained. */
 void sched_retry(struct sched *s, struct request *req, uint64_t delay_ms);
 
-/* The first request in flight (walk with ->next), NULL if none. */
+/* The request in flight that started last, NULL if none. */
 struct request *sched_inflight(const struct sched *s);
 
 /* Hand every request not in flight (waiting retries, parked requests) to

@@ -23,7 +23,7 @@ static void put_json_double(struct record_buf *b, int decimals, double v)
   if (isfinite(v))
     record_putf(b, "%.*f", decimals, v);
   else
-    record_put_str(b, "null");
+    record_put_raw(b, "null");
 }
 
 /* The bucket of a time of "us" microseconds. */
@@ -125,7 +125,7 @@ static double hist_quantile(const uint64_t *counts, uint64_t n, double min,
 
 void stats_add(struct stats *s, const struct result *r)
 {
-  double t = r->time_s;
+  double t = r->timing.total_s;
 
   s->requests++;
   if (record_ok(r)) {
@@ -152,7 +152,12 @@ void stats_add(struct stats *s, const struct result *r)
     s->retries += r->attempts - 1;
   if (r->size > 0)
     s->bytes += (uint64_t)r->size;
-  if (r->kind == ERRKIND_CANCELLED || r->kind == ERRKIND_ROBOTS)
+  /* The latency is the last attempt's, as libcurl timed it: not the
+   * queue before it, nor earlier attempts and their waits. A request that
+   * never ran in libcurl (robots.txt, an input error) has none, and a
+   * cancelled one was cut short by us. */
+  if (r->kind == ERRKIND_CANCELLED || r->kind == ERRKIND_ROBOTS ||
+      !r->timing.known)
     return;
 
   /* "!(t > 0)" also catches NaN; an infinite time is a bug upstream
@@ -232,16 +237,16 @@ static void text_errors(const struct stats *s, struct record_buf *out)
     order[j] = (enum errkind)i;
     n++;
   }
-  record_put_str(out, "errors:");
+  record_put_raw(out, "errors:");
   if (n == 0)
-    record_put_str(out, " none");
+    record_put_raw(out, " none");
   for (i = 0; i < n; i++) {
     const char *name = errkind_name(order[i]);
 
     record_putf(out, "%s %s %llu", i ? "," : "", name ? name : "none",
                 (unsigned long long)s->kinds[order[i]]);
   }
-  record_put_str(out, "\n");
+  record_put_raw(out, "\n");
 }
 
 /* "status: 2xx 10, 3xx 0, 4xx 0, 5xx 0, none 0": the classes people look
@@ -255,7 +260,7 @@ static void text_status(const struct stats *s, struct record_buf *out)
   const char *sep = " ";
   size_t i;
 
-  record_put_str(out, "status:");
+  record_put_raw(out, "status:");
   for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
     enum stats_status c = order[i];
 
@@ -266,7 +271,7 @@ static void text_status(const struct stats *s, struct record_buf *out)
                 (unsigned long long)s->status[c]);
     sep = ", ";
   }
-  record_put_str(out, "\n");
+  record_put_raw(out, "\n");
 }
 
 /* "bytes: 21474836 (20.5 MiB)", in the powers of 1024 that --max-body
@@ -286,19 +291,29 @@ static void text_bytes(const struct stats *s, struct record_buf *out)
     }
     record_putf(out, " (%.1f %s)", v, units[u]);
   }
-  record_put_str(out, "\n");
+  record_put_raw(out, "\n");
+}
+
+/* One figure of the latency line: milliseconds with three decimals (the
+ * histogram's microsecond) below a second, seconds with three decimals
+ * from a second on, so a slow API reads "6.193 s", not "6193.151 ms". */
+static void put_duration(struct record_buf *out, const char *label, double s)
+{
+  if (s >= 1)
+    record_putf(out, "%s %.3f s", label, s);
+  else
+    record_putf(out, "%s %.3f ms", label, s * 1e3);
 }
 
 static void text_latency(const struct stats *s, struct record_buf *out)
 {
-  /* Milliseconds with three decimals: the histogram's microsecond, in a
-   * unit that reads well from a LAN's 0.2 ms to a slow API's seconds. */
-  record_putf(out, "latency: min %.3f ms, p50 %.3f ms, p90 %.3f ms,",
-              s->latency_min_s * 1e3, stats_quantile(s, 0.5) * 1e3,
-              stats_quantile(s, 0.9) * 1e3);
-  record_putf(out, " p99 %.3f ms, max %.3f ms, mean %.3f ms\n",
-              stats_quantile(s, 0.99) * 1e3, s->latency_max_s * 1e3,
-              mean_s(s) * 1e3);
+  put_duration(out, "latency: min", s->latency_min_s);
+  put_duration(out, ", p50", stats_quantile(s, 0.5));
+  put_duration(out, ", p90", stats_quantile(s, 0.9));
+  put_duration(out, ", p99", stats_quantile(s, 0.99));
+  put_duration(out, ", max", s->latency_max_s);
+  put_duration(out, ", mean", mean_s(s));
+  record_put_raw(out, "\n");
 }
 
 /* "loop: 1234 iterations, busy p99 0.041 ms, max 2.310 ms, 0 slow,
@@ -344,7 +359,7 @@ void stats_text(const struct stats *s, double elapsed_s,
   if (s->robots)
     record_putf(out, ", %llu disallowed by robots.txt",
                 (unsigned long long)s->robots);
-  record_put_str(out, ")\n");
+  record_put_raw(out, ")\n");
   record_putf(out, "retries: %llu\n", (unsigned long long)s->retries);
   text_errors(s, out);
   text_status(s, out);
@@ -352,7 +367,7 @@ void stats_text(const struct stats *s, double elapsed_s,
   record_putf(out, "rate: %.1f requests/s over %.3f s\n", rate_of(s, elapsed),
               elapsed);
   if (s->latency_n == 0)
-    record_put_str(out, "latency: no samples\n");
+    record_put_raw(out, "latency: no samples\n");
   else
     text_latency(s, out);
   text_loop(&s->loop, out);
@@ -361,7 +376,7 @@ void stats_text(const struct stats *s, double elapsed_s,
 
 static void json_u64(struct record_buf *out, const char *key, uint64_t v)
 {
-  record_put_string(out, key, strlen(key));
+  record_put_quoted(out, key, strlen(key));
   record_putf(out, ":%llu", (unsigned long long)v);
 }
 
@@ -369,10 +384,10 @@ static void json_u64(struct record_buf *out, const char *key, uint64_t v)
 static void json_latency(struct record_buf *out, const struct stats *s,
                          const char *key, double v)
 {
-  record_put_string(out, key, strlen(key));
-  record_put_str(out, ":");
+  record_put_quoted(out, key, strlen(key));
+  record_put_raw(out, ":");
   if (s->latency_n == 0)
-    record_put_str(out, "null");
+    record_put_raw(out, "null");
   else
     put_json_double(out, 6, v);
 }
@@ -383,76 +398,76 @@ void stats_json(const struct stats *s, double elapsed_s,
   double elapsed = clean_elapsed(elapsed_s);
   size_t i;
 
-  record_put_str(out, "{");
+  record_put_raw(out, "{");
   json_u64(out, "requests", s->requests);
-  record_put_str(out, ",");
+  record_put_raw(out, ",");
   json_u64(out, "ok", s->ok);
-  record_put_str(out, ",");
+  record_put_raw(out, ",");
   json_u64(out, "failed", s->failed);
-  record_put_str(out, ",");
+  record_put_raw(out, ",");
   json_u64(out, "robots", s->robots);
-  record_put_str(out, ",");
+  record_put_raw(out, ",");
   json_u64(out, "cancelled", s->cancelled);
-  record_put_str(out, ",");
+  record_put_raw(out, ",");
   json_u64(out, "retries", s->retries);
   /* Every kind, zeros included: a fixed shape is easier on jq and
    * spreadsheets than keys that come and go. */
-  record_put_str(out, ",\"errors\":{");
+  record_put_raw(out, ",\"errors\":{");
   for (i = ERRKIND_NONE + 1; i < ERRKIND_COUNT; i++) {
     if (i > ERRKIND_NONE + 1)
-      record_put_str(out, ",");
+      record_put_raw(out, ",");
     json_u64(out, errkind_name((enum errkind)i), s->kinds[i]);
   }
-  record_put_str(out, "},\"status\":{");
+  record_put_raw(out, "},\"status\":{");
   for (i = STATS_STATUS_1XX; i <= STATS_STATUS_5XX; i++) {
     json_u64(out, status_names[i], s->status[i]);
-    record_put_str(out, ",");
+    record_put_raw(out, ",");
   }
   json_u64(out, "other", s->status[STATS_STATUS_OTHER]);
-  record_put_str(out, ",");
+  record_put_raw(out, ",");
   json_u64(out, "none", s->status[STATS_STATUS_NONE]);
-  record_put_str(out, "},");
+  record_put_raw(out, "},");
   json_u64(out, "bytes", s->bytes);
-  record_put_str(out, ",\"elapsed\":");
+  record_put_raw(out, ",\"elapsed\":");
   put_json_double(out, 6, elapsed);
-  record_put_str(out, ",\"rate\":");
+  record_put_raw(out, ",\"rate\":");
   put_json_double(out, 3, rate_of(s, elapsed));
-  record_put_str(out, ",\"latency\":{");
+  record_put_raw(out, ",\"latency\":{");
   json_latency(out, s, "min", s->latency_min_s);
-  record_put_str(out, ",");
+  record_put_raw(out, ",");
   json_latency(out, s, "p50", stats_quantile(s, 0.5));
-  record_put_str(out, ",");
+  record_put_raw(out, ",");
   json_latency(out, s, "p90", stats_quantile(s, 0.9));
-  record_put_str(out, ",");
+  record_put_raw(out, ",");
   json_latency(out, s, "p99", stats_quantile(s, 0.99));
-  record_put_str(out, ",");
+  record_put_raw(out, ",");
   json_latency(out, s, "max", s->latency_max_s);
-  record_put_str(out, ",");
+  record_put_raw(out, ",");
   json_latency(out, s, "mean", mean_s(s));
-  record_put_str(out, "}");
+  record_put_raw(out, "}");
   if (s->loop.iterations > 0) {
-    record_put_str(out, ",\"loop\":{");
+    record_put_raw(out, ",\"loop\":{");
     json_u64(out, "iterations", s->loop.iterations);
-    record_put_str(out, ",\"busy_p99\":");
+    record_put_raw(out, ",\"busy_p99\":");
     put_json_double(out, 6, stats_loop_quantile(&s->loop, 0.99));
-    record_put_str(out, ",\"busy_max\":");
+    record_put_raw(out, ",\"busy_max\":");
     put_json_double(out, 6, s->loop.busy_max_s);
-    record_put_str(out, ",");
+    record_put_raw(out, ",");
     json_u64(out, "slow", s->loop.slow);
-    record_put_str(out, ",");
+    record_put_raw(out, ",");
     json_u64(out, "stalls", s->loop.stalls);
-    record_put_str(out, "}");
+    record_put_raw(out, "}");
   }
   if (s->crawl.seen > 0) {
-    record_put_str(out, ",\"crawl\":{");
+    record_put_raw(out, ",\"crawl\":{");
     json_u64(out, "seen", s->crawl.seen);
-    record_put_str(out, ",");
+    record_put_raw(out, ",");
     json_u64(out, "seen_bytes", s->crawl.seen_bytes);
-    record_put_str(out, ",");
+    record_put_raw(out, ",");
     json_u64(out, "frontier_peak", s->crawl.frontier_peak);
-    record_put_str(out, ",");
+    record_put_raw(out, ",");
     json_u64(out, "frontier_peak_bytes", s->crawl.frontier_peak_bytes);
-    record_put_str(out, "}");
+    record_put_raw(out, "}");
   }
-  record_put_str(out, "}\n");
+  record_put_raw(out, "}\n");
 }

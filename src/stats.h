@@ -77,8 +77,10 @@ struct stats {
    * 0. */
   uint64_t kinds[ERRKIND_COUNT];
   uint64_t status[STATS_STATUS_COUNT]; /* by enum stats_status */
-  /* Latency of every request but cancelled ones, whose time we cut short
-   * ourselves and which would drag the quantiles towards --deadline. */
+  /* Latency: the last attempt's total time (timing.total) of every
+   * request that ran in libcurl, but cancelled ones, whose time we cut
+   * short ourselves and which would drag the quantiles towards
+   * --deadline. */
   uint64_t latency[STATS_BUCKETS]; /* counts per bucket */
   uint64_t latency_n;              /* samples, the sum of latency[] */
   double latency_min_s;            /* exact; meaningful when latency_n > 0 */
@@ -93,8 +95,9 @@ void stats_init(struct stats *s);
 
 /* Count the finished request "r" (borrowed for the call): its outcome
  * (record_ok(), or robots for ERRKIND_ROBOTS), r->kind, r->status,
- * r->attempts, r->size and, unless it was cancelled or never fetched
- * (robots), r->time_s. A negative, NaN or infinite time counts as 0. */
+ * r->attempts, r->size and, unless it was cancelled or has no timing
+ * (it never ran in libcurl), r->timing.total_s: the last attempt's time,
+ * not r->time_s. A negative, NaN or infinite time counts as 0. */
 void stats_add(struct stats *s, const struct result *r);
 
 /* The "q"-quantile of the latency in seconds, "q" in [0, 1]: the time of

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <curl/curl.h>
 
@@ -387,20 +388,82 @@ int urlnorm_normalize(const char *url, char **out)
   return rc;
 }
 
+/* Copy the "n" bytes at "s" in lower case to "*o", whose "end" it must
+ * not reach; returns whether all fitted. */
+static bool put_lower(char **o, const char *end, const char *s, size_t n)
+{
+  bool fits = (size_t)(end - *o) > n;
+
+  if (!fits)
+    n = (size_t)(end - *o) - 1;
+  for (size_t i = 0; i < n; i++)
+    *(*o)++ = lower(s[i]);
+  **o = '\0';
+  return fits;
+}
+
+int urlnorm_origin(const char *url, struct urlnorm_origin *o)
+{
+  const char *hash = strchr(url, '#');
+  size_t len = hash ? (size_t)(hash - url) : strlen(url);
+  size_t lo, hi, host_end, port, nport = 0, scheme;
+  char *k = o->key, *h = o->host;
+  const char *kend = o->key + sizeof(o->key);
+  bool fits;
+
+  o->key[0] = o->host[0] = '\0';
+  authority_span(url, len, &lo, &hi);
+  o->path = hi < len ? url + hi : "/";
+  if (hi == 0)
+    return -1;
+  scheme = scheme_len(url, len) - 1;
+  if (url[lo] == '[') {
+    host_end = lo;
+    while (host_end < hi && url[host_end] != ']')
+      host_end++;
+    if (host_end < hi)
+      host_end++;
+  } else {
+    host_end = lo;
+    while (host_end < hi && url[host_end] != ':')
+      host_end++;
+  }
+  /* The port, less its leading zeros: "http://h:080" is "http://h". */
+  port = host_end < hi && url[host_end] == ':' ? host_end + 1 : hi;
+  while (port < hi && url[port] == '0' && port + 1 < hi)
+    port++;
+  nport = hi - port;
+  if ((nport == 2 && scheme == 4 && memcmp(url + port, "80", 2) == 0 &&
+       strncasecmp(url, "http", 4) == 0) ||
+      (nport == 3 && scheme == 5 && memcmp(url + port, "443", 3) == 0 &&
+       strncasecmp(url, "https", 5) == 0))
+    nport = 0;
+  fits = put_lower(&h, o->host + sizeof(o->host), url + lo, host_end - lo);
+  fits = put_lower(&k, kend, url, scheme) && fits;
+  fits = put_lower(&k, kend, "://", 3) && fits;
+  fits = put_lower(&k, kend, url + lo, host_end - lo) && fits;
+  if (nport) {
+    fits = put_lower(&k, kend, ":", 1) && fits;
+    fits = put_lower(&k, kend, url + port, nport) && fits;
+  }
+  return fits ? 0 : -1;
+}
+
 int urlnorm_host(const char *url, char *out, size_t outlen)
 {
   CURLU *u = parse_http(url);
-  char *host = NULL;
+  struct urlnorm_origin o;
+  char *s = NULL;
   int rc = -1;
 
-  if (!u)
-    return -1;
-  host = lower_host(u);
-  if (host && strlen(host) < outlen) {
-    memcpy(out, host, strlen(host) + 1);
+  /* libcurl checks the URL and writes it out plainly (the host decoded,
+   * blanks gone), urlnorm_origin() reads the host from that. */
+  if (u && is_http(u) && curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK &&
+      urlnorm_origin(s, &o) == 0 && o.host[0] && strlen(o.host) < outlen) {
+    memcpy(out, o.host, strlen(o.host) + 1);
     rc = 0;
   }
-  curl_free(host);
+  curl_free(s);
   curl_url_cleanup(u);
   return rc;
 }

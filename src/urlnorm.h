@@ -42,8 +42,32 @@ void urlnorm_base_free(struct urlnorm_base *b);
  * untouched, when "url" does not parse or is not http or https. */
 int urlnorm_normalize(const char *url, char **out);
 
+/* The origin of a URL, the one answer to "which host is this": sched's
+ * per-host limits, the crawl's scope and the robots.txt gate all read it
+ * from urlnorm_origin(). */
+#define URLNORM_HOST_MAX 256 /* bytes of a host, its '\0' included */
+struct urlnorm_origin {
+  /* "scheme://host" or "scheme://host:port": scheme and host in lower
+   * case, no user information, the port without leading zeros and left
+   * out when it is the scheme's default (80 for http, 443 for https). */
+  char key[URLNORM_HOST_MAX + 32];
+  char host[URLNORM_HOST_MAX]; /* the host alone, lower case, an IPv6
+                                  address in its brackets */
+  const char *path; /* into the URL: its path and query, "/" if none;
+                       all of the URL when it has no authority */
+};
+
+/* Take the origin of the absolute "url" apart into "*o", reading the
+ * authority as libcurl 7.88 does (it ends at '/', '?' or '#'; user
+ * information ends at its first '@'), in one pass and without libcurl:
+ * "url" is not checked. Returns 0, or -1 when "url" has no "scheme://"
+ * authority (then "key" and "host" are empty) or a part did not fit
+ * (then they hold what did). */
+int urlnorm_origin(const char *url, struct urlnorm_origin *o);
+
 /* Copy the host of the absolute http or https "url", in lower case, into
- * "out" ("outlen" bytes; an IPv6 address keeps its brackets). Returns 0,
+ * "out" ("outlen" bytes; an IPv6 address keeps its brackets): libcurl
+ * checks and normalises "url", urlnorm_origin() reads the host. Returns 0,
  * or -1 when "url" does not parse, has another scheme, or the host does
  * not fit. */
 int urlnorm_host(const char *url, char *out, size_t outlen);

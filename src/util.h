@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 /* Room for one error line, as filled by every fallible function. */
-#define VL_ERRLEN 256
+#define VL_ERRLEN 512
 
 /* The longest URL volley sends, in bytes: libcurl 7.88 builds an HTTP/1
  * request (line and headers) in at most 1 MiB and refuses strings over

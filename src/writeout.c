@@ -1,8 +1,10 @@
 /* -w/--write-out templates: compiled once into pieces (literal runs and
- * variables), then rendered per record into the caller's buffer. Values
- * are raw text, flattened to stay on one line and repaired to valid
- * UTF-8, so the output is safe for cut, awk and spreadsheets. Pure: no
- * I/O, no state beyond the compiled template. */
+ * record fields), then rendered per record into the caller's buffer. The
+ * fields and their values come from record.c's field table; this file
+ * adds curl's names and makes values safe: raw text, flattened to stay on
+ * one line and repaired to valid UTF-8, so the output is safe for cut,
+ * awk and spreadsheets. Pure: no I/O, no state beyond the compiled
+ * template. */
 #include "config.h"
 
 #include "writeout.h"
@@ -12,42 +14,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "errkind.h"
+#include "utf8.h"
 
 #define FFFD "\xef\xbf\xbd"
 
-static const char *const var_names[WRITEOUT_VAR_COUNT] = {
-  [WRITEOUT_LITERAL] = NULL,
-  [WRITEOUT_ID] = "id",
-  [WRITEOUT_URL] = "url",
-  [WRITEOUT_OK] = "ok",
-  [WRITEOUT_STATUS] = "status",
-  [WRITEOUT_ATTEMPTS] = "attempts",
-  [WRITEOUT_TIME] = "time",
-  [WRITEOUT_ERROR] = "error",
-  [WRITEOUT_ERROR_MESSAGE] = "error_message",
-  [WRITEOUT_FINAL_URL] = "final_url",
-  [WRITEOUT_HTTP_VERSION] = "http_version",
-  [WRITEOUT_CONTENT_TYPE] = "content_type",
-  [WRITEOUT_SIZE] = "size",
-  [WRITEOUT_REDIRECTS] = "redirects",
-  [WRITEOUT_REMOTE_IP] = "remote_ip",
+/* curl's -w names for record fields, so that a curl user's template
+ * works. */
+static const struct {
+  const char *curl, *volley;
+} aliases[] = {
+  { "http_code", "status" },       { "response_code", "status" },
+  { "time_total", "time" },        { "url_effective", "final_url" },
+  { "size_download", "size" },     { "num_redirects", "redirects" },
+  { "errormsg", "error_message" },
 };
 
-/* The length a UTF-8 sequence starting with byte "c" claims; 0 for a
- * byte that cannot start one (a continuation, 0xc0, 0xc1, 0xf5 up). */
-static size_t utf8_claim(unsigned char c)
-{
-  if (c < 0x80)
-    return 1;
-  if (c >= 0xc2 && c <= 0xdf)
-    return 2;
-  if (c >= 0xe0 && c <= 0xef)
-    return 3;
-  if (c >= 0xf0 && c <= 0xf4)
-    return 4;
-  return 0;
-}
+#define NALIASES (sizeof(aliases) / sizeof(aliases[0]))
 
 /* Whether "c" (then "next") starts a control character: C0, DEL, or
  * C1 (U+0080 to U+009F, the bytes 0xc2 0x80-0x9f in UTF-8), which some
@@ -63,64 +45,81 @@ static void put_hex(struct record_buf *b, unsigned char c)
   record_putf(b, "\\x%02x", c);
 }
 
-/* Append the value "s" (NULL writes nothing): raw, but with tab, CR and
- * newline as spaces, every other control character (C0, DEL, C1) as
- * \xHH per byte, so that a server cannot send escape sequences to the
- * terminal, and each byte that starts no valid UTF-8 sequence as U+FFFD,
- * the repair record.c makes. */
-static void put_value(struct record_buf *b, const char *s)
+/* Append the "len" bytes of value "s": raw, but with tab, CR and newline
+ * as spaces, every other control character (C0, DEL, C1) as \xHH per
+ * byte, so that a server cannot send escape sequences to the terminal,
+ * and each byte that starts no valid UTF-8 sequence as U+FFFD, the
+ * repair record.c makes. */
+static void put_value(struct record_buf *b, const char *s, size_t len)
 {
   const unsigned char *p = (const unsigned char *)s;
-  size_t len, i = 0;
+  size_t i;
   bool clean = true;
 
-  if (!s)
-    return;
-  len = strlen(s);
   /* The common case, a clean value, in one copy. */
   for (i = 0; i < len && clean; i++)
-    clean = !is_control(p[i], p[i + 1]); /* p[len] is the NUL */
+    clean = !is_control(p[i], i + 1 < len ? p[i + 1] : 0);
   if (clean && record_is_utf8(s, len)) {
     record_put(b, s, len);
     return;
   }
   i = 0;
   while (i < len) {
-    size_t n = utf8_claim(p[i]);
+    size_t n;
 
     if (p[i] == '\t' || p[i] == '\r' || p[i] == '\n') {
       record_put(b, " ", 1);
       i++;
-    } else if (is_control(p[i], p[i + 1])) {
+    } else if (is_control(p[i], i + 1 < len ? p[i + 1] : 0)) {
       /* C1 is two bytes, both escaped: the text shows what was sent. */
       put_hex(b, p[i]);
       if (p[i] == 0xc2)
         put_hex(b, p[++i]);
       i++;
-    } else if (n == 1) {
-      record_put(b, s + i, 1);
-      i++;
-    } else if (n > 0 && n <= len - i && record_is_utf8(s + i, n)) {
-      /* record_is_utf8() checks the continuation bytes and rejects
-       * overlong forms and surrogates: the tables stay in record.c. */
+    } else if ((n = utf8_seq(p + i, len - i)) > 0) {
       record_put(b, s + i, n);
       i += n;
     } else {
       /* One U+FFFD per bad byte, then resynchronise on the next. */
-      record_put_str(b, FFFD);
+      record_put_raw(b, FFFD);
       i++;
     }
   }
 }
 
-static enum writeout_var lookup(const char *name, size_t len)
+/* The field "len" bytes at "name" stand for, curl's names included;
+ * NULL if none. */
+static const struct record_field *lookup(const char *name, size_t len)
 {
   size_t i;
 
-  for (i = WRITEOUT_LITERAL + 1; i < WRITEOUT_VAR_COUNT; i++)
-    if (strlen(var_names[i]) == len && memcmp(var_names[i], name, len) == 0)
-      return (enum writeout_var)i;
-  return WRITEOUT_LITERAL;
+  for (i = 0; i < NALIASES; i++)
+    if (strlen(aliases[i].curl) == len &&
+        memcmp(aliases[i].curl, name, len) == 0)
+      return record_field_find(aliases[i].volley, strlen(aliases[i].volley));
+  return record_field_find(name, len);
+}
+
+/* Fill "err" for the unknown variable "len" bytes at "name": at most 64
+ * bytes of it, and none past a control byte such as a newline, since the
+ * message is one line; then every name it could have been. */
+static void unknown_error(const char *name, size_t len, char err[VL_ERRLEN])
+{
+  struct record_buf b = { NULL, 0, 0 };
+  size_t shown = 0, i;
+  const char *f;
+
+  while (shown < len && shown < 64 && (unsigned char)name[shown] >= 0x20)
+    shown++;
+  record_putf(&b, "unknown variable %%{%.*s}%s; the variables are", (int)shown,
+              name, shown < len ? "..." : "");
+  for (i = 0; (f = record_field_name(i)); i++)
+    record_putf(&b, " %s", f);
+  record_put_raw(&b, " json; curl's");
+  for (i = 0; i < NALIASES; i++)
+    record_putf(&b, " %s", aliases[i].curl);
+  snprintf(err, VL_ERRLEN, "%.*s", (int)b.len, b.p);
+  record_buf_free(&b);
 }
 
 /* The byte that backslash and "c" stand for; 0 when they are no escape
@@ -142,13 +141,15 @@ static char escape_of(char c)
 }
 
 static void add_piece(struct writeout_piece **pieces, size_t *n, size_t *cap,
-                      enum writeout_var var, size_t off, size_t len)
+                      enum writeout_kind kind, const struct record_field *f,
+                      size_t off, size_t len)
 {
   if (*n == *cap) {
     *cap = *cap ? *cap * 2 : 8;
     *pieces = xrealloc(*pieces, *cap * sizeof(**pieces));
   }
-  (*pieces)[*n].var = var;
+  (*pieces)[*n].kind = kind;
+  (*pieces)[*n].field = f;
   (*pieces)[*n].off = off;
   (*pieces)[*n].len = len;
   (*n)++;
@@ -172,8 +173,9 @@ int writeout_parse(struct writeout *w, const char *format, char err[VL_ERRLEN])
     } else if (p[0] == '%' && p[1] == '{') {
       const char *name = p + 2;
       const char *close = strchr(name, '}');
+      const struct record_field *f = NULL;
+      enum writeout_kind kind = WRITEOUT_FIELD;
       size_t name_len;
-      enum writeout_var var;
 
       if (!close) {
         snprintf(err, VL_ERRLEN, "unclosed %%{ at column %zu",
@@ -181,23 +183,17 @@ int writeout_parse(struct writeout *w, const char *format, char err[VL_ERRLEN])
         goto fail;
       }
       name_len = (size_t)(close - name);
-      var = lookup(name, name_len);
-      if (var == WRITEOUT_LITERAL) {
-        /* The message is one line: show at most 64 bytes of the name,
-         * and none past a control byte such as a newline. */
-        size_t shown = 0;
-
-        while (shown < name_len && shown < 64 &&
-               (unsigned char)name[shown] >= 0x20)
-          shown++;
-        snprintf(err, VL_ERRLEN, "unknown variable %%{%.*s}%s", (int)shown,
-                 name, shown < name_len ? "..." : "");
+      if (name_len == 4 && memcmp(name, "json", 4) == 0)
+        kind = WRITEOUT_JSON;
+      else if (!(f = lookup(name, name_len))) {
+        unknown_error(name, name_len, err);
         goto fail;
       }
       if (text.len > lit)
-        add_piece(&pieces, &n, &cap, WRITEOUT_LITERAL, lit, text.len - lit);
+        add_piece(&pieces, &n, &cap, WRITEOUT_LITERAL, NULL, lit,
+                  text.len - lit);
       lit = text.len;
-      add_piece(&pieces, &n, &cap, var, 0, 0);
+      add_piece(&pieces, &n, &cap, kind, f, 0, 0);
       p = close + 1;
     } else if (p[0] == '\\' && escape_of(p[1])) {
       char c = escape_of(p[1]);
@@ -210,7 +206,7 @@ int writeout_parse(struct writeout *w, const char *format, char err[VL_ERRLEN])
     }
   }
   if (text.len > lit)
-    add_piece(&pieces, &n, &cap, WRITEOUT_LITERAL, lit, text.len - lit);
+    add_piece(&pieces, &n, &cap, WRITEOUT_LITERAL, NULL, lit, text.len - lit);
   w->pieces = pieces;
   w->npieces = n;
   w->text = text.p;
@@ -222,85 +218,31 @@ fail:
   return -1;
 }
 
-static void render_piece(const struct writeout *w,
-                         const struct writeout_piece *pc,
-                         const struct result *r, bool ok,
-                         struct record_buf *out)
-{
-  switch (pc->var) {
-  case WRITEOUT_LITERAL:
-    record_put(out, w->text + pc->off, pc->len);
-    break;
-  case WRITEOUT_ID:
-    if (r->id_json)
-      put_value(out, r->id_json);
-    else
-      record_putf(out, "%llu", (unsigned long long)r->line);
-    break;
-  case WRITEOUT_URL:
-    put_value(out, r->url);
-    break;
-  case WRITEOUT_OK:
-    record_put_str(out, ok ? "true" : "false");
-    break;
-  case WRITEOUT_STATUS:
-    if (r->status > 0)
-      record_putf(out, "%ld", r->status);
-    break;
-  case WRITEOUT_ATTEMPTS:
-    record_putf(out, "%u", r->attempts);
-    break;
-  case WRITEOUT_TIME:
-    record_putf(out, "%.6f", r->time_s);
-    break;
-  case WRITEOUT_ERROR:
-    /* As record_build() names it: not ok after a completed transfer
-     * means the status failed it. */
-    if (!ok)
-      put_value(
-          out, errkind_name(r->kind == ERRKIND_NONE ? ERRKIND_HTTP : r->kind));
-    break;
-  case WRITEOUT_ERROR_MESSAGE:
-    if (ok)
-      break;
-    if (r->message)
-      put_value(out, r->message);
-    else
-      record_putf(out, "HTTP %ld", r->status);
-    break;
-  case WRITEOUT_FINAL_URL:
-    put_value(out, r->final_url);
-    break;
-  case WRITEOUT_HTTP_VERSION:
-    put_value(out, r->http_version);
-    break;
-  case WRITEOUT_CONTENT_TYPE:
-    put_value(out, r->content_type);
-    break;
-  case WRITEOUT_SIZE:
-    if (r->size >= 0)
-      record_putf(out, "%lld", (long long)r->size);
-    break;
-  case WRITEOUT_REDIRECTS:
-    if (r->redirects >= 0)
-      record_putf(out, "%ld", r->redirects);
-    break;
-  case WRITEOUT_REMOTE_IP:
-    put_value(out, r->remote_ip);
-    break;
-  case WRITEOUT_VAR_COUNT:
-    break; /* not a variable; writeout_parse() never makes one */
-  }
-}
-
 void writeout_render(const struct writeout *w, const struct result *r,
                      struct record_buf *out)
 {
+  struct record_buf v = { NULL, 0, 0 };
   size_t start = out->len, i;
-  bool ok = record_ok(r);
 
-  for (i = 0; i < w->npieces; i++)
-    render_piece(w, &w->pieces[i], r, ok, out);
+  for (i = 0; i < w->npieces; i++) {
+    const struct writeout_piece *pc = &w->pieces[i];
+
+    if (pc->kind == WRITEOUT_LITERAL) {
+      record_put(out, w->text + pc->off, pc->len);
+      continue;
+    }
+    /* The value goes through "v" first: only the whole can be made
+     * safe. */
+    record_buf_reset(&v);
+    if (pc->kind == WRITEOUT_JSON) {
+      record_build(&v, r);
+      v.len--; /* its '\n' */
+    } else {
+      (void)record_field_text(pc->field, r, &v); /* absent: empty */
+    }
+    put_value(out, v.p, v.len);
+  }
+  record_buf_free(&v);
   if (out->len == start || out->p[out->len - 1] != '\n')
     record_put(out, "\n", 1);
 }

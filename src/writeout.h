@@ -10,30 +10,18 @@
 #include "util.h"
 
 /* What a piece of a compiled template writes. */
-enum writeout_var {
+enum writeout_kind {
   WRITEOUT_LITERAL, /* text from the template itself */
-  WRITEOUT_ID,      /* the id's JSON text, else the line number */
-  WRITEOUT_URL,
-  WRITEOUT_OK, /* "true" or "false" */
-  WRITEOUT_STATUS,
-  WRITEOUT_ATTEMPTS,
-  WRITEOUT_TIME, /* seconds, 6 decimals */
-  WRITEOUT_ERROR,
-  WRITEOUT_ERROR_MESSAGE,
-  WRITEOUT_FINAL_URL,
-  WRITEOUT_HTTP_VERSION,
-  WRITEOUT_CONTENT_TYPE,
-  WRITEOUT_SIZE,
-  WRITEOUT_REDIRECTS,
-  WRITEOUT_REMOTE_IP,
-  WRITEOUT_VAR_COUNT
+  WRITEOUT_FIELD,   /* a field of the record (record.c's table) */
+  WRITEOUT_JSON     /* %{json}: the whole record, as JSON */
 };
 
-/* One piece: a variable, or "len" bytes of literal text at "off" in the
- * template's text. */
+/* One piece: a field, the record, or "len" bytes of literal text at
+ * "off" in the template's text. */
 struct writeout_piece {
-  enum writeout_var var;
-  size_t off; /* into writeout.text; WRITEOUT_LITERAL only */
+  enum writeout_kind kind;
+  const struct record_field *field; /* WRITEOUT_FIELD only */
+  size_t off;                       /* into writeout.text; literal only */
   size_t len;
 };
 
@@ -47,25 +35,31 @@ struct writeout {
 
 /* Compile "format" into "w" (which must hold nothing). The format is
  * literal text with:
- *   %{name}      a variable: id url ok status attempts time error
- *                error_message final_url http_version content_type size
- *                redirects remote_ip
+ *   %{name}      a field of the record: every name a record may hold
+ *                (id url ok status attempts time queued error timing
+ *                final_url ... saved), "error_message", "json" (the whole
+ *                record), and curl's names for the same things:
+ *                http_code and response_code (status), time_total (time),
+ *                url_effective (final_url), size_download (size),
+ *                num_redirects (redirects), errormsg (error_message)
  *   %%           a literal '%' (a '%' before anything else stays as is)
  *   \n \t \r \\  newline, tab, carriage return, backslash (any other
  *                backslash stays as is, as in curl)
- * Returns 0; or -1 with "err" filled ("unknown variable %{foo}",
- * "unclosed %{ at column 3") and "w" holding nothing. */
+ * Returns 0; or -1 with "err" filled ("unknown variable %{foo}; the
+ * variables are id url ...", "unclosed %{ at column 3") and "w" holding
+ * nothing. */
 int writeout_parse(struct writeout *w, const char *format,
                    char err[VL_ERRLEN]);
 
 /* Append to "out" the line of "r" (borrowed for the call) from "w", with
  * '\n' added unless the rendered text ends with one. Values are written
- * raw, not JSON-quoted, but tabs, CRs and newlines inside them become
+ * as record_field_text() gives them (strings raw, not JSON-quoted;
+ * objects and arrays as JSON), but tabs, CRs and newlines inside them become
  * spaces, so a value never breaks the line, every other control
  * character (C0, DEL, C1) becomes "\xHH" per byte, so a server cannot
  * drive the terminal, and invalid UTF-8 becomes U+FFFD. Unknown values
- * (status 0, size or redirects -1, a NULL string) and the error fields
- * of an ok record are empty. */
+ * (status 0, size or redirects -1, a NULL string, a field the record
+ * lacks) and the error fields of an ok record are empty. */
 void writeout_render(const struct writeout *w, const struct result *r,
                      struct record_buf *out);
 

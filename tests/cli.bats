@@ -195,6 +195,48 @@ EOF
     usage_error '--connect-timeout' abc --connect-timeout abc
 }
 
+@test "usage error: bad -w, -x, -e, --save-name, --include and --exclude exit 2 with the --help hint, before any request" {
+    local opt val
+    stats_reset
+    while read -r opt val; do
+        run_volley 2 "$opt" "$val" "$SERVER/status/200"
+        assert_equal "$output" ""
+        [[ ${#stderr_lines[@]} -eq 2 && ${stderr_lines[0]} == *"$opt"*"$val"* &&
+            ${stderr_lines[1]} == "Try 'volley --help' for more information." ]] ||
+            fail "$opt $val: not a usage error with the --help hint: $stderr"
+    done <<'EOF'
+--write-out %{nope}
+--xpath bad=//[
+--regex bad=(
+--save-name {nope}
+--include (
+--exclude [
+EOF
+    # a bad --save-name is refused before --save creates DIR
+    run_volley 2 --save "$BATS_TEST_TMPDIR/new" --save-name fixed "$SERVER/status/200"
+    [ ! -e "$BATS_TEST_TMPDIR/new" ]
+    run stats
+    jq -e '.total == 0' <<<"$output"
+}
+
+@test "--list-options (hidden): a line per long name of --help, four tab-separated fields" {
+    local help list
+    run_volley 0 --list-options
+    assert_equal "$stderr" ""
+    list=$output
+    help=$("$VOLLEY" --help)
+    [[ $help != *list-options* && $list != *list-options* ]] ||
+        fail "--list-options shows itself"
+    # the same long names, in the same order
+    diff -u <(grep -oE -- '^ {2,}(-[A-Za-z0-9], )?--[a-z][a-z0-9.-]*' <<<"$help" |
+        sed -E 's/.*(--[a-z0-9.-]+)$/\1/') <(cut -f1 <<<"$list")
+    awk -F'\t' 'NF != 4 || $1 !~ /^--[a-z]/ || ($2 != "" && $2 !~ /^-[A-Za-z0-9]$/) ||
+        $4 == "" { print "bad line: " $0; bad = 1 } END { exit bad }' <<<"$list"
+    awk -F'\t' '$1 == "--concurrency" && $2 == "-c" && $3 == "N" &&
+        $4 ~ /\(default 50\)$/ { n++ } $1 == "--no-location" && $3 == "" { n++ }
+        $1 == "--silent" && $2 == "-s" { n++ } END { exit n != 3 }' <<<"$list"
+}
+
 @test "usage error: an option missing its value exits 2 and names it" {
     stats_reset
     run_volley 2 -c

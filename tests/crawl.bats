@@ -50,6 +50,23 @@ teardown() {
     stats | jq -e '.hits["/html/crawl-private"] == null'
 }
 
+@test "robots.txt: fetched once per origin, however its URLs spell it" {
+    # Case, user information and a port with a leading zero: one origin,
+    # one robots.txt, whose rules hold for every spelling.
+    local h=ex.test:$SERVER_PORT
+    stats_reset
+    run_volley 0 --crawl 0 --resolve "$h:127.0.0.1" "http://$h/html/crawl-a" \
+        "HTTP://EX.Test:$SERVER_PORT/html/crawl-b" \
+        "http://u:p@$h/html/crawl-c" \
+        "http://ex.test:0$SERVER_PORT/html/crawl-d" \
+        "http://EX.TEST:$SERVER_PORT/html/crawl-private"
+    jq -es 'length == 5 and (map(select(.ok)) | length) == 4
+        and (map(select(.error.kind == "robots")) | length) == 1' \
+        <<<"$output"
+    stats | jq -e '.hits["/robots.txt"] == 1
+        and .hits["/html/crawl-private"] == null'
+}
+
 @test "robots.txt: Crawl-delay spaces the host's starts" {
     stats_reset
     run_volley 0 --crawl 1 "$SERVER/html/crawl-index"

@@ -272,7 +272,7 @@ man_sessions() {
         fail "README shows samples/crawl-demo.sh without volley's path"
 }
 
-@test "the bash and zsh completions name exactly the options of --help" {
+@test "the bash and zsh completions know exactly the options of --list-options" {
     run sh "$SRCDIR/completions/check.sh" "$VOLLEY"
     [ "$status" -eq 0 ] || fail "$output"
 }
@@ -287,11 +287,12 @@ layer_modules() {
         sort
 }
 
-@test "tests/check-deps.sh's layer table names exactly the modules of src/ (each src/*.c)" {
+@test "tests/check-deps.sh's layer table names exactly the modules of src/ (each .c, and each .h without one)" {
     local table files
     table=$(layer_modules)
     [ -n "$table" ] || fail "no layer table in tests/check-deps.sh"
-    files=$(cd "$SRCDIR/src" && ls ./*.c | sed 's|^\./||; s/\.c$//' | sort)
+    files=$(cd "$SRCDIR/src" && ls ./*.c ./*.h | sed 's|^\./||; s/\.[ch]$//' |
+        sort -u)
     diff -u <(echo "$files") <(echo "$table") ||
         fail "modules differ (- src/*.c, + tests/check-deps.sh's table)"
 }
@@ -312,8 +313,8 @@ layer_modules() {
     local table readme
     table=$(layer_modules)
     readme=$(awk '/^## Source layout/ { on = 1; next } /^## / { on = 0 } on' \
-        "$SRCDIR/README.md" | grep -oE '\*\*`[a-z0-9_]+\.c`\*\*' |
-        sed -E 's/.*`([a-z0-9_]+)\.c`.*/\1/' | sort -u)
+        "$SRCDIR/README.md" | grep -oE '\*\*`[a-z0-9_]+\.[ch]`\*\*' |
+        sed -E 's/.*`([a-z0-9_]+)\.[ch]`.*/\1/' | sort -u)
     [ -n "$readme" ] || fail "no **\`module.c\`** in README.md's Source layout"
     diff -u <(echo "$table") <(echo "$readme") ||
         fail "modules differ (- tests/check-deps.sh's table, + README.md)"
@@ -345,4 +346,20 @@ layer_modules() {
     [ -n "$readme" ] || fail "no list of harnesses in README.md"
     diff -u <(echo "$files") <(echo "$readme") ||
         fail "harnesses differ (- tests/fuzz/fuzz-*.c, + README.md)"
+}
+
+@test "completions/check.sh: a short letter or an option's value drifting from the table fails" {
+    local d=$BATS_TEST_TMPDIR/completions
+    mkdir -p "$d"
+    cp "$SRCDIR/completions/check.sh" "$SRCDIR/completions/volley" \
+        "$SRCDIR/completions/_volley" "$d/"
+    # bash: --grace no longer completes a value; a letter volley lacks
+    sed -i -e 's/--deadline | --grace |/--deadline |/' \
+        -e "s/-v -h -V'/-v -h -V -z'/" "$d/volley"
+    # zsh: --deadline written as taking no value
+    sed -i "s/'--deadline=\\[/'--deadline[/" "$d/_volley"
+    run sh "$d/check.sh" "$VOLLEY"
+    [ "$status" -eq 1 ] || fail "status $status: $output"
+    [[ $output == *"not ok 1"*"extra short options: -z"*"missing options with a value: --grace"*"not ok 2"*"missing options with a value: --deadline"* ]] ||
+        fail "$output"
 }

@@ -52,6 +52,46 @@ teardown_file() { server_stop; }
     jq -es --argjson slow "$slow" 'length == 1 and .[0].time < $slow / 2' <<<"$output"
 }
 
+@test "time runs from the first start; queued is the wait before it (--per-host 1)" {
+    local urls=() i
+    for i in $(seq 10); do urls+=("$SERVER/delay/200?q=$i"); done
+    run_volley 0 -c 10 --per-host 1 "${urls[@]}"
+    # Each request's own 200 ms, not its place in the host's queue (that
+    # gave up to 2 s). Wide margins: the machine may be loaded.
+    jq -es 'length == 10 and all(.time >= 0.19 and .time < 1.0)' <<<"$output"
+    # The queue shows in "queued", growing with each place in it.
+    jq -es 'sort_by(.queued) | .[0].queued < 0.19 and .[9].queued >= 1.5' \
+        <<<"$output"
+    jq -es '[sort_by(.id)[].queued] | . == sort' <<<"$output"
+}
+
+@test "timing: the last attempt's phases, in order, none after the total" {
+    run_volley 0 "$SERVER/delay/100" "$SERVER/redirect/1"
+    jq -es 'length == 2 and all(
+        (.timing | keys_unsorted) == ["dns", "connect", "tls", "ttfb", "total"]
+        and (.timing | .dns <= .connect and .connect <= .tls
+             and .tls <= .ttfb and .ttfb <= .total)
+        and .timing.total <= .time + 0.001)' <<<"$output"
+    jq -es 'map(select(.url | endswith("/delay/100")))[0].timing.ttfb >= 0.09' \
+        <<<"$output"
+    # Keys in the record: queued after time, timing after error.
+    jq -es '.[0] | keys_unsorted[:9] == ["id", "url", "ok", "status",
+        "attempts", "time", "queued", "error", "timing"]' <<<"$output"
+}
+
+@test "timing is the last attempt's; time holds the retries and their waits" {
+    local key=tm$RANDOM$RANDOM
+    # A 429 with Retry-After: 1, then a 200: the wait is 1 s, each attempt
+    # a few ms.
+    run_volley 0 --stats-json "$BATS_TEST_TMPDIR/s.json" \
+        "$SERVER/retry-after-once/$key/1"
+    jq -es '.[0] | .attempts == 2 and .time >= 0.9
+        and .timing.total < .time - 0.4' <<<"$output"
+    # --stats' latency is the last attempt's total, not the record's time.
+    jq -e --argjson t "$(jq .time <<<"$output")" '.latency.max < $t - 0.4' \
+        "$BATS_TEST_TMPDIR/s.json"
+}
+
 @test "without --headers and --body: no headers, body or body_base64 key" {
     run_volley 0 "$SERVER/text/10" "$SERVER/bytes/10"
     jq -es 'length == 2 and all(has("headers") or has("body") or has("body_base64") | not)' \

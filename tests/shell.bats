@@ -216,9 +216,10 @@ PY
     [ "${#lines[@]}" -eq 2 ]
 }
 
-@test "-w: an unknown variable is a usage error naming it; -w with --resume too" {
+@test "-w: an unknown variable is a usage error naming it and listing the valid ones; -w with --resume too" {
     run_volley 2 -w '%{nope}' "$SERVER/status/200"
     [[ $stderr == *"--write-out"*"%{nope}"* ]]
+    [[ $stderr == *"the variables are id url ok status"*" saved "*"json"*"http_code"* ]]
     [ -z "$output" ]
     run_volley 2 -w '%{url}' -o "$BATS_TEST_TMPDIR/o" --resume "$SERVER/status/200"
 }
@@ -230,6 +231,39 @@ PY
     [[ $stderr == *"requests: 3 (2 ok, 1 failed)"* ]]
     [[ $stderr == *"5xx 1"* ]]
     [[ $stderr == *"p50"*"p90"*"p99"*"max"* ]]
+}
+
+@test "--stats: latency figures of a second or more are printed in seconds" {
+    run_volley 0 --stats "$SERVER/delay/1100" "$SERVER/status/200"
+    # "max 1.1xx s", not "max 11xx.xxx ms"; the fast one stays in ms.
+    [[ $stderr =~ latency:\ min\ [0-9]+\.[0-9]{3}\ ms, ]]
+    [[ $stderr =~ max\ [1-9]\.[0-9]{3}\ s, ]]
+    [[ ! $stderr =~ [0-9]{4}\.[0-9]{3}\ ms ]]
+}
+
+@test "-w: every record field is a variable: title, saved, parent, depth, timing" {
+    run_volley 0 --crawl 1 --title --save "$BATS_TEST_TMPDIR/m" --ordered \
+        -w '%{id}|%{depth}|%{parent}|%{title}|%{saved}|%{queued}|%{timing}' \
+        "$SERVER/html/crawl-index"
+    [ "${#lines[@]}" -ge 2 ]
+    IFS='|' read -r id depth parent title saved queued timing <<<"${lines[0]}"
+    [ "$id" = 1 ] && [ "$depth" = 0 ] && [ -z "$parent" ]
+    [ -n "$title" ] && [ -f "$saved" ] && [[ $queued =~ ^[0-9]+\.[0-9]{6}$ ]]
+    jq -e '.total >= .ttfb' <<<"$timing"
+    IFS='|' read -r id depth parent title saved queued timing <<<"${lines[1]}"
+    [ "$depth" = 1 ] && [ "$parent" = 1 ] && [ -f "$saved" ]
+}
+
+@test "-w: curl's names are aliases; %{json} is the record" {
+    run_volley 0 -w '%{http_code} %{response_code} %{url_effective} %{size_download} %{num_redirects}' \
+        "$SERVER/redirect/1"
+    [ "$output" = "200 200 $SERVER/redirect/0 4 1" ]
+    run_volley 0 -w '%{time_total} %{time}' "$SERVER/status/200"
+    read -r a b <<<"$output"
+    [ "$a" = "$b" ]
+    run_volley 0 -w '%{json}' "$SERVER/status/200"
+    jq -e '.id == 1 and .ok and .status == 200 and (.timing | type) == "object"' \
+        <<<"$output"
 }
 
 @test "--stats-json FILE: the same summary as one JSON object" {

@@ -64,6 +64,7 @@ static enum cli_status parse(int argc, char **argv, const char *env,
   }
   case CLI_HELP:
   case CLI_VERSION:
+  case CLI_LIST:
     break;
   default:
     fuzz_fail(__FILE__, __LINE__, "status %d", (int)st);
@@ -76,7 +77,7 @@ static enum cli_status parse(int argc, char **argv, const char *env,
  * the first word is VOLLEY_OPTS (split by cli.c as a shell would), the rest
  * are argv.
  *
- * Oracle: cli_parse() returns one of its four statuses; a usage error has a
+ * Oracle: cli_parse() returns one of its five statuses; a usage error has a
  * message of one line (no control byte, whatever bytes the value held); a
  * parse that succeeds keeps every value in its table's range (--concurrency,
  * --retries, --shard, --max-body, --resume with -o ...); a second parse of the

@@ -110,7 +110,7 @@ static void check_body(json_t *rec, const char *body, size_t len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   struct fuzz_reader in = { data, size };
-  struct record_buf b = { NULL, 0, 0 }, extra = { NULL, 0, 0 };
+  struct record_buf b = { NULL, 0, 0 };
   struct extract_result res;
   struct extract_values values[2];
   char *f[9], *links[2], *vals[3];
@@ -174,9 +174,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   values[1].cut = f[8][0] & 1 ? "budget" : NULL;
   res.values = values;
   res.nvalues = 2;
-  extract_result_json(&res, &spec, &extra);
-  r.extra = extra.p;
-  r.extra_len = extra.len;
+  r.extract = &res;
+  r.extract_spec = &spec;
 
   record_build(&b, &r);
   FUZZ_CHECK(b.len >= 2 && b.p[b.len - 1] == '\n', "no final newline");
@@ -220,7 +219,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   json_decref(id);
   free(id_json);
   record_buf_free(&b);
-  record_buf_free(&extra);
   for (i = 0; i < 9; i++)
     free(f[i]);
   return 0;

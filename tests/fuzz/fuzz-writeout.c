@@ -12,7 +12,9 @@
 static const char every_var[] =
     "|%{id}|%{url}|%{ok}|%{status}|%{attempts}|%{time}|%{error}|"
     "%{error_message}|%{final_url}|%{http_version}|%{content_type}|"
-    "%{size}|%{redirects}|%{remote_ip}|";
+    "%{size}|%{redirects}|%{remote_ip}|%{etag}|%{last_modified}|%{sha256}|"
+    "%{queued}|%{timing}|%{changed}|%{headers}|%{body}|%{body_base64}|"
+    "%{json}|";
 
 static struct writeout all;
 
@@ -32,7 +34,7 @@ static bool template_has_newline(const struct writeout *w)
   size_t i;
 
   for (i = 0; i < w->npieces; i++)
-    if (w->pieces[i].var == WRITEOUT_LITERAL &&
+    if (w->pieces[i].kind == WRITEOUT_LITERAL &&
         memchr(w->text + w->pieces[i].off, '\n', w->pieces[i].len))
       return true;
   return false;

@@ -1034,6 +1034,112 @@ static int positional_dash(char *why)
   return 0;
 }
 
+/* -w, -x, -e, --save-name, --include and --exclude are checked while
+ * parsing, by the modules that own them, so a bad one is a usage error
+ * naming option and value. */
+static int err_owned_checks(char *why)
+{
+  char err[VL_ERRLEN];
+
+  CHECK_INT(parse_err(err, "-w", "%{nope}", "http://a/", NULL), CLI_USAGE);
+  CHECK_HAS(err, "--write-out");
+  CHECK_HAS(err, "%{nope}");
+  CHECK_INT(parse_err(err, "-x", "bad=//[", "http://a/", NULL), CLI_USAGE);
+  CHECK_HAS(err, "--xpath: 'bad=//['");
+  CHECK_INT(parse_err(err, "-e", "bad=(", "http://a/", NULL), CLI_USAGE);
+  CHECK_HAS(err, "--regex: 'bad=('");
+  /* A NAME is used once across -x and -e. */
+  CHECK_INT(parse_err(err, "-x", "a=//p", "-e", "a=x"), CLI_USAGE);
+  CHECK_HAS(err, "used twice");
+  CHECK_INT(parse_err(err, "--save-name", "{nope}", "http://a/", NULL),
+            CLI_USAGE);
+  CHECK_HAS(err, "--save-name: '{nope}'");
+  CHECK_INT(parse_err(err, "--save-name", "fixed", "http://a/", NULL),
+            CLI_USAGE);
+  CHECK_HAS(err, "--save-name");
+  CHECK_INT(parse_err(err, "--include", "(", "http://a/", NULL), CLI_USAGE);
+  CHECK_HAS(err, "--include: '('");
+  CHECK_INT(parse_err(err, "--exclude", "a\n[", "http://a/", NULL), CLI_USAGE);
+  CHECK_HAS(err, "--exclude: 'a\\n['");
+  CHECK_INT(parse_err(err, "--include", "^https://", "--exclude", "\\.pdf$"),
+            CLI_OK);
+  CHECK_INT(parse_err(err, "-w", "%{url}", "-x", "t=//title"), CLI_OK);
+  CHECK_INT(parse_err(err, "-e", "n=[0-9]+", "--save-name", "{host}/{id}"),
+            CLI_OK);
+  return 0;
+}
+
+/* --no-NAME comes from its row, and the last of --NAME and --no-NAME
+ * wins. */
+static int opt_no_names(char *why)
+{
+  char err[VL_ERRLEN];
+  struct config cfg;
+  struct args a;
+
+  CHECK_INT(parse(&cfg, &a, err, "--no-location", "--no-compressed",
+                  "--no-progress", (const char *)NULL),
+            CLI_OK);
+  CHECK(!cfg.follow && !cfg.compressed && cfg.progress == 0);
+  cli_free(&cfg);
+  args_free(&a);
+  CHECK_INT(parse(&cfg, &a, err, "--no-location", "-L", "--no-progress",
+                  "--progress", (const char *)NULL),
+            CLI_OK);
+  CHECK(cfg.follow && cfg.progress == 1);
+  cli_free(&cfg);
+  args_free(&a);
+  CHECK_INT(parse_err(err, "--no-body", NULL, NULL, NULL), CLI_USAGE);
+  CHECK_HAS(err, "unknown option '--no-body'");
+  CHECK_INT(parse_err(err, "--no-location=1", NULL, NULL, NULL), CLI_USAGE);
+  CHECK_HAS(err, "takes no value");
+  return 0;
+}
+
+/* The hidden --list-options: one line per name --help shows, four tab
+ * separated fields, and itself in neither. */
+static int list_options_text(char *why)
+{
+  char err[VL_ERRLEN];
+  char *list = cli_list_text(), *help = cli_help_text();
+  bool ok = strstr(list, "--concurrency\t-c\tN\trequests in flight at once "
+                         "(default 50)\n") &&
+            strstr(list, "\n--no-location\t\t\tdo not follow redirects\n") &&
+            strstr(list, "\n--retry\t\tN\tthe same as -r/--retries") &&
+            strstr(list, "\n--silent\t-s\t\tthe same as -q/--quiet") &&
+            strstr(list, "\n--body\t\t\tput the body") &&
+            !strstr(list, "list-options") && !strstr(help, "list-options");
+  size_t lines = 0, tabs = 0;
+  const char *p;
+
+  for (p = list; *p; p++) {
+    lines += *p == '\n';
+    tabs += *p == '\t';
+  }
+  free(list);
+  free(help);
+  CHECK(ok);
+  CHECK(lines > 70);
+  CHECK_UINT(tabs, lines * 3);
+  CHECK_INT(parse_err(err, "--list-options", NULL, NULL, NULL), CLI_LIST);
+  CHECK_INT(parse_err(err, "-c", "0", "--list-options", NULL), CLI_USAGE);
+  return 0;
+}
+
+/* Found by fuzz-cli: a short option letter past 0x7f is a negative optopt;
+ * it was taken for a long option and the element before it (here "") was
+ * read as "--name", past its end. */
+static int err_high_byte_letter(char *why)
+{
+  char err[VL_ERRLEN];
+
+  CHECK_INT(parse_err(err, "", "-\x9ah", NULL, NULL), CLI_USAGE);
+  CHECK_HAS(err, "unknown option '-\x9a'");
+  CHECK_INT(parse_err(err, "x", "-\xff", NULL, NULL), CLI_USAGE);
+  CHECK_HAS(err, "unknown option '-\xff'");
+  return 0;
+}
+
 /* Each alias has its own line in --help, under its option. */
 static int help_text_aliases(char *why)
 {
@@ -1101,6 +1207,11 @@ static const struct tap_case cases[] = {
   { "-u's value never shows in a message", err_user_not_echoed },
   { "a positional - is standard input", positional_dash },
   { "--help shows each alias under its option", help_text_aliases },
+  { "-w, -x, -e, --save-name, --include, --exclude checked while parsing",
+    err_owned_checks },
+  { "--no-NAME comes from its row; the last one wins", opt_no_names },
+  { "--list-options: one line per name, four fields", list_options_text },
+  { "a short option past 0x7f is an unknown letter", err_high_byte_letter },
 };
 
 int main(void)

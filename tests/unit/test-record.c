@@ -19,7 +19,7 @@
 /* A successful GET of line 1, with every optional field unset. */
 static void result_init(struct result *r)
 {
-  memset(r, 0, sizeof(*r));
+  record_result_init(r);
   r->line = 1;
   r->url = "http://example.com/";
   r->attempts = 1;
@@ -156,8 +156,10 @@ static int success_basic(char *why)
   CHECK(json_is_real(json_object_get(j, "time")));
   CHECK(json_number_value(json_object_get(j, "time")) == 0.5);
   CHECK(json_is_null(json_object_get(j, "error")));
+  CHECK(json_number_value(json_object_get(j, "queued")) == 0);
   /* The optional keys are absent when unset. */
-  CHECK_INT(json_object_size(j), 7);
+  CHECK_INT(json_object_size(j), 8);
+  CHECK(!has(j, "timing") && !has(j, "depth") && !has(j, "saved"));
   CHECK(!has(j, "final_url") && !has(j, "http_version"));
   CHECK(!has(j, "content_type") && !has(j, "size"));
   CHECK(!has(j, "redirects") && !has(j, "remote_ip"));
@@ -381,7 +383,7 @@ static int optional_keys(char *why)
   CHECK_STREQ(jstr(j, "remote_ip"), "::1");
   CHECK_INT(jint(j, "size"), 0);
   CHECK_INT(jint(j, "redirects"), 0);
-  CHECK_INT(json_object_size(j), 13);
+  CHECK_INT(json_object_size(j), 14); /* with "queued" */
   json_decref(j);
   r.size = 123456789012LL;
   r.redirects = 3;
@@ -414,7 +416,7 @@ static int validators_and_hash(char *why)
       "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   /* Without --since: neither "changed" nor "unchanged". */
   CHECK(!has(j, "changed") && !has(j, "unchanged"));
-  CHECK_INT(json_object_size(j), 10);
+  CHECK_INT(json_object_size(j), 11); /* with "queued" */
   json_decref(j);
   return 0;
 }
@@ -468,6 +470,40 @@ static int time_values(char *why)
   CHECK(json_number_value(json_object_get(j, "time")) < 12.3456785);
   json_decref(j);
   return 0;
+}
+
+/* "queued" follows "time"; "timing" follows "error", its phases in
+ * order; the crawl's, the extraction's and --save's fields come last, in
+ * the table's order. */
+static int new_fields_in_order(char *why)
+{
+  static const char want[] =
+      "{\"id\":1,\"url\":\"http://example.com/\",\"ok\":true,"
+      "\"status\":200,\"attempts\":1,\"time\":0.500000,"
+      "\"queued\":1.250000,\"error\":null,\"timing\":{\"dns\":0.001000,"
+      "\"connect\":0.002000,\"tls\":0.000000,\"ttfb\":0.003000,"
+      "\"total\":0.004000},\"parent\":3,\"depth\":2,\"saved\":null}\n";
+  struct record_buf b = { NULL, 0, 0 };
+  struct result r;
+  bool same;
+
+  result_init(&r);
+  r.queued_s = 1.25;
+  r.timing.known = true;
+  r.timing.dns_s = 0.001;
+  r.timing.connect_s = 0.002;
+  r.timing.ttfb_s = 0.003;
+  r.timing.total_s = 0.004;
+  r.crawled = true;
+  r.depth = 2;
+  r.parent_json = "3";
+  r.saving = true;
+  record_build(&b, &r);
+  same = b.len == sizeof(want) - 1 && memcmp(b.p, want, b.len) == 0;
+  if (!same)
+    tap_fail(why, __FILE__, __LINE__, "got %.*s", (int)b.len, b.p);
+  record_buf_free(&b);
+  return same ? 0 : -1;
 }
 
 /* The record's text for "time" and "id", as "%.6f" and "%llu" print them. */
@@ -613,13 +649,13 @@ static int utf8_kept(char *why)
   return 0;
 }
 
-/* The exact text of record_put_string() for "len" bytes of "s". */
+/* The exact text of record_put_quoted() for "len" bytes of "s". */
 static int put_string_is(const char *s, size_t len, const char *want)
 {
   struct record_buf b = { NULL, 0, 0 };
   int same;
 
-  record_put_string(&b, s, len);
+  record_put_quoted(&b, s, len);
   same = b.len == strlen(want) && memcmp(b.p, want, b.len) == 0;
   record_buf_free(&b);
   return same;
@@ -644,8 +680,8 @@ static int put_string_appends(char *why)
   struct record_buf b = { NULL, 0, 0 };
   int same;
 
-  record_put_string(&b, "a", 1);
-  record_put_string(&b, "b", 1);
+  record_put_quoted(&b, "a", 1);
+  record_put_quoted(&b, "b", 1);
   same = b.len == 6 && memcmp(b.p, "\"a\"\"b\"", 6) == 0;
   record_buf_free(&b);
   CHECK(same);
@@ -1138,6 +1174,7 @@ static int big_body(char *why)
 
 static const struct tap_case cases[] = {
   { "success: keys and values, no optional keys", success_basic },
+  { "queued, timing, crawl and --save fields, in order", new_fields_in_order },
   { "id is the line number without id_json", id_from_line },
   { "id_json is copied as JSON", id_from_json },
   { "3xx is ok", ok_redirect_status },
@@ -1157,8 +1194,8 @@ static const struct tap_case cases[] = {
   { "control characters escaped", escape_controls },
   { "invalid UTF-8 becomes U+FFFD, line still JSON", invalid_utf8 },
   { "valid UTF-8 kept raw, 4-byte included", utf8_kept },
-  { "record_put_string exact text", put_string_exact },
-  { "record_put_string appends", put_string_appends },
+  { "record_put_quoted exact text", put_string_exact },
+  { "record_put_quoted appends", put_string_appends },
   { "UTF-8 body is \"body\"", body_utf8 },
   { "empty body is \"body\": \"\"", body_empty },
   { "body_len bytes of the body", body_uses_len },

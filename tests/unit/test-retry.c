@@ -622,6 +622,38 @@ static int decide_uses_backoff(char *why)
   return 0;
 }
 
+/* 429 and 503 with a Retry-After pause the host, for at most the cap;
+ * other statuses, or no Retry-After, do not. */
+static int host_pause(char *why)
+{
+  static const long statuses[] = { 200, 408, 500, 502, 504 };
+  bool on[600];
+  struct retry_policy p;
+  struct retry_attempt a;
+  uint64_t pause_ms = 7;
+  size_t i;
+
+  policy_init(&p, on);
+  attempt_http(&a, 429);
+  a.retry_after_ms = 2000;
+  CHECK(retry_host_pause(&p, &a, &pause_ms));
+  CHECK_INT(pause_ms, 2000);
+  a.status = 503;
+  a.retry_after_ms = 40000;
+  CHECK(retry_host_pause(&p, &a, &pause_ms));
+  CHECK_INT(pause_ms, 30000);
+  a.retry_after_ms = -1;
+  pause_ms = 7;
+  CHECK(!retry_host_pause(&p, &a, &pause_ms));
+  CHECK_INT(pause_ms, 7);
+  for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
+    attempt_http(&a, statuses[i]);
+    a.retry_after_ms = 1000;
+    CHECK(!retry_host_pause(&p, &a, &pause_ms));
+  }
+  return 0;
+}
+
 static const struct tap_case cases[] = {
   { "dns failures are transient", transient_dns },
   { "connection refused is transient", transient_connect },
@@ -642,6 +674,7 @@ static const struct tap_case cases[] = {
     retry_after_beyond_cap },
   { "retry_decide: a Retry-After at the clamp is never waited for",
     retry_after_clamped_refused },
+  { "retry_host_pause: 429 and 503 with Retry-After, capped", host_pause },
   { "retry_parse_after: delta-seconds, clamped to 366 days",
     parse_after_seconds },
   { "retry_parse_after: 2000 digits are clamped, not overflowed",

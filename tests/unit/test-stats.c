@@ -35,6 +35,8 @@ static void result_init(struct result *r, double time_s)
   r->url = "http://example.com/";
   r->attempts = 1;
   r->time_s = time_s;
+  r->timing.known = true;
+  r->timing.total_s = time_s;
   r->status = 200;
   r->kind = ERRKIND_NONE;
   r->size = -1;
@@ -548,10 +550,10 @@ static void sample_run(struct stats *s)
   result_init(&r, 0.010);
   r.size = 1000;
   stats_add(s, &r);
-  r.time_s = 0.020;
+  r.time_s = r.timing.total_s = 0.020;
   r.attempts = 3;
   stats_add(s, &r);
-  r.time_s = 0.030;
+  r.time_s = r.timing.total_s = 0.030;
   r.attempts = 1;
   r.status = 301;
   stats_add(s, &r);
@@ -578,9 +580,49 @@ static int text_lines(char *why)
   CHECK_HAS(t, "bytes: 3000 (2.9 KiB)\n");
   CHECK_HAS(t, "rate: 4.0 requests/s over 2.000 s\n");
   CHECK_HAS(t, "latency: min 1.000 ms, p50 ");
-  CHECK_HAS(t, ", max 1000.000 ms, mean ");
+  CHECK_HAS(t, ", max 1.000 s, mean ");
   CHECK(!strstr(t, "1xx"));
   CHECK(!strstr(t, "other"));
+  free(t);
+  return 0;
+}
+
+/* The latency is the last attempt's total: not the record's time, which
+ * holds retries and their waits; a result without timing (never ran in
+ * libcurl) is no sample. */
+static int latency_last_attempt(char *why)
+{
+  struct stats s;
+  struct result r;
+
+  stats_init(&s);
+  result_init(&r, 5.0);
+  r.timing.total_s = 0.2;
+  stats_add(&s, &r);
+  r.timing.known = false;
+  stats_add(&s, &r);
+  CHECK_UINT(s.requests, 2);
+  CHECK_UINT(s.latency_n, 1);
+  CHECK(s.latency_max_s == 0.2);
+  return 0;
+}
+
+/* Figures of a second or more are seconds: "p99 6.193 s". */
+static int text_seconds(char *why)
+{
+  struct stats s;
+  char *t;
+
+  stats_init(&s);
+  add_ok(&s, 0.25);
+  add_ok(&s, 6.193151);
+  t = render(&s, 7.0, false, why);
+  if (!t)
+    return -1;
+  CHECK_HAS(t, "latency: min 250.000 ms, p50 25");
+  CHECK_HAS(t, " ms, p90 6.");
+  CHECK_HAS(t, " s, max 6.193 s, mean 3.");
+  CHECK(!strstr(t, "6193"));
   free(t);
   return 0;
 }
@@ -658,7 +700,7 @@ static int text_appends(char *why)
   struct stats s;
 
   stats_init(&s);
-  record_put_string(&b, "x", 1);
+  record_put_quoted(&b, "x", 1);
   stats_text(&s, 1, &b);
   CHECK(b.len > 4);
   CHECK(memcmp(b.p, "\"x\"requests: 0", 14) == 0);
@@ -920,6 +962,9 @@ static const struct tap_case cases[] = {
   { "1,000,000 samples in fixed memory", million_samples },
   { "stats_text: the summary lines", text_lines },
   { "stats_text: an empty run", text_empty },
+  { "stats_text: a second or more in seconds", text_seconds },
+  { "latency: the last attempt's total; none without timing",
+    latency_last_attempt },
   { "stats_text: 1xx and other shown when seen", text_rare_classes_shown },
   { "stats_text: bytes in powers of 1024", text_byte_units },
   { "stats_text appends to what the buffer holds", text_appends },

@@ -367,6 +367,88 @@ static int host_refuses_mailto(char *why)
   return 0;
 }
 
+/* urlnorm_origin() of "url": "rc", and "key", "host", "path". */
+static int origin_is(char *why, const char *url, int rc, const char *key,
+                     const char *host, const char *path)
+{
+  struct urlnorm_origin o;
+
+  CHECK_INT(urlnorm_origin(url, &o), rc);
+  CHECK_STREQ(o.key, key);
+  CHECK_STREQ(o.host, host);
+  CHECK_STREQ(o.path, path);
+  return 0;
+}
+
+static int origin_one_key_per_origin(char *why)
+{
+  static const char *const same[] = {
+    "http://example.com/a",        "HTTP://Example.COM/b?q",
+    "http://example.com:80/",      "http://user:pw@EXAMPLE.com/x",
+    "http://u@example.com:0080#f", "http://example.com",
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+    struct urlnorm_origin o;
+
+    (void)urlnorm_origin(same[i], &o);
+    if (strcmp(o.key, "http://example.com") != 0) {
+      tap_fail(why, __FILE__, __LINE__, "'%s': key '%s'", same[i], o.key);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static int origin_ports(char *why)
+{
+  if (origin_is(why, "https://h:443/x", 0, "https://h", "h", "/x") < 0 ||
+      origin_is(why, "https://h:80/x", 0, "https://h:80", "h", "/x") < 0 ||
+      origin_is(why, "http://h:443", 0, "http://h:443", "h", "/") < 0 ||
+      origin_is(why, "http://h:08080?q", 0, "http://h:8080", "h", "?q") < 0 ||
+      origin_is(why, "http://h:0/", 0, "http://h:0", "h", "/") < 0)
+    return -1;
+  return origin_is(why, "http://h:/p", 0, "http://h", "h", "/p");
+}
+
+static int origin_ipv6(char *why)
+{
+  if (origin_is(why, "http://[::1]:8080/a", 0, "http://[::1]:8080", "[::1]",
+                "/a") < 0)
+    return -1;
+  return origin_is(why, "https://u@[FE80::1]:443", 0, "https://[fe80::1]",
+                   "[fe80::1]", "/");
+}
+
+/* The authority ends where libcurl's does: at '/', '?' or '#'. */
+static int origin_fragment_query(char *why)
+{
+  if (origin_is(why, "http://h#x/y", 0, "http://h", "h", "/") < 0 ||
+      origin_is(why, "http://h?a=b@c", 0, "http://h", "h", "?a=b@c") < 0)
+    return -1;
+  return origin_is(why, "http://h/p@q:1", 0, "http://h", "h", "/p@q:1");
+}
+
+static int origin_none(char *why)
+{
+  if (origin_is(why, "/relative", -1, "", "", "/relative") < 0)
+    return -1;
+  return origin_is(why, "mailto:a@b", -1, "", "", "mailto:a@b");
+}
+
+static int origin_too_long(char *why)
+{
+  char url[600];
+  struct urlnorm_origin o;
+
+  snprintf(url, sizeof(url), "http://%0300d/", 0);
+  CHECK_INT(urlnorm_origin(url, &o), -1);
+  CHECK_INT(strlen(o.host), URLNORM_HOST_MAX - 1);
+  CHECK(strlen(o.key) < sizeof(o.key));
+  return 0;
+}
+
 /* libcurl 7.88 decodes %XX in a host after checking it: such hosts are
  * refused, by both resolve and normalize, rather than passed on raw. */
 static int host_decoded_control_refused(char *why)
@@ -699,6 +781,14 @@ static const struct tap_case cases[] = {
   { "normalize: ftp: is refused", normalize_ftp_refused },
   { "normalize: a relative URL is refused", normalize_relative_refused },
   { "normalize: a URL with no host is refused", normalize_garbage_refused },
+  { "origin: one key for the spellings of an origin",
+    origin_one_key_per_origin },
+  { "origin: default ports dropped, others kept without leading zeros",
+    origin_ports },
+  { "origin: IPv6 keeps its brackets, lower-cased", origin_ipv6 },
+  { "origin: the authority ends at '/', '?' or '#'", origin_fragment_query },
+  { "origin: no scheme:// authority, no origin", origin_none },
+  { "origin: a host that does not fit is cut, and said so", origin_too_long },
   { "host: lower case, no port", host_lower_case },
   { "host: an IPv6 address keeps its brackets", host_ipv6 },
   { "host: a host that does not fit is refused", host_too_long },

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "extract.h"
 #include "record.h"
 #include "tap.h"
 #include "util.h"
@@ -78,7 +79,10 @@ static int expect_error(const char *format, const char *want, char *why)
     writeout_free(&w);
     return tap_fail(why, __FILE__, __LINE__, "'%s' was accepted", format);
   }
-  if (strcmp(err, want) != 0)
+  /* An unknown variable's message goes on with the list of names. */
+  if (strncmp(err, want, strlen(want)) != 0 ||
+      (err[strlen(want)] &&
+       strncmp(err + strlen(want), "; the variables are id ", 23) != 0))
     return tap_fail(why, __FILE__, __LINE__, "'%s': '%s', want '%s'", format,
                     err, want);
   if (w.pieces || w.npieces || w.text)
@@ -494,12 +498,13 @@ static int pieces_compiled_once(char *why)
   /* "a%%b\\t" is one literal run; the variables are pieces of their own. */
   CHECK(writeout_parse(&w, "a%%b\\t%{url}%{status}c", err) == 0);
   CHECK_UINT(w.npieces, 4);
-  CHECK(w.pieces[0].var == WRITEOUT_LITERAL);
+  CHECK(w.pieces[0].kind == WRITEOUT_LITERAL);
   CHECK_UINT(w.pieces[0].len, 4);
   CHECK(memcmp(w.text + w.pieces[0].off, "a%b\t", 4) == 0);
-  CHECK(w.pieces[1].var == WRITEOUT_URL);
-  CHECK(w.pieces[2].var == WRITEOUT_STATUS);
-  CHECK(w.pieces[3].var == WRITEOUT_LITERAL);
+  CHECK(w.pieces[1].kind == WRITEOUT_FIELD);
+  CHECK(w.pieces[1].field == record_field_find("url", 3));
+  CHECK(w.pieces[2].field == record_field_find("status", 6));
+  CHECK(w.pieces[3].kind == WRITEOUT_LITERAL);
   CHECK(memcmp(w.text + w.pieces[3].off, "c", 1) == 0);
   writeout_free(&w);
   return 0;
@@ -540,32 +545,163 @@ static int free_is_idempotent(char *why)
   return 0;
 }
 
+/* Every field of the table is a variable of its own, in the record's
+ * order; curl's names stand for volley's. */
 static int every_name_parses(char *why)
 {
   static const char *const names[] = {
-    "id",        "url",          "ok",           "status",
-    "attempts",  "time",         "error",        "error_message",
-    "final_url", "http_version", "content_type", "size",
-    "redirects", "remote_ip",
+    "id",
+    "url",
+    "ok",
+    "status",
+    "attempts",
+    "time",
+    "queued",
+    "error",
+    "timing",
+    "final_url",
+    "http_version",
+    "content_type",
+    "size",
+    "redirects",
+    "remote_ip",
+    "etag",
+    "last_modified",
+    "sha256",
+    "unchanged",
+    "changed",
+    "headers",
+    "headers_dropped",
+    "body",
+    "body_base64",
+    "parent",
+    "depth",
+    "title",
+    "links",
+    "extract",
+    "extract_cut",
+    "saved",
+    "error_message",
+  };
+  static const char *const curl[][2] = {
+    { "http_code", "status" },       { "response_code", "status" },
+    { "time_total", "time" },        { "url_effective", "final_url" },
+    { "size_download", "size" },     { "num_redirects", "redirects" },
+    { "errormsg", "error_message" },
   };
   char format[64], err[VL_ERRLEN];
   struct writeout w;
   size_t i;
 
-  CHECK_UINT(sizeof(names) / sizeof(names[0]), WRITEOUT_VAR_COUNT - 1);
   for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+    CHECK_STREQ(record_field_name(i), names[i]);
     snprintf(format, sizeof(format), "%%{%s}", names[i]);
     if (writeout_parse(&w, format, err) != 0)
       return tap_fail(why, __FILE__, __LINE__, "%s: %s", format, err);
     CHECK_UINT(w.npieces, 1);
-    CHECK_UINT(w.pieces[0].var, i + 1);
+    CHECK(w.pieces[0].field == record_field_find(names[i], strlen(names[i])));
     writeout_free(&w);
   }
+  CHECK(record_field_name(i) == NULL);
+  for (i = 0; i < sizeof(curl) / sizeof(curl[0]); i++) {
+    snprintf(format, sizeof(format), "%%{%s}", curl[i][0]);
+    CHECK(writeout_parse(&w, format, err) == 0);
+    CHECK(w.pieces[0].field ==
+          record_field_find(curl[i][1], strlen(curl[i][1])));
+    writeout_free(&w);
+  }
+  CHECK(writeout_parse(&w, "%{json}", err) == 0);
+  CHECK(w.pieces[0].kind == WRITEOUT_JSON);
+  writeout_free(&w);
+  return 0;
+}
+
+/* The fields a crawl, --save and extraction add, each a variable. */
+static int var_crawl_save_extract(char *why)
+{
+  struct extract_spec spec;
+  struct extract_result xr;
+  char title[] = "A\ttitle", l1[] = "http://e.com/1", l2[] = "http://e.com/2";
+  char *links[2] = { l1, l2 };
+  char err[VL_ERRLEN];
+  struct result r;
+
+  extract_spec_init(&spec);
+  spec.title = spec.links = true;
+  CHECK_INT(extract_spec_add_regex(&spec, "h=h.", err), 0);
+  memset(&xr, 0, sizeof(xr));
+  xr.title = title;
+  xr.links = links;
+  xr.nlinks = 2;
+  result_full(&r);
+  r.crawled = true;
+  r.depth = 2;
+  r.parent_json = "\"p\"";
+  r.saving = true;
+  r.saved = "out/7.html";
+  r.extract = &xr;
+  r.extract_spec = &spec;
+  if (expect("%{title}|%{saved}|%{parent}|%{depth}|%{links}|%{extract}", &r,
+             "A title|out/7.html|\"p\"|2|"
+             "[\"http://e.com/1\",\"http://e.com/2\"]|{\"h\":[]}\n",
+             why) < 0)
+    return -1;
+  r.saved = NULL;
+  r.crawled = false;
+  if (expect("[%{saved}|%{depth}|%{changed}|%{timing}]", &r, "[|||]\n", why) <
+      0)
+    return -1;
+  r.timing.known = true;
+  r.timing.total_s = 0.5;
+  r.queued_s = 1.25;
+  r.changed = RECORD_CHANGED_TRUE;
+  if (expect("%{queued} %{changed} %{timing}", &r,
+             "1.250000 true {\"dns\":0.000000,\"connect\":0.000000,"
+             "\"tls\":0.000000,\"ttfb\":0.000000,\"total\":0.500000}\n",
+             why) < 0)
+    return -1;
+  extract_spec_free(&spec);
+  return 0;
+}
+
+/* curl's names give what volley's give; %{json} is the record. */
+static int var_curl_names_json(char *why)
+{
+  struct record_buf b = { NULL, 0, 0 };
+  struct result r;
+  int rc;
+
+  result_full(&r);
+  if (expect("%{http_code} %{response_code} %{time_total} %{url_effective} "
+             "%{size_download} %{num_redirects} [%{errormsg}]",
+             &r, "200 200 0.250000 http://example.com/b 1234 1 []\n", why) < 0)
+    return -1;
+  record_build(&b, &r);
+  record_put(&b, "", 1); /* a C string, '\n' included */
+  rc = expect("%{json}", &r, b.p, why);
+  record_buf_free(&b);
+  return rc;
+}
+
+/* An unknown name lists every name there is. */
+static int unknown_lists_names(char *why)
+{
+  struct writeout w;
+  char err[VL_ERRLEN] = "";
+
+  CHECK(writeout_parse(&w, "%{nope}", err) < 0);
+  CHECK_HAS(err, "unknown variable %{nope}; the variables are id url ok");
+  CHECK_HAS(err, " saved error_message json; curl's http_code");
+  CHECK_HAS(err, " errormsg");
   return 0;
 }
 
 static const struct tap_case cases[] = {
   { "%{id}: the line number when there is no id", var_id_line },
+  { "crawl, --save and extraction fields are variables",
+    var_crawl_save_extract },
+  { "curl's names are aliases; %{json} is the record", var_curl_names_json },
+  { "an unknown name lists the valid ones", unknown_lists_names },
   { "%{id}: the id's JSON text", var_id_json },
   { "%{url}: raw; empty when null", var_url },
   { "%{ok}: true or false, as record_ok()", var_ok },
