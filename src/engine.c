@@ -1,7 +1,7 @@
 /* Drives libcurl's multi socket API from libuv. Owns the multi handles
  * (shards, by host), a timer for each and a poll handle per socket. Knows
  * nothing of admission, records or output: finished transfers go to
- * done_cb. */
+ * done_cb. Also raises the open files limit its sockets count against. */
 #include "config.h"
 
 #include "engine.h"
@@ -9,9 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "msg.h"
 
 struct sockctx;
 
@@ -409,6 +412,31 @@ long engine_idle_budget(unsigned concurrency, unsigned fds_each,
   if (idle > cap)
     idle = cap;
   return idle < 16 ? 16 : (long)idle;
+}
+
+unsigned long long engine_raise_nofile(unsigned concurrency, struct msg *msg)
+{
+  struct rlimit rl;
+
+  if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+    return 1024; /* unknown: the usual default */
+  if (rl.rlim_cur < rl.rlim_max) {
+    rlim_t old = rl.rlim_cur;
+
+    rl.rlim_cur = rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+      msg_verbose(msg, 1, "raised the open files limit from %llu to %llu",
+                  (unsigned long long)old, (unsigned long long)rl.rlim_cur);
+    else
+      rl.rlim_cur = old;
+  }
+  if (rl.rlim_cur < (rlim_t)concurrency + 64)
+    msg_warn(msg,
+             "-c %u may not fit: the open files limit is %llu (hard "
+             "limit %llu); raise it with ulimit -n",
+             concurrency, (unsigned long long)rl.rlim_cur,
+             (unsigned long long)rl.rlim_max);
+  return rl.rlim_cur;
 }
 
 struct engine *engine_new(uv_loop_t *loop, long max_idle,

@@ -11,6 +11,8 @@
 
 #include "util.h"
 
+struct msg;
+
 struct engine;
 
 /* A transfer ended with "code". The engine has removed "easy" from the
@@ -24,6 +26,13 @@ typedef void engine_done_fn(CURL *easy, CURLcode code, void *ud);
  * context, about 40 KB in all, so 6144 of them hold 250 MB (a plain one
  * takes 3 KB). When -c is larger, a quarter of -c more stay idle. */
 #define ENGINE_MAX_CONNS 6144ULL
+
+/* Sockets are file descriptors: raise the soft open files limit to the
+ * hard one, so that "concurrency" transfers and the idle connections
+ * kept for reuse fit. Says so on "msg" (-v), and warns there when the
+ * limit stays too low for "concurrency". Returns the limit in force
+ * after, for engine_idle_budget(). Call before the loop starts. */
+unsigned long long engine_raise_nofile(unsigned concurrency, struct msg *msg);
 
 /* The idle connections an engine may keep with "nofile" descriptors
  * (the open files limit) beside "concurrency" transfers in flight that

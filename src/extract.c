@@ -21,6 +21,7 @@
 #include <pcre2.h>
 
 #include "bodytext.h"
+#include "cli.h"
 #include "cssscan.h"
 #include "htmlscan.h"
 #include "record.h"
@@ -179,6 +180,23 @@ void extract_spec_init(struct extract_spec *spec)
   /* libxml2 sets up its tables here; doing it first on the main thread
    * keeps two pool threads from racing to do it. */
   xmlInitParser();
+}
+
+int extract_spec_configure(struct extract_spec *spec, const struct config *cfg,
+                           char err[VL_ERRLEN])
+{
+  size_t i;
+
+  spec->title = cfg->title;
+  spec->links = cfg->links || cfg->page_requisites || cfg->crawl;
+  spec->requisites = cfg->page_requisites;
+  for (i = 0; i < cfg->nxpaths; i++)
+    if (extract_spec_add_xpath(spec, cfg->xpaths[i], err) < 0)
+      return -1;
+  for (i = 0; i < cfg->nregexes; i++)
+    if (extract_spec_add_regex(spec, cfg->regexes[i], err) < 0)
+      return -1;
+  return 0;
 }
 
 const char *extract_spec_item_name(const struct extract_spec *spec, size_t i)

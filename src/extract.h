@@ -91,6 +91,15 @@ int extract_spec_add_xpath(struct extract_spec *spec, const char *name_eq_expr,
 int extract_spec_add_regex(struct extract_spec *spec,
                            const char *name_eq_pattern, char err[VL_ERRLEN]);
 
+struct config;
+
+/* Fill the empty "spec" from "cfg": --title, --links (implied by
+ * --page-requisites and --crawl, which follows the links of each page),
+ * --page-requisites, and each -x and -e compiled in order. Returns 0, or
+ * -1 with "err" filled as extract_spec_add_xpath() and _regex() do. */
+int extract_spec_configure(struct extract_spec *spec, const struct config *cfg,
+                           char err[VL_ERRLEN]);
+
 /* The NAME of the "i"th -x or -e item of "spec" (i < spec->nitems): the
  * key of its values under "extract" in a record. */
 const char *extract_spec_item_name(const struct extract_spec *spec, size_t i);

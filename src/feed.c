@@ -271,6 +271,24 @@ void feed_crawl_memory(const struct feed *f, struct stats_crawl *m)
     crawl_memory(&f->crawl, m);
 }
 
+const struct since_entry *feed_bad_result(const struct feed *f,
+                                          const struct inputline *it,
+                                          uint64_t lineno, struct result *res)
+{
+  struct hmap_key k;
+
+  record_result_init(res);
+  res->id_json = it->id_json;
+  res->line = lineno;
+  res->url = it->url;
+  res->kind = ERRKIND_INPUT;
+  res->message = it->err;
+  if (!f->shared->since)
+    return NULL;
+  resume_key(&k, it->id_json, lineno, it->url);
+  return since_find(f->shared->since, &k);
+}
+
 void feed_crawl_fields(const struct request *req, struct result *res)
 {
   if (!req->seed_host) /* not crawling */

@@ -96,6 +96,14 @@ size_t feed_queued(const struct feed *f);
  * else "m" is left alone. */
 void feed_crawl_memory(const struct feed *f, struct stats_crawl *m);
 
+/* Fill "res" with the record of input line "lineno" that feed_next()
+ * returned as FEED_BAD in "it": kind "input", "it"'s message, id and URL
+ * (borrowed: "res" is valid until inputline_clear(it)). Returns --since's
+ * record of that line, or NULL if none. */
+const struct since_entry *feed_bad_result(const struct feed *f,
+                                          const struct inputline *it,
+                                          uint64_t lineno, struct result *res);
+
 /* Set the crawl's fields of "res" from "req": a seed's "depth" 0, a
  * discovered request's "parent" (the id of the page that linked it,
  * borrowed from "req") and "depth"; nothing without --crawl. */

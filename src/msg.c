@@ -126,11 +126,16 @@ void msg_warn(struct msg *m, const char *fmt, ...)
   va_end(ap);
 }
 
+bool msg_wants(const struct msg *m, int level)
+{
+  return m && !m->quiet && m->verbose >= level;
+}
+
 void msg_verbose(struct msg *m, int level, const char *fmt, ...)
 {
   va_list ap;
 
-  if (!m || m->quiet || m->verbose < level)
+  if (!msg_wants(m, level))
     return;
   va_start(ap, fmt);
   emit(m, "", fmt, ap);

@@ -36,6 +36,10 @@ void msg_warn(struct msg *m, const char *fmt, ...)
 void msg_verbose(struct msg *m, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Whether msg_verbose() at "level" prints anything: lets a caller skip
+ * building its arguments on the hot path. */
+bool msg_wants(const struct msg *m, int level);
+
 /* Show "line" as the status (progress) line, in place of the last one,
  * without a newline; NULL erases it. Other messages erase it first. */
 void msg_status(struct msg *m, const char *line);

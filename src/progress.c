@@ -1,12 +1,17 @@
 /* The progress line. Owns a uv timer that samples the run's counters
  * every 100 ms, keeps a one-second window of samples for the rate, and
- * hands the formatted line to show_cb. Never touches stdout. */
+ * hands the formatted line to show_cb. Decides whether the run shows it.
+ * Never touches stdout. */
 #include "config.h"
 
 #include "progress.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
 
 /* Redraw period and the number of periods in the rate window. */
 #define PROGRESS_TICK_MS 100
@@ -137,4 +142,28 @@ void progress_stop(struct progress *p)
     return;
   p->show_cb(NULL, p->ud);
   uv_close((uv_handle_t *)&p->timer, close_cb);
+}
+
+/* Whether the requests are typed at a terminal: no URL argument, and
+ * standard input, a terminal, among the inputs. */
+static bool typed_in(const struct config *cfg)
+{
+  size_t i;
+  bool from_stdin = cfg->ninputs == 0;
+
+  for (i = 0; i < cfg->ninputs; i++)
+    if (strcmp(cfg->inputs[i], "-") == 0)
+      from_stdin = true;
+  return cfg->nurls == 0 && from_stdin && isatty(0);
+}
+
+bool progress_wanted(const struct config *cfg, bool *color, bool *typed)
+{
+  bool tty = isatty(2);
+
+  *typed = typed_in(cfg);
+  *color = tty && !getenv("NO_COLOR");
+  if (*typed && cfg->progress < 0)
+    return false;
+  return cfg->progress > 0 || (cfg->progress < 0 && tty);
 }

@@ -30,6 +30,16 @@ typedef void progress_sample_fn(struct progress_counts *c, void *ud);
 /* Show "line" (no newline) in place of the previous one; NULL erases. */
 typedef void progress_show_fn(const char *line, void *ud);
 
+struct config;
+
+/* Whether the run shows the line: when --progress asks, or by default
+ * when stderr is a terminal, unless the URLs are typed at the terminal
+ * (no URL argument, standard input a terminal among the inputs), which
+ * sets "*typed": the run shows a hint then instead of a line that ticks
+ * over "0 done". "*color" is set when stderr is a terminal and NO_COLOR
+ * is not set. */
+bool progress_wanted(const struct config *cfg, bool *color, bool *typed);
+
 struct progress;
 
 /* Start redrawing every 100 ms; "color" marks ok and failed counts.

@@ -21,6 +21,7 @@
 
 #include <jansson.h>
 
+#include "cli.h"
 #include "utf8.h"
 
 void resume_key(struct hmap_key *k, const char *id_json, uint64_t line,
@@ -555,6 +556,25 @@ int resume_read_at(int fd, uint64_t offset, size_t len, char *buf)
     if (n <= 0)
       return -1;
     done += (size_t)n;
+  }
+  return 0;
+}
+
+int resume_since_open(struct since *s, const struct config *cfg,
+                      const struct extract_spec *spec, char err[VL_ERRLEN])
+{
+  bool is_output;
+
+  since_init(s, cfg, spec);
+  if (resume_since_load(s, cfg->since, cfg->output,
+                        !cfg->append && !cfg->resume, &is_output, err) < 0)
+    return -1;
+  if (is_output && cfg->only_changed) {
+    snprintf(err, VL_ERRLEN,
+             "--only-changed: -o '%.150s' is --since's FILE: its "
+             "unchanged records would be lost",
+             cfg->output);
+    return -1;
   }
   return 0;
 }

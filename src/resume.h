@@ -85,6 +85,18 @@ int resume_scan(const char *path, resume_line_fn *line_cb, void *ud,
 int resume_since_load(struct since *s, const char *path, const char *output,
                       bool truncate, bool *is_output, char err[VL_ERRLEN]);
 
+struct config;
+struct extract_spec;
+
+/* --since FILE for a run of "cfg" that extracts "spec": since_init() and
+ * resume_since_load() on "s", with -o FILE as "output", truncated unless
+ * --append or --resume. Fails too when FILE is -o FILE and --only-changed
+ * is set: its unchanged records would be lost. Returns 0, or -1 with
+ * "err" filled. Blocking: call before the loop runs, and before --resume
+ * rewrites -o FILE or the output truncates it. */
+int resume_since_open(struct since *s, const struct config *cfg,
+                      const struct extract_spec *spec, char err[VL_ERRLEN]);
+
 /* Read "len" bytes at "offset" of "fd" into "buf". Returns 0, or -1 if
  * they cannot all be read. Blocking: for libuv's thread pool. */
 int resume_read_at(int fd, uint64_t offset, size_t len, char *buf);

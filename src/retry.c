@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "util.h"
 
 bool retry_transient(const struct retry_policy *p,
@@ -161,4 +162,27 @@ int64_t retry_parse_after(const char *value, size_t len, double now_s)
   if (when < 0)
     return -1;
   return (int64_t)util_clamp_ms(((double)when - now_s) * 1000.0);
+}
+
+void retry_policy_init(struct retry_policy *p, const struct config *cfg,
+                       uint64_t seed)
+{
+  p->retries = cfg->retries;
+  p->all_methods = cfg->retry_all_methods;
+  p->retry_on = cfg->retry_on;
+  p->base_ms = cfg->retry_delay_ms;
+  p->cap_ms = cfg->retry_max_delay_ms;
+  /* The constant keeps the state off 0, where xorshift stays. */
+  p->rng = seed ^ 0x9e3779b97f4a7c15ULL;
+  if (!p->rng)
+    p->rng = 0x9e3779b97f4a7c15ULL;
+}
+
+uint64_t retry_random(struct retry_policy *p)
+{
+  /* xorshift64*: jitter needs spread, not cryptographic strength. */
+  p->rng ^= p->rng >> 12;
+  p->rng ^= p->rng << 25;
+  p->rng ^= p->rng >> 27;
+  return p->rng * 2685821657736338717ULL;
 }

@@ -1,5 +1,5 @@
 /* Retry policy: which failures are transient, and how long to wait.
- * Pure: the caller supplies the clock and the random numbers. */
+ * Pure: the caller supplies the clock and the seed of the jitter. */
 #ifndef VOLLEY_RETRY_H
 #define VOLLEY_RETRY_H
 
@@ -32,7 +32,19 @@ struct retry_policy {
   const bool *retry_on; /* 600 flags: statuses to retry */
   uint64_t base_ms;     /* backoff base */
   uint64_t cap_ms;      /* longest wait */
+  uint64_t rng;         /* xorshift64* state for the jitter, never 0 */
 };
+
+struct config;
+
+/* Fill "p" from --retry, --retry-all-methods, --retry-on, --retry-delay
+ * and --retry-max-delay of "cfg", which must outlive "p" (p->retry_on
+ * points into it), and seed its jitter with "seed" (any value). */
+void retry_policy_init(struct retry_policy *p, const struct config *cfg,
+                       uint64_t seed);
+
+/* The next uniform 64-bit number of "p"'s jitter, for retry_decide(). */
+uint64_t retry_random(struct retry_policy *p);
 
 /* Whether the attempt failed in a way a retry may fix: dns, connect (a
  * reset only before any response byte), timeout, or a status in

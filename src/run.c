@@ -7,12 +7,9 @@
 
 #include "run.h"
 
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -43,6 +40,7 @@
 #include "sink.h"
 #include "stop.h"
 #include "stats.h"
+#include "summary.h"
 #include "util.h"
 #include "writeout.h"
 
@@ -66,38 +64,21 @@ struct run {
   struct extract_spec xspec; /* --title --links -x -e */
   struct finish *fin;        /* --save and extraction after a transfer */
   struct gate *gate; /* --crawl: robots.txt, NULL with --ignore-robots */
-  uint64_t rng;      /* xorshift state for backoff jitter */
   struct stop stop;  /* signals, --grace, --deadline, --fail-fast */
   bool sched_ready;
-  bool stopping;         /* admission stopped for good */
-  bool closing;          /* begin_close() ran */
-  int output_error;      /* the write error, 0 if none */
-  int setup_status;      /* exit status of a failed setup, 0 if none */
-  struct stats stats;    /* every record written, by outcome */
-  struct writeout wo;    /* -w template; unused without -w */
-  uint64_t started_ns;   /* uv_hrtime() at the start, for --stats */
-  uint64_t n_grace_done; /* transfers that ended after the signal */
-  int lock_fd;           /* holds -o FILE's lock to the end, or -1 */
-  rlim_t nofile;         /* the open files limit, after raise_nofile() */
+  bool stopping;             /* admission stopped for good */
+  bool closing;              /* begin_close() ran */
+  int output_error;          /* the write error, 0 if none */
+  int setup_status;          /* exit status of a failed setup, 0 if none */
+  struct stats stats;        /* every record written, by outcome */
+  struct writeout wo;        /* -w template; unused without -w */
+  uint64_t started_ns;       /* uv_hrtime() at the start, for --stats */
+  int lock_fd;               /* holds -o FILE's lock to the end, or -1 */
+  unsigned long long nofile; /* the open files limit, raised */
 };
 
 static void end_if_over(struct run *r);
 static void pump(struct run *r);
-
-static uint64_t next_random(struct run *r)
-{
-  /* xorshift64*: jitter needs spread, not cryptographic strength. */
-  r->rng ^= r->rng >> 12;
-  r->rng ^= r->rng << 25;
-  r->rng ^= r->rng >> 27;
-  return r->rng * 2685821657736338717ULL;
-}
-
-/* --fail-fast: stop.c halts admission now and cancels on the next turn. */
-static void fail_fast(struct run *r)
-{
-  stop_fail_fast(&r->stop);
-}
 
 /* Hand "res" to the sink, which writes its record. "prev" is --since
  * FILE's record of the request (NULL if none). */
@@ -107,7 +88,7 @@ static void emit(struct run *r, uint64_t seq, struct result *res,
   if (r->output_error)
     return;
   if (sink_put(&r->sink, seq, res, prev) && r->cfg->fail_fast && !r->stopping)
-    fail_fast(r);
+    stop_fail_fast(&r->stop); /* halts now, cancels on the next turn */
 }
 
 /* The sink's write_cb. */
@@ -145,11 +126,12 @@ static void finished_cb(struct request *req, CURLcode code, const char *note,
   if (!r->stopping)
     feed_offer_links(&r->feed, req, xr);
   feed_done(&r->feed, req);
-  msg_verbose(&r->msg, 1, "done #%s %s: %s",
-              request_id_text(req, id, sizeof(id)), req->url,
-              res.kind == ERRKIND_NONE && res.status < 400
-                  ? "ok"
-                  : (res.message ? res.message : "HTTP error"));
+  if (msg_wants(&r->msg, 1)) /* the id's text costs two snprintf calls */
+    msg_verbose(&r->msg, 1, "done #%s %s: %s",
+                request_id_text(req, id, sizeof(id)), req->url,
+                res.kind == ERRKIND_NONE && res.status < 400
+                    ? "ok"
+                    : (res.message ? res.message : "HTTP error"));
   emit(r, req->seq, &res, req->since_prev);
   request_release(req, &r->pool);
   request_free(req);
@@ -180,27 +162,6 @@ static void fail_start(struct run *r, struct request *req, const char *why)
   feed_done(&r->feed, req);
   request_release(req, &r->pool);
   request_free(req);
-}
-
-static void emit_input_error(struct run *r, const struct inputline *it,
-                             uint64_t lineno, uint64_t seq)
-{
-  const struct since_entry *prev = NULL;
-  struct result res;
-
-  record_result_init(&res);
-  res.id_json = it->id_json;
-  res.line = lineno;
-  res.url = it->url;
-  res.kind = ERRKIND_INPUT;
-  res.message = it->err;
-  if (r->shared.since) {
-    struct hmap_key k;
-
-    resume_key(&k, it->id_json, lineno, it->url);
-    prev = since_find(r->shared.since, &k);
-  }
-  emit(r, seq, &res, prev);
 }
 
 /* robots.txt disallows "req": its record, kind "robots". */
@@ -244,10 +205,15 @@ static struct request *next_cb(void *ud)
     switch (feed_next(&r->feed, &req, &bad, &line, &seq)) {
     case FEED_REQUEST:
       break;
-    case FEED_BAD:
-      emit_input_error(r, &bad, line, seq);
+    case FEED_BAD: {
+      struct result res;
+      const struct since_entry *prev;
+
+      prev = feed_bad_result(&r->feed, &bad, line, &res);
+      emit(r, seq, &res, prev);
       inputline_clear(&bad);
       continue;
+    }
     case FEED_FAILED:
       msg_error(&r->msg, "reading input: %s", input_error(r->in));
       continue;
@@ -283,8 +249,9 @@ static int start_cb(struct request *req, void *ud)
     fail_start(r, req, err);
     return -1;
   }
-  msg_verbose(&r->msg, 2, "start #%s %s (attempt %u)",
-              request_id_text(req, id, sizeof(id)), req->url, req->attempts);
+  if (msg_wants(&r->msg, 2))
+    msg_verbose(&r->msg, 2, "start #%s %s (attempt %u)",
+                request_id_text(req, id, sizeof(id)), req->url, req->attempts);
   return 0;
 }
 
@@ -294,22 +261,6 @@ static void pump(struct run *r)
     return;
   sched_pump(&r->sched);
   end_if_over(r);
-}
-
-static void discarded_cb(int status, const char *path, void *ud)
-{
-  (void)status; /* A leftover temporary file is harmless. */
-  (void)path;
-  (void)ud;
-}
-
-/* A retry starts a new file: remove this attempt's. */
-static void discard_save(struct request *req)
-{
-  struct save *sv = request_take_save(req);
-
-  if (sv)
-    save_close(sv, false, NULL, discarded_cb, NULL);
 }
 
 /* The robots.txt request of an origin ended: its rules release the
@@ -343,8 +294,7 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
     pump(r);
     return;
   }
-  if (r->stop.signal)
-    r->n_grace_done++;
+  stop_note_done(&r->stop);
   request_result(req, code, uv_hrtime(), &res);
   request_attempt(req, code, &res, uv_now(&r->loop), &a);
   if (retry_host_pause(&r->policy, &a, &pause_ms)) {
@@ -354,7 +304,7 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
   }
   if (!r->stopping &&
       retry_decide(&r->policy, &a, stop_deadline_left_ms(&r->stop),
-                   next_random(r), &delay_ms, why, sizeof(why))) {
+                   retry_random(&r->policy), &delay_ms, why, sizeof(why))) {
     char http[32];
 
     /* "#ID", never "retry #N": the number is the request's, not the
@@ -365,7 +315,7 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
                 request_id_text(req, id, sizeof(id)), req->url,
                 req->attempts + 1, r->cfg->retries + 1,
                 (double)delay_ms / 1000.0, res.message ? res.message : http);
-    discard_save(req);
+    save_discard(request_take_save(req)); /* a retry starts a new file */
     request_release(req, &r->pool);
     sched_retry(&r->sched, req, delay_ms);
   } else {
@@ -444,6 +394,7 @@ static void cancel_waiting_all_cb(void *ud)
   sched_drain(&r->sched, cancel_waiting_cb, r);
 }
 
+/* stop.c's check_cb and sched's idle_cb: the run may be over. */
 static void check_cb(void *ud)
 {
   end_if_over(ud);
@@ -459,11 +410,6 @@ static unsigned inflight_cb(void *ud)
 static const struct stop_ops stop_ops = { halt_cb, cancel_cb,
                                           cancel_waiting_all_cb, check_cb,
                                           inflight_cb };
-
-static void sched_idle_cb(void *ud)
-{
-  end_if_over(ud);
-}
 
 static void input_ready_cb(void *ud)
 {
@@ -513,12 +459,7 @@ static void output_closed_cb(void *ud)
 static void begin_close(struct run *r)
 {
   r->closing = true;
-  if (r->stop.signal || r->stop.deadline_hit)
-    msg_verbose(&r->msg, 1,
-                "shutdown: %llu finished after the signal, %llu cancelled "
-                "(%u were in flight at the signal)",
-                (unsigned long long)r->n_grace_done,
-                (unsigned long long)r->stats.cancelled, r->stop.at_signal);
+  stop_report(&r->stop, r->stats.cancelled);
   if (feed_queued(&r->feed))
     msg_verbose(&r->msg, 1, "crawl: %zu URLs of the frontier not fetched",
                 feed_queued(&r->feed));
@@ -564,37 +505,20 @@ static void progress_show_cb(const char *line, void *ud)
   msg_status(&r->msg, line);
 }
 
-/* Whether the requests are typed at a terminal: no URL argument, and
- * standard input, a terminal, among the inputs. */
-static bool typed_in(const struct config *cfg)
-{
-  size_t i;
-  bool from_stdin = cfg->ninputs == 0;
-
-  for (i = 0; i < cfg->ninputs; i++)
-    if (strcmp(cfg->inputs[i], "-") == 0)
-      from_stdin = true;
-  return cfg->nurls == 0 && from_stdin && isatty(0);
-}
-
-/* The progress line: on when asked, or by default when stderr is a
- * terminal; coloured unless NO_COLOR is set. URLs typed at the terminal
- * get a hint instead of a line that ticks over "0 done". */
+/* The progress line, if progress_wanted() says so, or the hint for URLs
+ * typed at the terminal. */
 static void start_progress(struct run *r)
 {
   char err[VL_ERRLEN];
-  bool tty = isatty(2);
+  bool color, typed, on = progress_wanted(r->cfg, &color, &typed);
 
-  if (typed_in(r->cfg)) {
+  if (typed)
     msg_verbose(&r->msg, 0,
                 "reading URLs from standard input; end with Ctrl-D");
-    if (r->cfg->progress < 0)
-      return;
-  }
-  if (r->cfg->progress == 0 || (r->cfg->progress < 0 && !tty))
+  if (!on)
     return;
-  r->progress = progress_start(&r->loop, tty && !getenv("NO_COLOR"),
-                               progress_sample_cb, progress_show_cb, r, err);
+  r->progress = progress_start(&r->loop, color, progress_sample_cb,
+                               progress_show_cb, r, err);
   if (!r->progress)
     msg_warn(&r->msg, "%s", err);
 }
@@ -636,58 +560,17 @@ static int exit_status(const struct run *r)
   return RUN_EXIT_OK;
 }
 
-/* Sockets are file descriptors: raise the soft limit to the hard one, so
- * that -c transfers and the idle connections kept for reuse fit. Returns
- * the limit in force after. */
-static rlim_t raise_nofile(struct run *r)
-{
-  struct rlimit rl;
-
-  if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-    return 1024;
-  if (rl.rlim_cur < rl.rlim_max) {
-    rlim_t old = rl.rlim_cur;
-
-    rl.rlim_cur = rl.rlim_max;
-    if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
-      msg_verbose(&r->msg, 1, "raised the open files limit from %llu to %llu",
-                  (unsigned long long)old, (unsigned long long)rl.rlim_cur);
-    else
-      rl.rlim_cur = old;
-  }
-  if (rl.rlim_cur < (rlim_t)r->cfg->concurrency + 64)
-    msg_warn(&r->msg,
-             "-c %u may not fit: the open files limit is %llu (hard "
-             "limit %llu); raise it with ulimit -n",
-             r->cfg->concurrency, (unsigned long long)rl.rlim_cur,
-             (unsigned long long)rl.rlim_max);
-  return rl.rlim_cur;
-}
-
-/* Compile -x and -e for the run (cli.c has checked them, as it has
- * --save-name) and set up what scraping, crawling and --save need. */
+/* Set up what scraping, crawling and --save need (cli.c has checked -x,
+ * -e and --save-name). */
 static int setup_scrape(struct run *r, char err[VL_ERRLEN])
 {
   const struct config *cfg = r->cfg;
-  size_t i;
 
-  r->xspec.title = cfg->title;
-  r->xspec.links = cfg->links || cfg->page_requisites;
-  r->xspec.requisites = cfg->page_requisites;
-  for (i = 0; i < cfg->nxpaths; i++)
-    if (extract_spec_add_xpath(&r->xspec, cfg->xpaths[i], err) < 0)
-      return -1;
-  for (i = 0; i < cfg->nregexes; i++)
-    if (extract_spec_add_regex(&r->xspec, cfg->regexes[i], err) < 0)
-      return -1;
-  if (feed_init(&r->feed, cfg, &r->shared, err) < 0)
+  if (extract_spec_configure(&r->xspec, cfg, err) < 0 ||
+      feed_init(&r->feed, cfg, &r->shared, err) < 0)
     return -1;
-  if (cfg->crawl) {
-    /* Crawling follows the links of each page: --crawl implies --links. */
-    r->xspec.links = true;
-    if (!cfg->ignore_robots)
-      r->gate = gate_new(&r->shared, "volley");
-  }
+  if (cfg->crawl && !cfg->ignore_robots)
+    r->gate = gate_new(&r->shared, "volley");
   r->shared.keep_body = cfg->want_body || extract_spec_active(&r->xspec);
   if (cfg->save_dir)
     r->shared.save_dir = cfg->save_dir;
@@ -748,21 +631,9 @@ static int setup(struct run *r, char err[VL_ERRLEN])
     }
   }
   if (cfg->since) {
-    bool is_output;
-
-    /* Before --resume rewrites FILE or output_open() truncates it, when
-     * --since's FILE is -o FILE. */
-    since_init(&r->since, cfg, &r->xspec);
-    if (resume_since_load(&r->since, cfg->since, cfg->output,
-                          !cfg->append && !cfg->resume, &is_output, err) < 0)
+    /* Before --resume rewrites FILE or output_open() truncates it. */
+    if (resume_since_open(&r->since, cfg, &r->xspec, err) < 0)
       return RUN_EXIT_USAGE;
-    if (is_output && cfg->only_changed) {
-      snprintf(err, VL_ERRLEN,
-               "--only-changed: -o '%.150s' is --since's FILE: its "
-               "unchanged records would be lost",
-               cfg->output);
-      return RUN_EXIT_USAGE;
-    }
     r->shared.since = &r->since;
     msg_verbose(&r->msg, 1, "since: %llu records of '%s' indexed",
                 (unsigned long long)r->since.records, cfg->since);
@@ -793,7 +664,7 @@ static int setup(struct run *r, char err[VL_ERRLEN])
   engine_socket_callbacks(r->eng, &r->shared.opensocket,
                           &r->shared.closesocket, &r->shared.socketdata);
   rc = sched_init(&r->sched, &r->loop, cfg->concurrency, cfg->per_host,
-                  next_cb, start_cb, sched_idle_cb, r);
+                  next_cb, start_cb, check_cb, r);
   if (rc < 0) {
     snprintf(err, VL_ERRLEN, "timer: %s", uv_strerror(rc));
     return RUN_EXIT_USAGE;
@@ -818,37 +689,19 @@ static int setup(struct run *r, char err[VL_ERRLEN])
   return 0;
 }
 
-/* --stats and --stats-json, once the loop has ended (blocking writes are
- * fine then). Returns -1 if the JSON file could not be written. */
+/* --stats and --stats-json, once the loop has ended. Returns -1 if the
+ * JSON file could not be written. */
 static int report_stats(struct run *r)
 {
-  double elapsed = (double)(uv_hrtime() - r->started_ns) / 1e9;
-  struct record_buf b = { NULL, 0, 0 };
-  FILE *f;
-  int rc = 0;
+  char err[VL_ERRLEN];
 
   feed_crawl_memory(&r->feed, &r->stats.crawl);
-  if (r->cfg->stats) {
-    stats_text(&r->stats, elapsed, &b);
-    fwrite(b.p, 1, b.len, stderr);
-    record_buf_reset(&b);
+  if (summary_write(&r->stats, (double)(uv_hrtime() - r->started_ns) / 1e9,
+                    r->cfg->stats, r->cfg->stats_json, err) < 0) {
+    msg_error(NULL, "%s", err);
+    return -1;
   }
-  if (r->cfg->stats_json) {
-    stats_json(&r->stats, elapsed, &b);
-    f = fopen(r->cfg->stats_json, "w");
-    if (!f || fwrite(b.p, 1, b.len, f) != b.len) {
-      msg_error(NULL, "--stats-json: cannot write '%s': %s",
-                r->cfg->stats_json, strerror(errno));
-      rc = -1;
-    }
-    if (f && fclose(f) != 0 && rc == 0) {
-      msg_error(NULL, "--stats-json: cannot write '%s': %s",
-                r->cfg->stats_json, strerror(errno));
-      rc = -1;
-    }
-  }
-  record_buf_free(&b);
-  return rc;
+  return 0;
 }
 
 int run_main(const struct config *cfg)
@@ -871,13 +724,8 @@ int run_main(const struct config *cfg)
   stats_init(&r->stats);
   r->started_ns = uv_hrtime();
   msg_init(&r->msg, cfg->verbose, cfg->quiet);
-  r->rng = uv_hrtime() ^ ((uint64_t)getpid() << 32) ^ 0x9e3779b97f4a7c15ULL;
-  r->policy.retries = cfg->retries;
-  r->policy.all_methods = cfg->retry_all_methods;
-  r->policy.retry_on = cfg->retry_on;
-  r->policy.base_ms = cfg->retry_delay_ms;
-  r->policy.cap_ms = cfg->retry_max_delay_ms;
-  r->nofile = raise_nofile(r);
+  retry_policy_init(&r->policy, cfg, uv_hrtime() ^ ((uint64_t)getpid() << 32));
+  r->nofile = engine_raise_nofile(cfg->concurrency, &r->msg);
 
   r->setup_status = setup(r, err);
   if (r->setup_status) {

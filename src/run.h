@@ -1,6 +1,7 @@
 /* A whole run: owns the loop, creates the modules and wires their
- * callbacks, handles signals, --deadline and --grace, shuts down in order
- * and computes the exit status. */
+ * callbacks, cancels what stop.c (signals, --deadline, --grace,
+ * --fail-fast) says to, shuts down in order and computes the exit
+ * status. */
 #ifndef VOLLEY_RUN_H
 #define VOLLEY_RUN_H
 

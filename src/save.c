@@ -428,3 +428,16 @@ void save_close(struct save *s, bool keep, const char *name,
     s->len = 0; /* Nothing more needs to reach the disk. */
   kick(s);
 }
+
+static void discarded_cb(int status, const char *what, void *ud)
+{
+  (void)status; /* A leftover temporary file is harmless. */
+  (void)what;
+  (void)ud;
+}
+
+void save_discard(struct save *s)
+{
+  if (s)
+    save_close(s, false, NULL, discarded_cb, NULL);
+}

@@ -55,4 +55,9 @@ void save_write(struct save *s, const char *p, size_t n);
 void save_close(struct save *s, bool keep, const char *name,
                 save_done_fn *done_cb, void *ud);
 
+/* save_close() without keeping the file, for an attempt whose body is
+ * not wanted (a retry starts a new file): a leftover temporary file is
+ * harmless, so the outcome is not reported. "s" may be NULL. */
+void save_discard(struct save *s);
+
 #endif

@@ -135,6 +135,22 @@ uint64_t stop_deadline_left_ms(const struct stop *st)
   return st->deadline_at > now ? st->deadline_at - now : 0;
 }
 
+void stop_note_done(struct stop *st)
+{
+  if (st->signal)
+    st->n_done_after++;
+}
+
+void stop_report(const struct stop *st, uint64_t cancelled)
+{
+  if (st->signal || st->deadline_hit)
+    msg_verbose(st->msg, 1,
+                "shutdown: %llu finished after the signal, %llu cancelled "
+                "(%u were in flight at the signal)",
+                (unsigned long long)st->n_done_after,
+                (unsigned long long)cancelled, st->at_signal);
+}
+
 void stop_close(struct stop *st)
 {
   st->closed = true;

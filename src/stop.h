@@ -29,15 +29,16 @@ struct stop {
   uv_loop_t *loop;
   uv_signal_t sigint, sigterm;
   uv_timer_t deadline, grace, fail_fast;
-  bool ready;           /* the handles are initialised */
-  bool closed;          /* stop_close() ran: decide nothing more */
-  int signal;           /* the first signal, 0 if none */
-  bool deadline_hit;    /* --deadline passed */
-  unsigned at_signal;   /* transfers in flight at the first signal */
-  uint64_t grace_ms;    /* --grace */
-  uint64_t deadline_at; /* uv_now() of --deadline, 0 if none */
-  uint64_t grace_end;   /* uv_now() when the grace ends, 0 if none */
-  struct msg *msg;      /* borrowed */
+  bool ready;            /* the handles are initialised */
+  bool closed;           /* stop_close() ran: decide nothing more */
+  int signal;            /* the first signal, 0 if none */
+  bool deadline_hit;     /* --deadline passed */
+  unsigned at_signal;    /* transfers in flight at the first signal */
+  uint64_t n_done_after; /* transfers that ended after the signal */
+  uint64_t grace_ms;     /* --grace */
+  uint64_t deadline_at;  /* uv_now() of --deadline, 0 if none */
+  uint64_t grace_end;    /* uv_now() when the grace ends, 0 if none */
+  struct msg *msg;       /* borrowed */
   const struct stop_ops *ops;
   void *ud;
 };
@@ -56,6 +57,13 @@ void stop_fail_fast(struct stop *st);
 
 /* The time left before --deadline, UINT64_MAX without one. */
 uint64_t stop_deadline_left_ms(const struct stop *st);
+
+/* A transfer ended (not cancelled): counted when after the signal. */
+void stop_note_done(struct stop *st);
+
+/* At the end of a run stopped by a signal or --deadline, say with -v how
+ * the transfers in flight ended: "cancelled" of them were cancelled. */
+void stop_report(const struct stop *st, uint64_t cancelled);
 
 /* Close the handles (the loop must run on); nothing is decided after.
  * Safe when stop_init() was not called on a zeroed "st". */

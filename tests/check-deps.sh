@@ -13,7 +13,7 @@ layer() {
   engine | sched | finish | gate | feed | stop) echo 3 ;;
   request) echo 2 ;;
   input | output | resume | filelock | save | progress | msg | looplag | \
-    stdstream) echo 1 ;;
+    summary | stdstream) echo 1 ;;
   cli | cliopt | optname | optval | inputline | record | hdrblock | errkind | extract | crawl | robots | urlnorm | writeout | savename | sha256 | since | \
     utf8 | bodytext | html4 | htmlscan | cssscan | \
     order | sink | stats | heap | queue | hmap | util | retry) echo 0 ;;

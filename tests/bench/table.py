@@ -89,6 +89,11 @@ def ok_cell(tool, runs, n):
     return cell
 
 
+def span(xs):
+    """" [min-max] of a list of ratios with more than one, else ""."""
+    return f" [{min(xs):.2f}-{max(xs):.2f}]" if len(xs) > 1 else ""
+
+
 def paired(subj, runs, attr):
     by_run = {r.run: getattr(r, attr) for r in subj}
     out = []
@@ -110,7 +115,7 @@ def target_verdicts(subj, tools, targets=None):
             continue
         got = med(a)
         met = got >= want if op == ">=" else got <= want
-        out.append(f"{what} vs {peer} {got:.2f}x (target {op} {want}: "
+        out.append(f"{what} vs {peer} {got:.2f}x{span(a)} (target {op} {want}: "
                    f"{'met' if met else 'NOT met'})")
     return out
 
@@ -167,13 +172,20 @@ def peer_table(set_name, key, tools):
         verdicts = target_verdicts(tools.get(name), tools)
         if verdicts:
             print(f"\n{label}: " + "; ".join(verdicts) + ".")
-    if "floor" in tools and "curl-parallel" in tools:
-        f = paired(tools["floor"], tools["curl-parallel"], "cpureq")
-        v = ratios.get("floor", (None, None))[1]
-        if f:
-            print(f"\nlibcurl's floor (floor.c: the same transfers with no records, "
-                  f"no retries, no admission) spends {med(f):.2f}x curl --parallel's "
-                  f"CPU per request" + (f"; volley spends {v:.2f}x the floor's." if v else "."))
+    if "floor" in tools:
+        parts = []
+        if "curl-parallel" in tools:
+            f = paired(tools["floor"], tools["curl-parallel"], "cpureq")
+            if f:
+                parts.append(f"spends {med(f):.2f}x{span(f)} curl --parallel's CPU "
+                             "per request")
+        v = paired(subj, tools["floor"], "cpureq")
+        if v:
+            parts.append(f"volley spends {med(v):.2f}x{span(v)} the floor's (issue 14 "
+                         f"target <= 1.15: {'met' if med(v) <= 1.15 else 'NOT met'})")
+        if parts:
+            print("\nlibcurl's floor (floor.c: the same transfers with no records, "
+                  "no retries, no admission): " + "; ".join(parts) + ".")
 
 
 def scale_table(runs_by_n):
@@ -233,8 +245,9 @@ def tls_table(key, tools, delay, per):
         return
     n0 = subj[0].n
     bound = n0 * mean_s / subj[0].c
-    ratio = med([r.wall / bound for r in subj])
-    out = [f"wall {ratio:.2f}x the latency bound {bound:.2f} s (target <= 1.25: "
+    walls = [r.wall / bound for r in subj]
+    ratio = med(walls)
+    out = [f"wall {ratio:.2f}x{span(walls)} the latency bound {bound:.2f} s (target <= 1.25: "
            f"{'met' if ratio <= 1.25 else 'NOT met'})"]
     for tool, runs in tools.items():
         if tool == "volley":
@@ -244,7 +257,7 @@ def tls_table(key, tools, delay, per):
             continue
         want = 10.0 if tool == "curl-parallel" else 1.0
         got = med(a)
-        out.append(f"req/s vs {tool} {got:.2f}x (target >= {want:g}: "
+        out.append(f"req/s vs {tool} {got:.2f}x{span(a)} (target >= {want:g}: "
                    f"{'met' if got >= want else 'NOT met'})")
     # resumed: of the handshakes after each name's first
     again = [r.hs - n0 // per for r in subj]
@@ -293,10 +306,12 @@ def crawl_table(site, tools):
         by = {r.run: r.wall for r in ref}
         a = [by[r.run] / r.wall for r in runs if r.run in by and r.wall > 0]
         rss = med([r.rss for r in runs]) / ref_rss
+        by_rss = {r.run: r.rss for r in ref}
+        b = [r.rss / by_rss[r.run] for r in runs if r.run in by_rss]
         if a:
-            out.append(f"{LABEL[tool]} {med(a):.2f}x wget2's speed (target >= {want:g}"
+            out.append(f"{LABEL[tool]} {med(a):.2f}x{span(a)} wget2's speed (target >= {want:g}"
                        f"{', aim 1.5' if tool == 'volley-crawl' else ''}: "
-                       f"{'met' if med(a) >= want else 'NOT met'}), RSS {rss:.2f}x "
+                       f"{'met' if med(a) >= want else 'NOT met'}), RSS {rss:.2f}x{span(b)} "
                        f"(target <= 1.5: {'met' if rss <= 1.5 else 'NOT met'})")
     print("\nvolley's targets here: " + "; ".join(out) + ".")
 
