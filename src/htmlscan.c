@@ -845,10 +845,12 @@ static void parse_comment(struct scan *s)
 /* htmlParsePI(): "<?" and a name, then up to the first '>'. Without a
  * name libxml2 reads the "<?" alone and the rest as text; whether a
  * non-ASCII character starts a name is a Unicode table this scan does
- * not carry, so it declines. */
+ * not carry, so it declines. An ASCII name that runs to the end of the
+ * page is no name either: htmlParseName() wants a byte after it. */
 static void parse_pi(struct scan *s)
 {
   const unsigned char *gt;
+  size_t k;
   int c;
 
   if (!at_pi(s))
@@ -860,6 +862,10 @@ static void parse_pi(struct scan *s)
     return;
   }
   if (!is_letter(c) && c != '_' && c != ':')
+    return;
+  for (k = s->i; k < s->n && is_name_char(s->b[k]); k++)
+    ;
+  if (k == s->n)
     return;
   gt = memchr(s->b + s->i, '>', s->n - s->i);
   s->i = gt ? (size_t)(gt - s->b) + 1 : s->n;

@@ -19,34 +19,12 @@ teardown_file() {
 }
 
 teardown() {
-    if [[ -n ${BH_PID:-} ]]; then
-        kill -TERM "$BH_PID" 2>/dev/null || true
-        wait "$BH_PID" 2>/dev/null || true
-    fi
+    blackhole_stop
 }
 
 # echo_request: the request /echo saw, from the single record in $output
 echo_request() {
     jq -ec '.body | fromjson' <<<"$output"
-}
-
-# a port with nothing listening: bound by the kernel, then closed
-dead_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-# blackhole_start: a port where connect() hangs (fixtures/blackhole.py)
-blackhole_start() {
-    local fifo=$BATS_TEST_TMPDIR/blackhole.fifo fd
-    mkfifo "$fifo"
-    python3 "$BATS_TEST_DIRNAME/fixtures/blackhole.py" "$fifo" 60 \
-        3>&- </dev/null >/dev/null 2>&1 &
-    BH_PID=$!
-    exec {fd}<>"$fifo"
-    BH_PORT=
-    read -r -t 10 -u "$fd" BH_PORT || true
-    exec {fd}<&-
-    [[ $BH_PORT =~ ^[0-9]+$ ]] || fail "blackhole.py wrote no port"
 }
 
 # usage_error OPTION_REGEX VALUE ARGS...: exit 2, nothing on stdout, no

@@ -11,6 +11,11 @@ setup_file() {
 }
 teardown_file() { server_stop; }
 
+teardown() {
+    volley_bg_stop
+    blackhole_stop
+}
+
 @test "--crawl 3: each page once despite cycles, ids after the input's, parent and depth" {
     stats_reset
     run_volley 0 --crawl 3 "$SERVER/html/crawl-index"
@@ -135,16 +140,11 @@ teardown_file() { server_stop; }
 @test "--crawl: SIGTERM leaves the frontier unfetched, every request read has its record" {
     list=$BATS_TEST_TMPDIR/list
     for i in 1 2 3 4; do echo "$SERVER/delay/3000?i=$i"; done >"$list"
-    "$VOLLEY" -v --grace 0.2 --crawl 2 -c 4 -i "$list" >"$BATS_TEST_TMPDIR/out" \
-        2>"$BATS_TEST_TMPDIR/err" &
-    pid=$!
-    curl -s "$SERVER/_wait?inflight=4" >/dev/null
-    kill -TERM "$pid"
-    status=0
-    wait "$pid" || status=$?
-    [ "$status" -eq 143 ]
-    jq -es 'length == 4 and all(.error.kind == "cancelled")' \
-        "$BATS_TEST_TMPDIR/out"
+    volley_bg -v --grace 0.2 --crawl 2 -c 4 -i "$list"
+    wait_inflight 4
+    kill -TERM "$bg_pid"
+    volley_wait 143
+    jq -es 'length == 4 and all(.error.kind == "cancelled")' <<<"$output"
 }
 
 @test "samples/crawl-demo.sh crawls the demo site: six records, one denied by robots.txt" {
@@ -182,30 +182,19 @@ teardown_file() { server_stop; }
 }
 
 @test "valgrind: a crawl with extraction, --save and -w, no leak or memory error" {
-    [ "${VOLLEY_VALGRIND:-}" = 1 ] || skip "set VOLLEY_VALGRIND=1 to run valgrind"
+    use_valgrind
     dir=$BATS_TEST_TMPDIR/save
     mkdir "$dir"
-    VOLLEY_WRAPPER="valgrind -q --error-exitcode=88 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
-        run_volley 1 --crawl 3 --title -x 'h=//h1' -e 'w=(\w+)' --save "$dir" \
+    run_volley 1 --crawl 3 --title -x 'h=//h1' -e 'w=(\w+)' --save "$dir" \
         --stats -w '%{id} %{status}' "$SERVER/html/crawl-index" \
         "$SERVER/html/extract" "$SERVER/gzip-bomb" --max-body 1M
 }
 
 @test "--crawl: cancelled while robots.txt is fetched: the held seed gets its record, robots.txt none" {
     # A port where connect() hangs: robots.txt never comes, the seed waits.
-    fifo=$BATS_TEST_TMPDIR/bh.fifo
-    mkfifo "$fifo"
-    python3 "$BATS_TEST_DIRNAME/fixtures/blackhole.py" "$fifo" 60 \
-        3>&- </dev/null >/dev/null 2>&1 &
-    bh=$!
-    exec {fd}<>"$fifo"
-    port=
-    read -r -t 10 -u "$fd" port || true
-    exec {fd}<&-
-    [[ $port =~ ^[0-9]+$ ]] || fail "blackhole.py wrote no port"
+    blackhole_start
     run_volley 1 --crawl 1 --deadline 0.5 --connect-timeout 20 \
-        "http://127.0.0.1:$port/page"
-    kill "$bh" 2>/dev/null || true
+        "http://127.0.0.1:$BH_PORT/page"
     jq -es 'length == 1 and .[0].id == 1 and .[0].error.kind == "cancelled"' \
         <<<"$output"
 }

@@ -31,13 +31,10 @@ teardown_file() { server_stop; }
 @test "--failures-ok: 2, 3 and 143 keep their meaning" {
     run_volley 2 --failures-ok --shard 9/4 "$SERVER/status/200"
     run_volley 3 --failures-ok -o /dev/full "$SERVER/status/200"
-    "$VOLLEY" --failures-ok --grace 0 -o /dev/null "$SERVER/delay/10000" &
-    pid=$!
-    curl -sf "$SERVER/_wait?inflight=1&timeout=20" >/dev/null
-    kill -TERM "$pid"
-    rc=0
-    wait "$pid" || rc=$?
-    [ "$rc" -eq 143 ]
+    volley_bg --failures-ok --grace 0 -o /dev/null "$SERVER/delay/10000"
+    wait_inflight 1
+    kill -TERM "$bg_pid"
+    volley_wait 143
 }
 
 @test "--id-prefix STR: ids are STR and the line number, as strings; a line's own id is kept" {
@@ -76,9 +73,10 @@ teardown_file() { server_stop; }
 
 # make_list N FILE: N URLs of the test server, then a line that is not one
 make_list() {
-    local i
-    for ((i = 1; i <= $1; i++)); do echo "$SERVER/status/200?i=$i"; done >"$2"
-    echo "not a url" >>"$2"
+    {
+        urls "$1" "$SERVER/status/200"
+        echo "not a url"
+    } >"$2"
 }
 
 # shard_size K N LIST: how many requests of LIST shard K of N has
@@ -186,6 +184,7 @@ sshd_start() {
 }
 
 teardown() {
+    volley_bg_stop
     if [[ -n ${SSHD_PID:-} ]]; then
         kill -TERM "$SSHD_PID" 2>/dev/null || true
         wait "$SSHD_PID" 2>/dev/null || true
@@ -349,7 +348,7 @@ k8s_docs() {
     unshare --pid --fork --mount-proc env -i "${envs[@]}" "${argv[@]}" \
         2>"$d/stderr" &
     pid=$!
-    curl -sf "$SERVER/_wait?inflight=1&timeout=20" >/dev/null
+    wait_inflight 1
     # The namespace's PID 1 is unshare's child: the container's process.
     child=$(ps -o pid= --ppid "$pid" | tr -d ' ')
     [ -n "$child" ]

@@ -4,7 +4,10 @@
 # every option is exercised by some other test file; the man page is
 # groff-clean and its error kinds and exit statuses are the code's; the
 # README quick start is two commands; the man page's EXAMPLES, `make demo`'s
-# script and the cron sample run as shown.
+# script and the cron sample run as shown; src/, tests/check-deps.sh's layer
+# table and the README's source layout name the same modules; the README
+# names every bats file and fuzz harness, and tests/server.py's docstring
+# every route.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -272,6 +275,77 @@ man_sessions() {
 @test "the bash and zsh completions know exactly the options of --list-options" {
     run sh "$SRCDIR/completions/check.sh" "$VOLLEY"
     [ "$status" -eq 0 ] || fail "$output"
+}
+
+# layer_modules: the modules of tests/check-deps.sh's layer table, one a
+# line, sorted. That table is the one list of modules: the tests below
+# hold src/ and the README's source layout to it.
+layer_modules() {
+    sed -n '/^layer() {/,/^}/p' "$SRCDIR/tests/check-deps.sh" |
+        sed -e ':a' -e '/\\$/N; s/\\\n//; ta' |
+        sed -nE 's/^ *([a-z0-9_ |]+)\).*/\1/p' | tr '|' '\n' | tr -d ' ' |
+        sort
+}
+
+@test "tests/check-deps.sh's layer table names exactly the modules of src/ (each .c, and each .h without one)" {
+    local table files
+    table=$(layer_modules)
+    [ -n "$table" ] || fail "no layer table in tests/check-deps.sh"
+    files=$(cd "$SRCDIR/src" && ls ./*.c ./*.h | sed 's|^\./||; s/\.[ch]$//' |
+        sort -u)
+    diff -u <(echo "$files") <(echo "$table") ||
+        fail "modules differ (- src/*.c, + tests/check-deps.sh's table)"
+}
+
+@test "tests/check-deps.sh fails on a module of src/ that its layer table lacks" {
+    local d=$BATS_TEST_TMPDIR/tree
+    mkdir -p "$d/src"
+    cp "$SRCDIR"/src/*.[ch] "$d/src/"
+    run env VOLLEY_SRCDIR="$d" sh "$SRCDIR/tests/check-deps.sh"
+    [ "$status" -eq 0 ] || fail "check-deps fails on src/ as it is: $output"
+    printf '#include "config.h"\n#include "util.h"\n' >"$d/src/newmod.c"
+    run env VOLLEY_SRCDIR="$d" sh "$SRCDIR/tests/check-deps.sh"
+    [ "$status" -eq 1 ]
+    [[ $output == *"not ok "*" - newmod.c:"*"module 'newmod' is not in the layer table"* ]]
+}
+
+@test "README: the source layout names every module of tests/check-deps.sh's layer table, and no other" {
+    local table readme
+    table=$(layer_modules)
+    readme=$(awk '/^## Source layout/ { on = 1; next } /^## / { on = 0 } on' \
+        "$SRCDIR/README.md" | grep -oE '\*\*`[a-z0-9_]+\.[ch]`\*\*' |
+        sed -E 's/.*`([a-z0-9_]+)\.[ch]`.*/\1/' | sort -u)
+    [ -n "$readme" ] || fail "no **\`module.c\`** in README.md's Source layout"
+    diff -u <(echo "$table") <(echo "$readme") ||
+        fail "modules differ (- tests/check-deps.sh's table, + README.md)"
+}
+
+@test "tests/server.py's docstring names every route it serves" {
+    local routes doc r missing=
+    routes=$(sed -nE 's/^    async def r_([a-z0-9_]+)\(.*/\1/p' \
+        "$SRCDIR/tests/server.py" | tr _ -)
+    [ -n "$routes" ] || fail "no r_ methods in tests/server.py"
+    doc=$(python3 -c 'import ast, sys; print(ast.get_docstring(ast.parse(open(sys.argv[1]).read())))' \
+        "$SRCDIR/tests/server.py")
+    for r in $routes; do
+        [[ $doc =~ /$r([^a-z0-9-]|$) ]] || missing+=" /$r"
+    done
+    [ -z "$missing" ] || fail "not in the docstring:$missing"
+}
+
+@test "tests/fuzz/run runs every harness of tests/fuzz/, and the README names each" {
+    local files run readme
+    files=$(cd "$SRCDIR/tests/fuzz" && ls fuzz-*.c | sed 's/^fuzz-//; s/\.c$//' | sort)
+    run=$(sed -n '/^all=(/,/)/p' "$SRCDIR/tests/fuzz/run" |
+        sed 's/^all=(//; s/)$//' | tr -s ' ' '\n' | grep . | sort)
+    diff -u <(echo "$files") <(echo "$run") ||
+        fail "harnesses differ (- tests/fuzz/fuzz-*.c, + tests/fuzz/run's list)"
+    readme=$(tr '\n' ' ' <"$SRCDIR/README.md" |
+        sed -nE 's/.*libFuzzer harness for each module that reads outside data \(([^)]*)\).*/\1/p' |
+        tr -d '` ' | tr ',' '\n' | sort)
+    [ -n "$readme" ] || fail "no list of harnesses in README.md"
+    diff -u <(echo "$files") <(echo "$readme") ||
+        fail "harnesses differ (- tests/fuzz/fuzz-*.c, + README.md)"
 }
 
 @test "completions/check.sh: a short letter or an option's value drifting from the table fails" {

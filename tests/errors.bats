@@ -18,11 +18,6 @@ teardown_file() {
     server_stop
 }
 
-# a port with nothing listening: bound by the kernel, then closed
-dead_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
 # one_failure KIND: $output holds one failed record of that kind, with a
 # message
 one_failure() {

@@ -56,10 +56,6 @@ is() {
     jq -e "$1" <<<"$fault" >/dev/null || fail "fault record fails: $1"
 }
 
-hits() {
-    stats | jq --arg p "$1" '.hits[$p] // 0'
-}
-
 @test "connection refused: kind connect, siblings ok" {
     matrix 1 "http://127.0.0.1:1/" --retry-delay 0.01
     is '(.ok | not) and .status == null and .error.kind == "connect"'

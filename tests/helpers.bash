@@ -16,6 +16,24 @@
 #                                           valid DAYS (default 2; -1: expired)
 #   run_volley [RC|'?'] ARGS...             run $VOLLEY, check status and stderr
 #   run_volley_stdin FILE [RC|'?'] ARGS...  same, with stdin from FILE
+#   volley_bg ARGS...                       $VOLLEY in the background, as
+#                                           run_volley runs it; sets bg_pid
+#                                           bg_out bg_err
+#   volley_wait [RC|'?']                    wait for it, then run_volley's
+#                                           checks and variables
+#   volley_wait_stderr REGEX                until its stderr has a line
+#                                           matching REGEX (at most 10 s)
+#   volley_bg_stop                          kill it, if running (teardown)
+#   wait_inflight N [SECS]                  until the server has N requests
+#                                           in flight (at most SECS, 20)
+#   use_valgrind                            skip unless VOLLEY_VALGRIND=1;
+#                                           run volley under valgrind
+#   fless A B / fsub A B                    A < B / A - B, as decimals
+#   hits PATH                               the server's hits for PATH
+#   urls N URL                              N lines URL?i=1 .. URL?i=N
+#   record                                  the one record of $output
+#   dead_port                               a port nothing listens on
+#   blackhole_start / blackhole_stop        BH_PORT: connect() hangs there
 
 # shellcheck disable=SC2154 # status, output, lines, stderr... come from bats run
 bats_require_minimum_version 1.5.0
@@ -233,7 +251,17 @@ run_volley() {
         # shellcheck disable=SC2086
         run --separate-stderr timeout 60 $VOLLEY_WRAPPER "$VOLLEY" "$@"
     fi
+    _volley_check "$expect" "$cmd"
+}
 
+# _volley_check EXPECT CMD: what run_volley and volley_wait check once
+# volley is done, $status, $output, $lines, $stderr and $stderr_lines set:
+# prints them, then fails on a timeout (124), a status other than EXPECT
+# ('?': any), naming the sanitizers' and valgrind's own statuses, and on
+# sanitizer text or volley's "internal error" in stderr whatever the
+# status.
+_volley_check() {
+    local expect=$1 cmd=$2
     local n=${#lines[@]}
     if [[ $n -gt 0 ]]; then
         printf '%s\n' "${lines[@]:0:100}"
@@ -261,7 +289,7 @@ run_volley() {
     for pat in AddressSanitizer LeakSanitizer 'runtime error:' 'ERROR: ' \
         'internal error'; do
         if [[ $stderr == *"$pat"* ]]; then
-            fail "sanitizer text '$pat' in stderr"
+            fail "'$pat' in stderr (a sanitizer's report or volley's own)"
             return
         fi
     done
@@ -272,4 +300,179 @@ run_volley_stdin() {
     local file=$1
     shift
     run_volley "$@" <"$file"
+}
+
+# volley_bg ARGS...: $VOLLEY ARGS in the background, as run_volley runs it
+# ($VOLLEY_WRAPPER, a 60 s bound), for tests that signal it or act while
+# it runs. Stdin from $VOLLEY_STDIN (default /dev/null), stdout to
+# $VOLLEY_STDOUT (default $BATS_TEST_TMPDIR/volley.out), stderr to
+# $VOLLEY_STDERR (default $BATS_TEST_TMPDIR/volley.err; keep it a regular
+# file: volley_wait checks it). Sets bg_pid (the pid to signal: the
+# wrapper execs volley or, as valgrind, is it), bg_out and bg_err (the
+# two paths). One at a time; volley_wait or volley_bg_stop ends it.
+volley_bg() {
+    if [[ -n ${bg_pid:-} ]]; then
+        fail "volley_bg: volley $bg_pid is still running"
+        return
+    fi
+    bg_out=${VOLLEY_STDOUT:-$BATS_TEST_TMPDIR/volley.out}
+    bg_err=${VOLLEY_STDERR:-$BATS_TEST_TMPDIR/volley.err}
+    printf -v _bg_cmd ' %q' "$@"
+    echo "# (background) ${VOLLEY_WRAPPER:+$VOLLEY_WRAPPER }volley$_bg_cmd"
+    _bg_timedout=$(mktemp -u "$BATS_TEST_TMPDIR/volley-timedout.XXXXXX")
+    # shellcheck disable=SC2086
+    $VOLLEY_WRAPPER "$VOLLEY" "$@" <"${VOLLEY_STDIN:-/dev/null}" \
+        >"$bg_out" 2>"$bg_err" 3>&- &
+    bg_pid=$!
+    # The bound, without `timeout` in between: that would take the pid
+    # the tests signal, and it sends a signal on to the whole process
+    # group too, so volley would get two. The watchdog ends when volley
+    # does (tail --pid); after 60 s it notes it and stops volley.
+    _bg_watchdog "$bg_pid" 60 "$_bg_timedout" 3>&- </dev/null >/dev/null 2>&1 &
+    _bg_dog=$!
+}
+
+_bg_watchdog() {
+    local pid=$1 secs=$2 note=$3
+    timeout "$secs" tail -s 0.2 --pid="$pid" -f /dev/null && return 0
+    : >"$note"
+    kill -TERM "$pid" 2>/dev/null
+    timeout 10 tail -s 0.2 --pid="$pid" -f /dev/null || kill -KILL "$pid" 2>/dev/null
+    return 0
+}
+
+# volley_wait [RC|'?']: wait for the volley of volley_bg, then what
+# run_volley does after its run: $status, $output and $lines (stdout,
+# when it went to a regular file), $stderr and $stderr_lines, printed,
+# and the same checks (RC default 0).
+volley_wait() {
+    local expect=0
+    if [[ $# -gt 0 && ( $1 =~ ^[0-9]+$ || $1 == '?' ) ]]; then
+        expect=$1
+        shift
+    fi
+    if [[ -z ${bg_pid:-} ]]; then
+        fail "volley_wait: no volley_bg running"
+        return
+    fi
+    status=0
+    wait "$bg_pid" || status=$?
+    bg_pid=
+    wait "$_bg_dog" 2>/dev/null || true
+    if [[ -e $_bg_timedout ]]; then
+        status=124
+    fi
+    output=
+    stderr=
+    lines=() stderr_lines=()
+    if [[ -f $bg_out ]]; then
+        output=$(cat "$bg_out")
+        mapfile -t lines <"$bg_out"
+    fi
+    if [[ -f $bg_err ]]; then
+        stderr=$(cat "$bg_err")
+        mapfile -t stderr_lines <"$bg_err"
+    fi
+    _volley_check "$expect" "$_bg_cmd"
+}
+
+# volley_wait_stderr REGEX: until a line of the background volley's
+# stderr matches REGEX (grep -E), at most 10 s; fails if none does.
+volley_wait_stderr() {
+    timeout 10 grep -m 1 -qE -- "$1" \
+        < <(tail -n +1 -s 0.1 --pid="$bg_pid" -f "$bg_err" 3>&-) ||
+        fail "volley's stderr never matched '$1'"
+}
+
+# wait_inflight N [SECS]: until the server has N requests in flight, at
+# most SECS seconds (default 20: it returns as soon as they are); fails
+# when they never are.
+wait_inflight() {
+    local got
+    got=$(curl -s -w ' %{http_code}' "$SERVER/_wait?inflight=$1&timeout=${2:-20}")
+    if [[ $got != *" 200" ]]; then
+        fail "the server never had $1 requests in flight: $got"
+    fi
+}
+
+# volley_bg_stop: kill the volley of volley_bg if it still runs, so that
+# a failed test leaves nothing behind; for teardown().
+volley_bg_stop() {
+    if [[ -n ${bg_pid:-} ]]; then
+        kill -KILL "$bg_pid" 2>/dev/null || true
+        wait "$bg_pid" 2>/dev/null || true
+        wait "$_bg_dog" 2>/dev/null || true
+        bg_pid=
+    fi
+}
+
+# use_valgrind: skip the test unless VOLLEY_VALGRIND=1; then, unless
+# $VOLLEY_WRAPPER runs valgrind already (CI's does), run volley under
+# valgrind as CI does, for the rest of the test.
+use_valgrind() {
+    [[ ${VOLLEY_VALGRIND:-} == 1 ]] || skip "set VOLLEY_VALGRIND=1 to run valgrind"
+    if [[ ${VOLLEY_WRAPPER:-} != *valgrind* ]]; then
+        VOLLEY_WRAPPER="valgrind -q --error-exitcode=88 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=$BATS_TEST_DIRNAME/valgrind.supp"
+    fi
+}
+
+# fless A B: A < B, as decimal numbers.
+fless() {
+    awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'
+}
+
+# fsub A B: A - B, as decimal numbers.
+fsub() {
+    awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f\n", a - b }'
+}
+
+# hits PATH: requests the server saw for PATH (query excluded).
+hits() {
+    stats | jq --arg p "$1" '.hits[$p] // 0'
+}
+
+# urls N URL: N numbered copies of URL (URL?i=1 .. URL?i=N), one a line.
+urls() {
+    local i
+    for ((i = 1; i <= $1; i++)); do
+        printf '%s?i=%d\n' "$2" "$i"
+    done
+}
+
+# record: the one record of $output, compact; fails unless $output holds
+# exactly one. (Slurped: jq 1.6's -e judges only the last input.)
+record() {
+    jq -esc 'if length == 1 then .[0] else false end' <<<"$output"
+}
+
+# dead_port: a port with nothing listening: bound by the kernel, then
+# closed.
+dead_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# blackhole_start: BH_PORT, a port where connect() hangs
+# (fixtures/blackhole.py, for 60 s at most), BH_PID its process;
+# blackhole_stop ends it.
+blackhole_start() {
+    local fifo fd
+    fifo=$(mktemp -u "$BATS_TEST_TMPDIR/blackhole-XXXXXX.fifo")
+    mkfifo "$fifo"
+    python3 "$BATS_TEST_DIRNAME/fixtures/blackhole.py" "$fifo" 60 \
+        3>&- </dev/null >/dev/null 2>&1 &
+    BH_PID=$!
+    exec {fd}<>"$fifo"
+    BH_PORT=
+    read -r -t 10 -u "$fd" BH_PORT || true
+    exec {fd}<&-
+    rm -f "$fifo"
+    [[ $BH_PORT =~ ^[0-9]+$ ]] || fail "blackhole.py wrote no port"
+}
+
+blackhole_stop() {
+    if [[ -n ${BH_PID:-} ]]; then
+        kill -TERM "$BH_PID" 2>/dev/null || true
+        wait "$BH_PID" 2>/dev/null || true
+        BH_PID=
+    fi
 }

@@ -20,19 +20,6 @@ teardown_file() {
     server_stop
 }
 
-# record: the one record of $output
-record() {
-    jq -es 'length == 1' <<<"$output" >/dev/null || {
-        echo "expected one record" >&2
-        return 1
-    }
-    jq -c '.' <<<"$output"
-}
-
-hits() {
-    stats | jq --arg p "$1" '.hits[$p] // 0'
-}
-
 # long_url N: a URL of exactly N bytes to the test server
 long_url() {
     python3 -c 'import sys; h = sys.argv[1] + "/status/200?"; print(h + "a" * (int(sys.argv[2]) - len(h)))' \

@@ -10,11 +10,6 @@ load helpers
 setup_file() { server_start; }
 teardown_file() { server_stop; }
 
-# a port with nothing listening: bound by the kernel, then closed
-dead_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
 @test "every key always present: id url ok status attempts time error" {
     local port
     port=$(dead_port)

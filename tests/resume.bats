@@ -8,13 +8,7 @@ load helpers
 setup_file() { server_start; }
 teardown_file() { server_stop; }
 
-# make_list N PATH: N distinct /delay/50 URLs
-make_list() {
-    local i
-    for ((i = 1; i <= $1; i++)); do
-        echo "$SERVER/delay/50?i=$i"
-    done >"$2"
-}
+teardown() { volley_bg_stop; }
 
 @test "-o FILE: records go to FILE, none to stdout" {
     out=$BATS_TEST_TMPDIR/out.ndjson
@@ -47,7 +41,7 @@ make_list() {
 @test "--resume: requests FILE already has are skipped and get no new record" {
     list=$BATS_TEST_TMPDIR/list
     out=$BATS_TEST_TMPDIR/out.ndjson
-    make_list 20 "$list"
+    urls 20 "$SERVER/delay/50" >"$list"
     run_volley 0 -i "$list" -o "$out"
     stats_reset
     run_volley 0 -i "$list" -o "$out" --resume
@@ -59,7 +53,7 @@ make_list() {
 @test "--resume: a torn last line (no newline) is cut off and refetched" {
     list=$BATS_TEST_TMPDIR/list
     out=$BATS_TEST_TMPDIR/out.ndjson
-    make_list 5 "$list"
+    urls 5 "$SERVER/delay/50" >"$list"
     run_volley 0 -i "$list" -o "$out"
     head -n 3 "$out" >"$out.tmp"
     # half of the 4th record, as a kill mid-write leaves it
@@ -74,7 +68,7 @@ make_list() {
 @test "--resume: a last line that is not JSON is cut off too" {
     list=$BATS_TEST_TMPDIR/list
     out=$BATS_TEST_TMPDIR/out.ndjson
-    make_list 3 "$list"
+    urls 3 "$SERVER/delay/50" >"$list"
     run_volley 0 -i "$list" -o "$out"
     head -n 2 "$out" >"$out.tmp"
     echo '{"id":3,"url":"trunc' >>"$out.tmp"
@@ -114,18 +108,17 @@ make_list() {
 @test "--resume: SIGKILL mid-run, then the same command: every id exactly once" {
     list=$BATS_TEST_TMPDIR/list
     out=$BATS_TEST_TMPDIR/out.ndjson
-    make_list 400 "$list"
+    urls 400 "$SERVER/delay/50" >"$list"
     stats_reset
-    "$VOLLEY" -c 8 -i "$list" -o "$out" --resume 2>/dev/null &
-    pid=$!
+    volley_bg -c 8 -i "$list" -o "$out" --resume
     # Wait until records reached the file (fsync'ed or not, they are in the
     # page cache), then kill without warning.
     for ((i = 0; i < 200; i++)); do
         [ -s "$out" ] && [ "$(wc -l <"$out")" -ge 40 ] && break
         curl -s "$SERVER/_wait?inflight=8&timeout=1" >/dev/null
     done
-    kill -KILL "$pid"
-    wait "$pid" || true
+    kill -KILL "$bg_pid"
+    volley_wait 137
     first=$(jq -s 'length' <(head -n "$(wc -l <"$out")" "$out"))
     [ "$first" -ge 40 ]
     [ "$first" -lt 400 ]
@@ -162,7 +155,7 @@ make_list() {
 @test "--resume: a run without cancelled records leaves FILE's inode alone" {
     list=$BATS_TEST_TMPDIR/list
     out=$BATS_TEST_TMPDIR/out.ndjson
-    make_list 4 "$list"
+    urls 4 "$SERVER/delay/50" >"$list"
     run_volley 0 -i "$list" -o "$out"
     before=$(stat -c %i "$out")
     run_volley 0 -i "$list" -o "$out" --resume
@@ -177,16 +170,15 @@ make_list() {
     # machine.
     for i in 1 2 3; do echo "$SERVER/delay/6000?i=$i"; done >"$list"
     stats_reset
-    "$VOLLEY" -c 3 -i "$list" -o "$out" --resume 2>"$BATS_TEST_TMPDIR/first.err" &
-    pid=$!
+    volley_bg -c 3 -i "$list" -o "$out" --resume
     # The first holds the lock once its requests are at the server.
-    curl -sf "$SERVER/_wait?inflight=3&timeout=20" >/dev/null
+    wait_inflight 3
     run_volley 2 -c 3 -i "$list" -o "$out" --resume
     [[ $stderr == *"'$out'"* ]] || fail "the message does not name FILE"
     # Without --resume it would truncate: the lock comes first.
     run_volley 2 -i "$list" -o "$out"
     run_volley 2 -i "$list" -o "$out" --append
-    wait "$pid"
+    volley_wait 0
     # Only the first run's records, each request once.
     jq -es 'length == 3 and all(.ok) and ([.[].id] | sort) == [1,2,3]' "$out"
     stats | jq -e '.total == 3'
@@ -201,21 +193,19 @@ make_list() {
     # A FILE with a cancelled record: --resume renames a new file over it.
     printf '%s\n' "{\"id\":1,\"url\":\"$SERVER/delay/5000?i=1\",\"ok\":false,\"status\":null,\"attempts\":1,\"time\":0.1,\"error\":{\"kind\":\"cancelled\",\"message\":\"cancelled by a signal\"}}" >"$out"
     old=$(stat -c %i "$out")
-    "$VOLLEY" -c 3 -i "$list" -o "$out" --resume 2>/dev/null &
-    pid=$!
-    curl -sf "$SERVER/_wait?inflight=3&timeout=20" >/dev/null
+    volley_bg -c 3 -i "$list" -o "$out" --resume
+    wait_inflight 3
     # FILE is a new inode now, and still locked.
     [ "$(stat -c %i "$out")" != "$old" ]
     run_volley 2 -i "$list" -o "$out" --resume
     flock -n "$out" true && fail "flock(1) could take FILE's lock"
-    wait "$pid"
+    volley_wait 0
     jq -es 'length == 3 and all(.ok)' "$out"
 }
 
 @test "-o /dev/null and other non-files are not locked: two runs at once both work" {
-    "$VOLLEY" -c 2 -o /dev/null "$SERVER/delay/1000?a" "$SERVER/delay/1000?b" &
-    pid=$!
-    curl -sf "$SERVER/_wait?inflight=2&timeout=20" >/dev/null
+    volley_bg -c 2 -o /dev/null "$SERVER/delay/1000?a" "$SERVER/delay/1000?b"
+    wait_inflight 2
     run_volley 0 -o /dev/null "$SERVER/status/200"
-    wait "$pid"
+    volley_wait 0
 }

@@ -22,31 +22,9 @@ setup() {
     stats_reset
 }
 
-# hits PATH: requests the server saw for PATH (query excluded).
-hits() {
-    stats | jq --arg p "$1" '.hits[$p] // 0'
-}
-
 # starts PATH: the server's start times (monotonic s) of PATH, one a line.
 starts() {
     stats | jq --arg p "$1" '.starts[] | select(.path == $p) | .t'
-}
-
-# fless A B: A < B, as floating point numbers.
-fless() {
-    awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'
-}
-
-# fsub A B: A - B.
-fsub() {
-    awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f\n", a - b }'
-}
-
-# record: the one record of id 1 in $output; fails unless there is exactly
-# one. (Slurped: jq 1.6's -e judges only the last input.)
-record() {
-    jq -esc 'map(select(.id == 1))
-             | if length == 1 then .[0] else false end' <<<"$output"
 }
 
 @test "-r 2 is the default: /flaky 503 twice then 200 is ok after 3 attempts, 3 hits at the server" {

@@ -11,6 +11,8 @@ load helpers
 setup_file() { server_start; }
 teardown_file() { server_stop; }
 
+teardown() { volley_bg_stop; }
+
 # ---- CR and LF in values that go on the wire ---------------------------
 
 @test "-H, -A, -X, --proxy: a CR or LF in the value is a usage error naming the option, nothing sent" {
@@ -93,13 +95,11 @@ EOF
 # ---- --save: no planted symbolic link is followed -----------------------
 
 # save_in_background DIR URL: start volley --save DIR URL in the
-# background (records in $BATS_TEST_TMPDIR/bg.ndjson), wait until the
-# server holds the request, and set $bg_pid.
+# background (volley_bg: records in $bg_out, pid in $bg_pid), and wait
+# until the server holds the request.
 save_in_background() {
-    "$VOLLEY" -r 0 --save "$1" "$2" >"$BATS_TEST_TMPDIR/bg.ndjson" \
-        2>"$BATS_TEST_TMPDIR/bg.stderr" 3>&- &
-    bg_pid=$!
-    curl -sf "$SERVER/_wait?inflight=1" >/dev/null || fail "the request never arrived"
+    volley_bg -r 0 --save "$1" "$2"
+    wait_inflight 1
 }
 
 @test "--save: a symlink planted at the old predictable temporary name is not followed" {
@@ -110,11 +110,11 @@ save_in_background() {
     save_in_background "$dir" "$SERVER/delay/1500"
     # What the temporary name used to be: .volley-PID-SEQ-ATTEMPT.part.
     for a in 1 2 3; do ln -s "$victim" "$dir/.volley-$bg_pid-0-$a.part"; done
-    wait "$bg_pid" || fail "volley exited with $?: $(cat "$BATS_TEST_TMPDIR/bg.stderr")"
+    volley_wait 0
     [ "$(cat "$victim")" = precious ] || fail "the body went through the link"
     [ -f "$dir/1.txt" ] && [ ! -L "$dir/1.txt" ] || fail "1.txt is not a plain file"
     [ "$(cat "$dir/1.txt")" = ok ]
-    jq -e --arg f "$dir/1.txt" '.ok and .saved == $f' "$BATS_TEST_TMPDIR/bg.ndjson"
+    jq -e --arg f "$dir/1.txt" '.ok and .saved == $f' <<<"$output"
 }
 
 @test "--save: the temporary name is random, hidden, and not the process id" {
@@ -127,9 +127,10 @@ save_in_background() {
         [[ -n $part ]] && break
         sleep 0.05
     done
-    wait "$bg_pid"
+    local pid=$bg_pid
+    volley_wait 0
     [[ $part =~ ^\.volley-[0-9a-f]{16}\.part$ ]] || fail "temporary name: '$part'"
-    [[ $part != *"$bg_pid"* ]] || fail "the name holds the pid"
+    [[ $part != *"$pid"* ]] || fail "the name holds the pid"
     [ "$(cd "$dir" && ls -A)" = 1.bin ]
 }
 
@@ -150,7 +151,7 @@ save_in_background() {
     save_in_background "$dir" "$SERVER/delay/1500"
     mv "$dir" "$dir.orig"
     ln -s "$other" "$dir"
-    wait "$bg_pid"
+    volley_wait 0
     [ -z "$(ls -A "$other")" ] || fail "files went to the new target: $(ls -A "$other")"
     [ "$(cat "$dir.orig/1.txt")" = ok ]
 }

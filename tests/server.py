@@ -1,8 +1,23 @@
 #!/usr/bin/env python3
 """Fault-injecting HTTP/1.1 test server for volley's tests (stdlib only).
 
-The fault is taken from the request path; see ROUTES below and STYLE.md
-section 7.  Listens on 127.0.0.1, port 0 unless --port; writes the port and a
+The fault is taken from the request path: its first segment names the
+method Server.r_<segment> ('-' read as '_') that answers, and the comment
+there says what it serves; the rest of the path are its arguments.  The
+routes (tests/docs.bats checks that this list names each r_ method):
+
+  /status/N  /delay/MS  /idle-close/MS  /hang  /reset  /reset-mid-body
+  /bytes/N (a prefix of one fixed binary stream)  /text/N  /repeat/N/TEXT
+  /badutf8  /drip/N/MS  /redirect/N  /loop  /gzip  /gzip-bomb  /html/NAME
+  /page/NAME.EXT (fixtures, typed by extension)  /headers/KB
+  /manyheaders/N  /dupheaders  /ctype/VALUE  /bad-status  /retry-after/S
+  /retry-after-once/KEY/S  /retry-after-date-once/KEY/S  /flaky/KEY/N
+  /echo (the request as JSON)  /bightml/KB[/TAG]  /longlinks/N/LEN
+  /site/SEED/PAGES/N  /empty  /cond/KEY  /bad-chunk  /big-header/KB
+  /redirect-to?URL  /link-to?URL  /retry-after-value?VALUE
+  /robots.txt (only with --robots-file)
+
+Listens on 127.0.0.1, port 0 unless --port; writes the port and a
 newline to --portfile (usually a FIFO read by tests/helpers.bash).
 
 Control endpoints (not counted): /_stats[?reset=1], /_wait?inflight=N,

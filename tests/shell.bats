@@ -70,14 +70,9 @@ sys.exit(0 if ok and os.WIFEXITED(status) else 1)
 PY
 }
 
-make_list() {
-    local i
-    for ((i = 1; i <= $1; i++)); do echo "$SERVER/delay/$3?i=$i"; done >"$2"
-}
-
 @test "progress line: shown on a terminal, erased at exit, stdout untouched" {
     list=$BATS_TEST_TMPDIR/list
-    make_list 60 "$list" 100
+    urls 60 "$SERVER/delay/100" >"$list"
     in_pty "$BATS_TEST_TMPDIR/tty" "$VOLLEY" -c 10 -i "$list" \
         -o "$BATS_TEST_TMPDIR/out"
     jq -es 'length == 60 and all(.ok)' "$BATS_TEST_TMPDIR/out"
@@ -89,7 +84,7 @@ make_list() {
 
 @test "progress line: coloured, and not with NO_COLOR" {
     list=$BATS_TEST_TMPDIR/list
-    make_list 30 "$list" 100
+    urls 30 "$SERVER/delay/100" >"$list"
     in_pty "$BATS_TEST_TMPDIR/tty" "$VOLLEY" -c 5 -i "$list" -o /dev/null
     grep -q $'\033\\[32m' "$BATS_TEST_TMPDIR/tty"
     NO_COLOR=1 in_pty "$BATS_TEST_TMPDIR/tty2" "$VOLLEY" -c 5 -i "$list" \
@@ -100,7 +95,7 @@ make_list() {
 
 @test "--no-progress and -q: no progress line on a terminal" {
     list=$BATS_TEST_TMPDIR/list
-    make_list 30 "$list" 100
+    urls 30 "$SERVER/delay/100" >"$list"
     in_pty "$BATS_TEST_TMPDIR/tty" "$VOLLEY" --no-progress -c 5 -i "$list" \
         -o /dev/null
     ! grep -q 'in flight' "$BATS_TEST_TMPDIR/tty"

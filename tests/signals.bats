@@ -5,9 +5,9 @@
 # cancels at once; --deadline bounds the whole run.
 #
 # Synchronisation is on events, never on sleeps: volley runs in the
-# background writing to files, the test waits until the server sees the
-# requests in flight (/_wait?inflight=N) or until volley's -v stderr (read
-# through a FIFO) says it took the first signal, then signals it.
+# background (volley_bg) writing to files, the test waits until the server
+# sees the requests in flight (/_wait?inflight=N) or until volley's -v
+# stderr says it took the first signal, then signals it.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -24,118 +24,16 @@ teardown_file() {
 
 setup() {
     stats_reset
-    pid=
-    cat_pid=
-    out=$BATS_TEST_TMPDIR/out
-    err=$BATS_TEST_TMPDIR/err
 }
 
 teardown() {
     # A test that failed half-way must not leave its volley running.
-    if [[ -n ${pid:-} ]]; then
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    fi
-    if [[ -n ${cat_pid:-} ]]; then
-        wait "$cat_pid" 2>/dev/null || true
-    fi
-}
-
-# fless A B: A < B, as floating point numbers.
-fless() {
-    awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'
+    volley_bg_stop
 }
 
 # since T0: seconds from $EPOCHREALTIME value T0 to now.
 since() {
-    awk -v a="$EPOCHREALTIME" -v b="$1" 'BEGIN { printf "%.6f\n", a - b }'
-}
-
-# urls N URL: N numbered copies of URL (?i=1..N), one a line.
-urls() {
-    local i
-    for ((i = 1; i <= $1; i++)); do
-        printf '%s?i=%d\n' "$2" "$i"
-    done
-}
-
-# start_volley ARGS...: volley in the background, stdout to $out, stderr
-# to $err (or to $VOLLEY_STDERR when set), stdin from $VOLLEY_STDIN (else
-# /dev/null, as bash gives a background job anyway); sets $pid.
-start_volley() {
-    printf '# (background) volley'
-    printf ' %q' "$@"
-    printf '\n'
-    # shellcheck disable=SC2086
-    $VOLLEY_WRAPPER "$VOLLEY" "$@" <"${VOLLEY_STDIN:-/dev/null}" \
-        >"$out" 2>"${VOLLEY_STDERR:-$err}" 3>&- &
-    pid=$!
-}
-
-# wait_inflight N: until the server has N requests in flight (at most 5 s).
-wait_inflight() {
-    local got
-    got=$(curl -s -w ' %{http_code}' "$SERVER/_wait?inflight=$1&timeout=5")
-    if [[ $got != *" 200" ]]; then
-        fail "the server never had $1 requests in flight: $got"
-    fi
-}
-
-# finish_volley: wait for the background volley; sets $status, prints what
-# it wrote, and fails on sanitizer or valgrind reports.
-finish_volley() {
-    status=0
-    wait "$pid" || status=$?
-    pid=
-    if [[ -n ${cat_pid:-} ]]; then
-        wait "$cat_pid" || true
-        cat_pid=
-    fi
-    head -n 50 "$out"
-    sed 's/^/# stderr: /' "$err"
-    echo "# status=$status"
-    case $status in
-    86 | 87 | 88) fail "sanitizer or valgrind error (exit $status)" ;;
-    esac
-    local pat
-    for pat in AddressSanitizer LeakSanitizer 'runtime error:' 'ERROR: '; do
-        if grep -qF -- "$pat" "$err"; then
-            fail "sanitizer text '$pat' in stderr"
-        fi
-    done
-}
-
-# stderr_fifo: volley's stderr goes to a FIFO read on fd $efd, so the test
-# can wait for a line; drain_stderr later copies the rest to $err.
-stderr_fifo() {
-    local fifo=$BATS_TEST_TMPDIR/err.fifo hold
-    mkfifo "$fifo"
-    exec {hold}<>"$fifo" # so that neither open below blocks
-    exec {efd}<"$fifo"
-    VOLLEY_STDERR=$fifo
-    start_volley "$@"
-    exec {hold}>&-
-    unset VOLLEY_STDERR
-    : >"$err"
-}
-
-# wait_stderr REGEX: read volley's stderr until a line matches (at most
-# 10 s), keeping every line in $err.
-wait_stderr() {
-    local line
-    while IFS= read -r -t 10 -u "$efd" line; do
-        printf '%s\n' "$line" >>"$err"
-        if [[ $line =~ $1 ]]; then
-            return 0
-        fi
-    done
-    fail "volley's stderr never matched '$1'"
-}
-
-drain_stderr() {
-    cat <&"$efd" >>"$err" &
-    cat_pid=$!
-    exec {efd}<&-
+    fsub "$EPOCHREALTIME" "$1"
 }
 
 # ndjson FILE: every line of FILE is one JSON object and FILE ends with a
@@ -148,31 +46,29 @@ ndjson() {
 @test "SIGTERM mid-run: exit 143, in-flight requests are cancelled after --grace, one record per request read, valid NDJSON" {
     # 10 in flight at -c 10, 15 more queued behind them.
     urls 25 "$SERVER/delay/5000" >"$BATS_TEST_TMPDIR/in"
-    start_volley -c 10 --grace 0.3 -i "$BATS_TEST_TMPDIR/in"
+    volley_bg -c 10 --grace 0.3 -i "$BATS_TEST_TMPDIR/in"
     wait_inflight 10
     local t0=$EPOCHREALTIME
-    kill -TERM "$pid"
-    finish_volley
-    [ "$status" -eq 143 ]
+    kill -TERM "$bg_pid"
+    volley_wait 143
     fless "$(since "$t0")" 3
-    ndjson "$out"
+    ndjson "$bg_out"
     # Requests read form a prefix 1..K of the input (K >= 10: the ten in
     # flight), each with exactly one record, all cancelled.
     jq -es '(map(.id) | sort) as $ids
             | ($ids | length) >= 10 and ($ids | length) <= 25
             and $ids == [range(1; ($ids | length) + 1)]
-            and all((.ok | not) and .error.kind == "cancelled")' "$out"
+            and all((.ok | not) and .error.kind == "cancelled")' "$bg_out"
 }
 
 @test "SIGTERM with -o FILE: every record reaches FILE before volley exits 143" {
     local file=$BATS_TEST_TMPDIR/records.ndjson
-    start_volley -o "$file" --grace 0.2 "$SERVER/hang?i=1" "$SERVER/hang?i=2" \
+    volley_bg -o "$file" --grace 0.2 "$SERVER/hang?i=1" "$SERVER/hang?i=2" \
         "$SERVER/hang?i=3" "$SERVER/status/200"
     wait_inflight 3
-    kill -TERM "$pid"
-    finish_volley
-    [ "$status" -eq 143 ]
-    [ ! -s "$out" ]
+    kill -TERM "$bg_pid"
+    volley_wait 143
+    [ ! -s "$bg_out" ]
     ndjson "$file"
     jq -es 'length == 4 and (map(.id) | sort) == [1, 2, 3, 4]
             and ([.[] | select(.id == 4)][0].ok)
@@ -181,56 +77,51 @@ ndjson() {
 }
 
 @test "SIGINT mid-run: exit 130, in-flight requests cancelled" {
-    start_volley --grace 0.2 "$SERVER/hang?i=1" "$SERVER/hang?i=2"
+    volley_bg --grace 0.2 "$SERVER/hang?i=1" "$SERVER/hang?i=2"
     wait_inflight 2
-    kill -INT "$pid"
-    finish_volley
-    [ "$status" -eq 130 ]
-    ndjson "$out"
+    kill -INT "$bg_pid"
+    volley_wait 130
+    ndjson "$bg_out"
     jq -es 'length == 2 and (map(.id) | sort) == [1, 2]
-            and all(.error.kind == "cancelled")' "$out"
+            and all(.error.kind == "cancelled")' "$bg_out"
 }
 
 @test "--grace 0 cancels the in-flight requests at once" {
-    start_volley --grace 0 "$SERVER/delay/5000?i=1" "$SERVER/delay/5000?i=2"
+    volley_bg --grace 0 "$SERVER/delay/5000?i=1" "$SERVER/delay/5000?i=2"
     wait_inflight 2
     local t0=$EPOCHREALTIME
-    kill -TERM "$pid"
-    finish_volley
-    [ "$status" -eq 143 ]
+    kill -TERM "$bg_pid"
+    volley_wait 143
     fless "$(since "$t0")" 2
-    jq -es 'length == 2 and all(.error.kind == "cancelled")' "$out"
+    jq -es 'length == 2 and all(.error.kind == "cancelled")' "$bg_out"
 }
 
 @test "requests that finish within --grace get ok records; volley exits 143 when they are done, not at the end of the grace" {
-    start_volley --grace 5 "$SERVER/delay/300?i=1" "$SERVER/delay/300?i=2" \
+    volley_bg --grace 5 "$SERVER/delay/300?i=1" "$SERVER/delay/300?i=2" \
         "$SERVER/delay/300?i=3"
     wait_inflight 3
     local t0=$EPOCHREALTIME
-    kill -TERM "$pid"
-    finish_volley
-    [ "$status" -eq 143 ]
+    kill -TERM "$bg_pid"
+    volley_wait 143
     fless "$(since "$t0")" 3
-    jq -es 'length == 3 and all(.ok and .status == 200)' "$out"
+    jq -es 'length == 3 and all(.ok and .status == 200)' "$bg_out"
 }
 
 @test "a second signal cancels at once, with the same records" {
-    stderr_fifo -v -c 5 --grace 30 "$SERVER/hang?i=1" "$SERVER/hang?i=2" \
+    volley_bg -v -c 5 --grace 30 "$SERVER/hang?i=1" "$SERVER/hang?i=2" \
         "$SERVER/hang?i=3" "$SERVER/hang?i=4" "$SERVER/hang?i=5"
     wait_inflight 5
-    kill -TERM "$pid"
+    kill -TERM "$bg_pid"
     # Two kills in a row may reach volley as one signal: wait until -v says
     # it took the first.
-    wait_stderr 'SIGTERM|signal'
-    drain_stderr
+    volley_wait_stderr 'SIGTERM|signal'
     local t0=$EPOCHREALTIME
-    kill -TERM "$pid"
-    finish_volley
-    [ "$status" -eq 143 ]
+    kill -TERM "$bg_pid"
+    volley_wait 143
     fless "$(since "$t0")" 3
-    ndjson "$out"
+    ndjson "$bg_out"
     jq -es 'length == 5 and (map(.id) | sort) == [1, 2, 3, 4, 5]
-            and all(.error.kind == "cancelled")' "$out"
+            and all(.error.kind == "cancelled")' "$bg_out"
 }
 
 @test "a first signal during a retry's backoff cancels that retry at once" {
@@ -239,19 +130,18 @@ ndjson() {
     # it waits 20 s for its retry, holding no slot. The signal comes while
     # /delay/1000 is in flight: it finishes within --grace 30, and the
     # retry must not wait for the grace to end, nor for its 20 s.
-    start_volley -c 1 --grace 30 --retry-max-delay 30 \
+    volley_bg -c 1 --grace 30 --retry-max-delay 30 \
         "$SERVER/retry-after-once/backoff/20" \
         "http://localhost:$SERVER_PORT/delay/1000"
     wait_inflight 1
     local t0=$EPOCHREALTIME
-    kill -TERM "$pid"
-    finish_volley
-    [ "$status" -eq 143 ]
+    kill -TERM "$bg_pid"
+    volley_wait 143
     fless "$(since "$t0")" 3
     jq -es 'length == 2
             and (.[] | select(.id == 1)
                  | .error.kind == "cancelled" and .attempts == 1)
-            and (.[] | select(.id == 2) | .ok)' "$out"
+            and (.[] | select(.id == 2) | .ok)' "$bg_out"
     [ "$(stats | jq '.hits["/retry-after-once/backoff/20"]')" -eq 1 ]
 }
 
@@ -259,16 +149,15 @@ ndjson() {
     # 20,000 lines at -c 5: reading only as fast as admission needs, volley
     # has read a small prefix when the signal comes, and stops reading.
     urls 20000 "$SERVER/delay/5000" >"$BATS_TEST_TMPDIR/in"
-    start_volley -c 5 --grace 0.1 -i "$BATS_TEST_TMPDIR/in"
+    volley_bg -c 5 --grace 0.1 -i "$BATS_TEST_TMPDIR/in"
     wait_inflight 5
-    kill -TERM "$pid"
-    finish_volley
-    [ "$status" -eq 143 ]
-    ndjson "$out"
+    kill -TERM "$bg_pid"
+    volley_wait 143
+    ndjson "$bg_out"
     jq -es '(map(.id) | sort) as $ids
             | ($ids | length) >= 5 and ($ids | length) < 20000
             and $ids == [range(1; ($ids | length) + 1)]
-            and all(.error.kind == "cancelled")' "$out"
+            and all(.error.kind == "cancelled")' "$bg_out"
 }
 
 @test "--deadline 1 with /hang requests: exit 1, the in-flight ones cancelled at about 1 s, no request starts after it" {
@@ -295,21 +184,20 @@ ndjson() {
 }
 
 @test "-v logs the shutdown on stderr: how many finished during the grace and how many were cancelled" {
-    start_volley -v --grace 1 "$SERVER/delay/300" "$SERVER/hang?i=1" \
+    volley_bg -v --grace 1 "$SERVER/delay/300" "$SERVER/hang?i=1" \
         "$SERVER/hang?i=2"
     wait_inflight 3
-    kill -TERM "$pid"
-    finish_volley
-    [ "$status" -eq 143 ]
-    ndjson "$out"
+    kill -TERM "$bg_pid"
+    volley_wait 143
+    ndjson "$bg_out"
     jq -es 'length == 3
             and ([.[] | select(.ok)] | length) == 1
             and ([.[] | select(.error.kind == "cancelled")] | length) == 2' \
-        "$out"
+        "$bg_out"
     # The summary: a line that names no URL, mentions "cancel", and says 2
     # (cancelled) and 1 (finished during the grace).
     local summary
-    summary=$(grep -i 'cancel' "$err" | grep -vF "$SERVER" || true)
+    summary=$(grep -i 'cancel' "$bg_err" | grep -vF "$SERVER" || true)
     [[ -n $summary ]]
     [[ $summary =~ (^|[^0-9.#])2([^0-9.]|$) ]]
     [[ $summary =~ (^|[^0-9.#])1([^0-9.]|$) ]]
@@ -320,15 +208,14 @@ ndjson() {
     mkfifo "$fifo"
     exec {w}<>"$fifo" # the writer: kept open, never closed before the end
     printf '%s\n' "$SERVER/hang?i=1" "$SERVER/hang?i=2" >&"$w"
-    VOLLEY_STDIN=$fifo start_volley --grace 0.2
+    VOLLEY_STDIN=$fifo volley_bg --grace 0.2
     wait_inflight 2
     local t0=$EPOCHREALTIME
-    kill -TERM "$pid"
-    finish_volley
+    kill -TERM "$bg_pid"
+    volley_wait 143
     exec {w}>&-
-    [ "$status" -eq 143 ]
     fless "$(since "$t0")" 3
-    jq -es 'length == 2 and all(.error.kind == "cancelled")' "$out"
+    jq -es 'length == 2 and all(.error.kind == "cancelled")' "$bg_out"
 }
 
 @test "stdin held open, idle after its lines are done: SIGTERM exits 143 at once" {
@@ -339,17 +226,16 @@ ndjson() {
     exec {hold}<>"$ofifo"
     exec {o}<"$ofifo"
     printf '%s\n' "$SERVER/status/200" >&"$w"
-    out=$ofifo VOLLEY_STDIN=$fifo start_volley
+    VOLLEY_STDOUT=$ofifo VOLLEY_STDIN=$fifo volley_bg
     exec {hold}>&-
     # Its record is the event: volley runs, has nothing in flight and waits
     # for more input on a stdin that stays open.
     IFS= read -r -t 10 -u "$o" line || fail "no record for the first line"
     jq -e '.ok and .id == 1' <<<"$line"
     local t0=$EPOCHREALTIME
-    kill -TERM "$pid"
-    out=/dev/null finish_volley
+    kill -TERM "$bg_pid"
+    volley_wait 143
     exec {w}>&-
-    [ "$status" -eq 143 ]
     fless "$(since "$t0")" 3
     # nothing more was written: no record for an unread line
     run cat <&"$o"
@@ -368,22 +254,20 @@ ndjson() {
 }
 
 @test "Ctrl-C: 'stopping: N in flight get up to Gs; Ctrl-C again cancels them now', then a countdown on the progress line, no ETA" {
-    stderr_fifo --progress --grace 1.5 -c 3 "$SERVER/status/200?i=1" \
+    volley_bg --progress --grace 1.5 -c 3 "$SERVER/status/200?i=1" \
         "$SERVER/hang?i=2" "$SERVER/hang?i=3"
     wait_inflight 2
-    kill -INT "$pid"
+    kill -INT "$bg_pid"
     # A progress line (drawn with \r, no newline) may come first: the
     # message is what ends the line read. The first request may still be
     # in flight.
-    wait_stderr 'volley: stopping: [23] in flight get up to 1\.5s; Ctrl-C again cancels them now$'
-    drain_stderr
-    finish_volley
-    [ "$status" -eq 130 ]
-    jq -es 'length == 3 and (map(select(.error.kind == "cancelled")) | length) == 2' "$out"
+    volley_wait_stderr 'volley: stopping: [23] in flight get up to 1\.5s; Ctrl-C again cancels them now$'
+    volley_wait 130
+    jq -es 'length == 3 and (map(select(.error.kind == "cancelled")) | length) == 2' "$bg_out"
     # After the message, the progress line counts down to the
     # cancellation: "stopping: 2 in flight, cancelled in 1.4s | ...".
     local after left
-    after=$(sed -n '/Ctrl-C again cancels/,$p' "$err" | tr '\r' '\n' |
+    after=$(sed -n '/Ctrl-C again cancels/,$p' "$bg_err" | tr '\r' '\n' |
         sed 's/\x1b\[K//g' | grep '^stopping: ' || true)
     [[ -n $after ]] || fail "no countdown after the message"
     [[ $after != *ETA* ]] || fail "an ETA while stopping: $after"
@@ -395,17 +279,14 @@ ndjson() {
 }
 
 @test "SIGTERM and -q: no stopping message (scripts and daemons are not told about Ctrl-C)" {
-    stderr_fifo --grace 0.5 "$SERVER/hang?i=1"
+    volley_bg --grace 0.5 "$SERVER/hang?i=1"
     wait_inflight 1
-    kill -TERM "$pid"
-    drain_stderr
-    finish_volley
-    [ "$status" -eq 143 ]
-    [ ! -s "$err" ]
-    start_volley -q --grace 0.5 "$SERVER/hang?i=1"
+    kill -TERM "$bg_pid"
+    volley_wait 143
+    [ ! -s "$bg_err" ]
+    volley_bg -q --grace 0.5 "$SERVER/hang?i=1"
     wait_inflight 1
-    kill -INT "$pid"
-    finish_volley
-    [ "$status" -eq 130 ]
-    [ ! -s "$err" ]
+    kill -INT "$bg_pid"
+    volley_wait 130
+    [ ! -s "$bg_err" ]
 }

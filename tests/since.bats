@@ -62,10 +62,10 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"
     jq -e '.error.kind == "too_large" and (has("sha256") | not)' <<<"$output"
 }
 
-# urls KEY: the list of the main --since test, one kind of URL a line:
+# cond_urls KEY: the list of the main --since test, one kind of URL a line:
 # both validators, Last-Modified only, ETag only, one that changes, one
 # that starts failing, one that fails both times.
-urls() {
+cond_urls() {
     printf '%s\n' "$SERVER/cond/$1-both" "$SERVER/cond/$1-lm?etag=0" \
         "$SERVER/cond/$1-etag?lm=0" "$SERVER/cond/$1-chg" \
         "$SERVER/cond/$1-fail" "$SERVER/status/404?$1"
@@ -74,7 +74,7 @@ urls() {
 @test "--since: validators sent, 304s, no unchanged body sent again; changed for changed, unchanged, new and failing URLs" {
     local k=s$RANDOM$RANDOM list=$BATS_TEST_TMPDIR/list
     local first=$BATS_TEST_TMPDIR/first.ndjson
-    urls "$k" >"$list"
+    cond_urls "$k" >"$list"
     run_volley 1 -i "$list" --title -o "$first"
     jq -es 'length == 6 and (map(select(.ok)) | length) == 5' "$first"
     curl -sf "$SERVER/_change?key=$k-chg" >/dev/null
@@ -251,7 +251,7 @@ urls() {
 @test "--only-changed: exactly the records that differ from FILE's, and new ones; the exit status counts all" {
     local k=o$RANDOM$RANDOM list=$BATS_TEST_TMPDIR/list
     local first=$BATS_TEST_TMPDIR/first.ndjson full=$BATS_TEST_TMPDIR/full.ndjson
-    urls "$k" >"$list"
+    cond_urls "$k" >"$list"
     echo 'not a url' >>"$list"
     run_volley 1 -i "$list" --hash -o "$first"
     curl -sf "$SERVER/_change?key=$k-chg" >/dev/null

@@ -20,14 +20,10 @@ teardown_file() {
 
 setup() {
     stats_reset
-    pid=
 }
 
 teardown() {
-    if [[ -n ${pid:-} ]]; then
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    fi
+    volley_bg_stop
 }
 
 # soak_input N SEED: writes $BATS_TEST_TMPDIR/in with N request lines in a
@@ -126,10 +122,7 @@ check_soak_records() {
 
 # bats test_tags=slow,valgrind
 @test "valgrind soak: 1,000 requests with faults mixed in, no leak or memory error (exit 1, not 88)" {
-    [[ ${VOLLEY_VALGRIND:-} == 1 ]] || skip "set VOLLEY_VALGRIND=1 to run valgrind"
-    if [[ $VOLLEY_WRAPPER != *valgrind* ]]; then
-        local VOLLEY_WRAPPER="valgrind --error-exitcode=88 --leak-check=full --errors-for-leak-kinds=definite,indirect"
-    fi
+    use_valgrind
     soak_input 1000 7
     run_volley 1 -c 50 -r 1 --retry-delay 0.01 --retry-max-delay 0.05 \
         -i "$BATS_TEST_TMPDIR/in"
@@ -138,30 +131,13 @@ check_soak_records() {
 
 # bats test_tags=slow,valgrind
 @test "valgrind: a SIGTERM shutdown mid-run cancels cleanly, no leak or memory error (exit 143, not 88)" {
-    [[ ${VOLLEY_VALGRIND:-} == 1 ]] || skip "set VOLLEY_VALGRIND=1 to run valgrind"
-    local wrapper=$VOLLEY_WRAPPER
-    if [[ $wrapper != *valgrind* ]]; then
-        wrapper="valgrind --error-exitcode=88 --leak-check=full --errors-for-leak-kinds=definite,indirect"
-    fi
-    local i out=$BATS_TEST_TMPDIR/out err=$BATS_TEST_TMPDIR/err
-    for i in $(seq 1 200); do
-        printf '%s\n' "$SERVER/delay/5000?i=$i"
-    done >"$BATS_TEST_TMPDIR/in"
-    # shellcheck disable=SC2086
-    $wrapper "$VOLLEY" -c 20 --grace 0.2 -i "$BATS_TEST_TMPDIR/in" \
-        </dev/null >"$out" 2>"$err" 3>&- &
-    pid=$!
-    local got
-    got=$(curl -s -w ' %{http_code}' "$SERVER/_wait?inflight=20&timeout=30")
-    [[ $got == *" 200" ]] || fail "the server never had 20 in flight: $got"
-    kill -TERM "$pid"
-    status=0
-    wait "$pid" || status=$?
-    pid=
-    sed 's/^/# stderr: /' "$err"
-    echo "# status=$status"
-    [ "$status" -eq 143 ]
+    use_valgrind
+    urls 200 "$SERVER/delay/5000" >"$BATS_TEST_TMPDIR/in"
+    volley_bg -c 20 --grace 0.2 -i "$BATS_TEST_TMPDIR/in"
+    wait_inflight 20 30
+    kill -TERM "$bg_pid"
+    volley_wait 143
     jq -es '(map(.id) | sort) as $ids
             | ($ids | length) >= 20 and $ids == [range(1; ($ids | length) + 1)]
-            and all(.error.kind == "cancelled")' "$out"
+            and all(.error.kind == "cancelled")' <<<"$output"
 }

@@ -10,16 +10,8 @@ load helpers
 setup_file() { server_start; }
 teardown_file() { server_stop; }
 
-# urls N PATH: N lines of $SERVER/PATH?i=K
-urls() {
-    local n=$1 path=$2 i
-    for ((i = 1; i <= n; i++)); do
-        echo "$SERVER/$path?i=$i"
-    done
-}
-
 @test "-t per attempt: a /hang times out while 20 /delay/50 siblings succeed" {
-    { echo "$SERVER/hang"; urls 20 delay/50; } >"$BATS_TEST_TMPDIR/in.txt"
+    { echo "$SERVER/hang"; urls 20 "$SERVER/delay/50"; } >"$BATS_TEST_TMPDIR/in.txt"
     run_volley 1 -r 0 -t 1 -i "$BATS_TEST_TMPDIR/in.txt"
     jq -es 'length == 21 and
         ([.[] | select(.id == 1) | .error.kind] == ["timeout"]) and
@@ -48,7 +40,7 @@ urls() {
 }
 
 @test "-c 3: never more than 3 in flight at the server" {
-    urls 9 delay/150 >"$BATS_TEST_TMPDIR/in.txt"
+    urls 9 "$SERVER/delay/150" >"$BATS_TEST_TMPDIR/in.txt"
     stats_reset
     run_volley 0 -c 3 -i "$BATS_TEST_TMPDIR/in.txt"
     jq -es 'length == 9 and all(.ok)' <<<"$output"
@@ -57,7 +49,7 @@ urls() {
 }
 
 @test "-c 1 serialises: one in flight at a time" {
-    urls 6 delay/50 >"$BATS_TEST_TMPDIR/in.txt"
+    urls 6 "$SERVER/delay/50" >"$BATS_TEST_TMPDIR/in.txt"
     stats_reset
     run_volley 0 --concurrency 1 -i "$BATS_TEST_TMPDIR/in.txt"
     jq -es 'length == 6 and all(.ok)' <<<"$output"
@@ -66,7 +58,7 @@ urls() {
 }
 
 @test "-c 40: 40 x /delay/300 finish in well under 40 x 300 ms" {
-    urls 40 delay/300 >"$BATS_TEST_TMPDIR/in.txt"
+    urls 40 "$SERVER/delay/300" >"$BATS_TEST_TMPDIR/in.txt"
     local t0 t1
     t0=$(date +%s%N)
     run_volley 0 -c 40 -i "$BATS_TEST_TMPDIR/in.txt"
@@ -77,7 +69,7 @@ urls() {
 }
 
 @test "-c 40: the server's in-flight maximum equals -c (all 40 at once)" {
-    urls 40 delay/300 >"$BATS_TEST_TMPDIR/in.txt"
+    urls 40 "$SERVER/delay/300" >"$BATS_TEST_TMPDIR/in.txt"
     stats_reset
     run_volley 0 -c 40 -i "$BATS_TEST_TMPDIR/in.txt"
     jq -es 'length == 40 and all(.ok)' <<<"$output"
@@ -86,7 +78,7 @@ urls() {
 }
 
 @test "-c defaults to 50: 60 x /delay/300 reach 50 in flight, never more" {
-    urls 60 delay/300 >"$BATS_TEST_TMPDIR/in.txt"
+    urls 60 "$SERVER/delay/300" >"$BATS_TEST_TMPDIR/in.txt"
     stats_reset
     run_volley 0 -i "$BATS_TEST_TMPDIR/in.txt"
     jq -es 'length == 60 and all(.ok)' <<<"$output"

@@ -165,10 +165,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   vals[0] = f[7];
   vals[1] = f[8];
   vals[2] = f[2];
+  /* Every field set: "cut" came after this harness, and left as the
+   * stack had it, it crashed extract_result_json() on the first input. */
+  memset(values, 0, sizeof(values));
   values[0].v = vals;
   values[0].n = 3;
   values[1].v = vals + 2;
   values[1].n = 1;
+  values[1].cut = f[8][0] & 1 ? "budget" : NULL;
   res.values = values;
   res.nvalues = 2;
   r.extract = &res;

@@ -1,5 +1,5 @@
-/* Fuzzes the --resume reader (resume.c) with any file content, and with the
- * record of any input line. */
+/* Fuzzes the --resume and --check readers (resume.c) with any file content,
+ * and with the record of any input line. */
 #include "config.h"
 
 #include <stdio.h>
@@ -170,6 +170,86 @@ static void check_load(const char *file, size_t n, bool redo_failed)
   free(after2);
 }
 
+/* What check_scan() collects from resume_scan(). */
+struct scan_seen {
+  const char *file; /* the content scanned, to find the line's record */
+  size_t n, pos;    /* its bytes; where the next line starts */
+  uint64_t records;
+};
+
+/* Each record resume_scan() hands out is the next complete line of the
+ * file that is one, with the key and outcome that line gives. */
+static void scan_cb(const struct resume_line *rl, void *ud)
+{
+  struct scan_seen *sc = ud;
+  struct hmap_key k;
+  json_t *root, *url;
+  char *id_json;
+  int kind;
+
+  for (;;) {
+    const char *nl = memchr(sc->file + sc->pos, '\n', sc->n - sc->pos);
+    size_t at = sc->pos, len;
+
+    FUZZ_CHECK(nl, "a record handed out past the last complete line");
+    len = (size_t)(nl - sc->file) - at;
+    sc->pos = at + len + 1;
+    kind = record_kind(sc->file + at, len);
+    if (kind < 0)
+      continue;
+    root = json_loadb(sc->file + at, len, JSON_ALLOW_NUL, NULL);
+    url = json_object_get(root, "url");
+    id_json = json_dumps(json_object_get(root, "id"),
+                         JSON_COMPACT | JSON_ENCODE_ANY);
+    FUZZ_CHECK(id_json, "json_dumps() of an id failed");
+    resume_key(&k, id_json, 0, json_string_value(url));
+    FUZZ_CHECK(memcmp(&k, &rl->key, sizeof(k)) == 0,
+               "the key of the record at byte %zu differs", at);
+    FUZZ_CHECK(strcmp(rl->id_json, id_json) == 0, "id '%s', the line's '%s'",
+               rl->id_json, id_json);
+    FUZZ_CHECK((int)rl->outcome == kind, "outcome %d, the line's %d",
+               (int)rl->outcome, kind);
+    free(id_json);
+    json_decref(root);
+    sc->records++;
+    return;
+  }
+}
+
+/* --check's reader, resume_scan(), over "file" ("n" bytes): every complete
+ * line that is a record is handed out, in order, with its key, id and
+ * outcome; every other line, a torn last one included, is counted; the
+ * file is left as it was. */
+static void check_scan(const char *file, size_t n)
+{
+  struct scan_seen sc = { file, n, 0, 0 };
+  char err[VL_ERRLEN] = "";
+  uint64_t other = 0, lines = 0, torn;
+  size_t i, rn;
+  char *after;
+
+  for (i = 0; i < n;) {
+    const char *nl = memchr(file + i, '\n', n - i);
+
+    if (!nl)
+      break;
+    lines++;
+    i = (size_t)(nl - file) + 1;
+  }
+  torn = i < n;
+  write_file(file, n);
+  FUZZ_CHECK(resume_scan(path, scan_cb, &sc, &other, err) == 0,
+             "resume_scan() failed: %s", err);
+  FUZZ_CHECK(sc.records + other == lines + torn,
+             "%llu records and %llu others in %llu lines%s",
+             (unsigned long long)sc.records, (unsigned long long)other,
+             (unsigned long long)lines, torn ? " and a torn one" : "");
+  after = read_file(&rn);
+  FUZZ_CHECK(rn == n && (n == 0 || memcmp(after, file, n) == 0),
+             "resume_scan() changed the file");
+  free(after);
+}
+
 /* The record of the request "line" makes, on line 7 of the input,
  * appended to the file left after loading: read back under its key. */
 static void check_roundtrip(const char *line, size_t len)
@@ -213,15 +293,17 @@ static void check_roundtrip(const char *line, size_t len)
 /* Input: one input line, a newline, then the content of -o FILE as an earlier
  * run (or a crash, or a stranger) left it.
  *
- * Oracle: resume_load() reads any content without failing, with or without
- * --resume-failed; it never drops an ok record, nor a failed one without
- * --resume-failed: what stays is the file's complete lines in order, less
- * cancelled records, failed ones with --resume-failed, and the lines after
- * the last record when the last line is none (torn); a second load keeps as
- * many records and cuts at most lines that are no records. And whatever
- * request the input line makes, the record volley writes for it, appended to
- * that file, is read back: the key resume_key() makes of the request is in the
- * set, so a resumed run does not fetch it again. */
+ * Oracle: --check's resume_scan() hands out each record line, in order,
+ * with its key, id and outcome, and counts every other line, a torn last
+ * one included. resume_load() reads any content without failing, with or
+ * without --resume-failed; it never drops an ok record, nor a failed one
+ * without --resume-failed: what stays is the file's complete lines in
+ * order, less cancelled records, failed ones with --resume-failed, and the
+ * lines after the last record when the last line is none (torn); a second
+ * load keeps as many records and cuts at most lines that are no records.
+ * And whatever request the input line makes, the record volley writes for
+ * it, appended to that file, is read back: the key resume_key() makes of
+ * the request is in the set, so a resumed run does not fetch it again. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   const uint8_t *nl = memchr(data, '\n', size);
@@ -229,6 +311,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   const char *file = nl ? (const char *)nl + 1 : "";
   size_t n = nl ? size - llen - 1 : 0;
 
+  check_scan(file, n);
   check_load(file, n, true);
   check_load(file, n, false);
   check_roundtrip((const char *)data, llen);

@@ -187,6 +187,18 @@ static int comments_and_pis(char *why)
               NULL, ALL, 0, NULL, NULL, "N:1|N:2|N:3|N:4");
 }
 
+/* Found by fuzz-htmlscan: "<?" and an ASCII name that ends the page is
+ * no PI to libxml2, the name stays text (a non-ASCII byte in the name, or
+ * anything after it, makes it one). */
+static int pi_name_to_the_end(char *why)
+{
+  return scan(why, S("<title>a<?ex"), NULL, ALL, 0, "aex", NULL, "") ||
+         scan(why, S("<title>a<?x:y.z-1_"), NULL, ALL, 0, "ax:y.z-1_", NULL,
+              "") ||
+         scan(why, S("<title>a<?ex "), NULL, ALL, 0, "a", NULL, "") ||
+         scan(why, S("<title>a<?e\xc3\xa9"), NULL, ALL, 0, "a", NULL, "");
+}
+
 static int implied_and_closed(char *why)
 {
   /* An <a> closes an open <a>; a <table> closes a <p>; text in <head>
@@ -307,6 +319,7 @@ static const struct tap_case cases[] = {
     attributes },
   { "script and style: raw text up to their end tag", raw_text },
   { "comments, PIs and declarations as libxml2 reads them", comments_and_pis },
+  { "a PI name that ends the page is text", pi_name_to_the_end },
   { "implied and auto-closed elements", implied_and_closed },
   { "charset: <meta http-equiv> Latin-1", charset_meta_latin1 },
   { "charset: <meta charset> windows-1252", charset_meta_cp1252 },
