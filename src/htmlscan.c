@@ -727,9 +727,11 @@ static size_t char_ref_at(const struct scan *s, size_t j, uint32_t *val)
 /* htmlParseEntityRef() at '&' at "j": the position after it; "*val" the
  * code point when libxml2 knows the name and ';' follows it (read too),
  * else 0 and the name in "*name", "*len" (0: none). A name that runs
- * into non-ASCII letters gives the same text either way: libxml2 writes
- * an unknown reference back as it was. */
-static size_t entity_ref_at(const struct scan *s, size_t j, unsigned *val,
+ * into a non-ASCII byte declines the scan: libxml2 reads such a name
+ * through htmlParseNameComplex(), whose result depends on how its input
+ * was converted in chunks (fuzzing found a long Latin-1 name written
+ * back as "&e;"). */
+static size_t entity_ref_at(struct scan *s, size_t j, unsigned *val,
                             size_t *name, size_t *len)
 {
   const unsigned char *b = s->b;
@@ -742,6 +744,8 @@ static size_t entity_ref_at(const struct scan *s, size_t j, unsigned *val,
     return j;
   for (k = j + 1; k < s->n && is_name_char(b[k]); k++)
     ;
+  if (k < s->n && b[k] >= 0x80)
+    s->fail = true;
   *len = k - j;
   if (k < s->n && b[k] == ';') {
     *val = html4_entity((const char *)b + j, *len);

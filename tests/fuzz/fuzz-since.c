@@ -190,7 +190,7 @@ static void check_entry(const struct since *s, const struct since_entry *e,
   v = json_object_get(rec, "etag");
   if (sendable(v))
     FUZZ_CHECK(e->etag_len == json_string_length(v) &&
-                   memcmp(s->etags + e->etag_off, json_string_value(v),
+                   memcmp(s->etags.p + e->etag_off, json_string_value(v),
                           e->etag_len) == 0,
                "the ETag differs");
   else
@@ -235,7 +235,8 @@ static void check_validators(const struct since *s,
   if (sent && e->etag_len) {
     FUZZ_CHECK(strncmp(inm, "If-None-Match: ", 15) == 0 &&
                    strlen(inm) == 15 + e->etag_len &&
-                   memcmp(inm + 15, s->etags + e->etag_off, e->etag_len) == 0,
+                   memcmp(inm + 15, s->etags.p + e->etag_off, e->etag_len) ==
+                       0,
                "If-None-Match is not the ETag: '%s'", inm);
   } else {
     FUZZ_CHECK(!inm[0], "If-None-Match without an ETag");
