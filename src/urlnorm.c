@@ -406,7 +406,8 @@ int urlnorm_origin(const char *url, struct urlnorm_origin *o)
 {
   const char *hash = strchr(url, '#');
   size_t len = hash ? (size_t)(hash - url) : strlen(url);
-  size_t lo, hi, host_end, port, nport = 0, scheme;
+  size_t lo, hi, host_end, port, nport = 0, scheme, nhost;
+  const char *zone;
   char *k = o->key, *h = o->host;
   const char *kend = o->key + sizeof(o->key);
   bool fits;
@@ -438,10 +439,18 @@ int urlnorm_origin(const char *url, struct urlnorm_origin *o)
       (nport == 3 && scheme == 5 && memcmp(url + port, "443", 3) == 0 &&
        strncasecmp(url, "https", 5) == 0))
     nport = 0;
-  fits = put_lower(&h, o->host + sizeof(o->host), url + lo, host_end - lo);
+  /* An IPv6 zone id ("[fe80::1%25eth0]") is no part of the host: the
+   * normal form drops it too. */
+  zone = url[lo] == '[' ? memchr(url + lo, '%', host_end - lo) : NULL;
+  nhost = zone ? (size_t)(zone - (url + lo)) : host_end - lo;
+  fits = put_lower(&h, o->host + sizeof(o->host), url + lo, nhost);
+  if (zone)
+    fits = put_lower(&h, o->host + sizeof(o->host), "]", 1) && fits;
   fits = put_lower(&k, kend, url, scheme) && fits;
   fits = put_lower(&k, kend, "://", 3) && fits;
-  fits = put_lower(&k, kend, url + lo, host_end - lo) && fits;
+  fits = put_lower(&k, kend, url + lo, nhost) && fits;
+  if (zone)
+    fits = put_lower(&k, kend, "]", 1) && fits;
   if (nport) {
     fits = put_lower(&k, kend, ":", 1) && fits;
     fits = put_lower(&k, kend, url + port, nport) && fits;
