@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "utf8.h"
 
 struct css {
   const unsigned char *s;
@@ -25,28 +26,8 @@ struct css {
 static void put_cp(struct css *c, uint32_t cp)
 {
   unsigned char o[4];
-  size_t n;
 
-  if (cp < 0x80) {
-    o[0] = (unsigned char)cp;
-    n = 1;
-  } else if (cp < 0x800) {
-    o[0] = (unsigned char)(0xC0 | (cp >> 6));
-    o[1] = (unsigned char)(0x80 | (cp & 0x3F));
-    n = 2;
-  } else if (cp < 0x10000) {
-    o[0] = (unsigned char)(0xE0 | (cp >> 12));
-    o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    o[2] = (unsigned char)(0x80 | (cp & 0x3F));
-    n = 3;
-  } else {
-    o[0] = (unsigned char)(0xF0 | (cp >> 18));
-    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
-    n = 4;
-  }
-  buf_put(&c->tok, o, n);
+  buf_put(&c->tok, o, utf8_encode(cp, o));
 }
 
 static bool is_ws(int ch)

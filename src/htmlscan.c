@@ -21,6 +21,7 @@
 
 #include "buf.h"
 #include "html4.h"
+#include "utf8.h"
 #include "util.h"
 
 /* libxml2 reads a tag or attribute name up to this many bytes; the rest
@@ -183,28 +184,8 @@ static const unsigned short cp1252[32] = {
 static void add_cp(struct buf *b, uint32_t c)
 {
   unsigned char o[4];
-  size_t n;
 
-  if (c < 0x80) {
-    o[0] = (unsigned char)c;
-    n = 1;
-  } else if (c < 0x800) {
-    o[0] = (unsigned char)(0xC0 | (c >> 6));
-    o[1] = (unsigned char)(0x80 | (c & 0x3F));
-    n = 2;
-  } else if (c < 0x10000) {
-    o[0] = (unsigned char)(0xE0 | (c >> 12));
-    o[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
-    o[2] = (unsigned char)(0x80 | (c & 0x3F));
-    n = 3;
-  } else {
-    o[0] = (unsigned char)(0xF0 | ((c >> 18) & 0x07));
-    o[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
-    o[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
-    o[3] = (unsigned char)(0x80 | (c & 0x3F));
-    n = 4;
-  }
-  buf_put(b, o, n);
+  buf_put(b, o, utf8_encode(c, o));
 }
 
 /* The character at "j" in the current charset: its length in bytes and

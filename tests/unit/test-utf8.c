@@ -76,7 +76,27 @@ static int repair_replaces_each_bad_byte(char *why)
   return 0;
 }
 
+/* utf8_encode(): every length, each a valid sequence of that length. */
+static int encode_lengths(char *why)
+{
+  static const uint32_t cps[] = { 0x0,   0x7F,   0x80,    0x7FF,
+                                  0x800, 0xFFFF, 0x10000, 0x10FFFF };
+  static const size_t lens[] = { 1, 1, 2, 2, 3, 3, 4, 4 };
+  unsigned char o[4];
+  size_t i;
+
+  for (i = 0; i < sizeof(cps) / sizeof(cps[0]); i++) {
+    CHECK_UINT(utf8_encode(cps[i], o), lens[i]);
+    if (cps[i])
+      CHECK_UINT(utf8_seq(o, lens[i]), lens[i]);
+  }
+  CHECK_UINT(utf8_encode(0xE9, o), 2);
+  CHECK(o[0] == 0xC3 && o[1] == 0xA9);
+  return 0;
+}
+
 static const struct tap_case cases[] = {
+  { "utf8_encode: 1 to 4 bytes, each valid", encode_lengths },
   { "valid sequences of 1 to 4 bytes, at the edges", valid_lengths },
   { "overlong forms, surrogates, past U+10FFFF, stray bytes", invalid_starts },
   { "a sequence cut by the end of the buffer", truncated },
