@@ -20,23 +20,20 @@
 #include "errkind.h"
 #include "extract.h"
 #include "feed.h"
-#include "filelock.h"
 #include "finish.h"
 #include "gate.h"
-#include "hmap.h"
 #include "input.h"
 #include "inputline.h"
 #include "looplag.h"
 #include "msg.h"
+#include "outfile.h"
 #include "output.h"
 #include "progress.h"
 #include "record.h"
 #include "request.h"
-#include "resume.h"
 #include "retry.h"
 #include "save.h"
 #include "sched.h"
-#include "since.h"
 #include "sink.h"
 #include "stop.h"
 #include "stats.h"
@@ -59,8 +56,7 @@ struct run {
   struct request_pool pool;
   struct request_shared shared;
   struct retry_policy policy;
-  struct hmap done;          /* --resume: keys of requests FILE has */
-  struct since since;        /* --since FILE's records, by request */
+  struct outfile of;         /* -o FILE's lock, --resume, --since */
   struct extract_spec xspec; /* --title --links -x -e */
   struct finish *fin;        /* --save and extraction after a transfer */
   struct gate *gate; /* --crawl: robots.txt, NULL with --ignore-robots */
@@ -73,7 +69,6 @@ struct run {
   struct stats stats;        /* every record written, by outcome */
   struct writeout wo;        /* -w template; unused without -w */
   uint64_t started_ns;       /* uv_hrtime() at the start, for --stats */
-  int lock_fd;               /* holds -o FILE's lock to the end, or -1 */
   unsigned long long nofile; /* the open files limit, raised */
 };
 
@@ -613,44 +608,15 @@ static int setup(struct run *r, char err[VL_ERRLEN])
     if (r->shared.save_dirfd < 0)
       return RUN_EXIT_USAGE;
   }
-  feed_set_sources(&r->feed, r->in, &r->done, cfg->since ? &r->since : NULL);
-  if (cfg->output) {
-    /* Before FILE is truncated or resumed: a second volley on the same
-     * FILE stops here, having changed nothing. */
-    switch (filelock_take(cfg->output, &r->lock_fd, err)) {
-    case FILELOCK_HELD:
-      break;
-    case FILELOCK_NONE:
-      if (err[0])
-        msg_warn(&r->msg, "%s", err);
-      break;
-    case FILELOCK_BUSY:
-      return RUN_EXIT_USAGE;
-    case FILELOCK_FAILED:
-      return RUN_EXIT_OUTPUT;
-    }
-  }
-  if (cfg->since) {
-    /* Before --resume rewrites FILE or output_open() truncates it. */
-    if (resume_since_open(&r->since, cfg, &r->xspec, err) < 0)
-      return RUN_EXIT_USAGE;
-    r->shared.since = &r->since;
-    msg_verbose(&r->msg, 1, "since: %llu records of '%s' indexed",
-                (unsigned long long)r->since.records, cfg->since);
-  }
-  if (cfg->resume) {
-    uint64_t kept = 0;
-
-    int rc2 = resume_load(cfg->output, cfg->resume_failed, &r->done, &kept,
-                          &r->lock_fd, r->feed.crawling ? feed_resumed : NULL,
-                          &r->feed, err);
-
-    feed_resumed_offer(&r->feed);
-    if (rc2 < 0)
-      return RUN_EXIT_OUTPUT;
-    msg_verbose(&r->msg, 1, "resume: %llu requests are done in '%s'",
-                (unsigned long long)kept, cfg->output);
-  }
+  feed_set_sources(&r->feed, r->in, &r->of.done,
+                   cfg->since ? &r->of.since : NULL);
+  rc = outfile_open(&r->of, cfg, &r->xspec, &r->msg,
+                    r->feed.crawling ? feed_resumed : NULL, &r->feed, err);
+  feed_resumed_offer(&r->feed); /* nothing to offer without --resume */
+  if (rc != OUTFILE_OK)
+    return rc == OUTFILE_USAGE ? RUN_EXIT_USAGE : RUN_EXIT_OUTPUT;
+  if (cfg->since)
+    r->shared.since = &r->of.since;
   if (output_open(&r->out, &r->loop, cfg->output,
                   cfg->append || cfg->resume ? OUTPUT_APPEND : OUTPUT_TRUNCATE,
                   pressure_cb, output_error_cb, r, err) < 0)
@@ -718,8 +684,7 @@ int run_main(const struct config *cfg)
     return RUN_EXIT_USAGE;
   }
   r->cfg = cfg;
-  r->lock_fd = -1;
-  r->since.fd = -1;
+  outfile_init(&r->of);
   extract_spec_init(&r->xspec);
   stats_init(&r->stats);
   r->started_ns = uv_hrtime();
@@ -765,13 +730,8 @@ int run_main(const struct config *cfg)
   gate_free(r->gate);
   request_pool_free(&r->pool);
   sink_free(&r->sink);
-  hmap_free(&r->done);
-  since_free(&r->since);
-  if (r->since.fd >= 0)
-    (void)close(r->since.fd); /* only read: nothing to lose */
   request_shared_free(&r->shared);
-  if (r->lock_fd >= 0)
-    close(r->lock_fd); /* FILE is written and closed: let the next in. */
+  outfile_close(&r->of);
   rc = uv_loop_close(&r->loop);
   if (rc != 0) {
 #ifdef VOLLEY_DEBUG

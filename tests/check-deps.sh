@@ -11,7 +11,7 @@ layer() {
   main) echo 5 ;;
   run | check) echo 4 ;;
   engine | sched | finish | gate | feed | stop) echo 3 ;;
-  request) echo 2 ;;
+  request | outfile) echo 2 ;;
   input | output | resume | filelock | save | progress | msg | looplag | \
     summary | stdstream) echo 1 ;;
   cli | cliopt | optname | optval | inputline | record | hdrblock | errkind | extract | crawl | robots | urlnorm | writeout | savename | sha256 | since | \
