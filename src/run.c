@@ -39,7 +39,6 @@
 #include "stats.h"
 #include "summary.h"
 #include "util.h"
-#include "writeout.h"
 
 struct run {
   uv_loop_t loop;
@@ -67,7 +66,6 @@ struct run {
   int output_error;          /* the write error, 0 if none */
   int setup_status;          /* exit status of a failed setup, 0 if none */
   struct stats stats;        /* every record written, by outcome */
-  struct writeout wo;        /* -w template; unused without -w */
   uint64_t started_ns;       /* uv_hrtime() at the start, for --stats */
   unsigned long long nofile; /* the open files limit, raised */
 };
@@ -584,15 +582,19 @@ static int setup(struct run *r, char err[VL_ERRLEN])
     return RUN_EXIT_USAGE;
   if (setup_scrape(r, err) < 0)
     return RUN_EXIT_USAGE;
-  if (cfg->write_out) {
-    char why[VL_ERRLEN];
-
-    /* cli.c has checked the format: only a bug fails here. */
-    if (writeout_parse(&r->wo, cfg->write_out, why) < 0) {
-      snprintf(err, VL_ERRLEN, "--write-out: %.480s", why);
-      return RUN_EXIT_USAGE;
-    }
-  }
+  if (sink_init(
+          &r->sink,
+          &(struct sink_config){
+              .write_out = cfg->write_out,
+              .since = cfg->since ? &r->of.since : NULL,
+              .only_changed = cfg->only_changed,
+              .ordered = cfg->ordered ? (size_t)cfg->concurrency * 4 + 16 : 0,
+              .stats = &r->stats,
+              .write_cb = sink_write_cb,
+              .ud = r,
+          },
+          err) < 0)
+    return RUN_EXIT_USAGE;
   if (cfg->nurls == 0 && input_open(&r->in, &r->loop, cfg->inputs,
                                     cfg->ninputs, input_ready_cb, r, err) < 0)
     return RUN_EXIT_USAGE;
@@ -637,18 +639,6 @@ static int setup(struct run *r, char err[VL_ERRLEN])
   }
   r->sched_ready = true;
   sched_set_rate(&r->sched, cfg->rate, cfg->rate_per_host);
-  sink_init(
-      &r->sink,
-      &(struct sink_config){
-          .wo = cfg->write_out ? &r->wo : NULL,
-          .since = r->shared.since,
-          .only_changed = cfg->only_changed,
-          .ordered = cfg->ordered ? (size_t)cfg->concurrency * 4 + 16 : 0,
-          .stats = &r->stats,
-          .write_cb = sink_write_cb,
-          .ud = r,
-      });
-
   if (stop_init(&r->stop, &r->loop, cfg->deadline_ms, cfg->grace_ms, &r->msg,
                 &stop_ops, r, err) < 0)
     return RUN_EXIT_USAGE;
@@ -723,7 +713,6 @@ int run_main(const struct config *cfg)
   if (!r->setup_status && status != RUN_EXIT_USAGE && report_stats(r) < 0 &&
       status == RUN_EXIT_OK)
     status = RUN_EXIT_OUTPUT;
-  writeout_free(&r->wo);
   finish_free(r->fin);
   extract_spec_free(&r->xspec);
   feed_free(&r->feed); /* zeroed if setup ended before feed_init() */

@@ -6,18 +6,27 @@
 
 #include "sink.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "errkind.h"
 #include "util.h"
 
-void sink_init(struct sink *s, const struct sink_config *cfg)
+int sink_init(struct sink *s, const struct sink_config *cfg,
+              char err[VL_ERRLEN])
 {
+  char why[VL_ERRLEN];
+
   memset(s, 0, sizeof(*s));
   s->cfg = *cfg;
   if (cfg->ordered)
     s->order = order_new(cfg->ordered);
+  if (cfg->write_out && writeout_parse(&s->wo, cfg->write_out, why) < 0) {
+    snprintf(err, VL_ERRLEN, "--write-out: %.480s", why);
+    return -1;
+  }
+  return 0;
 }
 
 bool sink_room(const struct sink *s, uint64_t seq)
@@ -36,8 +45,8 @@ bool sink_put(struct sink *s, uint64_t seq, struct result *res,
   buf_reset(b);
   if (s->cfg.only_changed && res->changed == RECORD_CHANGED_FALSE)
     ; /* An empty line: --ordered's window still moves past it. */
-  else if (s->cfg.wo)
-    writeout_render(s->cfg.wo, res, b);
+  else if (s->cfg.write_out)
+    writeout_render(&s->wo, res, b);
   else
     record_build(b, res);
   stats_add(s->cfg.stats, res);
@@ -62,4 +71,5 @@ void sink_free(struct sink *s)
   order_free(s->order);
   s->order = NULL;
   buf_free(&s->rec);
+  writeout_free(&s->wo);
 }

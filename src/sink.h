@@ -22,7 +22,7 @@ typedef void sink_write_fn(const char *line, size_t len, void *ud);
 /* What a sink does with a result; the pointers are borrowed for the
  * sink's life. */
 struct sink_config {
-  const struct writeout *wo; /* -w's template, or NULL: JSON records */
+  const char *write_out;     /* -w's template, or NULL: JSON records */
   const struct since *since; /* --since FILE's index, or NULL */
   bool only_changed;         /* --only-changed: "changed": false is not
                                 written (still counted) */
@@ -34,12 +34,16 @@ struct sink_config {
 
 struct sink {
   struct sink_config cfg;
+  struct writeout wo;  /* -w's template compiled; holds nothing without */
   struct order *order; /* --ordered's window, or NULL; owned */
   struct buf rec;      /* reused for every record */
 };
 
-/* Make "s" work as "cfg" says. */
-void sink_init(struct sink *s, const struct sink_config *cfg);
+/* Make "s" work as "cfg" says. Returns 0, or -1 with "err" filled when
+ * -w's template does not compile (cli.c has checked it: only a bug gets
+ * there); sink_free() either way. */
+int sink_init(struct sink *s, const struct sink_config *cfg,
+              char err[VL_ERRLEN]);
 
 /* Whether the record of sequence number "seq" may be started now: with
  * --ordered, it must fit in the window. */

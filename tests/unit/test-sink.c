@@ -49,10 +49,14 @@ static int json_records(char *why)
   struct stats st;
   struct sink s;
   struct result r;
+  char err[VL_ERRLEN];
 
   stats_init(&st);
-  sink_init(&s, &(struct sink_config){
-                    .stats = &st, .write_cb = write_cb, .ud = &w });
+  CHECK_INT(sink_init(&s,
+                      &(struct sink_config){
+                          .stats = &st, .write_cb = write_cb, .ud = &w },
+                      err),
+            0);
   ok_result(&r, 1);
   CHECK(!sink_put(&s, 0, &r, NULL));
   CHECK_UINT(w.lines, 1);
@@ -67,19 +71,20 @@ static int json_records(char *why)
 static int ordered_window(char *why)
 {
   struct written w = { { NULL, 0, 0 }, 0 };
-  struct writeout wo;
   struct stats st;
   struct sink s;
   struct result r;
   char err[VL_ERRLEN];
 
   stats_init(&st);
-  CHECK_INT(writeout_parse(&wo, "%{id}", err), 0);
-  sink_init(&s, &(struct sink_config){ .wo = &wo,
-                                       .ordered = 4,
-                                       .stats = &st,
-                                       .write_cb = write_cb,
-                                       .ud = &w });
+  CHECK_INT(sink_init(&s,
+                      &(struct sink_config){ .write_out = "%{id}",
+                                             .ordered = 4,
+                                             .stats = &st,
+                                             .write_cb = write_cb,
+                                             .ud = &w },
+                      err),
+            0);
   CHECK(sink_room(&s, 3));
   CHECK(!sink_room(&s, 4));
   ok_result(&r, 3);
@@ -93,7 +98,6 @@ static int ordered_window(char *why)
   CHECK_STREQ(text(&w), "1\n2\n3\n");
   CHECK(sink_room(&s, 6));
   sink_free(&s);
-  writeout_free(&wo);
   buf_free(&w.all);
   return 0;
 }
@@ -104,10 +108,14 @@ static int failures_for_fail_fast(char *why)
   struct stats st;
   struct sink s;
   struct result r;
+  char err[VL_ERRLEN];
 
   stats_init(&st);
-  sink_init(&s, &(struct sink_config){
-                    .stats = &st, .write_cb = write_cb, .ud = &w });
+  CHECK_INT(sink_init(&s,
+                      &(struct sink_config){
+                          .stats = &st, .write_cb = write_cb, .ud = &w },
+                      err),
+            0);
   ok_result(&r, 1);
   r.status = 503;
   CHECK(sink_put(&s, 0, &r, NULL));
@@ -122,11 +130,30 @@ static int failures_for_fail_fast(char *why)
   return 0;
 }
 
+static int bad_template(char *why)
+{
+  struct stats st;
+  struct sink s;
+  char err[VL_ERRLEN] = "";
+
+  stats_init(&st);
+  CHECK_INT(sink_init(&s,
+                      &(struct sink_config){ .write_out = "%{nosuch}",
+                                             .stats = &st,
+                                             .write_cb = write_cb },
+                      err),
+            -1);
+  CHECK_HAS(err, "--write-out: ");
+  sink_free(&s);
+  return 0;
+}
+
 static const struct tap_case cases[] = {
   { "a result becomes its JSON record and is counted", json_records },
   { "--ordered: lines leave in sequence; room follows the window",
     ordered_window },
   { "the return says what --fail-fast counts", failures_for_fail_fast },
+  { "-w's template that does not compile fails sink_init()", bad_template },
 };
 
 int main(void)
