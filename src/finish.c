@@ -75,6 +75,8 @@ struct finish {
 static void job_done(struct job *j)
 {
   struct finish *f = j->f;
+  struct result res;
+  char message[VL_ERRLEN + CURL_ERROR_SIZE];
 
   if (j->prev)
     j->prev->next = j->next;
@@ -83,8 +85,19 @@ static void job_done(struct job *j)
   if (j->next)
     j->next->prev = j->prev;
   f->pending--;
-  f->done_cb(j->req, j->code, j->note, f->save_name != NULL, j->saved,
-             j->extracting ? &j->xr : NULL, f->ud);
+  request_result(j->req, j->code, uv_hrtime(), &res);
+  if (j->note[0]) {
+    if (res.message)
+      snprintf(message, sizeof(message), "%s; %s", res.message, j->note);
+    else
+      snprintf(message, sizeof(message), "HTTP %ld; %s", res.status, j->note);
+    res.message = message;
+  }
+  res.extract = j->extracting ? &j->xr : NULL;
+  res.extract_spec = f->spec;
+  res.saving = f->save_name != NULL;
+  res.saved = j->saved;
+  f->done_cb(j->req, &res, f->ud);
   if (j->extracting)
     extract_result_free(&j->xr);
   free(j->ctype);

@@ -25,13 +25,13 @@ struct finish;
  * that variable once, at the pool's first use: call this before. */
 void finish_size_pool(void);
 
-/* "req" is ready for its record. "saving" says --save is on, and then
- * "saved" is the body's path (NULL: not saved); "xr" is the extraction,
- * or NULL if none ran. Both are valid during the call only; the callee
- * owns "req" again. May run inside finish_start(). */
-typedef void finish_done_fn(struct request *req, CURLcode code,
-                            const char *note, bool saving, const char *saved,
-                            const struct extract_result *xr, void *ud);
+/* "req" is ready for its record: "res" is its result (request_result()
+ * at this moment), with finish_start()'s note added to its message, and
+ * what finish.c found: the extraction ("res->extract", NULL if none ran)
+ * and --save's file ("res->saving", "res->saved"). "res" and what it
+ * points to are valid during the call only; the callee owns "req" again
+ * and may change "res". May run inside finish_start(). */
+typedef void finish_done_fn(struct request *req, struct result *res, void *ud);
 
 /* A finisher on "loop". "spec" (borrowed, may be inactive) says what to
  * extract; "save_name" is --save-name's template (NULL without --save). */

@@ -92,40 +92,25 @@ static void sink_write_cb(const char *line, size_t len, void *ud)
   output_write(r->out, line, len);
 }
 
-/* finish.c's done_cb: write the record of "req" for an attempt that
- * ended with "code", with what finish.c found, and release it. */
-static void finished_cb(struct request *req, CURLcode code, const char *note,
-                        bool saving, const char *saved,
-                        const struct extract_result *xr, void *ud)
+/* finish.c's done_cb: write the record of "req" from "res", offer its
+ * links to the crawl, and release it. */
+static void finished_cb(struct request *req, struct result *res, void *ud)
 {
   struct run *r = ud;
-  struct result res;
-  char message[VL_ERRLEN + CURL_ERROR_SIZE], id[64];
+  char id[64];
 
   sched_release(&r->sched);
-  request_result(req, code, uv_hrtime(), &res);
-  if (note && *note) {
-    if (res.message)
-      snprintf(message, sizeof(message), "%s; %s", res.message, note);
-    else
-      snprintf(message, sizeof(message), "HTTP %ld; %s", res.status, note);
-    res.message = message;
-  }
-  feed_crawl_fields(req, &res);
-  res.extract = xr;
-  res.extract_spec = &r->xspec;
-  res.saving = saving;
-  res.saved = saved;
+  feed_crawl_fields(req, res);
   if (!r->stopping)
-    feed_offer_links(&r->feed, req, xr);
+    feed_offer_links(&r->feed, req, res->extract);
   feed_done(&r->feed, req);
   if (msg_wants(&r->msg, 1)) /* the id's text costs two snprintf calls */
     msg_verbose(&r->msg, 1, "done #%s %s: %s",
                 request_id_text(req, id, sizeof(id)), req->url,
-                res.kind == ERRKIND_NONE && res.status < 400
+                res->kind == ERRKIND_NONE && res->status < 400
                     ? "ok"
-                    : (res.message ? res.message : "HTTP error"));
-  emit(r, req->seq, &res, req->since_prev);
+                    : (res->message ? res->message : "HTTP error"));
+  emit(r, req->seq, res, req->since_prev);
   request_release(req, &r->pool);
   request_free(req);
   pump(r);
