@@ -70,8 +70,8 @@ struct run {
   unsigned long long nofile; /* the open files limit, raised */
 };
 
-static void end_if_over(struct run *r);
-static void pump(struct run *r);
+static void end_if_over(void *ud);
+static void pump(void *ud);
 
 /* Hand "res" to the sink, which writes its record. "prev" is --since
  * FILE's record of the request (NULL if none). */
@@ -233,8 +233,11 @@ static int start_cb(struct request *req, void *ud)
   return 0;
 }
 
-static void pump(struct run *r)
+/* Admit what may start now; input.c's ready_cb too. */
+static void pump(void *ud)
 {
+  struct run *r = ud;
+
   if (r->closing)
     return;
   sched_pump(&r->sched);
@@ -322,9 +325,10 @@ static void cancel_waiting_cb(struct request *req, void *ud)
 
 /* Cancel every request in flight and every waiting retry, and stop the
  * extractions under way; each gets a record of kind "cancelled" saying
- * "why". */
-static void cancel_all(struct run *r, const char *why)
+ * "why". stop.c's cancel. */
+static void cancel_all(const char *why, void *ud)
 {
+  struct run *r = ud;
   struct request *req;
 
   while ((req = sched_inflight(&r->sched))) {
@@ -345,24 +349,16 @@ static void cancel_all(struct run *r, const char *why)
   finish_cancel(r->fin, why);
 }
 
-/* No more admission and no more reading, for good. */
-static void stop_admission(struct run *r)
+/* No more admission and no more reading, for good. stop.c's halt. */
+static void stop_admission(void *ud)
 {
+  struct run *r = ud;
+
   r->stopping = true;
   if (r->sched_ready)
     sched_stop(&r->sched);
   if (r->in)
     input_stop(r->in);
-}
-
-static void halt_cb(void *ud)
-{
-  stop_admission(ud);
-}
-
-static void cancel_cb(const char *why, void *ud)
-{
-  cancel_all(ud, why);
 }
 
 static void cancel_waiting_all_cb(void *ud)
@@ -372,27 +368,8 @@ static void cancel_waiting_all_cb(void *ud)
   sched_drain(&r->sched, cancel_waiting_cb, r);
 }
 
-/* stop.c's check_cb and sched's idle_cb: the run may be over. */
-static void check_cb(void *ud)
-{
-  end_if_over(ud);
-}
-
-static unsigned inflight_cb(void *ud)
-{
-  struct run *r = ud;
-
-  return r->sched.inflight;
-}
-
-static const struct stop_ops stop_ops = { halt_cb, cancel_cb,
-                                          cancel_waiting_all_cb, check_cb,
-                                          inflight_cb };
-
-static void input_ready_cb(void *ud)
-{
-  pump(ud);
-}
+static const struct stop_ops stop_ops = { stop_admission, cancel_all,
+                                          cancel_waiting_all_cb, end_if_over };
 
 static void pressure_cb(bool high, void *ud)
 {
@@ -418,7 +395,7 @@ static void output_error_cb(int status, void *ud)
   r->output_error = status;
   stop_admission(r);
   if (!r->closing) {
-    cancel_all(r, "cancelled: the output failed");
+    cancel_all("cancelled: the output failed", r);
     end_if_over(r);
   }
 }
@@ -468,12 +445,7 @@ static void progress_sample_cb(struct progress_counts *c, void *ud)
   c->retries = r->stats.retries;
   c->inflight = r->sched.inflight;
   c->total = feed_total(&r->feed, &c->estimated);
-  if (r->stop.grace_end) {
-    uint64_t now = uv_now(&r->loop);
-
-    c->stopping = true;
-    c->cancel_in_ms = r->stop.grace_end > now ? r->stop.grace_end - now : 0;
-  }
+  c->stopping = stop_grace_left(&r->stop, &c->cancel_in_ms);
 }
 
 static void progress_show_cb(const char *line, void *ud)
@@ -503,9 +475,11 @@ static void start_progress(struct run *r)
 
 /* Begin closing once the run is over: the input read (or admission
  * stopped), nothing in flight, waiting, held by the gate or in finish.c,
- * and no frontier left to crawl. */
-static void end_if_over(struct run *r)
+ * and no frontier left to crawl. stop.c's check and sched's idle_cb. */
+static void end_if_over(void *ud)
 {
+  struct run *r = ud;
+
   if (r->closing || !(r->feed.input_done || r->stopping))
     return;
   if (r->sched_ready && !sched_idle(&r->sched))
@@ -581,7 +555,7 @@ static int setup(struct run *r, char err[VL_ERRLEN])
           err) < 0)
     return RUN_EXIT_USAGE;
   if (cfg->nurls == 0 && input_open(&r->in, &r->loop, cfg->inputs,
-                                    cfg->ninputs, input_ready_cb, r, err) < 0)
+                                    cfg->ninputs, pump, r, err) < 0)
     return RUN_EXIT_USAGE;
   /* Before --resume-failed rewrites FILE or output_open() truncates it. */
   if (output_check_not_input(cfg->output, cfg->inputs, cfg->ninputs,
@@ -617,7 +591,7 @@ static int setup(struct run *r, char err[VL_ERRLEN])
   engine_socket_callbacks(r->eng, &r->shared.opensocket,
                           &r->shared.closesocket, &r->shared.socketdata);
   rc = sched_init(&r->sched, &r->loop, cfg->concurrency, cfg->per_host,
-                  next_cb, start_cb, check_cb, r);
+                  next_cb, start_cb, end_if_over, r);
   if (rc < 0) {
     snprintf(err, VL_ERRLEN, "timer: %s", uv_strerror(rc));
     return RUN_EXIT_USAGE;
@@ -625,7 +599,7 @@ static int setup(struct run *r, char err[VL_ERRLEN])
   r->sched_ready = true;
   sched_set_rate(&r->sched, cfg->rate, cfg->rate_per_host);
   if (stop_init(&r->stop, &r->loop, cfg->deadline_ms, cfg->grace_ms, &r->msg,
-                &stop_ops, r, err) < 0)
+                &r->sched.inflight, &stop_ops, r, err) < 0)
     return RUN_EXIT_USAGE;
   return 0;
 }

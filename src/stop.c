@@ -13,8 +13,7 @@
  * nothing else holds it. */
 static void cancel_now(struct stop *st, const char *what, const char *why)
 {
-  msg_verbose(st->msg, 1, "%s: cancelling %u in flight", what,
-              st->ops->inflight(st->ud));
+  msg_verbose(st->msg, 1, "%s: cancelling %u in flight", what, *st->inflight);
   st->ops->cancel(why, st->ud);
   st->ops->check(st->ud);
 }
@@ -59,7 +58,7 @@ static void signal_cb(uv_signal_t *h, int signum)
     cancel_now(st, "second signal", "cancelled by a second signal");
     return;
   }
-  inflight = st->ops->inflight(st->ud);
+  inflight = *st->inflight;
   st->signal = signum;
   st->at_signal = inflight;
   st->ops->halt(st->ud);
@@ -82,12 +81,13 @@ static void signal_cb(uv_signal_t *h, int signum)
 }
 
 int stop_init(struct stop *st, uv_loop_t *loop, uint64_t deadline_ms,
-              uint64_t grace_ms, struct msg *msg, const struct stop_ops *ops,
-              void *ud, char err[VL_ERRLEN])
+              uint64_t grace_ms, struct msg *msg, const unsigned *inflight,
+              const struct stop_ops *ops, void *ud, char err[VL_ERRLEN])
 {
   st->loop = loop;
   st->grace_ms = grace_ms;
   st->msg = msg;
+  st->inflight = inflight;
   st->ops = ops;
   st->ud = ud;
   /* Signal and timer handles cannot fail to initialise on a live loop. */
@@ -123,6 +123,19 @@ void stop_fail_fast(struct stop *st)
     return;
   st->ops->halt(st->ud);
   (void)uv_timer_start(&st->fail_fast, fail_fast_cb, 0, 0); /* Cannot fail. */
+}
+
+bool stop_grace_left(const struct stop *st, uint64_t *left_ms)
+{
+  uint64_t now;
+
+  *left_ms = 0;
+  if (!st->grace_end)
+    return false;
+  now = uv_now(st->loop);
+  if (st->grace_end > now)
+    *left_ms = st->grace_end - now;
+  return true;
 }
 
 uint64_t stop_deadline_left_ms(const struct stop *st)

@@ -21,7 +21,6 @@ struct stop_ops {
   void (*cancel)(const char *why, void *ud); /* everything left, "why" */
   void (*cancel_waiting)(void *ud); /* the retries waiting for their time */
   void (*check)(void *ud);          /* end the run if nothing holds it */
-  unsigned (*inflight)(void *ud);   /* transfers in flight now */
 };
 
 /* Read-only outside stop.c. */
@@ -29,31 +28,38 @@ struct stop {
   uv_loop_t *loop;
   uv_signal_t sigint, sigterm;
   uv_timer_t deadline, grace, fail_fast;
-  bool ready;            /* the handles are initialised */
-  bool closed;           /* stop_close() ran: decide nothing more */
-  int signal;            /* the first signal, 0 if none */
-  bool deadline_hit;     /* --deadline passed */
-  unsigned at_signal;    /* transfers in flight at the first signal */
-  uint64_t n_done_after; /* transfers that ended after the signal */
-  uint64_t grace_ms;     /* --grace */
-  uint64_t deadline_at;  /* uv_now() of --deadline, 0 if none */
-  uint64_t grace_end;    /* uv_now() when the grace ends, 0 if none */
-  struct msg *msg;       /* borrowed */
+  bool ready;               /* the handles are initialised */
+  bool closed;              /* stop_close() ran: decide nothing more */
+  int signal;               /* the first signal, 0 if none */
+  bool deadline_hit;        /* --deadline passed */
+  unsigned at_signal;       /* transfers in flight at the first signal */
+  uint64_t n_done_after;    /* transfers that ended after the signal */
+  uint64_t grace_ms;        /* --grace */
+  uint64_t deadline_at;     /* uv_now() of --deadline, 0 if none */
+  uint64_t grace_end;       /* uv_now() when the grace ends, 0 if none */
+  struct msg *msg;          /* borrowed */
+  const unsigned *inflight; /* borrowed: transfers in flight now */
   const struct stop_ops *ops;
   void *ud;
 };
 
 /* Catch SIGINT and SIGTERM on "loop" and arm --deadline ("deadline_ms",
- * 0: none); neither keeps the loop alive. "msg" and "ops" are borrowed.
- * Returns 0, or -1 with "err" filled; stop_close() either way. */
+ * 0: none); neither keeps the loop alive. "msg", "inflight" (the count of
+ * transfers in flight, read when a signal or a cancellation comes) and
+ * "ops" are borrowed. Returns 0, or -1 with "err" filled; stop_close()
+ * either way. */
 int stop_init(struct stop *st, uv_loop_t *loop, uint64_t deadline_ms,
-              uint64_t grace_ms, struct msg *msg, const struct stop_ops *ops,
-              void *ud, char err[VL_ERRLEN]);
+              uint64_t grace_ms, struct msg *msg, const unsigned *inflight,
+              const struct stop_ops *ops, void *ud, char err[VL_ERRLEN]);
 
 /* --fail-fast saw a failure: halt now, cancel on the next loop turn, never
  * from inside the caller (it may run in the middle of admission or of a
  * cancellation). */
 void stop_fail_fast(struct stop *st);
+
+/* Whether a signal started the --grace period; then "*left_ms" is the
+ * time left before what is in flight is cancelled (else it is 0). */
+bool stop_grace_left(const struct stop *st, uint64_t *left_ms);
 
 /* The time left before --deadline, UINT64_MAX without one. */
 uint64_t stop_deadline_left_ms(const struct stop *st);
