@@ -1,7 +1,7 @@
 /* The progress line. Owns a uv timer that samples the run's counters
  * every 100 ms, keeps a one-second window of samples for the rate, and
- * hands the formatted line to show_cb. Decides whether the run shows it.
- * Never touches stdout. */
+ * hands the formatted line to msg.c's status line. Decides whether the
+ * run shows it. Never touches stdout. */
 #include "config.h"
 
 #include "progress.h"
@@ -23,8 +23,8 @@ struct progress {
   uint64_t done_at[PROGRESS_WINDOW]; /* "done" at each of the last ticks */
   uint64_t tick;                     /* ticks so far */
   bool color;
+  struct msg *msg; /* borrowed: shows the line */
   progress_sample_fn *sample_cb;
-  progress_show_fn *show_cb;
   void *ud;
 };
 
@@ -100,25 +100,57 @@ static void timer_cb(uv_timer_t *h)
   else
     rate = 0;
   progress_format(&c, elapsed, rate, p->color, line, sizeof(line));
-  p->show_cb(line, p->ud);
+  msg_status(p->msg, line);
 }
 
-struct progress *progress_start(uv_loop_t *loop, bool color,
-                                progress_sample_fn *sample_cb,
-                                progress_show_fn *show_cb, void *ud,
-                                char err[VL_ERRLEN])
+/* Whether the requests are typed at a terminal: no URL argument, and
+ * standard input, a terminal, among the inputs. */
+static bool typed_in(const struct config *cfg)
 {
-  struct progress *p = xcalloc(1, sizeof(*p));
+  size_t i;
+  bool from_stdin = cfg->ninputs == 0;
+
+  for (i = 0; i < cfg->ninputs; i++)
+    if (strcmp(cfg->inputs[i], "-") == 0)
+      from_stdin = true;
+  return cfg->nurls == 0 && from_stdin && isatty(0);
+}
+
+/* Whether the run shows the line (see progress_start()); "*typed" says
+ * the URLs are typed at the terminal, "*color" that the counts may be in
+ * colour. */
+static bool progress_wanted(const struct config *cfg, bool *color, bool *typed)
+{
+  bool tty = isatty(2);
+
+  *typed = typed_in(cfg);
+  *color = tty && !getenv("NO_COLOR");
+  if (*typed && cfg->progress < 0)
+    return false;
+  return cfg->progress > 0 || (cfg->progress < 0 && tty);
+}
+
+struct progress *progress_start(uv_loop_t *loop, const struct config *cfg,
+                                struct msg *msg, progress_sample_fn *sample_cb,
+                                void *ud)
+{
+  struct progress *p;
+  bool color, typed, on = progress_wanted(cfg, &color, &typed);
   int rc;
 
+  if (typed)
+    msg_verbose(msg, 0, "reading URLs from standard input; end with Ctrl-D");
+  if (!on)
+    return NULL;
+  p = xcalloc(1, sizeof(*p));
   p->color = color;
+  p->msg = msg;
   p->sample_cb = sample_cb;
-  p->show_cb = show_cb;
   p->ud = ud;
   p->started_ms = uv_now(loop);
   rc = uv_timer_init(loop, &p->timer);
   if (rc < 0) {
-    snprintf(err, VL_ERRLEN, "progress timer: %s", uv_strerror(rc));
+    msg_warn(msg, "progress timer: %s", uv_strerror(rc));
     free(p);
     return NULL;
   }
@@ -140,30 +172,6 @@ void progress_stop(struct progress *p)
 {
   if (!p)
     return;
-  p->show_cb(NULL, p->ud);
+  msg_status(p->msg, NULL);
   uv_close((uv_handle_t *)&p->timer, close_cb);
-}
-
-/* Whether the requests are typed at a terminal: no URL argument, and
- * standard input, a terminal, among the inputs. */
-static bool typed_in(const struct config *cfg)
-{
-  size_t i;
-  bool from_stdin = cfg->ninputs == 0;
-
-  for (i = 0; i < cfg->ninputs; i++)
-    if (strcmp(cfg->inputs[i], "-") == 0)
-      from_stdin = true;
-  return cfg->nurls == 0 && from_stdin && isatty(0);
-}
-
-bool progress_wanted(const struct config *cfg, bool *color, bool *typed)
-{
-  bool tty = isatty(2);
-
-  *typed = typed_in(cfg);
-  *color = tty && !getenv("NO_COLOR");
-  if (*typed && cfg->progress < 0)
-    return false;
-  return cfg->progress > 0 || (cfg->progress < 0 && tty);
 }

@@ -1,6 +1,6 @@
 /* The progress line on stderr: redrawn from a uv timer at most ten times
- * a second from counters the caller samples. Writes nothing itself: the
- * caller's show_cb puts the text on the terminal (msg.c does). */
+ * a second from counters the caller samples, and shown as msg.c's status
+ * line. */
 #ifndef VOLLEY_PROGRESS_H
 #define VOLLEY_PROGRESS_H
 
@@ -9,6 +9,7 @@
 
 #include <uv.h>
 
+#include "msg.h"
 #include "util.h"
 
 struct progress_counts {
@@ -27,27 +28,20 @@ struct progress_counts {
 /* Fill "c" with the run's counters now. */
 typedef void progress_sample_fn(struct progress_counts *c, void *ud);
 
-/* Show "line" (no newline) in place of the previous one; NULL erases. */
-typedef void progress_show_fn(const char *line, void *ud);
-
 struct config;
-
-/* Whether the run shows the line: when --progress asks, or by default
- * when stderr is a terminal, unless the URLs are typed at the terminal
- * (no URL argument, standard input a terminal among the inputs), which
- * sets "*typed": the run shows a hint then instead of a line that ticks
- * over "0 done". "*color" is set when stderr is a terminal and NO_COLOR
- * is not set. */
-bool progress_wanted(const struct config *cfg, bool *color, bool *typed);
-
 struct progress;
 
-/* Start redrawing every 100 ms; "color" marks ok and failed counts.
- * Returns NULL with "err" filled if the timer could not start. */
-struct progress *progress_start(uv_loop_t *loop, bool color,
-                                progress_sample_fn *sample_cb,
-                                progress_show_fn *show_cb, void *ud,
-                                char err[VL_ERRLEN]);
+/* Start redrawing every 100 ms through "msg" (borrowed) if the run of
+ * "cfg" shows the line: when --progress asks, or by default when stderr
+ * is a terminal, unless the URLs are typed at the terminal (no URL
+ * argument, standard input a terminal among the inputs): then "msg"
+ * shows a hint instead of a line that ticks over "0 done". Ok and failed
+ * counts are in colour when stderr is a terminal and NO_COLOR is not
+ * set. Returns NULL when the line is off, or when its timer could not
+ * start (a warning on "msg" says so). */
+struct progress *progress_start(uv_loop_t *loop, const struct config *cfg,
+                                struct msg *msg, progress_sample_fn *sample_cb,
+                                void *ud);
 
 /* Erase the line and stop; the memory goes in the timer's close
  * callback, so the loop must run on. NULL is fine. */

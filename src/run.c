@@ -448,31 +448,6 @@ static void progress_sample_cb(struct progress_counts *c, void *ud)
   c->stopping = stop_grace_left(&r->stop, &c->cancel_in_ms);
 }
 
-static void progress_show_cb(const char *line, void *ud)
-{
-  struct run *r = ud;
-
-  msg_status(&r->msg, line);
-}
-
-/* The progress line, if progress_wanted() says so, or the hint for URLs
- * typed at the terminal. */
-static void start_progress(struct run *r)
-{
-  char err[VL_ERRLEN];
-  bool color, typed, on = progress_wanted(r->cfg, &color, &typed);
-
-  if (typed)
-    msg_verbose(&r->msg, 0,
-                "reading URLs from standard input; end with Ctrl-D");
-  if (!on)
-    return;
-  r->progress = progress_start(&r->loop, color, progress_sample_cb,
-                               progress_show_cb, r, err);
-  if (!r->progress)
-    msg_warn(&r->msg, "%s", err);
-}
-
 /* Begin closing once the run is over: the input read (or admission
  * stopped), nothing in flight, waiting, held by the gate or in finish.c,
  * and no frontier left to crawl. stop.c's check and sched's idle_cb. */
@@ -649,7 +624,8 @@ int run_main(const struct config *cfg)
   } else {
     if (msg_start(&r->msg, &r->loop) < 0)
       msg_warn(&r->msg, "stderr stays blocking: cannot attach it");
-    start_progress(r);
+    r->progress =
+        progress_start(&r->loop, cfg, &r->msg, progress_sample_cb, r);
     if (cfg->stats || cfg->stats_json) {
       r->lag = looplag_start(&r->loop, &r->stats.loop, err);
       if (!r->lag)

@@ -22,10 +22,11 @@ layer() {
 }
 
 # Base modules: stdstream (the standard descriptors as libuv streams, for
-# input, output and msg).
+# input, output and msg) and msg (stderr, which progress shows its line
+# on).
 base() {
   case "$1" in
-  stdstream) return 0 ;;
+  stdstream | msg) return 0 ;;
   *) return 1 ;;
   esac
 }
