@@ -58,15 +58,14 @@ struct run {
   struct outfile of;         /* -o FILE's lock, --resume, --since */
   struct extract_spec xspec; /* --title --links -x -e */
   struct finish *fin;        /* --save and extraction after a transfer */
-  struct gate *gate; /* --crawl: robots.txt, NULL with --ignore-robots */
-  struct stop stop;  /* signals, --grace, --deadline, --fail-fast */
-  bool sched_ready;
-  bool stopping;             /* admission stopped for good */
-  bool closing;              /* begin_close() ran */
-  int output_error;          /* the write error, 0 if none */
-  int setup_status;          /* exit status of a failed setup, 0 if none */
-  struct stats stats;        /* every record written, by outcome */
-  uint64_t started_ns;       /* uv_hrtime() at the start, for --stats */
+  struct gate *gate;   /* --crawl: robots.txt, NULL with --ignore-robots */
+  struct stop stop;    /* signals, --grace, --deadline, --fail-fast */
+  bool stopping;       /* admission stopped for good */
+  bool closing;        /* begin_close() ran */
+  int output_error;    /* the write error, 0 if none */
+  int setup_status;    /* exit status of a failed setup, 0 if none */
+  struct stats stats;  /* every record written, by outcome */
+  uint64_t started_ns; /* uv_hrtime() at the start, for --stats */
   unsigned long long nofile; /* the open files limit, raised */
 };
 
@@ -355,8 +354,7 @@ static void stop_admission(void *ud)
   struct run *r = ud;
 
   r->stopping = true;
-  if (r->sched_ready)
-    sched_stop(&r->sched);
+  sched_stop(&r->sched);
   if (r->in)
     input_stop(r->in);
 }
@@ -375,8 +373,6 @@ static void pressure_cb(bool high, void *ud)
 {
   struct run *r = ud;
 
-  if (!r->sched_ready)
-    return;
   if (high) {
     sched_pause(&r->sched, SCHED_PAUSE_OUTPUT);
   } else {
@@ -424,8 +420,7 @@ static void begin_close(struct run *r)
   r->lag = NULL;
   input_close(r->in);
   r->in = NULL;
-  if (r->sched_ready)
-    sched_close(&r->sched);
+  sched_close(&r->sched);
   stop_close(&r->stop);
   engine_close(r->eng);
   r->eng = NULL;
@@ -457,7 +452,7 @@ static void end_if_over(void *ud)
 
   if (r->closing || !(r->feed.input_done || r->stopping))
     return;
-  if (r->sched_ready && !sched_idle(&r->sched))
+  if (!sched_idle(&r->sched))
     return;
   if (finish_pending(r->fin) || gate_holding(r->gate))
     return;
@@ -571,7 +566,6 @@ static int setup(struct run *r, char err[VL_ERRLEN])
     snprintf(err, VL_ERRLEN, "timer: %s", uv_strerror(rc));
     return RUN_EXIT_USAGE;
   }
-  r->sched_ready = true;
   sched_set_rate(&r->sched, cfg->rate, cfg->rate_per_host);
   if (stop_init(&r->stop, &r->loop, cfg->deadline_ms, cfg->grace_ms, &r->msg,
                 &r->sched.inflight, &stop_ops, r, err) < 0)

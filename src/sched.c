@@ -163,9 +163,11 @@ int sched_init(struct sched *s, uv_loop_t *loop, unsigned limit,
   s->idle_cb = idle_cb;
   s->ud = ud;
   rc = uv_timer_init(loop, &s->timer);
-  if (rc == 0)
-    s->timer.data = s;
-  return rc;
+  if (rc < 0)
+    return rc;
+  s->timer.data = s;
+  s->live = true;
+  return 0;
 }
 
 static void link_inflight(struct sched *s, struct request *req)
@@ -281,7 +283,7 @@ static void timer_cb(uv_timer_t *h)
 
 void sched_pump(struct sched *s)
 {
-  if (s->pumping)
+  if (s->pumping || !s->live)
     return;
   s->pumping = true;
   s->rate_waiting = false;
@@ -435,6 +437,7 @@ void sched_close(struct sched *s)
   free(s->hosts);
   s->hosts = NULL;
   s->nbuckets = s->nhosts = 0;
-  if (!uv_is_closing((uv_handle_t *)&s->timer))
+  if (s->live && !uv_is_closing((uv_handle_t *)&s->timer))
     uv_close((uv_handle_t *)&s->timer, NULL);
+  s->live = false;
 }

@@ -61,6 +61,7 @@ struct sched {
   bool rate_waiting;       /* admission stopped for --rate */
   unsigned paused;         /* enum sched_pause bits */
   bool stopped;            /* no more admission, ever */
+  bool live;               /* sched_init() succeeded: the timer is live */
   bool pumping;            /* in sched_pump(): no recursion */
   sched_next_fn *next_cb;
   sched_start_fn *start_cb;
@@ -70,7 +71,10 @@ struct sched {
 
 /* Set up "s" on "loop" with "limit" slots and at most "per_host" of them
  * per host (0: no cap); the callbacks get "ud", "idle_cb" may be NULL.
- * Returns 0 or a libuv error. */
+ * Returns 0 or a libuv error; sched_close() either way. sched_pump(),
+ * sched_pause(), sched_resume(), sched_stop(), sched_idle() and
+ * sched_close() also take a zeroed "s" whose sched_init() was not called
+ * or failed: it admits nothing and is idle. */
 int sched_init(struct sched *s, uv_loop_t *loop, unsigned limit,
                unsigned per_host, sched_next_fn *next_cb,
                sched_start_fn *start_cb, sched_idle_fn *idle_cb, void *ud);
