@@ -162,6 +162,9 @@ size_t gate_holding(const struct gate *g)
   return g ? g->holding : 0;
 }
 
+/* The record of a request cancelled while the gate held it. */
+static const char held_why[] = "cancelled while waiting for robots.txt";
+
 void gate_drain(struct gate *g, void (*fn)(struct request *, void *), void *ud)
 {
   struct origin *o;
@@ -170,11 +173,14 @@ void gate_drain(struct gate *g, void (*fn)(struct request *, void *), void *ud)
 
   if (!g)
     return;
-  while ((req = gate_next(g, &denied)))
+  while ((req = gate_next(g, &denied))) {
+    req->cancel_why = held_why;
     fn(req, ud);
+  }
   for (o = g->origins; o; o = o->next) {
     while ((req = entry(queue_pop(&o->parked)))) {
       g->holding--;
+      req->cancel_why = held_why;
       fn(req, ud);
     }
   }

@@ -41,7 +41,9 @@ struct request *gate_next(struct gate *g, bool *denied);
 /* Requests held (parked or released and not taken). */
 size_t gate_holding(const struct gate *g);
 
-/* Hand every held request to "fn" (the callee owns it). */
+/* Cancel what the gate holds: hand every held request to "fn" (the
+ * callee owns it), its "cancel_why" saying it was cancelled while waiting
+ * for robots.txt. */
 void gate_drain(struct gate *g, void (*fn)(struct request *, void *),
                 void *ud);
 

@@ -304,15 +304,9 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
   pump(r);
 }
 
-/* A request held by the robots.txt gate, or its robots.txt request. */
-static void cancel_held_cb(struct request *req, void *ud)
-{
-  struct run *r = ud;
-
-  req->cancel_why = "cancelled while waiting for robots.txt";
-  after_transfer(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
-}
-
+/* A request waiting to retry or parked behind its host (sched_drain()),
+ * or held by the robots.txt gate, whose gate_drain() gave it its
+ * reason. */
 static void cancel_waiting_cb(struct request *req, void *ud)
 {
   struct run *r = ud;
@@ -344,7 +338,7 @@ static void cancel_all(const char *why, void *ud)
     after_transfer(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
   }
   sched_drain(&r->sched, cancel_waiting_cb, r);
-  gate_drain(r->gate, cancel_held_cb, r);
+  gate_drain(r->gate, cancel_waiting_cb, r);
   finish_cancel(r->fin, why);
 }
 
