@@ -17,7 +17,6 @@
 #include "feed.h"
 #include "hmap.h"
 #include "input.h"
-#include "inputline.h"
 #include "msg.h"
 #include "output.h"
 #include "record.h"
@@ -169,17 +168,17 @@ static void pump(struct check *c)
 {
   while (!c->closing && !c->paused) {
     struct request *req;
-    struct inputline bad;
-    uint64_t line, seq;
+    struct result bad;
+    const struct since_entry *prev;
+    uint64_t seq;
 
-    switch (feed_next(&c->feed, &req, &bad, &line, &seq)) {
+    switch (feed_next(&c->feed, &req, &bad, &prev, &seq)) {
     case FEED_REQUEST:
       classify(c, req->id_json, req->line, req->url);
       request_free(req);
       break;
     case FEED_BAD:
-      classify(c, bad.id_json, line, bad.url);
-      inputline_clear(&bad);
+      classify(c, bad.id_json, bad.line, bad.url);
       break;
     case FEED_FAILED:
       msg_error(&c->msg, "reading input: %s", input_error(c->in));

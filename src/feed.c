@@ -200,9 +200,10 @@ static struct request *next_discovered(struct feed *f)
   return req;
 }
 
-enum feed_status feed_next(struct feed *f, struct request **req,
-                           struct inputline *bad, uint64_t *line,
-                           uint64_t *seq)
+/* feed_next() with the bad line as it is. */
+static enum feed_status next_any(struct feed *f, struct request **req,
+                                 struct inputline *bad, uint64_t *line,
+                                 uint64_t *seq)
 {
   *req = NULL;
   for (;;) {
@@ -219,6 +220,42 @@ enum feed_status feed_next(struct feed *f, struct request **req,
     *seq = (*req)->seq;
     return FEED_REQUEST;
   }
+}
+
+/* Fill "res" with the record of input line "lineno", "it", that is not a
+ * request (borrowed from "it"); returns --since's record of that line, or
+ * NULL if none. */
+static const struct since_entry *bad_result(const struct feed *f,
+                                            const struct inputline *it,
+                                            uint64_t lineno,
+                                            struct result *res)
+{
+  struct hmap_key k;
+
+  record_result_init(res);
+  res->id_json = it->id_json;
+  res->line = lineno;
+  res->url = it->url;
+  res->kind = ERRKIND_INPUT;
+  res->message = it->err;
+  if (!f->shared->since)
+    return NULL;
+  resume_key(&k, it->id_json, lineno, it->url);
+  return since_find(f->shared->since, &k);
+}
+
+enum feed_status feed_next(struct feed *f, struct request **req,
+                           struct result *bad, const struct since_entry **prev,
+                           uint64_t *seq)
+{
+  uint64_t line;
+  enum feed_status st;
+
+  inputline_clear(&f->bad); /* the last FEED_BAD's: its record is out */
+  st = next_any(f, req, &f->bad, &line, seq);
+  if (st == FEED_BAD)
+    *prev = bad_result(f, &f->bad, line, bad);
+  return st;
 }
 
 void feed_offer_links(struct feed *f, const struct request *req,
@@ -269,24 +306,6 @@ void feed_crawl_memory(const struct feed *f, struct stats_crawl *m)
 {
   if (f->crawling)
     crawl_memory(&f->crawl, m);
-}
-
-const struct since_entry *feed_bad_result(const struct feed *f,
-                                          const struct inputline *it,
-                                          uint64_t lineno, struct result *res)
-{
-  struct hmap_key k;
-
-  record_result_init(res);
-  res->id_json = it->id_json;
-  res->line = lineno;
-  res->url = it->url;
-  res->kind = ERRKIND_INPUT;
-  res->message = it->err;
-  if (!f->shared->since)
-    return NULL;
-  resume_key(&k, it->id_json, lineno, it->url);
-  return since_find(f->shared->since, &k);
 }
 
 void feed_crawl_fields(const struct request *req, struct result *res)
@@ -374,6 +393,7 @@ void feed_resumed_offer(struct feed *f)
 void feed_free(struct feed *f)
 {
   pages_free(f);
+  inputline_clear(&f->bad);
   free(f->id_prefix_json);
   f->id_prefix_json = NULL;
   if (f->crawling)

@@ -43,12 +43,14 @@ struct feed {
   size_t npages, cappages;
   char *id_prefix_json; /* --id-prefix as inputline_id_prefix() made it,
                            owned; NULL without it */
+  struct inputline bad; /* the line of the last FEED_BAD, owned until the
+                           next feed_next() */
 };
 
 enum feed_status {
   FEED_REQUEST, /* "*req" is the next request, the caller's now */
-  FEED_BAD,     /* an input line that is not a request: "*bad" (the
-                   caller clears it), its line and its sequence number */
+  FEED_BAD,     /* an input line that is not a request: the result of
+                   its record and its sequence number */
   FEED_FAILED,  /* reading the input failed (input_error() says why);
                    the crawl frontier may still follow */
   FEED_WAIT,    /* nothing ready: the input calls back when it has more */
@@ -70,9 +72,13 @@ int feed_init(struct feed *f, const struct config *cfg,
 void feed_set_sources(struct feed *f, struct input *in,
                       const struct hmap *done, const struct since *since);
 
-/* The next request or input error: the input first, then the frontier. */
+/* The next request or input error: the input first, then the frontier;
+ * "*seq" is its sequence number. For FEED_BAD, "*bad" is the record's
+ * result: kind "input", the line's message, id and URL (borrowed from
+ * "f" until the next call), and "*prev" is --since FILE's record of that
+ * line, or NULL if none. */
 enum feed_status feed_next(struct feed *f, struct request **req,
-                           struct inputline *bad, uint64_t *line,
+                           struct result *bad, const struct since_entry **prev,
                            uint64_t *seq);
 
 /* --crawl: queue the links of the page "req" fetched that are in scope. */
@@ -95,14 +101,6 @@ size_t feed_queued(const struct feed *f);
 /* With --crawl, the memory of the visited set and the frontier into "m";
  * else "m" is left alone. */
 void feed_crawl_memory(const struct feed *f, struct stats_crawl *m);
-
-/* Fill "res" with the record of input line "lineno" that feed_next()
- * returned as FEED_BAD in "it": kind "input", "it"'s message, id and URL
- * (borrowed: "res" is valid until inputline_clear(it)). Returns --since's
- * record of that line, or NULL if none. */
-const struct since_entry *feed_bad_result(const struct feed *f,
-                                          const struct inputline *it,
-                                          uint64_t lineno, struct result *res);
 
 /* Set the crawl's fields of "res" from "req": a seed's "depth" 0, a
  * discovered request's "parent" (the id of the page that linked it,

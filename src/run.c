@@ -23,7 +23,6 @@
 #include "finish.h"
 #include "gate.h"
 #include "input.h"
-#include "inputline.h"
 #include "looplag.h"
 #include "msg.h"
 #include "outfile.h"
@@ -164,8 +163,9 @@ static struct request *next_cb(void *ud)
 
   for (;;) {
     struct request *req, *fetch;
-    struct inputline bad;
-    uint64_t line, seq;
+    struct result bad;
+    const struct since_entry *prev;
+    uint64_t seq;
     bool denied;
 
     if (r->stopping)
@@ -179,18 +179,12 @@ static struct request *next_cb(void *ud)
     }
     if (!sink_room(&r->sink, r->feed.next_seq))
       return NULL;
-    switch (feed_next(&r->feed, &req, &bad, &line, &seq)) {
+    switch (feed_next(&r->feed, &req, &bad, &prev, &seq)) {
     case FEED_REQUEST:
       break;
-    case FEED_BAD: {
-      struct result res;
-      const struct since_entry *prev;
-
-      prev = feed_bad_result(&r->feed, &bad, line, &res);
-      emit(r, seq, &res, prev);
-      inputline_clear(&bad);
+    case FEED_BAD:
+      emit(r, seq, &bad, prev);
       continue;
-    }
     case FEED_FAILED:
       msg_error(&r->msg, "reading input: %s", input_error(r->in));
       continue;
