@@ -548,12 +548,9 @@ static int setup(struct run *r, char err[VL_ERRLEN])
     return RUN_EXIT_USAGE;
   engine_socket_callbacks(r->eng, &r->shared.opensocket,
                           &r->shared.closesocket, &r->shared.socketdata);
-  rc = sched_init(&r->sched, &r->loop, cfg->concurrency, cfg->per_host,
-                  next_cb, start_cb, end_if_over, r);
-  if (rc < 0) {
-    snprintf(err, VL_ERRLEN, "timer: %s", uv_strerror(rc));
+  if (sched_init(&r->sched, &r->loop, cfg->concurrency, cfg->per_host, next_cb,
+                 start_cb, end_if_over, r, err) < 0)
     return RUN_EXIT_USAGE;
-  }
   sched_set_rate(&r->sched, cfg->rate, cfg->rate_per_host);
   if (stop_init(&r->stop, &r->loop, cfg->deadline_ms, cfg->grace_ms, &r->msg,
                 &r->sched.inflight, &stop_ops, r, err) < 0)

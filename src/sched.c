@@ -9,6 +9,7 @@
 #include "sched.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,7 +143,8 @@ static void note_start(struct sched *s, struct sched_host *h)
 
 int sched_init(struct sched *s, uv_loop_t *loop, unsigned limit,
                unsigned per_host, sched_next_fn *next_cb,
-               sched_start_fn *start_cb, sched_idle_fn *idle_cb, void *ud)
+               sched_start_fn *start_cb, sched_idle_fn *idle_cb, void *ud,
+               char err[VL_ERRLEN])
 {
   int rc;
 
@@ -163,8 +165,10 @@ int sched_init(struct sched *s, uv_loop_t *loop, unsigned limit,
   s->idle_cb = idle_cb;
   s->ud = ud;
   rc = uv_timer_init(loop, &s->timer);
-  if (rc < 0)
-    return rc;
+  if (rc < 0) {
+    snprintf(err, VL_ERRLEN, "timer: %s", uv_strerror(rc));
+    return -1;
+  }
   s->timer.data = s;
   s->live = true;
   return 0;

@@ -14,6 +14,7 @@
 
 #include "heap.h"
 #include "request.h"
+#include "util.h"
 
 /* The next new request to admit, or NULL when there is none now (input
  * not ready, window full, the end). Owned by sched after. */
@@ -71,13 +72,14 @@ struct sched {
 
 /* Set up "s" on "loop" with "limit" slots and at most "per_host" of them
  * per host (0: no cap); the callbacks get "ud", "idle_cb" may be NULL.
- * Returns 0 or a libuv error; sched_close() either way. sched_pump(),
+ * Returns 0, or -1 with "err" filled; sched_close() either way. sched_pump(),
  * sched_pause(), sched_resume(), sched_stop(), sched_idle() and
  * sched_close() also take a zeroed "s" whose sched_init() was not called
  * or failed: it admits nothing and is idle. */
 int sched_init(struct sched *s, uv_loop_t *loop, unsigned limit,
                unsigned per_host, sched_next_fn *next_cb,
-               sched_start_fn *start_cb, sched_idle_fn *idle_cb, void *ud);
+               sched_start_fn *start_cb, sched_idle_fn *idle_cb, void *ud,
+               char err[VL_ERRLEN]);
 
 /* Admit while a slot is free and nothing pauses: due retries first, then
  * parked requests whose host is free, then new ones from next_cb. Safe
