@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <uv.h>
+
 #include "inputline.h"
 #include "robots.h"
 #include "urlnorm.h"
@@ -73,9 +75,9 @@ static bool allowed(const struct origin *o, const char *url)
   return !o->rules || robots_allowed(o->rules, uo.path);
 }
 
-enum gate_verdict gate_check(struct gate *g, struct request *req,
-                             struct request **fetch)
+enum gate_verdict gate_check(struct gate *g, struct request **reqp)
 {
+  struct request *req = *reqp;
   struct urlnorm_origin uo;
   const char *name = uo.key;
   char url[sizeof(uo.key) + 16];
@@ -83,7 +85,8 @@ enum gate_verdict gate_check(struct gate *g, struct request *req,
   struct inputline it;
   size_t n;
 
-  *fetch = NULL;
+  if (!g)
+    return GATE_PASS;
   /* "HTTP://User@Example.COM:80/" and "http://example.com/" share one
    * robots.txt: the key is the origin as urlnorm_origin() spells it. */
   (void)urlnorm_origin(req->url, &uo);
@@ -110,9 +113,10 @@ enum gate_verdict gate_check(struct gate *g, struct request *req,
   snprintf(url, sizeof(url), "%s/robots.txt", name);
   it.kind = INPUTLINE_REQUEST;
   it.url = xstrdup(url);
-  *fetch = request_new_take(&it, 0, 0, g->shared);
-  (*fetch)->internal = true;
-  return GATE_FETCH;
+  *reqp = request_new_take(&it, 0, 0, g->shared);
+  (*reqp)->internal = true;
+  (*reqp)->started_ns = uv_hrtime();
+  return GATE_PASS;
 }
 
 double gate_fetched(struct gate *g, struct request *fetch, CURLcode code)

@@ -13,20 +13,20 @@
 struct gate;
 
 enum gate_verdict {
-  GATE_PASS,   /* start "req" now */
-  GATE_PARKED, /* the gate holds "req" until the origin's robots.txt */
-  GATE_FETCH,  /* parked too, and "*fetch" is the robots.txt request to
-                  start (the caller owns it; see gate_fetched()) */
-  GATE_DENIED  /* robots.txt disallows "req": write its record */
+  GATE_PASS,   /* start "*req" now: the request given, or the robots.txt
+                  request of its origin when that is not known yet (the
+                  request given is parked; the caller owns the robots.txt
+                  request, see gate_fetched()) */
+  GATE_PARKED, /* the gate holds "*req" until the origin's robots.txt */
+  GATE_DENIED  /* robots.txt disallows "*req": write its record */
 };
 
 /* A gate for requests sharing "shared"; "agent" is the product token
  * matched against User-agent lines. */
 struct gate *gate_new(const struct request_shared *shared, const char *agent);
 
-/* Decide for "req". */
-enum gate_verdict gate_check(struct gate *g, struct request *req,
-                             struct request **fetch);
+/* Decide for "*req"; a NULL "g" (no robots.txt gate) passes it. */
+enum gate_verdict gate_check(struct gate *g, struct request **req);
 
 /* The robots.txt request "fetch" ended with "code". Parses its body
  * and returns the Crawl-delay for the caller's spacing of fetch->host

@@ -162,7 +162,7 @@ static struct request *next_cb(void *ud)
   struct run *r = ud;
 
   for (;;) {
-    struct request *req, *fetch;
+    struct request *req;
     struct result bad;
     const struct since_entry *prev;
     uint64_t seq;
@@ -192,16 +192,11 @@ static struct request *next_cb(void *ud)
     case FEED_END:
       return NULL;
     }
-    if (!r->gate)
-      return req;
-    switch (gate_check(r->gate, req, &fetch)) {
+    switch (gate_check(r->gate, &req)) {
     case GATE_PASS:
       return req;
     case GATE_PARKED:
       continue;
-    case GATE_FETCH:
-      fetch->started_ns = uv_hrtime();
-      return fetch;
     case GATE_DENIED:
       deny(r, req);
       continue;
