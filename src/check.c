@@ -172,12 +172,13 @@ static void pump(struct check *c)
     const struct since_entry *prev;
     uint64_t seq;
 
-    switch (feed_next(&c->feed, &req, &bad, &prev, &seq)) {
+    switch (feed_next(&c->feed, NULL, &req, &bad, &prev, &seq)) {
     case FEED_REQUEST:
       classify(c, req->id_json, req->line, req->url);
       request_free(req);
       break;
     case FEED_BAD:
+    case FEED_DENIED: /* not without --crawl */
       classify(c, bad.id_json, bad.line, bad.url);
       break;
     case FEED_FAILED:

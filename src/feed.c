@@ -41,6 +41,8 @@ int feed_init(struct feed *f, const struct config *cfg,
                    cfg->include, cfg->exclude, err) < 0)
       return -1;
     f->crawling = true;
+    if (!cfg->ignore_robots)
+      f->gate = gate_new(shared, "volley");
   }
   return 0;
 }
@@ -244,18 +246,60 @@ static const struct since_entry *bad_result(const struct feed *f,
   return since_find(f->shared->since, &k);
 }
 
-enum feed_status feed_next(struct feed *f, struct request **req,
-                           struct result *bad, const struct since_entry **prev,
-                           uint64_t *seq)
+/* "*req", which robots.txt disallows, to the result of its record, "res"
+ * (kind "robots"); "f" keeps the request until the next feed_next(). */
+static enum feed_status deny(struct feed *f, struct request **req,
+                             struct result *res,
+                             const struct since_entry **prev, uint64_t *seq)
+{
+  struct request *r = *req;
+
+  request_result(r, CURLE_OK, uv_hrtime(), res);
+  res->kind = ERRKIND_ROBOTS;
+  res->message = "disallowed by robots.txt";
+  feed_crawl_fields(r, res);
+  *prev = r->since_prev;
+  *seq = r->seq;
+  feed_done(f, r);
+  f->denied = r;
+  *req = NULL;
+  return FEED_DENIED;
+}
+
+enum feed_status feed_next(struct feed *f, const struct sink *sink,
+                           struct request **req, struct result *rec,
+                           const struct since_entry **prev, uint64_t *seq)
 {
   uint64_t line;
   enum feed_status st;
+  bool denied;
 
-  inputline_clear(&f->bad); /* the last FEED_BAD's: its record is out */
-  st = next_any(f, req, &f->bad, &line, seq);
-  if (st == FEED_BAD)
-    *prev = bad_result(f, &f->bad, line, bad);
-  return st;
+  /* The records of the last call's results are out. */
+  inputline_clear(&f->bad);
+  request_free(f->denied);
+  f->denied = NULL;
+  for (;;) {
+    *req = gate_next(f->gate, &denied);
+    if (*req) {
+      *seq = (*req)->seq;
+      return denied ? deny(f, req, rec, prev, seq) : FEED_REQUEST;
+    }
+    if (sink && !sink_room(sink, f->next_seq))
+      return FEED_WAIT;
+    st = next_any(f, req, &f->bad, &line, seq);
+    if (st == FEED_BAD)
+      *prev = bad_result(f, &f->bad, line, rec);
+    if (st != FEED_REQUEST)
+      return st;
+    switch (gate_check(f->gate, req)) {
+    case GATE_PASS:
+      return FEED_REQUEST;
+    case GATE_PARKED:
+      continue;
+    case GATE_DENIED:
+      return deny(f, req, rec, prev, seq);
+    }
+  }
 }
 
 void feed_offer_links(struct feed *f, const struct request *req,
@@ -394,6 +438,10 @@ void feed_free(struct feed *f)
 {
   pages_free(f);
   inputline_clear(&f->bad);
+  request_free(f->denied);
+  f->denied = NULL;
+  gate_free(f->gate);
+  f->gate = NULL;
   free(f->id_prefix_json);
   f->id_prefix_json = NULL;
   if (f->crawling)

@@ -1,10 +1,11 @@
 /* Where requests come from, in id order: the positional URLs or the input
  * (parsed as --input-format says, kept to --shard, skipped when --resume's
  * FILE has them), then, with --crawl, the frontier, whose ids continue
- * after the input's and FILE's. Numbers every request and record in
- * admission sequence. Knows nothing of admission, robots.txt or records:
- * an input line that is not a request comes back for the caller to
- * record. */
+ * after the input's and FILE's, through the robots.txt gate (gate.c).
+ * Numbers every request and record in admission sequence, within the
+ * --ordered window. Knows nothing of admission or the output: an input
+ * line that is not a request, and a request robots.txt disallows, come
+ * back as results for the caller to record. */
 #ifndef VOLLEY_FEED_H
 #define VOLLEY_FEED_H
 
@@ -20,7 +21,9 @@
 #include "inputline.h"
 #include "record.h"
 #include "request.h"
+#include "gate.h"
 #include "resume.h"
+#include "sink.h"
 #include "util.h"
 
 struct feed_page; /* a page of --resume's FILE whose links wait */
@@ -41,16 +44,22 @@ struct feed {
   uint64_t next_seq;       /* sequence number of the next request */
   struct feed_page *pages; /* --resume --crawl: see feed_resumed() */
   size_t npages, cappages;
-  char *id_prefix_json; /* --id-prefix as inputline_id_prefix() made it,
-                           owned; NULL without it */
-  struct inputline bad; /* the line of the last FEED_BAD, owned until the
-                           next feed_next() */
+  char *id_prefix_json;   /* --id-prefix as inputline_id_prefix() made it,
+                             owned; NULL without it */
+  struct inputline bad;   /* the line of the last FEED_BAD, owned until the
+                             next feed_next() */
+  struct request *denied; /* the request of the last FEED_DENIED, owned
+                             until the next feed_next() */
+  struct gate *gate;      /* --crawl's robots.txt gate, owned; NULL without it
+                             or with --ignore-robots. The caller gives it the
+                             robots.txt requests' ends and drains it. */
 };
 
 enum feed_status {
   FEED_REQUEST, /* "*req" is the next request, the caller's now */
   FEED_BAD,     /* an input line that is not a request: the result of
                    its record and its sequence number */
+  FEED_DENIED,  /* robots.txt disallows a request: likewise */
   FEED_FAILED,  /* reading the input failed (input_error() says why);
                    the crawl frontier may still follow */
   FEED_WAIT,    /* nothing ready: the input calls back when it has more */
@@ -58,8 +67,9 @@ enum feed_status {
 };
 
 /* An empty feed for "cfg" whose requests share "shared"; with --crawl it
- * owns the frontier. "in", "done" and "since" are set by the caller
- * before the first feed_next(). Returns 0, or -1 with "err" filled (a bad
+ * owns the frontier and, unless --ignore-robots, the robots.txt gate. "in",
+ * "done" and "since" are set by the caller before the first feed_next().
+ * Returns 0, or -1 with "err" filled (a bad
  * --include or --exclude). */
 int feed_init(struct feed *f, const struct config *cfg,
               const struct request_shared *shared, char err[VL_ERRLEN]);
@@ -72,14 +82,17 @@ int feed_init(struct feed *f, const struct config *cfg,
 void feed_set_sources(struct feed *f, struct input *in,
                       const struct hmap *done, const struct since *since);
 
-/* The next request or input error: the input first, then the frontier;
- * "*seq" is its sequence number. For FEED_BAD, "*bad" is the record's
- * result: kind "input", the line's message, id and URL (borrowed from
- * "f" until the next call), and "*prev" is --since FILE's record of that
- * line, or NULL if none. */
-enum feed_status feed_next(struct feed *f, struct request **req,
-                           struct result *bad, const struct since_entry **prev,
-                           uint64_t *seq);
+/* The next request or record: requests robots.txt released first, then,
+ * while "sink" (NULL: no window) has room for the next sequence number,
+ * the input, then the frontier; each passes the gate, which may park it,
+ * or hand back its origin's robots.txt request to start instead (marked
+ * internal). "*seq" is the sequence number. For FEED_BAD and FEED_DENIED
+ * "*rec" is the record's result (kind "input", the line's message, id and
+ * URL; kind "robots"), borrowed from "f" until the next call, and "*prev"
+ * --since FILE's record of it, or NULL if none. */
+enum feed_status feed_next(struct feed *f, const struct sink *sink,
+                           struct request **req, struct result *rec,
+                           const struct since_entry **prev, uint64_t *seq);
 
 /* --crawl: queue the links of the page "req" fetched that are in scope. */
 void feed_offer_links(struct feed *f, const struct request *req,

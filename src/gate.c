@@ -148,7 +148,7 @@ double gate_fetched(struct gate *g, struct request *fetch, CURLcode code)
 
 struct request *gate_next(struct gate *g, bool *denied)
 {
-  struct request *req = entry(queue_pop(&g->released));
+  struct request *req = g ? entry(queue_pop(&g->released)) : NULL;
   struct urlnorm_origin uo;
   struct origin *o;
 

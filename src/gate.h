@@ -35,7 +35,7 @@ enum gate_verdict gate_check(struct gate *g, struct request **req);
 double gate_fetched(struct gate *g, struct request *fetch, CURLcode code);
 
 /* A request released by robots.txt, with "*denied" telling whether it
- * may be fetched; NULL when none. The caller owns it. */
+ * may be fetched; NULL when none (or "g" is NULL). The caller owns it. */
 struct request *gate_next(struct gate *g, bool *denied);
 
 /* Requests held (parked or released and not taken). */

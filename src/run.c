@@ -57,14 +57,13 @@ struct run {
   struct outfile of;         /* -o FILE's lock, --resume, --since */
   struct extract_spec xspec; /* --title --links -x -e */
   struct finish *fin;        /* --save and extraction after a transfer */
-  struct gate *gate;   /* --crawl: robots.txt, NULL with --ignore-robots */
-  struct stop stop;    /* signals, --grace, --deadline, --fail-fast */
-  bool stopping;       /* admission stopped for good */
-  bool closing;        /* begin_close() ran */
-  int output_error;    /* the write error, 0 if none */
-  int setup_status;    /* exit status of a failed setup, 0 if none */
-  struct stats stats;  /* every record written, by outcome */
-  uint64_t started_ns; /* uv_hrtime() at the start, for --stats */
+  struct stop stop;          /* signals, --grace, --deadline, --fail-fast */
+  bool stopping;             /* admission stopped for good */
+  bool closing;              /* begin_close() ran */
+  int output_error;          /* the write error, 0 if none */
+  int setup_status;          /* exit status of a failed setup, 0 if none */
+  struct stats stats;        /* every record written, by outcome */
+  uint64_t started_ns;       /* uv_hrtime() at the start, for --stats */
   unsigned long long nofile; /* the open files limit, raised */
 };
 
@@ -140,50 +139,25 @@ static void fail_start(struct run *r, struct request *req, const char *why)
   request_free(req);
 }
 
-/* robots.txt disallows "req": its record, kind "robots". */
-static void deny(struct run *r, struct request *req)
-{
-  struct result res;
-
-  request_result(req, CURLE_OK, uv_hrtime(), &res);
-  res.kind = ERRKIND_ROBOTS;
-  res.message = "disallowed by robots.txt";
-  feed_crawl_fields(req, &res);
-  emit(r, req->seq, &res, req->since_prev);
-  feed_done(&r->feed, req);
-  request_free(req);
-}
-
-/* sched's next_cb: requests robots.txt released, then the input, then
- * (once the input is read, so that ids continue after it) the crawl
- * frontier; in crawl mode each passes the robots.txt gate. */
+/* sched's next_cb: the next request from the feed (requests robots.txt
+ * released, the input, then the crawl frontier); the records of what it
+ * hands back instead of a request. */
 static struct request *next_cb(void *ud)
 {
   struct run *r = ud;
 
-  for (;;) {
+  while (!r->stopping) {
     struct request *req;
-    struct result bad;
+    struct result rec;
     const struct since_entry *prev;
     uint64_t seq;
-    bool denied;
 
-    if (r->stopping)
-      return NULL;
-    req = r->gate ? gate_next(r->gate, &denied) : NULL;
-    if (req) {
-      if (!denied)
-        return req;
-      deny(r, req);
-      continue;
-    }
-    if (!sink_room(&r->sink, r->feed.next_seq))
-      return NULL;
-    switch (feed_next(&r->feed, &req, &bad, &prev, &seq)) {
+    switch (feed_next(&r->feed, &r->sink, &req, &rec, &prev, &seq)) {
     case FEED_REQUEST:
-      break;
+      return req;
     case FEED_BAD:
-      emit(r, seq, &bad, prev);
+    case FEED_DENIED:
+      emit(r, seq, &rec, prev);
       continue;
     case FEED_FAILED:
       msg_error(&r->msg, "reading input: %s", input_error(r->in));
@@ -192,16 +166,8 @@ static struct request *next_cb(void *ud)
     case FEED_END:
       return NULL;
     }
-    switch (gate_check(r->gate, &req)) {
-    case GATE_PASS:
-      return req;
-    case GATE_PARKED:
-      continue;
-    case GATE_DENIED:
-      deny(r, req);
-      continue;
-    }
   }
+  return NULL;
 }
 
 /* sched's start_cb: attach an easy handle and hand it to the engine. */
@@ -236,7 +202,7 @@ static void pump(void *ud)
  * origin's requests, and a Crawl-delay spaces that host's starts. */
 static void robots_done(struct run *r, struct request *req, CURLcode code)
 {
-  double delay = gate_fetched(r->gate, req, code);
+  double delay = gate_fetched(r->feed.gate, req, code);
 
   if (delay > 0) {
     sched_host_interval(&r->sched, req->host, delay);
@@ -327,7 +293,7 @@ static void cancel_all(const char *why, void *ud)
     after_transfer(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
   }
   sched_drain(&r->sched, cancel_waiting_cb, r);
-  gate_drain(r->gate, cancel_waiting_cb, r);
+  gate_drain(r->feed.gate, cancel_waiting_cb, r);
   finish_cancel(r->fin, why);
 }
 
@@ -437,7 +403,7 @@ static void end_if_over(void *ud)
     return;
   if (!sched_idle(&r->sched))
     return;
-  if (finish_pending(r->fin) || gate_holding(r->gate))
+  if (finish_pending(r->fin) || gate_holding(r->feed.gate))
     return;
   if (!r->stopping && feed_queued(&r->feed))
     return;
@@ -474,8 +440,6 @@ static int setup_scrape(struct run *r, char err[VL_ERRLEN])
   if (extract_spec_configure(&r->xspec, cfg, err) < 0 ||
       feed_init(&r->feed, cfg, &r->shared, err) < 0)
     return -1;
-  if (cfg->crawl && !cfg->ignore_robots)
-    r->gate = gate_new(&r->shared, "volley");
   r->shared.keep_body = cfg->want_body || extract_spec_active(&r->xspec);
   if (cfg->save_dir)
     r->shared.save_dir = cfg->save_dir;
@@ -625,7 +589,6 @@ int run_main(const struct config *cfg)
   finish_free(r->fin);
   extract_spec_free(&r->xspec);
   feed_free(&r->feed); /* zeroed if setup ended before feed_init() */
-  gate_free(r->gate);
   request_pool_free(&r->pool);
   sink_free(&r->sink);
   request_shared_free(&r->shared);

@@ -23,10 +23,11 @@ layer() {
 
 # Base modules: stdstream (the standard descriptors as libuv streams, for
 # input, output and msg) and msg (stderr, which progress shows its line
-# on).
+# on) in layer 1; gate (robots.txt, which feed passes requests through) in
+# layer 3.
 base() {
   case "$1" in
-  stdstream | msg) return 0 ;;
+  stdstream | msg | gate) return 0 ;;
   *) return 1 ;;
   esac
 }
