@@ -23,7 +23,8 @@ struct progress {
   uint64_t done_at[PROGRESS_WINDOW]; /* "done" at each of the last ticks */
   uint64_t tick;                     /* ticks so far */
   bool color;
-  struct msg *msg; /* borrowed: shows the line */
+  struct msg *msg;           /* borrowed: shows the line */
+  const struct stats *stats; /* borrowed: done, ok, failed, retries */
   progress_sample_fn *sample_cb;
   void *ud;
 };
@@ -87,6 +88,10 @@ static void timer_cb(uv_timer_t *h)
   double rate;
   char line[256];
 
+  c.done = p->stats->requests;
+  c.ok = p->stats->ok;
+  c.failed = p->stats->failed;
+  c.retries = p->stats->retries;
   p->sample_cb(&c, p->ud);
   /* The rate over the last second: done now minus done a window ago. */
   span_ticks = p->tick < PROGRESS_WINDOW ? p->tick : PROGRESS_WINDOW;
@@ -131,8 +136,8 @@ static bool progress_wanted(const struct config *cfg, bool *color, bool *typed)
 }
 
 struct progress *progress_start(uv_loop_t *loop, const struct config *cfg,
-                                struct msg *msg, progress_sample_fn *sample_cb,
-                                void *ud)
+                                struct msg *msg, const struct stats *stats,
+                                progress_sample_fn *sample_cb, void *ud)
 {
   struct progress *p;
   bool color, typed, on = progress_wanted(cfg, &color, &typed);
@@ -145,6 +150,7 @@ struct progress *progress_start(uv_loop_t *loop, const struct config *cfg,
   p = xcalloc(1, sizeof(*p));
   p->color = color;
   p->msg = msg;
+  p->stats = stats;
   p->sample_cb = sample_cb;
   p->ud = ud;
   p->started_ms = uv_now(loop);

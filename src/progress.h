@@ -10,6 +10,7 @@
 #include <uv.h>
 
 #include "msg.h"
+#include "stats.h"
 #include "util.h"
 
 struct progress_counts {
@@ -25,13 +26,15 @@ struct progress_counts {
                             cancelled */
 };
 
-/* Fill "c" with the run's counters now. */
+/* Fill in the counts "c" has not from the run's stats: "inflight",
+ * "total", "estimated", "stopping" and "cancel_in_ms", now. */
 typedef void progress_sample_fn(struct progress_counts *c, void *ud);
 
 struct config;
 struct progress;
 
-/* Start redrawing every 100 ms through "msg" (borrowed) if the run of
+/* Start redrawing every 100 ms, from "stats" (the records written so far)
+ * and what "sample_cb" adds, through "msg" (both borrowed), if the run of
  * "cfg" shows the line: when --progress asks, or by default when stderr
  * is a terminal, unless the URLs are typed at the terminal (no URL
  * argument, standard input a terminal among the inputs): then "msg"
@@ -40,8 +43,8 @@ struct progress;
  * set. Returns NULL when the line is off, or when its timer could not
  * start (a warning on "msg" says so). */
 struct progress *progress_start(uv_loop_t *loop, const struct config *cfg,
-                                struct msg *msg, progress_sample_fn *sample_cb,
-                                void *ud);
+                                struct msg *msg, const struct stats *stats,
+                                progress_sample_fn *sample_cb, void *ud);
 
 /* Erase the line and stop; the memory goes in the timer's close
  * callback, so the loop must run on. NULL is fine. */

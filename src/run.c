@@ -383,10 +383,6 @@ static void progress_sample_cb(struct progress_counts *c, void *ud)
 {
   struct run *r = ud;
 
-  c->ok = r->stats.ok;
-  c->failed = r->stats.failed;
-  c->done = r->stats.requests;
-  c->retries = r->stats.retries;
   c->inflight = r->sched.inflight;
   c->total = feed_total(&r->feed, &c->estimated);
   c->stopping = stop_grace_left(&r->stop, &c->cancel_in_ms);
@@ -562,8 +558,8 @@ int run_main(const struct config *cfg)
   } else {
     if (msg_start(&r->msg, &r->loop) < 0)
       msg_warn(&r->msg, "stderr stays blocking: cannot attach it");
-    r->progress =
-        progress_start(&r->loop, cfg, &r->msg, progress_sample_cb, r);
+    r->progress = progress_start(&r->loop, cfg, &r->msg, &r->stats,
+                                 progress_sample_cb, r);
     if (cfg->stats || cfg->stats_json) {
       r->lag = looplag_start(&r->loop, &r->stats.loop, err);
       if (!r->lag)
