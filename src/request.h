@@ -47,13 +47,15 @@ struct request_shared {
   void *socketdata;
 };
 
-/* Set up "sh" for "cfg": -H and --resolve lists, the proxy and TLS trust
- * settings, and --data, whose @FILE (or @- for standard input) is read
- * now, blocking: call it before the loop runs. The rest is the caller's
- * to fill. Returns 0, or -1 with "err" filled (a usage error); either way
- * request_shared_free() releases what was made. */
+/* Set up "sh" for "cfg" on "loop": -H and --resolve lists, the proxy and
+ * TLS trust settings, --save's directory name, and --data, whose @FILE
+ * (or @- for standard input) is read now, blocking: call it before the
+ * loop runs. The rest ("keep_body", "save_dirfd", "since", the socket
+ * callbacks) is the caller's to fill. Returns 0, or -1 with "err" filled
+ * (a usage error); either way request_shared_free() releases what was
+ * made. */
 int request_shared_init(struct request_shared *sh, const struct config *cfg,
-                        char err[VL_ERRLEN]);
+                        uv_loop_t *loop, char err[VL_ERRLEN]);
 
 /* Release what request_shared_init() made, and "save_dirfd"; call it
  * after request_shared_init(), whatever that returned. */

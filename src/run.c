@@ -10,7 +10,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -437,9 +436,6 @@ static int setup_scrape(struct run *r, char err[VL_ERRLEN])
       feed_init(&r->feed, cfg, &r->shared, err) < 0)
     return -1;
   r->shared.keep_body = cfg->want_body || extract_spec_active(&r->xspec);
-  if (cfg->save_dir)
-    r->shared.save_dir = cfg->save_dir;
-  r->shared.loop = &r->loop;
   r->fin = finish_new(&r->loop, &r->xspec,
                       cfg->save_dir ? cfg->save_name : NULL, finished_cb, r);
   return 0;
@@ -450,7 +446,7 @@ static int setup(struct run *r, char err[VL_ERRLEN])
   const struct config *cfg = r->cfg;
   int rc;
 
-  if (request_shared_init(&r->shared, cfg, err) < 0)
+  if (request_shared_init(&r->shared, cfg, &r->loop, err) < 0)
     return RUN_EXIT_USAGE;
   if (setup_scrape(r, err) < 0)
     return RUN_EXIT_USAGE;
