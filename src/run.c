@@ -63,7 +63,6 @@ struct run {
   int setup_status;          /* exit status of a failed setup, 0 if none */
   struct stats stats;        /* every record written, by outcome */
   uint64_t started_ns;       /* uv_hrtime() at the start, for --stats */
-  unsigned long long nofile; /* the open files limit, raised */
 };
 
 static void end_if_over(void *ud);
@@ -444,6 +443,7 @@ static int setup_scrape(struct run *r, char err[VL_ERRLEN])
 static int setup(struct run *r, char err[VL_ERRLEN])
 {
   const struct config *cfg = r->cfg;
+  unsigned long long nofile = engine_raise_nofile(cfg->concurrency, &r->msg);
   int rc;
 
   if (request_shared_init(&r->shared, cfg, &r->loop, err) < 0)
@@ -493,7 +493,7 @@ static int setup(struct run *r, char err[VL_ERRLEN])
     return RUN_EXIT_OUTPUT;
   r->eng = engine_new(
       &r->loop,
-      engine_idle_budget(cfg->concurrency, cfg->save_dir ? 4 : 3, r->nofile),
+      engine_idle_budget(cfg->concurrency, cfg->save_dir ? 4 : 3, nofile),
       done_cb, r, err);
   if (!r->eng)
     return RUN_EXIT_USAGE;
@@ -544,7 +544,6 @@ int run_main(const struct config *cfg)
   r->started_ns = uv_hrtime();
   msg_init(&r->msg, cfg->verbose, cfg->quiet);
   retry_policy_init(&r->policy, cfg, uv_hrtime() ^ ((uint64_t)getpid() << 32));
-  r->nofile = engine_raise_nofile(cfg->concurrency, &r->msg);
 
   r->setup_status = setup(r, err);
   if (r->setup_status) {
