@@ -285,13 +285,15 @@ static int load_data_file(struct request_shared *sh, const char *path,
 }
 
 int request_shared_init(struct request_shared *sh, const struct config *cfg,
-                        uv_loop_t *loop, char err[VL_ERRLEN])
+                        uv_loop_t *loop, const struct since *since,
+                        char err[VL_ERRLEN])
 {
   size_t i;
 
   sh->cfg = cfg;
   sh->loop = loop;
   sh->save_dir = cfg->save_dir;
+  sh->since = since;
   sh->save_dirfd = -1;
   sh->proxy_off = !cfg->proxy && !request_proxy_in_env();
   for (i = 0; i < cfg->nheaders; i++) {

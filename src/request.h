@@ -48,14 +48,17 @@ struct request_shared {
 };
 
 /* Set up "sh" for "cfg" on "loop": -H and --resolve lists, the proxy and
- * TLS trust settings, --save's directory name, and --data, whose @FILE
- * (or @- for standard input) is read now, blocking: call it before the
- * loop runs. The rest ("keep_body", "save_dirfd", "since", the socket
- * callbacks) is the caller's to fill. Returns 0, or -1 with "err" filled
+ * TLS trust settings, --save's directory name, --since FILE's index
+ * "since" (borrowed, NULL without --since; it may be filled later, before
+ * the first request), and --data, whose @FILE (or @- for standard input)
+ * is read now, blocking: call it before the loop runs. The rest
+ * ("keep_body", "save_dirfd", the socket callbacks) is the caller's to
+ * fill. Returns 0, or -1 with "err" filled
  * (a usage error); either way request_shared_free() releases what was
  * made. */
 int request_shared_init(struct request_shared *sh, const struct config *cfg,
-                        uv_loop_t *loop, char err[VL_ERRLEN]);
+                        uv_loop_t *loop, const struct since *since,
+                        char err[VL_ERRLEN]);
 
 /* Release what request_shared_init() made, and "save_dirfd"; call it
  * after request_shared_init(), whatever that returned. */

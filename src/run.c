@@ -444,9 +444,11 @@ static int setup(struct run *r, char err[VL_ERRLEN])
 {
   const struct config *cfg = r->cfg;
   unsigned long long nofile = engine_raise_nofile(cfg->concurrency, &r->msg);
+  /* --since FILE's index, filled by outfile_open() below. */
+  const struct since *since = cfg->since ? &r->of.since : NULL;
   int rc;
 
-  if (request_shared_init(&r->shared, cfg, &r->loop, err) < 0)
+  if (request_shared_init(&r->shared, cfg, &r->loop, since, err) < 0)
     return RUN_EXIT_USAGE;
   if (setup_scrape(r, err) < 0)
     return RUN_EXIT_USAGE;
@@ -454,7 +456,7 @@ static int setup(struct run *r, char err[VL_ERRLEN])
           &r->sink,
           &(struct sink_config){
               .write_out = cfg->write_out,
-              .since = cfg->since ? &r->of.since : NULL,
+              .since = since,
               .only_changed = cfg->only_changed,
               .ordered = cfg->ordered ? (size_t)cfg->concurrency * 4 + 16 : 0,
               .stats = &r->stats,
@@ -478,15 +480,12 @@ static int setup(struct run *r, char err[VL_ERRLEN])
     if (r->shared.save_dirfd < 0)
       return RUN_EXIT_USAGE;
   }
-  feed_set_sources(&r->feed, r->in, &r->of.done,
-                   cfg->since ? &r->of.since : NULL);
+  feed_set_sources(&r->feed, r->in, &r->of.done, since);
   rc = outfile_open(&r->of, cfg, &r->xspec, &r->msg,
                     r->feed.crawling ? feed_resumed : NULL, &r->feed, err);
   feed_resumed_offer(&r->feed); /* nothing to offer without --resume */
   if (rc != OUTFILE_OK)
     return rc == OUTFILE_USAGE ? RUN_EXIT_USAGE : RUN_EXIT_OUTPUT;
-  if (cfg->since)
-    r->shared.since = &r->of.since;
   if (output_open(&r->out, &r->loop, cfg->output,
                   cfg->append || cfg->resume ? OUTPUT_APPEND : OUTPUT_TRUNCATE,
                   pressure_cb, output_error_cb, r, err) < 0)
