@@ -707,11 +707,13 @@ static size_t char_ref_at(const struct scan *s, size_t j, uint32_t *val)
 
 /* htmlParseEntityRef() at '&' at "j": the position after it; "*val" the
  * code point when libxml2 knows the name and ';' follows it (read too),
- * else 0 and the name in "*name", "*len" (0: none). A name that runs
- * into a non-ASCII byte declines the scan: libxml2 reads such a name
- * through htmlParseNameComplex(), whose result depends on how its input
- * was converted in chunks (fuzzing found a long Latin-1 name written
- * back as "&e;"). */
+ * else 0 and the name in "*name", "*len" (0: none). A name that starts
+ * with or runs into a non-ASCII byte declines the scan: libxml2 reads
+ * such a name through htmlParseNameComplex(), which, with a charset
+ * set, starts again from where it is every 100 characters or so,
+ * dropping what it had read (fuzzing found a long Latin-1 name written
+ * back as "&e;", and "&" and 150 bytes 0xFF in an attribute value kept
+ * as "&" and 48 of them). */
 static size_t entity_ref_at(struct scan *s, size_t j, unsigned *val,
                             size_t *name, size_t *len)
 {
@@ -721,6 +723,8 @@ static size_t entity_ref_at(struct scan *s, size_t j, unsigned *val,
   *val = 0;
   *name = ++j;
   *len = 0;
+  if (j < s->n && b[j] >= 0x80)
+    s->fail = true;
   if (j >= s->n || (!is_letter(b[j]) && b[j] != '_' && b[j] != ':'))
     return j;
   for (k = j + 1; k < s->n && is_name_char(b[k]); k++)
