@@ -301,28 +301,26 @@ static bool name_is(const char *a, size_t n, const char *b)
  * as one the scan decodes; -1 for any other name. */
 static int charset_of(const char *name, size_t n)
 {
-  static const char *const utf8[] = { "utf-8", "utf8" };
-  static const char *const latin1[] = {
-    "iso-8859-1", "iso-latin-1", "iso latin 1", "latin1",
-    "l1",         "iso_8859-1",  "iso8859-1",   "iso-ir-100",
-    "cp819",      "ibm819",      "csisolatin1", "iso_8859-1:1987"
+  static const struct {
+    const char *name;
+    enum enc enc;
+  } names[] = {
+    { "utf-8", ENC_UTF8 },          { "utf8", ENC_UTF8 },
+    { "iso-8859-1", ENC_LATIN1 },   { "iso-latin-1", ENC_LATIN1 },
+    { "iso latin 1", ENC_LATIN1 },  { "latin1", ENC_LATIN1 },
+    { "l1", ENC_LATIN1 },           { "iso_8859-1", ENC_LATIN1 },
+    { "iso8859-1", ENC_LATIN1 },    { "iso-ir-100", ENC_LATIN1 },
+    { "cp819", ENC_LATIN1 },        { "ibm819", ENC_LATIN1 },
+    { "csisolatin1", ENC_LATIN1 },  { "iso_8859-1:1987", ENC_LATIN1 },
+    { "windows-1252", ENC_CP1252 }, { "cp1252", ENC_CP1252 },
+    { "ms-ansi", ENC_CP1252 },      { "us-ascii", ENC_ASCII },
+    { "ascii", ENC_ASCII }
   };
-  static const char *const cp1252n[] = { "windows-1252", "cp1252", "ms-ansi" };
-  static const char *const ascii[] = { "us-ascii", "ascii" };
   size_t i;
 
-  for (i = 0; i < sizeof(utf8) / sizeof(utf8[0]); i++)
-    if (name_is(name, n, utf8[i]))
-      return ENC_UTF8;
-  for (i = 0; i < sizeof(latin1) / sizeof(latin1[0]); i++)
-    if (name_is(name, n, latin1[i]))
-      return ENC_LATIN1;
-  for (i = 0; i < sizeof(cp1252n) / sizeof(cp1252n[0]); i++)
-    if (name_is(name, n, cp1252n[i]))
-      return ENC_CP1252;
-  for (i = 0; i < sizeof(ascii) / sizeof(ascii[0]); i++)
-    if (name_is(name, n, ascii[i]))
-      return ENC_ASCII;
+  for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+    if (name_is(name, n, names[i].name))
+      return (int)names[i].enc;
   return -1;
 }
 
