@@ -882,6 +882,19 @@ static bool at_word(const struct scan *s, const char *w)
   return true;
 }
 
+/* Blanks, then anything up to '>', and the '>' itself (or the end). */
+static void skip_to_gt(struct scan *s)
+{
+  skip_blanks(s);
+  if (cur(s) != '>') {
+    const unsigned char *gt = memchr(s->b + s->i, '>', s->n - s->i);
+
+    s->i = gt ? (size_t)(gt - s->b) : s->n;
+  }
+  if (cur(s) == '>')
+    s->i++;
+}
+
 /* htmlParseDocTypeDecl(): the name, an external ID with its literals,
  * then up to '>'. */
 static void parse_doctype(struct scan *s)
@@ -914,14 +927,7 @@ static void parse_doctype(struct scan *s)
     if (cur(s) == '"' || cur(s) == '\'')
       parse_literal(s);
   }
-  skip_blanks(s);
-  if (cur(s) != '>') {
-    const unsigned char *gt = memchr(s->b + s->i, '>', s->n - s->i);
-
-    s->i = gt ? (size_t)(gt - s->b) : s->n;
-  }
-  if (cur(s) == '>')
-    s->i++;
+  skip_to_gt(s);
 }
 
 /* htmlParseScript(): the text of a <script> or <style>, up to "</" and
@@ -1239,14 +1245,7 @@ static bool parse_end_tag(struct scan *s)
   len = parse_html_name(s, name);
   if (!len)
     return false; /* "</" is gone, the rest is text */
-  skip_blanks(s);
-  if (cur(s) != '>') {
-    const unsigned char *gt = memchr(s->b + s->i, '>', s->n - s->i);
-
-    s->i = gt ? (size_t)(gt - s->b) : s->n;
-  }
-  if (cur(s) == '>')
-    s->i++;
+  skip_to_gt(s);
   tag = html4_tag(name, len);
   if (s->misplaced > 0 &&
       (tag == HTML4_HTML || tag == HTML4_BODY || tag == HTML4_HEAD)) {
