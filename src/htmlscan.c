@@ -301,28 +301,26 @@ static bool name_is(const char *a, size_t n, const char *b)
  * as one the scan decodes; -1 for any other name. */
 static int charset_of(const char *name, size_t n)
 {
-  static const char *const utf8[] = { "utf-8", "utf8" };
-  static const char *const latin1[] = {
-    "iso-8859-1", "iso-latin-1", "iso latin 1", "latin1",
-    "l1",         "iso_8859-1",  "iso8859-1",   "iso-ir-100",
-    "cp819",      "ibm819",      "csisolatin1", "iso_8859-1:1987"
+  static const struct {
+    const char *name;
+    enum enc enc;
+  } names[] = {
+    { "utf-8", ENC_UTF8 },          { "utf8", ENC_UTF8 },
+    { "iso-8859-1", ENC_LATIN1 },   { "iso-latin-1", ENC_LATIN1 },
+    { "iso latin 1", ENC_LATIN1 },  { "latin1", ENC_LATIN1 },
+    { "l1", ENC_LATIN1 },           { "iso_8859-1", ENC_LATIN1 },
+    { "iso8859-1", ENC_LATIN1 },    { "iso-ir-100", ENC_LATIN1 },
+    { "cp819", ENC_LATIN1 },        { "ibm819", ENC_LATIN1 },
+    { "csisolatin1", ENC_LATIN1 },  { "iso_8859-1:1987", ENC_LATIN1 },
+    { "windows-1252", ENC_CP1252 }, { "cp1252", ENC_CP1252 },
+    { "ms-ansi", ENC_CP1252 },      { "us-ascii", ENC_ASCII },
+    { "ascii", ENC_ASCII }
   };
-  static const char *const cp1252n[] = { "windows-1252", "cp1252", "ms-ansi" };
-  static const char *const ascii[] = { "us-ascii", "ascii" };
   size_t i;
 
-  for (i = 0; i < sizeof(utf8) / sizeof(utf8[0]); i++)
-    if (name_is(name, n, utf8[i]))
-      return ENC_UTF8;
-  for (i = 0; i < sizeof(latin1) / sizeof(latin1[0]); i++)
-    if (name_is(name, n, latin1[i]))
-      return ENC_LATIN1;
-  for (i = 0; i < sizeof(cp1252n) / sizeof(cp1252n[0]); i++)
-    if (name_is(name, n, cp1252n[i]))
-      return ENC_CP1252;
-  for (i = 0; i < sizeof(ascii) / sizeof(ascii[0]); i++)
-    if (name_is(name, n, ascii[i]))
-      return ENC_ASCII;
+  for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+    if (name_is(name, n, names[i].name))
+      return (int)names[i].enc;
   return -1;
 }
 
@@ -707,11 +705,13 @@ static size_t char_ref_at(const struct scan *s, size_t j, uint32_t *val)
 
 /* htmlParseEntityRef() at '&' at "j": the position after it; "*val" the
  * code point when libxml2 knows the name and ';' follows it (read too),
- * else 0 and the name in "*name", "*len" (0: none). A name that runs
- * into a non-ASCII byte declines the scan: libxml2 reads such a name
- * through htmlParseNameComplex(), whose result depends on how its input
- * was converted in chunks (fuzzing found a long Latin-1 name written
- * back as "&e;"). */
+ * else 0 and the name in "*name", "*len" (0: none). A name that starts
+ * with or runs into a non-ASCII byte declines the scan: libxml2 reads
+ * such a name through htmlParseNameComplex(), which, with a charset
+ * set, starts again from where it is every 100 characters or so,
+ * dropping what it had read (fuzzing found a long Latin-1 name written
+ * back as "&e;", and "&" and 150 bytes 0xFF in an attribute value kept
+ * as "&" and 48 of them). */
 static size_t entity_ref_at(struct scan *s, size_t j, unsigned *val,
                             size_t *name, size_t *len)
 {
@@ -721,6 +721,8 @@ static size_t entity_ref_at(struct scan *s, size_t j, unsigned *val,
   *val = 0;
   *name = ++j;
   *len = 0;
+  if (j < s->n && b[j] >= 0x80)
+    s->fail = true;
   if (j >= s->n || (!is_letter(b[j]) && b[j] != '_' && b[j] != ':'))
     return j;
   for (k = j + 1; k < s->n && is_name_char(b[k]); k++)
@@ -880,6 +882,19 @@ static bool at_word(const struct scan *s, const char *w)
   return true;
 }
 
+/* Blanks, then anything up to '>', and the '>' itself (or the end). */
+static void skip_to_gt(struct scan *s)
+{
+  skip_blanks(s);
+  if (cur(s) != '>') {
+    const unsigned char *gt = memchr(s->b + s->i, '>', s->n - s->i);
+
+    s->i = gt ? (size_t)(gt - s->b) : s->n;
+  }
+  if (cur(s) == '>')
+    s->i++;
+}
+
 /* htmlParseDocTypeDecl(): the name, an external ID with its literals,
  * then up to '>'. */
 static void parse_doctype(struct scan *s)
@@ -912,14 +927,7 @@ static void parse_doctype(struct scan *s)
     if (cur(s) == '"' || cur(s) == '\'')
       parse_literal(s);
   }
-  skip_blanks(s);
-  if (cur(s) != '>') {
-    const unsigned char *gt = memchr(s->b + s->i, '>', s->n - s->i);
-
-    s->i = gt ? (size_t)(gt - s->b) : s->n;
-  }
-  if (cur(s) == '>')
-    s->i++;
+  skip_to_gt(s);
 }
 
 /* htmlParseScript(): the text of a <script> or <style>, up to "</" and
@@ -1237,14 +1245,7 @@ static bool parse_end_tag(struct scan *s)
   len = parse_html_name(s, name);
   if (!len)
     return false; /* "</" is gone, the rest is text */
-  skip_blanks(s);
-  if (cur(s) != '>') {
-    const unsigned char *gt = memchr(s->b + s->i, '>', s->n - s->i);
-
-    s->i = gt ? (size_t)(gt - s->b) : s->n;
-  }
-  if (cur(s) == '>')
-    s->i++;
+  skip_to_gt(s);
   tag = html4_tag(name, len);
   if (s->misplaced > 0 &&
       (tag == HTML4_HTML || tag == HTML4_BODY || tag == HTML4_HEAD)) {

@@ -48,8 +48,8 @@ int optval_parse_rate(const char *s, double *per_s)
   double v, unit = 1.0;
   char *end;
 
-  /* strtod() alone would take " 5", "+5" and "inf". */
-  if (n == 0 || n >= sizeof(num) ||
+  /* strtod() alone would take " 5", "+5", "inf" and hex ("0x10"). */
+  if (n == 0 || n >= sizeof(num) || strspn(s, "0123456789.eE+-") < n ||
       !(isdigit((unsigned char)s[0]) || s[0] == '.'))
     return -1;
   memcpy(num, s, n);

@@ -242,13 +242,23 @@ static size_t header_cb(char *ptr, size_t size, size_t nmemb, void *ud)
   if ((n == 2 && ptr[0] == '\r' && ptr[1] == '\n') ||
       (n == 1 && ptr[0] == '\n'))
     req->headers_done = true;
-  if (n > 12 && strncasecmp(ptr, "retry-after:", 12) == 0)
-    req->retry_after_ms =
-        retry_parse_after(ptr + 12, n - 12, util_wallclock());
-  else if (n > 5 && strncasecmp(ptr, "etag:", 5) == 0)
-    keep_value(&req->etag, ptr + 5, n - 5);
-  else if (n > 14 && strncasecmp(ptr, "last-modified:", 14) == 0)
-    keep_value(&req->last_modified, ptr + 14, n - 14);
+  /* By the first letter: most headers are none of the three, and this
+   * runs for every header of every response. */
+  switch (n > 0 ? ptr[0] | 0x20 : 0) {
+  case 'r':
+    if (n > 12 && strncasecmp(ptr, "retry-after:", 12) == 0)
+      req->retry_after_ms =
+          retry_parse_after(ptr + 12, n - 12, util_wallclock());
+    break;
+  case 'e':
+    if (n > 5 && strncasecmp(ptr, "etag:", 5) == 0)
+      keep_value(&req->etag, ptr + 5, n - 5);
+    break;
+  case 'l':
+    if (n > 14 && strncasecmp(ptr, "last-modified:", 14) == 0)
+      keep_value(&req->last_modified, ptr + 14, n - 14);
+    break;
+  }
   if (req->shared->cfg->want_headers && n > 2)
     buf_put(&req->hdrbuf, ptr, n);
   return n;

@@ -393,21 +393,19 @@ static void json_latency(struct buf *out, const struct stats *s,
 
 void stats_json(const struct stats *s, double elapsed_s, struct buf *out)
 {
+  const struct {
+    const char *key;
+    uint64_t v;
+  } counts[] = { { "requests", s->requests },   { "ok", s->ok },
+                 { "failed", s->failed },       { "robots", s->robots },
+                 { "cancelled", s->cancelled }, { "retries", s->retries } };
   double elapsed = clean_elapsed(elapsed_s);
   size_t i;
 
-  record_put_raw(out, "{");
-  json_u64(out, "requests", s->requests);
-  record_put_raw(out, ",");
-  json_u64(out, "ok", s->ok);
-  record_put_raw(out, ",");
-  json_u64(out, "failed", s->failed);
-  record_put_raw(out, ",");
-  json_u64(out, "robots", s->robots);
-  record_put_raw(out, ",");
-  json_u64(out, "cancelled", s->cancelled);
-  record_put_raw(out, ",");
-  json_u64(out, "retries", s->retries);
+  for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+    record_put_raw(out, i ? "," : "{");
+    json_u64(out, counts[i].key, counts[i].v);
+  }
   /* Every kind, zeros included: a fixed shape is easier on jq and
    * spreadsheets than keys that come and go. */
   record_put_raw(out, ",\"errors\":{");

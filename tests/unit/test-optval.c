@@ -28,8 +28,9 @@ static int codes(char *why)
 
 static int rate(char *why)
 {
-  static const char *const bad[] = { "",    "0",   "-1", " 5", "+5",  "inf",
-                                     "nan", "5/h", "5/", "/s", "2e9", "5/ss" };
+  static const char *const bad[] = { "",    "0",    "-1",   " 5",   "+5",
+                                     "inf", "nan",  "5/h",  "5/",   "/s",
+                                     "2e9", "5/ss", "0x10", "0x1p4" };
   double r = 7;
   size_t i;
 
