@@ -1,16 +1,17 @@
-/* --save: a body streamed to disk, one operation in flight at a time on
- * libuv's thread pool, so the loop never waits on the disk. The file is
- * created with openat(O_CREAT|O_EXCL|O_NOFOLLOW) under a random name and
- * renamed with renameat(), both relative to the directory descriptor
- * taken once at start; a final name in subdirectories has each created
- * with mkdirat() and opened with openat(O_DIRECTORY|O_NOFOLLOW) from
- * there: whoever else can write the directory cannot make volley write
- * through a planted symbolic link, nor swap the directory for another
- * after the check. libuv's uv_fs_* take paths, so those two
- * (and unlinkat) run as uv_queue_work jobs; writes and the close use
- * uv_fs_write and uv_fs_close on the descriptor. Bytes queue in memory
- * meanwhile; past SAVE_HIGH the caller is told to pause the transfer,
- * and drain_cb says when to go on. */
+/* --save: a body streamed to disk through libuv's thread pool, one job
+ * in flight at a time, so the loop never waits on the disk. A job does
+ * what is due in one trip: create the file (on the first bytes), write
+ * the bytes queued when it was started, and, once the body is complete,
+ * close the file and rename or remove it; a small page is often one or
+ * two jobs. The file is created with openat(O_CREAT|O_EXCL|O_NOFOLLOW)
+ * under a random name and renamed with renameat(), both relative to the
+ * directory descriptor taken once at start; a final name in
+ * subdirectories has each created with mkdirat() and opened with
+ * openat(O_DIRECTORY|O_NOFOLLOW) from there: whoever else can write the
+ * directory cannot make volley write through a planted symbolic link,
+ * nor swap the directory for another after the check. Bytes queue in
+ * memory while a job runs; past SAVE_HIGH the caller is told to pause
+ * the transfer, and drain_cb says when to go on. */
 #include "config.h"
 
 #include "save.h"
@@ -35,30 +36,23 @@
  * second try is already a sign of someone guessing. */
 #define SAVE_NAME_TRIES 16
 
-enum save_state {
-  SAVE_IDLE,    /* nothing in flight */
-  SAVE_OPENING, /* the openat job in flight */
-  SAVE_WRITING, /* uv_fs_write in flight */
-  SAVE_CLOSING, /* uv_fs_close in flight */
-  SAVE_MOVING   /* the renameat or unlinkat job in flight */
-};
-
 struct save {
   uv_loop_t *loop;
-  int dirfd;           /* borrowed */
-  uv_fs_t req;         /* the write or close in flight */
-  uv_work_t work;      /* the openat, renameat or unlinkat in flight */
-  int work_rc;         /* the job's result: 0, or a negative libuv error */
-  const char *work_op; /* the job's failed operation: "mkdir", "rename" */
-  char tmp_name[40];   /* ".volley-<16 hex>.part" once created, else "" */
-  enum save_state state;
+  int dirfd;            /* borrowed */
+  uv_work_t work;       /* the job in flight */
+  bool busy;            /* a job is in flight */
+  bool job_open;        /* this job creates the file */
+  bool job_finish;      /* this job closes, then renames or removes it */
+  int work_rc;          /* the job's result: 0, or a negative libuv error */
+  const char *work_op;  /* the job's failed operation: "write", "rename" */
+  char tmp_name[40];    /* ".volley-<16 hex>.part" once created, else "" */
   char *final_name;     /* set by save_close() */
-  uv_file fd;           /* -1 until open; the job sets it */
+  int fd;               /* -1 until open; the job sets it */
   int error;            /* the first libuv error, 0 if none */
   const char *error_op; /* the operation that failed: "open", ... */
-  struct buf queued;    /* bytes not yet handed to a write */
-  struct buf out;       /* the bytes being written */
-  bool opened;          /* the open was started */
+  struct buf queued;    /* bytes not yet handed to a job */
+  struct buf out;       /* the bytes the job in flight writes */
+  bool opened;          /* a job was told to create the file */
   bool was_full;        /* save_full() said true: call drain_cb */
   bool closing;         /* save_close() was called */
   bool keep;
@@ -112,7 +106,6 @@ struct save *save_new(uv_loop_t *loop, int dirfd, save_drain_fn *drain_cb,
   s->fd = -1;
   s->drain_cb = drain_cb;
   s->ud = ud;
-  s->req.data = s;
   s->work.data = s;
   return s;
 }
@@ -258,72 +251,78 @@ static int move_into_place(struct save *s)
   return rc;
 }
 
-/* In the thread pool: touches only the save's names and descriptors,
- * which the loop leaves alone while a job is in flight. */
+/* In the thread pool: write all of "p", through short writes. */
+static int write_all(int fd, const char *p, size_t n)
+{
+  while (n > 0) {
+    ssize_t w = write(fd, p, n);
+
+    if (w < 0) {
+      if (errno == EINTR)
+        continue;
+      return uv_translate_sys_error(errno);
+    }
+    p += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+/* In the thread pool: the job kick() planned. It touches only what the
+ * loop leaves alone while a job is in flight: the names, the
+ * descriptor, "out", and (when finishing, so save_close() has run)
+ * "keep" and "error". Stops at the first failure, but a finishing job
+ * still closes and removes the file, so none stays behind. */
 static void work_cb(uv_work_t *w)
 {
   struct save *s = w->data;
+  const char *op = NULL;
+  int rc = 0;
 
-  s->work_rc = 0;
-  if (s->state == SAVE_OPENING) {
-    s->work_rc = create_temp(s);
-    return;
+  if (s->job_open) {
+    op = "open";
+    rc = create_temp(s);
   }
-  /* SAVE_MOVING. */
-  if (s->keep && !s->error) {
-    s->work_rc = move_into_place(s);
-    if (s->work_rc == 0)
-      return;
+  if (rc == 0 && s->out.len > 0) {
+    op = "write";
+    rc = write_all(s->fd, s->out.p, s->out.len);
   }
-  /* A failed, discarded or unrenamable body: no file stays behind. A
-   * failure here has nothing left to try, and the record already tells
-   * of the error that brought us here, if any. */
-  (void)unlinkat(s->dirfd, s->tmp_name, 0);
+  if (s->job_finish) {
+    if (s->fd >= 0) {
+      if (close(s->fd) < 0 && rc == 0) {
+        op = "close";
+        rc = uv_translate_sys_error(errno);
+      }
+      s->fd = -1;
+    }
+    if (s->tmp_name[0] && s->keep && !s->error && rc == 0) {
+      rc = move_into_place(s);
+      op = s->work_op;
+    }
+    /* A failed, discarded or unrenamable body: no file stays behind. A
+     * failure here has nothing left to try, and the record tells of the
+     * error that brought us here, if any. */
+    if (s->tmp_name[0] && (rc < 0 || !s->keep || s->error))
+      (void)unlinkat(s->dirfd, s->tmp_name, 0);
+  }
+  s->work_rc = rc;
+  s->work_op = op;
 }
 
 static void after_work_cb(uv_work_t *w, int status)
 {
   struct save *s = w->data;
-  enum save_state was = s->state;
 
   (void)status; /* Never cancelled: uv_cancel is not used. */
-  s->state = SAVE_IDLE;
-  if (was == SAVE_OPENING) {
-    if (s->work_rc < 0)
-      set_error(s, s->work_rc, "open");
-    kick(s);
+  s->busy = false;
+  s->out.len = 0; /* written, or lost with the error */
+  if (s->work_rc < 0)
+    set_error(s, s->work_rc, s->work_op);
+  if (s->job_finish) {
+    close_done(s);
     return;
   }
-  if (s->work_rc < 0)
-    set_error(s, s->work_rc, s->work_op ? s->work_op : "rename");
-  close_done(s);
-}
-
-static void fs_cb(uv_fs_t *req)
-{
-  struct save *s = req->data;
-  ssize_t result = req->result;
-  enum save_state was = s->state;
-
-  uv_fs_req_cleanup(req);
-  s->state = SAVE_IDLE;
-  if (was == SAVE_WRITING) {
-    if (result < 0) {
-      set_error(s, (int)result, "write");
-      s->out.len = 0;
-    } else if ((size_t)result < s->out.len) {
-      /* A short write: keep the rest at the front. */
-      memmove(s->out.p, s->out.p + result, s->out.len - (size_t)result);
-      s->out.len -= (size_t)result;
-    } else {
-      s->out.len = 0;
-    }
-  } else if (was == SAVE_CLOSING) {
-    if (result < 0)
-      set_error(s, (int)result, "close");
-    s->fd = -1;
-  }
-  if (s->was_full && s->queued.len + s->out.len < SAVE_LOW) {
+  if (s->was_full && s->queued.len < SAVE_LOW) {
     s->was_full = false;
     if (s->drain_cb && !s->closing)
       s->drain_cb(s->ud);
@@ -331,79 +330,40 @@ static void fs_cb(uv_fs_t *req)
   kick(s);
 }
 
-/* Note that "state" is in flight, or handle its failure to start ("rc"
- * negative); returns whether kick() must look again. */
-static bool started(struct save *s, enum save_state state, int rc,
-                    const char *op)
-{
-  if (rc >= 0) {
-    s->state = state;
-    return false;
-  }
-  set_error(s, rc, op);
-  if (state == SAVE_CLOSING)
-    s->fd = -1; /* The descriptor is lost either way. */
-  return true;
-}
-
-/* Start the next operation when none is in flight: create the file on
- * the first bytes, write what is queued, and once closing close the file, then
- * rename or remove. */
+/* Start the next job when none is in flight, with what is due: the
+ * queued bytes (creating the file first), and once closing (nothing
+ * more can be queued then) the close and the rename or removal. */
 static void kick(struct save *s)
 {
-  uv_buf_t b;
+  struct buf t;
 
-again:
-  if (s->state != SAVE_IDLE)
+  if (s->busy)
     return;
   if (s->error)
-    s->queued.len = s->out.len = 0; /* Nothing more reaches the disk. */
-  if (!s->opened && !s->error &&
-      (s->queued.len > 0 || (s->closing && s->keep))) {
-    s->opened = true;
-    s->state = SAVE_OPENING;
-    if (started(s, SAVE_OPENING,
-                uv_queue_work(s->loop, &s->work, work_cb, after_work_cb),
-                "open")) {
-      s->state = SAVE_IDLE;
-      goto again;
-    }
+    s->queued.len = 0; /* Nothing more reaches the disk. */
+  t = s->out;
+  s->out = s->queued;
+  s->queued = t;
+  s->queued.len = 0;
+  s->job_open =
+      !s->opened && !s->error && (s->out.len > 0 || (s->closing && s->keep));
+  s->job_finish = s->closing;
+  if (!s->job_open && s->out.len == 0 &&
+      !(s->job_finish && (s->fd >= 0 || s->tmp_name[0]))) {
+    if (s->job_finish)
+      close_done(s); /* nothing on disk */
     return;
   }
-  if (s->out.len == 0 && s->queued.len > 0) {
-    struct buf t = s->out;
-
-    s->out = s->queued;
-    s->queued = t;
-    s->queued.len = 0;
-  }
-  if (s->out.len > 0 && s->fd >= 0) {
-    b = uv_buf_init(s->out.p, (unsigned)s->out.len);
-    if (started(s, SAVE_WRITING,
-                uv_fs_write(s->loop, &s->req, s->fd, &b, 1, -1, fs_cb),
-                "write"))
-      goto again;
+  s->opened = s->opened || s->job_open;
+  if (uv_queue_work(s->loop, &s->work, work_cb, after_work_cb) == 0) {
+    s->busy = true;
     return;
   }
-  if (!s->closing)
-    return;
-  if (s->fd >= 0) {
-    if (started(s, SAVE_CLOSING, uv_fs_close(s->loop, &s->req, s->fd, fs_cb),
-                "close"))
-      goto again;
-    return;
-  }
-  if (s->tmp_name[0]) {
-    /* Rename when kept and whole, else remove; the job reads the state,
-     * so it is set before the job is queued. */
-    s->state = SAVE_MOVING;
-    if (uv_queue_work(s->loop, &s->work, work_cb, after_work_cb) == 0)
-      return;
-    /* Cannot fail on a live loop; the file stays if it does. */
-    s->state = SAVE_IDLE;
-    set_error(s, UV_EINVAL, "rename");
-  }
-  close_done(s);
+  /* Cannot fail on a live loop. */
+  set_error(s, UV_EINVAL, s->job_open ? "open" : "write");
+  s->out.len = 0;
+  if (s->job_finish)
+    close_done(s); /* a file may stay behind: nothing can remove it */
 }
 
 void save_close(struct save *s, bool keep, const char *name,
