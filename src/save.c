@@ -251,7 +251,8 @@ static int move_into_place(struct save *s)
   return rc;
 }
 
-/* In the thread pool: write all of "p", through short writes. */
+/* In the thread pool: write all of "p", through short writes. Returns 0
+ * or a negative libuv error. */
 static int write_all(int fd, const char *p, size_t n)
 {
   while (n > 0) {
@@ -262,6 +263,8 @@ static int write_all(int fd, const char *p, size_t n)
         continue;
       return uv_translate_sys_error(errno);
     }
+    if (w == 0)
+      return UV_EIO; /* no progress: never loop on it */
     p += w;
     n -= (size_t)w;
   }
