@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -15,27 +14,13 @@
 #include "record.h"
 #include "resume.h"
 
-static char dir[64];
-static char path[128];
-
-static void remove_dir(void)
-{
-  (void)unlink(path);
-  (void)rmdir(dir);
-}
+static const char *path; /* the file the readers read */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-  const char *tmp = getenv("TMPDIR");
-
   (void)argc;
   (void)argv;
-  snprintf(dir, sizeof(dir), "%s/volley-fuzz-XXXXXX",
-           tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
-  if (!mkdtemp(dir))
-    abort();
-  snprintf(path, sizeof(path), "%s/out.ndjson", dir);
-  atexit(remove_dir);
+  path = fuzz_tmpfile("out.ndjson");
   return 0;
 }
 

@@ -29,28 +29,14 @@
 #include "since.h"
 #include "util.h"
 
-static char dir[64];
-static char path[128];
+static const char *path; /* the file the readers read */
 static struct extract_spec spec;
-
-static void remove_dir(void)
-{
-  (void)unlink(path);
-  (void)rmdir(dir);
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-  const char *tmp = getenv("TMPDIR");
-
   (void)argc;
   (void)argv;
-  snprintf(dir, sizeof(dir), "%s/volley-fuzz-XXXXXX",
-           tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
-  if (!mkdtemp(dir))
-    abort();
-  snprintf(path, sizeof(path), "%s/earlier.ndjson", dir);
-  atexit(remove_dir);
+  path = fuzz_tmpfile("earlier.ndjson");
   extract_spec_init(&spec);
   return 0;
 }

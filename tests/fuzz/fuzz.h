@@ -2,7 +2,8 @@
  * (a message, then abort(), which libFuzzer reports as a crash and saves
  * the input of), fields cut from the input, a UTF-8 check written apart
  * from src/utf8.c so that the two can disagree, and a CPU clock for the
- * oracles on work done. Header-only: each harness is one file. */
+ * oracles on work done, and a scratch file for the harnesses that read
+ * files. Header-only: each harness is one file. */
 #ifndef VOLLEY_FUZZ_H
 #define VOLLEY_FUZZ_H
 
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -137,6 +139,32 @@ static inline uint64_t fuzz_cpu_ns(void)
   if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
     abort();
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* A file called "name" in a private directory made under $TMPDIR (else
+ * /tmp), both removed at exit: its path, for the harnesses that give
+ * their input to readers of files. Call once, from
+ * LLVMFuzzerInitialize(). */
+static char fuzz_tmp_dir[64], fuzz_tmp_path[128];
+
+static inline void fuzz_tmp_remove(void)
+{
+  (void)unlink(fuzz_tmp_path);
+  (void)rmdir(fuzz_tmp_dir);
+}
+
+static inline const char *fuzz_tmpfile(const char *name)
+{
+  const char *tmp = getenv("TMPDIR");
+
+  snprintf(fuzz_tmp_dir, sizeof(fuzz_tmp_dir), "%s/volley-fuzz-XXXXXX",
+           tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
+  if (!mkdtemp(fuzz_tmp_dir))
+    abort();
+  snprintf(fuzz_tmp_path, sizeof(fuzz_tmp_path), "%s/%.40s", fuzz_tmp_dir,
+           name);
+  atexit(fuzz_tmp_remove);
+  return fuzz_tmp_path;
 }
 
 #endif
