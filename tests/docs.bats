@@ -256,12 +256,18 @@ man_sessions() {
         fail "error kinds differ (- src/errkind.c, + README.md)"
 }
 
+# readme_list LEAD: the list in parentheses after LEAD in README.md
+# (LEAD (a, `b`, c)), one item a line, sorted; nothing if there is none.
+readme_list() {
+    tr '\n' ' ' <"$SRCDIR/README.md" |
+        sed -nE "s/.*$1 \\(([^)]*)\\).*/\\1/p" |
+        tr -d '` ' | tr ',' '\n' | sort
+}
+
 @test "README: the test list names every tests/*.bats" {
     local files readme
     files=$(cd "$SRCDIR/tests" && ls ./*.bats | sed 's|^\./||; s/\.bats$//' | sort)
-    readme=$(tr '\n' ' ' <"$SRCDIR/README.md" |
-        sed -nE 's/.*one file per topic \(([a-z, ]+)\).*/\1/p' |
-        tr -d ' ' | tr ',' '\n' | sort)
+    readme=$(readme_list 'one file per topic')
     [ -n "$readme" ] || fail "no 'one file per topic (...)' in README.md"
     diff -u <(echo "$files") <(echo "$readme") ||
         fail "bats files differ (- tests/*.bats, + README.md)"
@@ -340,9 +346,7 @@ layer_modules() {
         sed 's/^all=(//; s/)$//' | tr -s ' ' '\n' | grep . | sort)
     diff -u <(echo "$files") <(echo "$run") ||
         fail "harnesses differ (- tests/fuzz/fuzz-*.c, + tests/fuzz/run's list)"
-    readme=$(tr '\n' ' ' <"$SRCDIR/README.md" |
-        sed -nE 's/.*libFuzzer harness for each module that reads outside data \(([^)]*)\).*/\1/p' |
-        tr -d '` ' | tr ',' '\n' | sort)
+    readme=$(readme_list 'libFuzzer harness for each module that reads outside data')
     [ -n "$readme" ] || fail "no list of harnesses in README.md"
     diff -u <(echo "$files") <(echo "$readme") ||
         fail "harnesses differ (- tests/fuzz/fuzz-*.c, + README.md)"
