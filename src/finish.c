@@ -19,6 +19,7 @@
 #endif
 
 #include "hmap.h"
+#include "queue.h"
 #include "resume.h"
 #include "savename.h"
 #include "since.h"
@@ -30,6 +31,9 @@
 /* Bodies from which on the freed parse tree is given back at once. */
 #define FINISH_TRIM_BYTES (1024 * 1024)
 
+/* The ids of finish's two queues of jobs. */
+enum { FINISH_JOBS = 1, FINISH_WAITING };
+
 enum job_state {
   JOB_IDLE,      /* no extraction, or it is over */
   JOB_WAITING,   /* in the queue for a turn in the pool */
@@ -40,8 +44,8 @@ struct job {
   uv_work_t work;
   struct finish *f;
   struct request *req;
-  struct job *prev, *next; /* every job of "f", for finish_cancel() */
-  struct job *wnext;       /* the queue of jobs waiting for a turn */
+  struct queue_link link;  /* in f->jobs: every job, for finish_cancel() */
+  struct queue_link wlink; /* in f->waiting while JOB_WAITING */
   enum job_state state;
   atomic_bool stop;       /* set by finish_cancel(), read by the worker */
   const char *cancel_why; /* finish_cancel()'s reason, or NULL */
@@ -62,12 +66,11 @@ struct finish {
   uv_loop_t *loop;
   const struct extract_spec *spec;
   const char *save_name;
-  struct hmap names; /* --save: every file name given out this run */
-  unsigned pending;
+  struct hmap names;    /* --save: every file name given out this run */
   unsigned running;     /* jobs JOB_SUBMITTED, <= max_running */
   unsigned max_running; /* half the thread pool, at least 1 */
-  struct job *jobs;     /* every pending job */
-  struct job *wait_head, *wait_tail;
+  struct queue jobs;    /* every pending job */
+  struct queue waiting; /* jobs waiting for a turn in the pool */
   finish_done_fn *done_cb;
   void *ud;
 };
@@ -78,13 +81,7 @@ static void job_done(struct job *j)
   struct result res;
   char message[VL_ERRLEN + CURL_ERROR_SIZE];
 
-  if (j->prev)
-    j->prev->next = j->next;
-  else
-    f->jobs = j->next;
-  if (j->next)
-    j->next->prev = j->prev;
-  f->pending--;
+  queue_remove(&f->jobs, &j->link);
   request_result(j->req, j->code, uv_hrtime(), &res);
   if (j->note[0]) {
     if (res.message)
@@ -156,15 +153,8 @@ static void submit(struct job *j);
 /* Give the next waiting job its turn in the pool, if it has one. */
 static void start_waiting(struct finish *f)
 {
-  while (f->wait_head && f->running < f->max_running) {
-    struct job *j = f->wait_head;
-
-    f->wait_head = j->wnext;
-    if (!f->wait_head)
-      f->wait_tail = NULL;
-    j->wnext = NULL;
-    submit(j);
-  }
+  while (!queue_empty(&f->waiting) && f->running < f->max_running)
+    submit(QUEUE_ENTRY(queue_pop(&f->waiting), struct job, wlink));
 }
 
 static void after_work_cb(uv_work_t *w, int status)
@@ -319,11 +309,7 @@ void finish_start(struct finish *f, struct request *req, CURLcode code,
   atomic_init(&j->stop, false);
   if (note) /* j->note is zeroed: the copy stays terminated */
     memcpy(j->note, note, strnlen(note, sizeof(j->note) - 1));
-  f->pending++;
-  j->next = f->jobs;
-  if (f->jobs)
-    f->jobs->prev = j;
-  f->jobs = j;
+  queue_push(&f->jobs, &j->link);
   j->steps = 1; /* held until every step is started */
 
   if (f->save_name && wanted && !save) /* an empty body: empty file */
@@ -369,11 +355,7 @@ void finish_start(struct finish *f, struct request *req, CURLcode code,
       submit(j);
     } else {
       j->state = JOB_WAITING;
-      if (f->wait_tail)
-        f->wait_tail->wnext = j;
-      else
-        f->wait_head = j;
-      f->wait_tail = j;
+      queue_push(&f->waiting, &j->wlink);
     }
   }
   step_done(j);
@@ -395,13 +377,16 @@ void finish_size_pool(void)
 
 void finish_cancel(struct finish *f, const char *why)
 {
-  struct job *j, *waiting;
+  struct queue_link *l;
+  struct queue waiting;
 
   /* Extractions in the pool: one not started yet is taken back
    * (after_work_cb comes with UV_ECANCELED), one running sees "stop".
    * A --save file being closed is not stopped: that is quick, and the
    * body is whole. */
-  for (j = f->jobs; j; j = j->next) {
+  for (l = f->jobs.head; l; l = l->next) {
+    struct job *j = QUEUE_ENTRY(l, struct job, link);
+
     if (j->state != JOB_WAITING && j->state != JOB_SUBMITTED)
       continue;
     j->cancel_why = why;
@@ -412,11 +397,11 @@ void finish_cancel(struct finish *f, const char *why)
   /* Extractions waiting for a turn never get one. Their step ends here,
    * which may free the job and call done_cb: the queue is detached
    * first. */
-  waiting = f->wait_head;
-  f->wait_head = f->wait_tail = NULL;
-  while ((j = waiting)) {
-    waiting = j->wnext;
-    j->wnext = NULL;
+  queue_init(&waiting, FINISH_WAITING);
+  queue_move_all(&waiting, &f->waiting);
+  while ((l = queue_pop(&waiting))) {
+    struct job *j = QUEUE_ENTRY(l, struct job, wlink);
+
     extract_job(j);
     extract_over(j);
     step_done(j);
@@ -449,6 +434,8 @@ struct finish *finish_new(uv_loop_t *loop, const struct extract_spec *spec,
   f->spec = spec;
   f->save_name = save_name;
   f->max_running = pool_share();
+  queue_init(&f->jobs, FINISH_JOBS);
+  queue_init(&f->waiting, FINISH_WAITING);
   f->done_cb = done_cb;
   f->ud = ud;
   return f;
@@ -456,7 +443,7 @@ struct finish *finish_new(uv_loop_t *loop, const struct extract_spec *spec,
 
 unsigned finish_pending(const struct finish *f)
 {
-  return f ? f->pending : 0;
+  return f ? (unsigned)f->jobs.len : 0;
 }
 
 void finish_free(struct finish *f)
