@@ -810,11 +810,11 @@ static void attempt_timing(CURL *easy, struct record_timing *t)
   t->known = true;
 }
 
-void request_result(struct request *req, CURLcode code, uint64_t now_ns,
-                    struct result *res)
+/* The start of every result: what "req" itself knows, without asking
+ * libcurl. */
+static void result_base(const struct request *req, uint64_t now_ns,
+                        struct result *res)
 {
-  CURL *easy = req->easy;
-
   record_result_init(res);
   res->id_json = req->id_json;
   res->line = req->line;
@@ -828,58 +828,29 @@ void request_result(struct request *req, CURLcode code, uint64_t now_ns,
      * waiting): all of its time was queueing. */
     res->queued_s = (double)(now_ns - req->started_ns) / 1e9;
   }
-  if (easy && code != CURLE_FAILED_INIT)
-    attempt_timing(easy, &res->timing);
+}
 
-  if (easy && req->got_response) {
-    long v = 0;
-    char *s = NULL;
+/* The final status of a response that came: libcurl's, or after a 304
+ * to --since's validators the earlier record's. */
+static void result_status(const struct request *req, CURLcode code,
+                          struct result *res)
+{
+  long v = 0;
 
-    /* getinfo on a handle that ran cannot fail for these: results are
-     * only read when set. */
-    if (curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &v) == CURLE_OK)
-      res->status = v;
-    if (curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &s) == CURLE_OK)
-      res->final_url = s;
-    if (curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &v) == CURLE_OK)
-      res->http_version = version_name(v);
-    s = NULL;
-    if (curl_easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &s) == CURLE_OK)
-      res->content_type = s;
-    if (curl_easy_getinfo(easy, CURLINFO_REDIRECT_COUNT, &v) == CURLE_OK)
-      res->redirects = v;
-    s = NULL;
-    if (curl_easy_getinfo(easy, CURLINFO_PRIMARY_IP, &s) == CURLE_OK && s &&
-        *s)
-      res->remote_ip = s;
-    res->size = (int64_t)req->body_bytes;
-    res->etag = req->etag;
-    res->last_modified = req->last_modified;
-    if (code == CURLE_OK)
-      res->sha256 = request_sha256(req);
-    if (req->carry && code == CURLE_OK && !req->cancel_why) {
-      const struct since_carry *c = req->carry;
+  /* getinfo on a handle that ran cannot fail for this: the result is
+   * only read when set. */
+  if (curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &v) == CURLE_OK)
+    res->status = v;
+  if (req->carry && code == CURLE_OK && !req->cancel_why)
+    res->status = req->carry->status;
+}
 
-      /* A 304 refreshes the earlier record as a cache refreshes a stored
-       * response (RFC 9111 4.3.4): what describes the body is FILE's,
-       * what describes this transfer is new. */
-      res->unchanged = true;
-      res->status = c->status;
-      res->content_type = c->content_type;
-      res->size = c->size;
-      res->sha256 = c->sha256;
-      if (!res->etag)
-        res->etag = c->etag;
-      if (!res->last_modified)
-        res->last_modified = c->last_modified;
-    }
-    if (req->shared->cfg->want_headers)
-      res->headers = req->hdrbuf.p ? req->hdrbuf.p : "";
-    res->headers_len = req->hdrbuf.len;
-    if (req->shared->cfg->want_body && code == CURLE_OK)
-      res->body = req->bodybuf.p ? req->bodybuf.p : "";
-    res->body_len = req->bodybuf.len;
-  }
+/* The kind and message of the result, from "code" and what the transfer
+ * noted, once "status" (and, after an error, "final_url" and "redirects")
+ * are filled. */
+static void result_kind(struct request *req, CURLcode code, struct result *res)
+{
+  CURL *easy = req->easy;
 
   if (easy && req->got_response)
     req->last_status = res->status;
@@ -919,6 +890,81 @@ void request_result(struct request *req, CURLcode code, uint64_t now_ns,
   } else if (res->status >= 400) {
     res->kind = ERRKIND_HTTP;
   }
+}
+
+void request_result(struct request *req, CURLcode code, uint64_t now_ns,
+                    struct result *res)
+{
+  CURL *easy = req->easy;
+
+  result_base(req, now_ns, res);
+  if (easy && code != CURLE_FAILED_INIT)
+    attempt_timing(easy, &res->timing);
+
+  if (easy && req->got_response) {
+    long v = 0;
+    char *s = NULL;
+
+    result_status(req, code, res);
+    /* As for the status: these cannot fail on a handle that ran. */
+    if (curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &s) == CURLE_OK)
+      res->final_url = s;
+    if (curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &v) == CURLE_OK)
+      res->http_version = version_name(v);
+    s = NULL;
+    if (curl_easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &s) == CURLE_OK)
+      res->content_type = s;
+    if (curl_easy_getinfo(easy, CURLINFO_REDIRECT_COUNT, &v) == CURLE_OK)
+      res->redirects = v;
+    s = NULL;
+    if (curl_easy_getinfo(easy, CURLINFO_PRIMARY_IP, &s) == CURLE_OK && s &&
+        *s)
+      res->remote_ip = s;
+    res->size = (int64_t)req->body_bytes;
+    res->etag = req->etag;
+    res->last_modified = req->last_modified;
+    if (code == CURLE_OK)
+      res->sha256 = request_sha256(req);
+    if (req->carry && code == CURLE_OK && !req->cancel_why) {
+      const struct since_carry *c = req->carry;
+
+      /* A 304 refreshes the earlier record as a cache refreshes a stored
+       * response (RFC 9111 4.3.4): what describes the body is FILE's,
+       * what describes this transfer is new (result_status() took its
+       * status). */
+      res->unchanged = true;
+      res->content_type = c->content_type;
+      res->size = c->size;
+      res->sha256 = c->sha256;
+      if (!res->etag)
+        res->etag = c->etag;
+      if (!res->last_modified)
+        res->last_modified = c->last_modified;
+    }
+    if (req->shared->cfg->want_headers)
+      res->headers = req->hdrbuf.p ? req->hdrbuf.p : "";
+    res->headers_len = req->hdrbuf.len;
+    if (req->shared->cfg->want_body && code == CURLE_OK)
+      res->body = req->bodybuf.p ? req->bodybuf.p : "";
+    res->body_len = req->bodybuf.len;
+  }
+  result_kind(req, code, res);
+}
+
+void request_outcome(struct request *req, CURLcode code, uint64_t now_ns,
+                     struct result *res)
+{
+  /* A failed transfer may need its final URL and redirect count for its
+   * message (refused_redirect()): the whole result, as failures are
+   * few. */
+  if (code != CURLE_OK) {
+    request_result(req, code, now_ns, res);
+    return;
+  }
+  result_base(req, now_ns, res);
+  if (req->easy && req->got_response)
+    result_status(req, code, res);
+  result_kind(req, code, res);
 }
 
 long request_status(const struct request *req, CURLcode code)

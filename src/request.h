@@ -207,6 +207,13 @@ struct request *request_from_easy(CURL *easy);
 void request_result(struct request *req, CURLcode code, uint64_t now_ns,
                     struct result *res);
 
+/* What the retry policy reads of the attempt that ended with "code": the
+ * "status", "kind" and "message" of request_result() (the rest of "res" as
+ * far as "req" knows it without libcurl), at less than half its cost. A
+ * record is written from request_result() only. */
+void request_outcome(struct request *req, CURLcode code, uint64_t now_ns,
+                     struct result *res);
+
 /* Forget the last attempt's response, before a retry. */
 void request_reset_attempt(struct request *req);
 

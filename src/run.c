@@ -228,7 +228,9 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
     return;
   }
   stop_note_done(&r->stop);
-  request_result(req, code, uv_hrtime(), &res);
+  /* The record's result comes later, from finish: only the retry policy
+   * reads this one. */
+  request_outcome(req, code, uv_hrtime(), &res);
   request_attempt(req, code, &res, uv_now(&r->loop), &a);
   if (retry_host_pause(&r->policy, &a, &pause_ms)) {
     sched_pause_host(&r->sched, req->host, pause_ms);
