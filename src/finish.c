@@ -75,26 +75,36 @@ struct finish {
   void *ud;
 };
 
-static void job_done(struct job *j)
+/* The record of "req": its result with the note "note" ("" for none),
+ * the extraction "xr" (or NULL) and the saved path "saved" (or NULL), to
+ * done_cb. */
+static void report(struct finish *f, struct request *req, CURLcode code,
+                   const char *note, const struct extract_result *xr,
+                   const char *saved)
 {
-  struct finish *f = j->f;
   struct result res;
   char message[VL_ERRLEN + CURL_ERROR_SIZE];
 
-  queue_remove(&f->jobs, &j->link);
-  request_result(j->req, j->code, uv_hrtime(), &res);
-  if (j->note[0]) {
+  request_result(req, code, uv_hrtime(), &res);
+  if (note[0]) {
     if (res.message)
-      snprintf(message, sizeof(message), "%s; %s", res.message, j->note);
+      snprintf(message, sizeof(message), "%s; %s", res.message, note);
     else
-      snprintf(message, sizeof(message), "HTTP %ld; %s", res.status, j->note);
+      snprintf(message, sizeof(message), "HTTP %ld; %s", res.status, note);
     res.message = message;
   }
-  res.extract = j->extracting ? &j->xr : NULL;
+  res.extract = xr;
   res.extract_spec = f->spec;
   res.saving = f->save_name != NULL;
-  res.saved = j->saved;
-  f->done_cb(j->req, &res, f->ud);
+  res.saved = saved;
+  f->done_cb(req, &res, f->ud);
+}
+
+static void job_done(struct job *j)
+{
+  queue_remove(&j->f->jobs, &j->link);
+  report(j->f, j->req, j->code, j->note, j->extracting ? &j->xr : NULL,
+         j->saved);
   if (j->extracting)
     extract_result_free(&j->xr);
   free(j->ctype);
@@ -290,7 +300,7 @@ static char *join_path(const char *dir, const char *name)
 void finish_start(struct finish *f, struct request *req, CURLcode code,
                   const char *note)
 {
-  struct job *j = xcalloc(1, sizeof(*j));
+  struct job *j;
   struct save *save = request_take_save(req);
   bool completed = code == CURLE_OK && !req->cancel_why && req->got_response;
   const struct since_entry *prev = req->since_prev;
@@ -302,7 +312,19 @@ void finish_start(struct finish *f, struct request *req, CURLcode code,
   bool same_body = wanted && f->save_name && prev &&
                    (prev->flags & SINCE_SAVED) &&
                    since_same_body(prev, request_sha256(req));
+  bool extract = completed && !carry && extract_spec_active(f->spec);
 
+  if (!save && !(f->save_name && wanted) && !carry && !same_body && !extract) {
+    char copy[sizeof(j->note)] = "";
+
+    /* Nothing to wait for: the record now, without a job (most requests
+     * of a plain run). The note is cut as a job's copy would be. */
+    if (note)
+      memcpy(copy, note, strnlen(note, sizeof(copy) - 1));
+    report(f, req, code, copy, NULL, NULL);
+    return;
+  }
+  j = xcalloc(1, sizeof(*j));
   j->f = f;
   j->req = req;
   j->code = code;
@@ -337,7 +359,7 @@ void finish_start(struct finish *f, struct request *req, CURLcode code,
       carry_after_cb(&j->carry_work, 0);
     }
   }
-  if (completed && !carry && extract_spec_active(f->spec)) {
+  if (extract) {
     char *s = NULL;
 
     j->extracting = true;
