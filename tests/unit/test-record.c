@@ -675,6 +675,39 @@ static int put_string_exact(char *why)
   return 0;
 }
 
+/* One byte (or sequence) needing a look at each offset of a run of plain
+ * bytes, on both sides of the 8-byte words the copy takes at once. */
+static int put_string_every_offset(char *why)
+{
+  static const struct {
+    const char *in, *out;
+  } odd[] = {
+    { "\"", "\\\"" },      { "\\", "\\\\" },
+    { "\n", "\\n" },       { "\x01", "\\u0001" },
+    { "\x1f", "\\u001f" }, { "\x7f", "\x7f" },
+    { " ", " " },          { "\xc3\xa9", "\xc3\xa9" },
+    { "\xff", "\\ufffd" }, { "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80" },
+  };
+  size_t k, at;
+
+  for (k = 0; k < sizeof(odd) / sizeof(odd[0]); k++)
+    for (at = 0; at <= 24; at++) {
+      char in[64], want[96];
+      size_t n = strlen(odd[k].in);
+
+      memset(in, 'a', at);
+      memcpy(in + at, odd[k].in, n);
+      memset(in + at + n, 'z', 24 - at);
+      snprintf(want, sizeof(want), "\"%.*s%s%.*s\"", (int)at,
+               "aaaaaaaaaaaaaaaaaaaaaaaa", odd[k].out, (int)(24 - at),
+               "zzzzzzzzzzzzzzzzzzzzzzzz");
+      if (!put_string_is(in, n + 24, want))
+        return tap_fail(why, __FILE__, __LINE__, "case %zu at offset %zu", k,
+                        at);
+    }
+  return 0;
+}
+
 static int put_string_appends(char *why)
 {
   struct buf b = { NULL, 0, 0 };
@@ -1196,6 +1229,8 @@ static const struct tap_case cases[] = {
   { "valid UTF-8 kept raw, 4-byte included", utf8_kept },
   { "record_put_quoted exact text", put_string_exact },
   { "record_put_quoted appends", put_string_appends },
+  { "record_put_quoted: an odd byte at every offset of a plain run",
+    put_string_every_offset },
   { "UTF-8 body is \"body\"", body_utf8 },
   { "empty body is \"body\": \"\"", body_empty },
   { "body_len bytes of the body", body_uses_len },
