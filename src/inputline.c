@@ -313,7 +313,7 @@ void inputline_parse_as(struct inputline *it, const char *line, size_t len,
 void inputline_parse_with(struct inputline *it, const char *line, size_t len,
                           enum inputline_format format, const char *scheme)
 {
-  memset(it, 0, sizeof(*it));
+  inputline_init(it);
   /* A byte order mark, as Windows editors start a file with. */
   if (len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
     line += 3;
@@ -385,5 +385,16 @@ void inputline_clear(struct inputline *it)
   free(it->headers);
   free(it->body);
   free(it->id_json);
-  memset(it, 0, sizeof(*it));
+  inputline_init(it);
+}
+
+/* Whatever comes before "err" is zeroed with its first byte: "err" must
+ * stay the last member, the one left out. */
+_Static_assert(offsetof(struct inputline, err) + VL_ERRLEN ==
+                   sizeof(struct inputline),
+               "err is the last member of struct inputline");
+
+void inputline_init(struct inputline *it)
+{
+  memset(it, 0, offsetof(struct inputline, err) + 1);
 }

@@ -75,7 +75,7 @@ struct request *request_new_take(struct inputline *it, uint64_t line,
   for (i = 0; i < it->nheaders; i++)
     free(it->headers[i]);
   free(it->headers);
-  memset(it, 0, sizeof(*it));
+  inputline_init(it);
   return req;
 }
 
