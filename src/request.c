@@ -37,10 +37,7 @@
  * one too long is cut, as libcurl would refuse it anyway. */
 static void request_set_host(struct request *req)
 {
-  struct urlnorm_origin o;
-
-  (void)urlnorm_origin(req->url, &o);
-  memcpy(req->host, o.host, sizeof(req->host));
+  (void)urlnorm_origin_host(req->url, req->host, sizeof(req->host));
 }
 
 struct request *request_new_take(struct inputline *it, uint64_t line,

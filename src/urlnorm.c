@@ -402,15 +402,59 @@ static bool put_lower(char **o, const char *end, const char *s, size_t n)
   return fits;
 }
 
-int urlnorm_origin(const char *url, struct urlnorm_origin *o)
+/* Where the host of the authority ["lo", "hi") of "url" ends ("*host_end",
+ * past an IPv6 address's ']') and how many of its bytes are the host
+ * ("*nhost"); "*zone" is whether an IPv6 zone id ("[fe80::1%25eth0]")
+ * was left out: it is no part of the host, and the normal form drops it
+ * too. */
+static void host_span(const char *url, size_t lo, size_t hi, size_t *host_end,
+                      size_t *nhost, bool *zone)
+{
+  const char *z;
+
+  *host_end = lo;
+  if (url[lo] == '[') {
+    while (*host_end < hi && url[*host_end] != ']')
+      (*host_end)++;
+    if (*host_end < hi)
+      (*host_end)++;
+  } else {
+    while (*host_end < hi && url[*host_end] != ':')
+      (*host_end)++;
+  }
+  z = url[lo] == '[' ? memchr(url + lo, '%', *host_end - lo) : NULL;
+  *zone = z != NULL;
+  *nhost = z ? (size_t)(z - (url + lo)) : *host_end - lo;
+}
+
+/* The "nhost" bytes of the host at "h" in lower case into "*o", whose
+ * "end" it must not reach, with the ']' a zone id took; returns whether
+ * all fitted. */
+static bool put_host(char **o, const char *end, const char *h, size_t nhost,
+                     bool zone)
+{
+  bool fits = put_lower(o, end, h, nhost);
+
+  if (zone)
+    fits = put_lower(o, end, "]", 1) && fits;
+  return fits;
+}
+
+/* The length of "url" without its fragment. */
+static size_t unfragmented_len(const char *url)
 {
   const char *hash = strchr(url, '#');
-  size_t len = hash ? (size_t)(hash - url) : strlen(url);
+
+  return hash ? (size_t)(hash - url) : strlen(url);
+}
+
+int urlnorm_origin(const char *url, struct urlnorm_origin *o)
+{
+  size_t len = unfragmented_len(url);
   size_t lo, hi, host_end, port, nport = 0, scheme, nhost;
-  const char *zone;
   char *k = o->key, *h = o->host;
   const char *kend = o->key + sizeof(o->key);
-  bool fits;
+  bool fits, zone;
 
   o->key[0] = o->host[0] = '\0';
   authority_span(url, len, &lo, &hi);
@@ -418,17 +462,7 @@ int urlnorm_origin(const char *url, struct urlnorm_origin *o)
   if (hi == 0)
     return -1;
   scheme = scheme_len(url, len) - 1;
-  if (url[lo] == '[') {
-    host_end = lo;
-    while (host_end < hi && url[host_end] != ']')
-      host_end++;
-    if (host_end < hi)
-      host_end++;
-  } else {
-    host_end = lo;
-    while (host_end < hi && url[host_end] != ':')
-      host_end++;
-  }
+  host_span(url, lo, hi, &host_end, &nhost, &zone);
   /* The port, less its leading zeros: "http://h:080" is "http://h". */
   port = host_end < hi && url[host_end] == ':' ? host_end + 1 : hi;
   while (port < hi && url[port] == '0' && port + 1 < hi)
@@ -439,23 +473,28 @@ int urlnorm_origin(const char *url, struct urlnorm_origin *o)
       (nport == 3 && scheme == 5 && memcmp(url + port, "443", 3) == 0 &&
        strncasecmp(url, "https", 5) == 0))
     nport = 0;
-  /* An IPv6 zone id ("[fe80::1%25eth0]") is no part of the host: the
-   * normal form drops it too. */
-  zone = url[lo] == '[' ? memchr(url + lo, '%', host_end - lo) : NULL;
-  nhost = zone ? (size_t)(zone - (url + lo)) : host_end - lo;
-  fits = put_lower(&h, o->host + sizeof(o->host), url + lo, nhost);
-  if (zone)
-    fits = put_lower(&h, o->host + sizeof(o->host), "]", 1) && fits;
+  fits = put_host(&h, o->host + sizeof(o->host), url + lo, nhost, zone);
   fits = put_lower(&k, kend, url, scheme) && fits;
   fits = put_lower(&k, kend, "://", 3) && fits;
-  fits = put_lower(&k, kend, url + lo, nhost) && fits;
-  if (zone)
-    fits = put_lower(&k, kend, "]", 1) && fits;
+  fits = put_host(&k, kend, url + lo, nhost, zone) && fits;
   if (nport) {
     fits = put_lower(&k, kend, ":", 1) && fits;
     fits = put_lower(&k, kend, url + port, nport) && fits;
   }
   return fits ? 0 : -1;
+}
+
+int urlnorm_origin_host(const char *url, char *out, size_t outlen)
+{
+  size_t len = unfragmented_len(url), lo, hi, host_end, nhost;
+  bool zone;
+
+  out[0] = '\0';
+  authority_span(url, len, &lo, &hi);
+  if (hi == 0)
+    return -1;
+  host_span(url, lo, hi, &host_end, &nhost, &zone);
+  return put_host(&out, out + outlen, url + lo, nhost, zone) ? 0 : -1;
 }
 
 int urlnorm_host(const char *url, char *out, size_t outlen)

@@ -65,6 +65,12 @@ struct urlnorm_origin {
  * (then they hold what did). */
 int urlnorm_origin(const char *url, struct urlnorm_origin *o);
 
+/* The "host" of urlnorm_origin("url") alone, the same bytes, into "out"
+ * ("outlen" bytes, at least 1), for less: no key. Returns 0, or -1 when
+ * "url" has no authority (then "out" is empty) or the host did not fit
+ * (then it holds what did). */
+int urlnorm_origin_host(const char *url, char *out, size_t outlen);
+
 /* Copy the host of the absolute http or https "url", in lower case, into
  * "out" ("outlen" bytes; an IPv6 address keeps its brackets): libcurl
  * checks and normalises "url", urlnorm_origin() reads the host. Returns 0,

@@ -372,11 +372,15 @@ static int origin_is(char *why, const char *url, int rc, const char *key,
                      const char *host, const char *path)
 {
   struct urlnorm_origin o;
+  char alone[URLNORM_HOST_MAX];
 
   CHECK_INT(urlnorm_origin(url, &o), rc);
   CHECK_STREQ(o.key, key);
   CHECK_STREQ(o.host, host);
   CHECK_STREQ(o.path, path);
+  /* urlnorm_origin_host(): the same host, and the same failure. */
+  CHECK_INT(urlnorm_origin_host(url, alone, sizeof(alone)), rc);
+  CHECK_STREQ(alone, host);
   return 0;
 }
 
@@ -447,11 +451,19 @@ static int origin_too_long(char *why)
 {
   char url[600];
   struct urlnorm_origin o;
+  char alone[URLNORM_HOST_MAX];
 
   snprintf(url, sizeof(url), "http://%0300d/", 0);
   CHECK_INT(urlnorm_origin(url, &o), -1);
   CHECK_INT(strlen(o.host), URLNORM_HOST_MAX - 1);
   CHECK(strlen(o.key) < sizeof(o.key));
+  CHECK_INT(urlnorm_origin_host(url, alone, sizeof(alone)), -1);
+  CHECK_STREQ(alone, o.host);
+  /* An IPv6 host with a zone id, cut short: the same bytes too. */
+  snprintf(url, sizeof(url), "http://[%0300d%%25eth0]/", 0);
+  (void)urlnorm_origin(url, &o);
+  CHECK_INT(urlnorm_origin_host(url, alone, sizeof(alone)), -1);
+  CHECK_STREQ(alone, o.host);
   return 0;
 }
 
