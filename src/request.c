@@ -40,12 +40,25 @@ static void request_set_host(struct request *req)
   (void)urlnorm_origin_host(req->url, req->host, sizeof(req->host));
 }
 
+/* glibc's malloc serves blocks of up to 1032 bytes from a per-thread
+ * cache; a larger one takes its general path, allocating and freeing
+ * which cost about 0.6 k instructions more, once for every request. */
+_Static_assert(sizeof(struct request) <= 1032,
+               "struct request fits glibc's per-thread cache");
+
 struct request *request_new_take(struct inputline *it, uint64_t line,
                                  uint64_t seq,
                                  const struct request_shared *shared)
 {
-  struct request *req = xcalloc(1, sizeof(*req));
+  struct request *req = xmalloc(sizeof(*req));
   size_t i;
+
+  /* Zeroed up to its large buffers (see struct request), which are
+   * strings set here and again by request_reset_attempt(), and the digest
+   * state made there, before anything writes to it. */
+  memset(req, 0, offsetof(struct request, host));
+  req->errbuf[0] = '\0';
+  req->sha_hex[0] = '\0';
 
   req->seq = seq;
   req->line = line;

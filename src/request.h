@@ -88,24 +88,21 @@ enum request_queue {
 };
 
 struct request {
-  struct queue_link link;      /* in the queue "link.in" names, or in none */
-  uint64_t seq;                /* admission order, from 0 */
-  uint64_t line;               /* input line number */
-  char *id_json;               /* own id as JSON, or NULL; owned */
-  char *url;                   /* owned */
-  char host[URLNORM_HOST_MAX]; /* lower-case host of "url", for sched */
-  char *method;                /* owned; NULL: GET, or POST with a body */
-  struct curl_slist *headers;  /* owned: shared ones plus the line's, or
-                                  NULL to use the shared list as is */
-  char *body;                  /* the line's own body, owned, or NULL */
+  struct queue_link link;     /* in the queue "link.in" names, or in none */
+  uint64_t seq;               /* admission order, from 0 */
+  uint64_t line;              /* input line number */
+  char *id_json;              /* own id as JSON, or NULL; owned */
+  char *url;                  /* owned */
+  char *method;               /* owned; NULL: GET, or POST with a body */
+  struct curl_slist *headers; /* owned: shared ones plus the line's, or
+                                 NULL to use the shared list as is */
+  char *body;                 /* the line's own body, owned, or NULL */
   size_t body_len;
   const struct request_shared *shared;
   CURL *easy; /* from request_attach() to request_release() */
   const struct request_shared *easy_base; /* "easy" holds only the common
                                              options of these */
-  CURLSH *easy_share; /* the share bucket "easy" is in, or NULL */
-  char errbuf[CURL_ERROR_SIZE];
-  unsigned attempts;       /* attempts started */
+  CURLSH *easy_share;      /* the share bucket "easy" is in, or NULL */
   uint64_t started_ns;     /* uv_hrtime() when taken in (read, or taken
                               from the crawl frontier) */
   uint64_t first_start_ns; /* uv_hrtime() when the first attempt started
@@ -116,40 +113,51 @@ struct request {
                               to what is left of -m (at least 1) */
   uint64_t retry_at_ms;    /* when a waiting retry is due */
   const char *cancel_why;  /* set: the record is a cancellation */
-  bool too_large;          /* the body passed --max-body */
-  bool got_response;       /* a status line arrived this attempt */
-  bool headers_done;       /* the last response's headers ended */
   char *redirect_from;     /* the URL of this attempt's last response
                               when that was a 3xx, else NULL; owned */
-  bool refused_noted;      /* "errbuf" names a refused redirect */
   int64_t retry_after_ms;  /* Retry-After of this attempt, -1 if none */
   uint64_t body_bytes;     /* decoded body bytes of this attempt */
   char *etag;              /* the last response's ETag (at most
                               VL_VALIDATOR_MAX bytes), or NULL; owned */
   char *last_modified;     /* its Last-Modified, likewise */
-  struct sha256_ctx sha;   /* --hash: the body's digest so far */
-  char sha_hex[65];        /* --hash: the digest once the body ended,
-                              "" before */
   const struct since_entry *since_prev; /* --since: FILE's record of this
                                            request, or NULL */
-  bool conditional;          /* its validators go with every attempt */
-  struct since_carry *carry; /* a 304 to them: the fields the record
-                                takes from FILE's (finish.c reads them),
-                                or NULL; owned */
-  struct buf bodybuf;        /* the body, kept with --body */
-  struct buf hdrbuf;         /* the final response's headers */
-  struct save *save;         /* --save: this attempt's file, or NULL */
-  bool save_skipped;         /* --save: this response's body is not saved
-                                (not 2xx, no --save-errors) */
-  bool paused;               /* the transfer waits for "save" to drain */
-  bool internal;             /* robots.txt for the gate: no record */
-  unsigned depth;            /* --crawl: hops from the seed, 0 for input */
-  char *parent_json;         /* --crawl: the linking page's id; owned */
-  char *seed_host;           /* --crawl: the seed's host; owned */
-  long last_status;          /* status of the last attempt, kept across a
-                                retry's wait (the easy handle is gone) */
-  char *save_error;          /* --save failed: the operation and the
-                                error, for a record of kind "save"; owned */
+  struct since_carry *carry;            /* a 304 to them: the fields the record
+                                           takes from FILE's (finish.c reads them),
+                                           or NULL; owned */
+  struct buf bodybuf;                   /* the body, kept with --body */
+  struct buf hdrbuf;                    /* the final response's headers */
+  struct save *save; /* --save: this attempt's file, or NULL */
+  char *parent_json; /* --crawl: the linking page's id; owned */
+  char *seed_host;   /* --crawl: the seed's host; owned */
+  long last_status;  /* status of the last attempt, kept across a
+                        retry's wait (the easy handle is gone) */
+  char *save_error;  /* --save failed: the operation and the
+                        error, for a record of kind "save"; owned */
+  /* The small members together, so that padding adds nothing: the
+   * request's size stays under the 1032 bytes that glibc's per-thread
+   * cache serves (request_new_take()). */
+  unsigned attempts;  /* attempts started */
+  unsigned depth;     /* --crawl: hops from the seed, 0 for input */
+  bool too_large;     /* the body passed --max-body */
+  bool got_response;  /* a status line arrived this attempt */
+  bool headers_done;  /* the last response's headers ended */
+  bool refused_noted; /* "errbuf" names a refused redirect */
+  bool conditional;   /* --since: its validators go with every attempt */
+  bool save_skipped;  /* --save: this response's body is not saved
+                         (not 2xx, no --save-errors) */
+  bool paused;        /* the transfer waits for "save" to drain */
+  bool internal;      /* robots.txt for the gate: no record */
+  /* The large buffers come last, from "host" on: request_new_take()
+   * zeroes only the members before it (a request is made for every line,
+   * and these are most of its bytes), and sets each of these before it is
+   * read. A new member goes above "host". */
+  char host[URLNORM_HOST_MAX]; /* lower-case host of "url", for sched */
+  char errbuf[CURL_ERROR_SIZE];
+  struct sha256_ctx sha; /* --hash: the body's digest so far; set for each
+                            attempt by request_reset_attempt() */
+  char sha_hex[65];      /* --hash: the digest once the body ended,
+                            "" before */
 };
 
 /* A request for "it" (a parsed INPUTLINE_REQUEST), taking its strings:
