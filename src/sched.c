@@ -174,10 +174,11 @@ int sched_init(struct sched *s, uv_loop_t *loop, unsigned limit,
   return 0;
 }
 
-static void link_inflight(struct sched *s, struct request *req)
+/* "req" started: in flight, to its host "h" (sched_pump() has it, from
+ * before start_cb: a start drops no host). */
+static void link_inflight(struct sched *s, struct request *req,
+                          struct sched_host *h)
 {
-  struct sched_host *h = host_get(s, req->host);
-
   queue_push(&s->running, &req->link);
   s->inflight++;
   h->inflight++;
@@ -319,7 +320,7 @@ void sched_pump(struct sched *s)
     note_start(s, h);
     /* A failed start wrote the request's record and freed it. */
     if (s->start_cb(req, s->ud) == 0)
-      link_inflight(s, req);
+      link_inflight(s, req, h);
     else
       host_maybe_drop(s, h);
   }
