@@ -494,9 +494,11 @@ static struct shard *shard_of(struct engine *eng, const char *host,
   int rc;
 
   shards_grow(eng);
-  for (; host && *host; host++)
-    h = (h ^ (unsigned char)*host) * 0x100000001b3ULL;
-  sh = &eng->shards[h % eng->nshards];
+  /* One shard until a run has opened many connections: no hash then. */
+  if (eng->nshards > 1)
+    for (; host && *host; host++)
+      h = (h ^ (unsigned char)*host) * 0x100000001b3ULL;
+  sh = &eng->shards[eng->nshards > 1 ? h % eng->nshards : 0];
   if (sh->multi)
     return sh;
   if (!sh->timer_ready) {
