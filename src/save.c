@@ -1,17 +1,18 @@
 /* --save: a body streamed to disk through libuv's thread pool, one job
- * in flight at a time, so the loop never waits on the disk. A job does
- * what is due in one trip: create the file (on the first bytes), write
- * the bytes queued when it was started, and, once the body is complete,
- * close the file and rename or remove it; a small page is often one or
- * two jobs. The file is created with openat(O_CREAT|O_EXCL|O_NOFOLLOW)
- * under a random name and renamed with renameat(), both relative to the
- * directory descriptor taken once at start; a final name in
- * subdirectories has each created with mkdirat() and opened with
- * openat(O_DIRECTORY|O_NOFOLLOW) from there: whoever else can write the
- * directory cannot make volley write through a planted symbolic link,
- * nor swap the directory for another after the check. Bytes queue in
- * memory while a job runs; past SAVE_HIGH the caller is told to pause
- * the transfer, and drain_cb says when to go on. */
+ * in flight at a time, so the loop never waits on the disk. Bytes gather
+ * in memory until SAVE_BATCH of them or the end of the body; a job then
+ * does what is due in one trip: create the file (the first time), write
+ * the bytes gathered, and, once the body is complete, close the file and
+ * rename or remove it. A body under SAVE_BATCH is one job. The file is
+ * created with openat(O_CREAT|O_EXCL|O_NOFOLLOW) under a random name and
+ * renamed with renameat(), both relative to the directory descriptor
+ * taken once at start; a final name in subdirectories has each created
+ * with mkdirat() and opened with openat(O_DIRECTORY|O_NOFOLLOW) from
+ * there: whoever else can write the directory cannot make volley write
+ * through a planted symbolic link, nor swap the directory for another
+ * after the check. Bytes also queue in memory while a job runs; past
+ * SAVE_HIGH the caller is told to pause the transfer, and drain_cb says
+ * when to go on. */
 #include "config.h"
 
 #include "save.h"
@@ -31,6 +32,11 @@
  * paused writer is told to go on. */
 #define SAVE_HIGH (1024 * 1024)
 #define SAVE_LOW  (256 * 1024)
+
+/* Queued bytes that start a job before the body is complete: fewer,
+ * larger writes, and most pages in one trip to the thread pool. Below
+ * SAVE_LOW, so a paused writer is always drained by a job. */
+#define SAVE_BATCH (64 * 1024)
 
 /* Random names tried before giving up on EEXIST: with 64 random bits a
  * second try is already a sign of someone guessing. */
@@ -333,14 +339,15 @@ static void after_work_cb(uv_work_t *w, int status)
   kick(s);
 }
 
-/* Start the next job when none is in flight, with what is due: the
- * queued bytes (creating the file first), and once closing (nothing
- * more can be queued then) the close and the rename or removal. */
+/* Start the next job when none is in flight and one is due: SAVE_BATCH
+ * bytes queued, or the body complete. It takes the queued bytes
+ * (creating the file first), and once closing (nothing more can be
+ * queued then) the close and the rename or removal. */
 static void kick(struct save *s)
 {
   struct buf t;
 
-  if (s->busy)
+  if (s->busy || (!s->closing && s->queued.len < SAVE_BATCH))
     return;
   if (s->error)
     s->queued.len = 0; /* Nothing more reaches the disk. */
