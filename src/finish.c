@@ -1,7 +1,8 @@
 /* After a transfer, before its record. Owns one job per request that
  * needs work: a uv_work_t for extraction in the thread pool, one for
  * reading --since's earlier record back, and the --save file's close and
- * rename, and the set of file names this run saved to, so that no two
+ * rename (in the extraction's job when there is one: one trip to the
+ * pool), and the set of file names this run saved to, so that no two
  * bodies get one name. The job's threads touch only the body bytes, the
  * strings copied for them, the stop flag and FILE's descriptor, never
  * libcurl or the loop. At most "max_running" extractions are in the pool
@@ -21,6 +22,7 @@
 #include "hmap.h"
 #include "queue.h"
 #include "resume.h"
+#include "save.h"
 #include "savename.h"
 #include "since.h"
 #include "util.h"
@@ -56,7 +58,8 @@ struct job {
   char *ctype, *final_url; /* copies for the worker thread */
   struct extract_result xr;
   char *saved; /* the final path: set with "keep", freed if it failed */
-  bool keep;   /* the body is kept under its final name */
+  struct save *save_job;     /* --save's last job, run with the extraction */
+  bool keep;                 /* the body is kept under its final name */
   uv_work_t carry_work;      /* --since: FILE's record read back */
   bool carrying;             /* a 304: the record takes FILE's fields */
   struct since_carry *carry; /* what the read gave, or NULL if it failed */
@@ -144,6 +147,8 @@ static void work_cb(uv_work_t *w)
 {
   struct job *j = w->data;
 
+  if (j->save_job)
+    save_run(j->save_job);
   extract_job(j);
 #ifdef HAVE_MALLOC_TRIM
   /* Each pool thread has its own malloc arena, which keeps the peak of
@@ -160,6 +165,17 @@ static void work_cb(uv_work_t *w)
 
 static void submit(struct job *j);
 
+/* The --save job that was to go with the extraction: "ran" in it, or
+ * to be queued on its own. Its done_cb is a step of "j": not the last. */
+static void save_job_over(struct job *j, bool ran)
+{
+  struct save *s = j->save_job;
+
+  j->save_job = NULL;
+  if (s)
+    save_ran(s, ran);
+}
+
 /* Give the next waiting job its turn in the pool, if it has one. */
 static void start_waiting(struct finish *f)
 {
@@ -173,6 +189,7 @@ static void after_work_cb(uv_work_t *w, int status)
   struct finish *f = j->f;
 
   f->running--;
+  save_job_over(j, status != UV_ECANCELED);
   if (status == UV_ECANCELED)
     extract_job(j); /* Taken back before it ran: "stop" is set, so this
                        only marks every item as cut. */
@@ -195,6 +212,7 @@ static void submit(struct job *j)
   f->running++;
   if (uv_queue_work(f->loop, &j->work, work_cb, after_work_cb) < 0) {
     /* Cannot fail on a live loop; run it here rather than lose it. */
+    save_job_over(j, false);
     extract_job(j);
     f->running--;
     extract_over(j);
@@ -308,13 +326,14 @@ void finish_start(struct finish *f, struct request *req, CURLcode code,
   /* Only a 2xx body is the page; an error page is saved on demand, and a
    * 304 to --since's validators has none. */
   bool wanted = completed && !carry && request_save_wanted(req);
+  bool extracting = completed && !carry && extract_spec_active(f->spec);
   /* --save does not rewrite the file of a body FILE's run saved. */
   bool same_body = wanted && f->save_name && prev &&
                    (prev->flags & SINCE_SAVED) &&
                    since_same_body(prev, request_sha256(req));
-  bool extract = completed && !carry && extract_spec_active(f->spec);
 
-  if (!save && !(f->save_name && wanted) && !carry && !same_body && !extract) {
+  if (!save && !(f->save_name && wanted) && !carry && !same_body &&
+      !extracting) {
     char copy[sizeof(j->note)] = "";
 
     /* Nothing to wait for: the record now, without a job (most requests
@@ -345,7 +364,11 @@ void finish_start(struct finish *f, struct request *req, CURLcode code,
       unique_name(f, req, name, sizeof(name));
       j->saved = join_path(req->shared->save_dir, name);
     }
-    save_close(save, j->keep, name, save_done_cb, j);
+    /* With an extraction to come, its pool job writes the file too. */
+    if (!extracting)
+      save_close(save, j->keep, name, save_done_cb, j);
+    else if (save_close_with(save, j->keep, name, save_done_cb, j))
+      j->save_job = save;
   }
   if (carry || same_body) {
     j->carrying = carry;
@@ -359,7 +382,7 @@ void finish_start(struct finish *f, struct request *req, CURLcode code,
       carry_after_cb(&j->carry_work, 0);
     }
   }
-  if (extract) {
+  if (extracting) {
     char *s = NULL;
 
     j->extracting = true;
@@ -424,6 +447,7 @@ void finish_cancel(struct finish *f, const char *why)
   while ((l = queue_pop(&waiting))) {
     struct job *j = QUEUE_ENTRY(l, struct job, wlink);
 
+    save_job_over(j, false);
     extract_job(j);
     extract_over(j);
     step_done(j);

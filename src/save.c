@@ -1,16 +1,18 @@
 /* --save: a body streamed to disk through libuv's thread pool, one job
- * in flight at a time, so the loop never waits on the disk. A job does
- * what is due in one trip: create the file (on the first bytes), write
- * the bytes queued when it was started, and, once the body is complete,
- * close the file and rename or remove it; a small page is often one or
- * two jobs. The file is created with openat(O_CREAT|O_EXCL|O_NOFOLLOW)
- * under a random name and renamed with renameat(), both relative to the
+ * in flight at a time, so the loop never waits on the disk. Bytes gather
+ * in memory until SAVE_BATCH of them or the end of the body; a job then
+ * does what is due in one trip: create the file (the first time), write
+ * the bytes gathered, and, once the body is complete, close the file and
+ * rename or remove it. A body under SAVE_BATCH is one job, which a
+ * caller may run in a thread-pool job of its own (save_close_with()).
+ * The file is created with openat(O_CREAT|O_EXCL|O_NOFOLLOW) under a
+ * random name and renamed with renameat(), both relative to the
  * directory descriptor taken once at start; a final name in
  * subdirectories has each created with mkdirat() and opened with
  * openat(O_DIRECTORY|O_NOFOLLOW) from there: whoever else can write the
  * directory cannot make volley write through a planted symbolic link,
- * nor swap the directory for another after the check. Bytes queue in
- * memory while a job runs; past SAVE_HIGH the caller is told to pause
+ * nor swap the directory for another after the check. Bytes also queue
+ * in memory while a job runs; past SAVE_HIGH the caller is told to pause
  * the transfer, and drain_cb says when to go on. */
 #include "config.h"
 
@@ -31,6 +33,11 @@
  * paused writer is told to go on. */
 #define SAVE_HIGH (1024 * 1024)
 #define SAVE_LOW  (256 * 1024)
+
+/* Queued bytes that start a job before the body is complete: fewer,
+ * larger writes, and most pages in one trip to the thread pool. Below
+ * SAVE_LOW, so a paused writer is always drained by a job. */
+#define SAVE_BATCH (64 * 1024)
 
 /* Random names tried before giving up on EEXIST: with 64 random bits a
  * second try is already a sign of someone guessing. */
@@ -333,15 +340,17 @@ static void after_work_cb(uv_work_t *w, int status)
   kick(s);
 }
 
-/* Start the next job when none is in flight, with what is due: the
- * queued bytes (creating the file first), and once closing (nothing
- * more can be queued then) the close and the rename or removal. */
-static void kick(struct save *s)
+/* Make the job that is due the next one, when none is in flight: the
+ * queued bytes once SAVE_BATCH of them or the body is complete
+ * (creating the file first), and once closing (nothing more can be
+ * queued then) the close and the rename or removal. Returns true when
+ * there is one to start; with nothing on disk to close, "s" is done. */
+static bool plan(struct save *s)
 {
   struct buf t;
 
-  if (s->busy)
-    return;
+  if (s->busy || (!s->closing && s->queued.len < SAVE_BATCH))
+    return false;
   if (s->error)
     s->queued.len = 0; /* Nothing more reaches the disk. */
   t = s->out;
@@ -355,22 +364,35 @@ static void kick(struct save *s)
       !(s->job_finish && (s->fd >= 0 || s->tmp_name[0]))) {
     if (s->job_finish)
       close_done(s); /* nothing on disk */
-    return;
+    return false;
   }
   s->opened = s->opened || s->job_open;
-  if (uv_queue_work(s->loop, &s->work, work_cb, after_work_cb) == 0) {
-    s->busy = true;
+  s->busy = true;
+  return true;
+}
+
+/* Start the planned job in the thread pool. */
+static void submit(struct save *s)
+{
+  if (uv_queue_work(s->loop, &s->work, work_cb, after_work_cb) == 0)
     return;
-  }
   /* Cannot fail on a live loop. */
+  s->busy = false;
   set_error(s, UV_EINVAL, s->job_open ? "open" : "write");
   s->out.len = 0;
   if (s->job_finish)
     close_done(s); /* a file may stay behind: nothing can remove it */
 }
 
-void save_close(struct save *s, bool keep, const char *name,
-                save_done_fn *done_cb, void *ud)
+static void kick(struct save *s)
+{
+  if (plan(s))
+    submit(s);
+}
+
+/* save_close()'s part before the job. */
+static void set_closing(struct save *s, bool keep, const char *name,
+                        save_done_fn *done_cb, void *ud)
 {
   s->closing = true;
   s->keep = keep;
@@ -379,7 +401,33 @@ void save_close(struct save *s, bool keep, const char *name,
   s->done_ud = ud;
   if (!keep)
     s->queued.len = 0; /* Nothing more needs to reach the disk. */
+}
+
+void save_close(struct save *s, bool keep, const char *name,
+                save_done_fn *done_cb, void *ud)
+{
+  set_closing(s, keep, name, done_cb, ud);
   kick(s);
+}
+
+bool save_close_with(struct save *s, bool keep, const char *name,
+                     save_done_fn *done_cb, void *ud)
+{
+  set_closing(s, keep, name, done_cb, ud);
+  return plan(s);
+}
+
+void save_run(struct save *s)
+{
+  work_cb(&s->work);
+}
+
+void save_ran(struct save *s, bool ran)
+{
+  if (ran)
+    after_work_cb(&s->work, 0);
+  else
+    submit(s);
 }
 
 static void discarded_cb(int status, const char *what, void *ud)

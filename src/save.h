@@ -55,6 +55,20 @@ void save_write(struct save *s, const char *p, size_t n);
 void save_close(struct save *s, bool keep, const char *name,
                 save_done_fn *done_cb, void *ud);
 
+/* save_close(), but the last job (what is queued, the close and the
+ * rename or removal) is the caller's to run, in a thread-pool job of its
+ * own, so that a page parsed there too makes one trip to the pool, not
+ * two. Returns true when the caller must run it: save_run() in the
+ * thread pool, then save_ran(s, true) on the loop; or, if its job never
+ * ran (cancelled before it started), save_ran(s, false), which queues it
+ * as save_close() would. Returns false when a job of save's own is in
+ * flight or nothing is on disk: save_close() then goes on alone
+ * ("done_cb" may have run inside this call). */
+bool save_close_with(struct save *s, bool keep, const char *name,
+                     save_done_fn *done_cb, void *ud);
+void save_run(struct save *s);
+void save_ran(struct save *s, bool ran);
+
 /* save_close() without keeping the file, for an attempt whose body is
  * not wanted (a retry starts a new file): a leftover temporary file is
  * harmless, so the outcome is not reported. "s" may be NULL. */

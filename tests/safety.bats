@@ -120,8 +120,10 @@ save_in_background() {
 @test "--save: the temporary name is random, hidden, and not the process id" {
     local dir=$BATS_TEST_TMPDIR/save i part=
     mkdir "$dir"
-    save_in_background "$dir" "$SERVER/drip/40/50"
-    # The file appears with the first byte (bounded wait: 10 s).
+    # 80 KiB at once (past the 64 KiB that --save gathers before its
+    # first write), then a trickle: the file appears with those bytes
+    # (bounded wait: 10 s) and stays temporary while the trickle lasts.
+    save_in_background "$dir" "$SERVER/drip/40/50/81920"
     for ((i = 0; i < 200; i++)); do
         part=$(cd "$dir" && ls -A)
         [[ -n $part ]] && break

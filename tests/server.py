@@ -8,7 +8,7 @@ routes (tests/docs.bats checks that this list names each r_ method):
 
   /status/N  /delay/MS  /idle-close/MS  /hang  /reset  /reset-mid-body
   /bytes/N (a prefix of one fixed binary stream)  /text/N  /repeat/N/TEXT
-  /badutf8  /drip/N/MS  /redirect/N  /loop  /gzip  /gzip-bomb  /html/NAME
+  /badutf8  /drip/N/MS[/FIRST]  /redirect/N  /loop  /gzip  /gzip-bomb  /html/NAME
   /page/NAME.EXT (fixtures, typed by extension)  /headers/KB
   /manyheaders/N  /dupheaders  /ctype/VALUE  /bad-status  /retry-after/S
   /retry-after-once/KEY/S  /retry-after-date-once/KEY/S  /flaky/KEY/N
@@ -600,12 +600,19 @@ class Server:
         return await self.respond(conn, req, keep, ctx, 200, BADUTF8)
 
     async def r_drip(self, conn, req, keep, ctx, args, intarg):
+        # /drip/N/MS[/FIRST]: FIRST bytes (default 0) at once, then N
+        # bytes one every MS milliseconds.
         n, ms = intarg(0), intarg(1)
+        first = intarg(2) if len(args) > 2 else 0
+        if not 0 <= first <= 64 * 1024 * 1024:
+            raise BadArg()
         ctx["status"] = 200
         await conn.send(head_bytes(200, [
             ("Content-Type", "application/octet-stream"),
-            ("Content-Length", n),
+            ("Content-Length", first + n),
             ("Connection", "keep-alive" if keep else "close")]))
+        if first:
+            await conn.send(b"f" * first)
         for _ in range(n):
             await conn.sleep(ms / 1000.0)
             await conn.send(b"d")

@@ -96,6 +96,35 @@ ndjson() {
     jq -es 'length == 2 and all(.error.kind == "cancelled")' "$bg_out"
 }
 
+@test "SIGTERM while bodies wait for their extraction with --save: every kept file whole, no temporary file left" {
+    # A pool of 2 runs one extraction at a time (a slow XPath, ~0.2 s a
+    # page), so the pages after the first wait for a turn, each with its
+    # --save file (60 KB: written by the extraction's job) still to
+    # write: the signal cancels their extraction; the files are written.
+    local dir=$BATS_TEST_TMPDIR/save i
+    mkdir "$dir"
+    for i in 1 2 3 4 5 6 7 8; do echo "$SERVER/bightml/60/$i"; done \
+        >"$BATS_TEST_TMPDIR/in"
+    UV_THREADPOOL_SIZE=2 volley_bg -v -c 8 --grace 0 --save "$dir" \
+        -x 'n=count(//node()[count(following::node()) > count(preceding::node())])' \
+        -i "$BATS_TEST_TMPDIR/in"
+    volley_wait_stderr '^volley: done #'
+    kill -TERM "$bg_pid"
+    volley_wait 143
+    ndjson "$bg_out"
+    jq -es 'length == 8 and any(.error.kind == "cancelled")' "$bg_out"
+    # Each record's saved file has its body's size; nothing else is there.
+    jq -r 'select(.saved) | "\(.saved) \(.size)"' "$bg_out" | {
+        n=0
+        while read -r path size; do
+            [ "$(stat -c %s "$path")" -eq "$size" ] || fail "$path is not whole"
+            n=$((n + 1))
+        done
+        [ "$(find "$dir" -type f | wc -l)" -eq "$n" ] || fail "files other than the saved ones"
+    }
+    [ "$(find "$dir" -name '.volley-*' | wc -l)" -eq 0 ]
+}
+
 @test "requests that finish within --grace get ok records; volley exits 143 when they are done, not at the end of the grace" {
     volley_bg --grace 5 "$SERVER/delay/300?i=1" "$SERVER/delay/300?i=2" \
         "$SERVER/delay/300?i=3"
