@@ -12,6 +12,7 @@
 
 #include <uv.h>
 
+#include "outcome.h"
 #include "urlnorm.h"
 
 struct feed_page {
@@ -254,7 +255,7 @@ static enum feed_status deny(struct feed *f, struct request **req,
 {
   struct request *r = *req;
 
-  request_result(r, CURLE_OK, uv_hrtime(), res);
+  outcome_result(r, CURLE_OK, uv_hrtime(), res);
   res->kind = ERRKIND_ROBOTS;
   res->message = "disallowed by robots.txt";
   feed_crawl_fields(r, res);

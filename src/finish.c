@@ -20,6 +20,7 @@
 #endif
 
 #include "hmap.h"
+#include "outcome.h"
 #include "queue.h"
 #include "resume.h"
 #include "save.h"
@@ -88,7 +89,7 @@ static void report(struct finish *f, struct request *req, CURLcode code,
   struct result res;
   char message[VL_ERRLEN + CURL_ERROR_SIZE];
 
-  request_result(req, code, uv_hrtime(), &res);
+  outcome_result(req, code, uv_hrtime(), &res);
   if (note[0]) {
     if (res.message)
       snprintf(message, sizeof(message), "%s; %s", res.message, note);
@@ -287,7 +288,7 @@ static void unique_name(struct finish *f, const struct request *req,
   struct hmap_key k;
   unsigned n = 1;
 
-  request_save_name(req, f->save_name, base, sizeof(base));
+  outcome_save_name(req, f->save_name, base, sizeof(base));
   snprintf(name, len, "%s", base);
   for (;;) {
     hmap_key_of(&k, name, strlen(name), "", 0);
@@ -322,7 +323,7 @@ void finish_start(struct finish *f, struct request *req, CURLcode code,
   struct save *save = request_take_save(req);
   bool completed = code == CURLE_OK && !req->cancel_why && req->got_response;
   const struct since_entry *prev = req->since_prev;
-  bool carry = completed && request_not_modified(req);
+  bool carry = completed && outcome_not_modified(req);
   /* Only a 2xx body is the page; an error page is saved on demand, and a
    * 304 to --since's validators has none. */
   bool wanted = completed && !carry && request_save_wanted(req);
@@ -330,7 +331,7 @@ void finish_start(struct finish *f, struct request *req, CURLcode code,
   /* --save does not rewrite the file of a body FILE's run saved. */
   bool same_body = wanted && f->save_name && prev &&
                    (prev->flags & SINCE_SAVED) &&
-                   since_same_body(prev, request_sha256(req));
+                   since_same_body(prev, outcome_sha256(req));
 
   if (!save && !(f->save_name && wanted) && !carry && !same_body &&
       !extracting) {

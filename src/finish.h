@@ -25,7 +25,7 @@ struct finish;
  * that variable once, at the pool's first use: call this before. */
 void finish_size_pool(void);
 
-/* "req" is ready for its record: "res" is its result (request_result()
+/* "req" is ready for its record: "res" is its result (outcome_result()
  * at this moment), with finish_start()'s note added to its message, and
  * what finish.c found: the extraction ("res->extract", NULL if none ran)
  * and --save's file ("res->saving", "res->saved"). "res" and what it

@@ -13,6 +13,7 @@
 #include <uv.h>
 
 #include "inputline.h"
+#include "outcome.h"
 #include "robots.h"
 #include "urlnorm.h"
 #include "util.h"
@@ -121,7 +122,7 @@ enum gate_verdict gate_check(struct gate *g, struct request **reqp)
 
 double gate_fetched(struct gate *g, struct request *fetch, CURLcode code)
 {
-  long status = request_status(fetch, code);
+  long status = outcome_status(fetch, code);
   double crawl_delay = 0;
   struct urlnorm_origin uo;
   struct origin *o;

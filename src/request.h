@@ -1,6 +1,7 @@
 /* One request and its current transfer: the easy handle's options, the
- * write and header callbacks, --max-body, and the result they produce.
- * Embeds no uv handle, so request_free() is synchronous. */
+ * write and header callbacks, --max-body, and what they note of each
+ * attempt (outcome.h reads that into a result). Embeds no uv handle, so
+ * request_free() is synchronous. */
 #ifndef VOLLEY_REQUEST_H
 #define VOLLEY_REQUEST_H
 
@@ -10,11 +11,10 @@
 
 #include <curl/curl.h>
 
+#include "buf.h"
 #include "cli.h"
 #include "inputline.h"
 #include "queue.h"
-#include "record.h"
-#include "retry.h"
 #include "save.h"
 #include "sha256.h"
 #include "since.h"
@@ -171,14 +171,6 @@ struct request *request_new_take(struct inputline *it, uint64_t line,
  * HEAD. Call before the first request_attach(). */
 void request_since(struct request *req, const struct since_entry *prev);
 
-/* Whether the last response was a 304 to the validators request_since()
- * added: the body is FILE's. */
-bool request_not_modified(const struct request *req);
-
-/* --hash: the digest of the body, once the transfer completed; else NULL.
- * Valid until the next attempt. */
-const char *request_sha256(struct request *req);
-
 /* Release "req" and what it owns; its easy handle must be detached and
  * its --save file taken (request_take_save()). NULL is fine. */
 void request_free(struct request *req);
@@ -201,26 +193,8 @@ struct save *request_take_save(struct request *req);
  * any with --save-errors. Needs the easy handle. */
 bool request_save_wanted(const struct request *req);
 
-/* The file name (relative to --save's directory) of this attempt's --save
- * file, from "tmpl" (--save-name), into "name" ("len" bytes). */
-void request_save_name(const struct request *req, const char *tmpl, char *name,
-                       size_t len);
-
 /* The request an easy handle belongs to. */
 struct request *request_from_easy(CURL *easy);
-
-/* Fill "res" from the attempt that ended with "code" (a cancellation if
- * "cancel_why" is set). Pointers in "res" borrow "req" and its easy
- * handle: use "res" before request_release(). "now_ns" is uv_hrtime(). */
-void request_result(struct request *req, CURLcode code, uint64_t now_ns,
-                    struct result *res);
-
-/* What the retry policy reads of the attempt that ended with "code": the
- * "status", "kind" and "message" of request_result() (the rest of "res" as
- * far as "req" knows it without libcurl), at less than half its cost. A
- * record is written from request_result() only. */
-void request_outcome(struct request *req, CURLcode code, uint64_t now_ns,
-                     struct result *res);
 
 /* Forget the last attempt's response, before a retry. */
 void request_reset_attempt(struct request *req);
@@ -228,19 +202,6 @@ void request_reset_attempt(struct request *req);
 /* The id of "req" as its record writes it, into "buf" ("len" bytes; the
  * JSON id cut at 60), for -v lines. Returns "buf". */
 const char *request_id_text(const struct request *req, char *buf, size_t len);
-
-/* The attempt of "req" that ended with "code", "res" its result, as the
- * retry policy sees it at "now_ms" (uv_now()), into "*a". */
-void request_attempt(const struct request *req, CURLcode code,
-                     const struct result *res, uint64_t now_ms,
-                     struct retry_attempt *a);
-
-/* The final HTTP status of the attempt that ended with "code"; 0 when it
- * failed or no response came. */
-long request_status(const struct request *req, CURLcode code);
-
-/* Whether the method is idempotent (GET HEAD PUT DELETE OPTIONS TRACE). */
-bool request_idempotent(const struct request *req);
 
 /* A pool of easy handles: creating one per request costs more than the
  * transfer on loopback. A handle a plain request used (no own method,

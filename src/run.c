@@ -24,6 +24,7 @@
 #include "input.h"
 #include "looplag.h"
 #include "msg.h"
+#include "outcome.h"
 #include "outfile.h"
 #include "output.h"
 #include "progress.h"
@@ -128,7 +129,7 @@ static void fail_start(struct run *r, struct request *req, const char *why)
 {
   struct result res;
 
-  request_result(req, CURLE_FAILED_INIT, uv_hrtime(), &res);
+  outcome_result(req, CURLE_FAILED_INIT, uv_hrtime(), &res);
   res.kind = ERRKIND_OTHER;
   res.message = why;
   emit(r, req->seq, &res, req->since_prev);
@@ -230,8 +231,8 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
   stop_note_done(&r->stop);
   /* The record's result comes later, from finish: only the retry policy
    * reads this one. */
-  request_outcome(req, code, uv_hrtime(), &res);
-  request_attempt(req, code, &res, uv_now(&r->loop), &a);
+  outcome_for_retry(req, code, uv_hrtime(), &res);
+  outcome_retry_attempt(req, code, &res, uv_now(&r->loop), &a);
   if (retry_host_pause(&r->policy, &a, &pause_ms)) {
     sched_pause_host(&r->sched, req->host, pause_ms);
     msg_verbose(&r->msg, 1, "host %s: HTTP %ld, Retry-After: pausing it %.1fs",

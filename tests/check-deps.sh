@@ -11,7 +11,7 @@ layer() {
   main) echo 5 ;;
   run | check) echo 4 ;;
   engine | sched | finish | gate | feed | stop) echo 3 ;;
-  request | outfile) echo 2 ;;
+  request | outcome | outfile) echo 2 ;;
   input | output | resume | filelock | save | progress | msg | looplag | \
     summary | stdstream) echo 1 ;;
   cli | cliopt | optname | optval | inputline | record | hdrblock | errkind | extract | crawl | robots | urlnorm | writeout | savename | sha256 | since | \
@@ -23,11 +23,12 @@ layer() {
 
 # Base modules: stdstream (the standard descriptors as libuv streams, for
 # input, output and msg) and msg (stderr, which progress shows its line
-# on) in layer 1; gate (robots.txt, which feed passes requests through) in
-# layer 3.
+# on) in layer 1; request (one request, whose finished attempts outcome
+# reads) in layer 2; gate (robots.txt, which feed passes requests
+# through) in layer 3.
 base() {
   case "$1" in
-  stdstream | msg | gate) return 0 ;;
+  stdstream | msg | request | gate) return 0 ;;
   *) return 1 ;;
   esac
 }

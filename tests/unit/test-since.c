@@ -42,7 +42,7 @@ static const struct since_entry *index_one(struct since *s,
   return since_find(s, &k);
 }
 
-/* A successful result, as request_result() gives it. */
+/* A successful result, as outcome_result() gives it. */
 static void ok_result(struct result *r)
 {
   memset(r, 0, sizeof(*r));
