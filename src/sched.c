@@ -297,7 +297,16 @@ void sched_pump(struct sched *s)
     struct sched_host *h;
 
     if (s->interval_ms > 0 && s->next_ms > (double)uv_now(s->loop)) {
-      /* --rate: the next start is not due yet; the timer wakes us. */
+      /* --rate: the next start is not due yet; the timer wakes us. The
+       * next request is taken in now, to wait its turn first in line:
+       * with none left, the input's end is seen at once, not an interval
+       * later (a cron job with --rate 1/m would idle a minute). */
+      if (queue_empty(&s->ready) && s->parked == 0) {
+        req = s->next_cb(s->ud);
+        if (!req)
+          break;
+        queue_push(&s->ready, &req->link);
+      }
       s->rate_waiting = true;
       break;
     }

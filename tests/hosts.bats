@@ -92,6 +92,14 @@ min_gap() {
     jq -en "$(mean_gap "127.0.0.1:$SERVER_PORT") >= 0.045"
 }
 
+@test "--rate 0.1: the end of the input is seen at once, not one interval (10 s) later" {
+    local t0=$EPOCHREALTIME
+    run_volley 0 --rate 0.1 "$SERVER/status/200"
+    record | jq -e '.ok'
+    # Before, the run waited for the next start's turn to find no line.
+    fless "$(fsub "$EPOCHREALTIME" "$t0")" 5
+}
+
 @test "--rate-per-host 300/m: each host spaced by 200 ms, hosts in parallel" {
     other=${SERVER/127.0.0.1/localhost}
     stats_reset
