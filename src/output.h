@@ -1,6 +1,7 @@
 /* The record writer: bytes to stdout or to -o FILE through libuv, in few
- * large writes (one batch per loop turn), with watermarks that tell the
- * caller to pause admission while a slow reader drains. Never blocks. */
+ * large writes (a stream's once per loop turn, a file's at most every
+ * 20 ms unless 64 KiB wait), with watermarks that tell the caller to
+ * pause admission while a slow reader drains. Never blocks. */
 #ifndef VOLLEY_OUTPUT_H
 #define VOLLEY_OUTPUT_H
 
@@ -9,6 +10,7 @@
 
 #include <uv.h>
 
+#include "stats.h"
 #include "util.h"
 
 struct output;
@@ -48,6 +50,10 @@ void output_write(struct output *o, const char *p, size_t len);
 
 /* Bytes queued and not yet written. */
 size_t output_queued(const struct output *o);
+
+/* Count the writes started and the bytes written into "count"
+ * (borrowed: it must outlive "o"), for --stats. */
+void output_count_into(struct output *o, struct stats_output *count);
 
 /* Write what is queued, fsync a file, close, then call "closed_cb" from
  * the loop. After a write error, closes at once. */

@@ -493,6 +493,7 @@ static int setup(struct run *r, char err[VL_ERRLEN])
                   cfg->append || cfg->resume ? OUTPUT_APPEND : OUTPUT_TRUNCATE,
                   pressure_cb, output_error_cb, r, err) < 0)
     return RUN_EXIT_OUTPUT;
+  output_count_into(r->out, &r->stats.output);
   r->eng = engine_new(
       &r->loop,
       engine_idle_budget(cfg->concurrency, cfg->save_dir ? 4 : 3, nofile),

@@ -348,6 +348,16 @@ static void text_crawl(const struct stats_crawl *c, struct buf *out)
                                     : 0));
 }
 
+/* "output: 12 writes, 2117 KiB": nothing when nothing was written. */
+static void text_output(const struct stats_output *o, struct buf *out)
+{
+  if (o->writes == 0)
+    return;
+  buf_putf(out, "output: %llu writes, %llu KiB\n",
+           (unsigned long long)o->writes,
+           (unsigned long long)(o->bytes / 1024));
+}
+
 void stats_text(const struct stats *s, double elapsed_s, struct buf *out)
 {
   double elapsed = clean_elapsed(elapsed_s);
@@ -371,6 +381,7 @@ void stats_text(const struct stats *s, double elapsed_s, struct buf *out)
     text_latency(s, out);
   text_loop(&s->loop, out);
   text_crawl(&s->crawl, out);
+  text_output(&s->output, out);
 }
 
 static void json_u64(struct buf *out, const char *key, uint64_t v)
@@ -463,6 +474,13 @@ void stats_json(const struct stats *s, double elapsed_s, struct buf *out)
     json_u64(out, "frontier_peak", s->crawl.frontier_peak);
     record_put_raw(out, ",");
     json_u64(out, "frontier_peak_bytes", s->crawl.frontier_peak_bytes);
+    record_put_raw(out, "}");
+  }
+  if (s->output.writes > 0) {
+    record_put_raw(out, ",\"output\":{");
+    json_u64(out, "writes", s->output.writes);
+    record_put_raw(out, ",");
+    json_u64(out, "bytes", s->output.bytes);
     record_put_raw(out, "}");
   }
   record_put_raw(out, "}\n");

@@ -59,6 +59,13 @@ struct stats_crawl {
   uint64_t frontier_peak_bytes; /* the most bytes the queue took */
 };
 
+/* The record writer's work (output.c counts it): the writes it started
+ * and the bytes they wrote. */
+struct stats_output {
+  uint64_t writes;
+  uint64_t bytes;
+};
+
 /* All counts of a run. The fields are public for the progress line to
  * read; only stats_add() changes them. Invariants: requests == ok +
  * failed + robots; the sum of kinds[] is failed + robots; the sum of
@@ -88,6 +95,7 @@ struct stats {
   double latency_sum_s;            /* exact, for the mean */
   struct stats_loop loop;          /* filled by looplag.c, if it ran */
   struct stats_crawl crawl;        /* with --crawl, else zero */
+  struct stats_output output;      /* filled by output.c */
 };
 
 /* Set every count of "s" to zero. */

@@ -9,6 +9,7 @@ load helpers
 
 setup_file() { server_start; }
 teardown_file() { server_stop; }
+teardown() { volley_bg_stop; }
 
 @test "every key always present: id url ok status attempts time error" {
     local port
@@ -170,6 +171,39 @@ teardown_file() { server_stop; }
         assert_equal "$output" ""
         jq -es 'length == 3 and all(.ok) and ([.[].id] | sort == [1, 2, 3])' "$out"
     done
+}
+
+@test "-o FILE: records are gathered into a write per 20 ms at most, none lost" {
+    # Each write to a file is a trip to the thread pool, so records that
+    # end close together share one: these 400 records took 181 writes in
+    # 26 ms when each loop turn had its own.
+    local out=$BATS_TEST_TMPDIR/out.ndjson s=$BATS_TEST_TMPDIR/stats.json
+    local in=$BATS_TEST_TMPDIR/urls.txt
+    seq 1 400 | sed "s|.*|$SERVER/status/200?i=&|" >"$in"
+    run_volley 0 -c 16 -o "$out" --stats-json "$s" -i "$in"
+    jq -es 'length == 400 and all(.ok) and
+        ([.[].id] | sort == [range(1; 401)])' "$out"
+    cat "$s"
+    jq -e '.output.bytes > 0 and .output.writes >= 1 and
+        .output.writes <= 2 + .elapsed / 0.020 + .output.bytes / 65536' "$s"
+    jq -e --argjson n "$(wc -c <"$out")" '.output.bytes == $n' "$s"
+}
+
+@test "-o FILE: records are in FILE soon after their requests end, while others run" {
+    # The first write begins at once; records that end within 20 ms of a
+    # write wait for the next one, on a timer: they must not wait for the
+    # run to end.
+    local out=$BATS_TEST_TMPDIR/out.ndjson n
+    volley_bg -o "$out" -t 60 "$SERVER/status/200" "$SERVER/delay/5" \
+        "$SERVER/delay/10" "$SERVER/delay/15" "$SERVER/delay/30000"
+    n=$(timeout 10 grep -m 4 -c '"ok":true' \
+        < <(tail -n +1 -s 0.05 --pid="$bg_pid" -F "$out" 2>/dev/null 3>&-))
+    [[ $n == 4 ]] || fail "$n of the first four records reached the file"
+    kill -0 "$bg_pid" || fail "volley ended before the last request did"
+    kill -TERM "$bg_pid"
+    volley_wait 143
+    jq -es 'length == 5 and (sort_by(.id) | (.[0:4] | all(.ok)) and
+        .[4].error.kind == "cancelled")' "$out"
 }
 
 @test "-o FILE truncates an existing FILE" {

@@ -849,6 +849,42 @@ static int crawl_memory_reported(char *why)
   return 0;
 }
 
+/* The record writer's writes: one line of text, one object of JSON;
+ * none when nothing was written. */
+static int output_writes_reported(char *why)
+{
+  struct stats s;
+  json_t *j;
+  char *t;
+
+  stats_init(&s);
+  s.output.writes = 60;
+  s.output.bytes = 2167808;
+  t = render(&s, 1, false, why);
+  if (!t)
+    return -1;
+  CHECK_HAS(t, "output: 60 writes, 2117 KiB\n");
+  free(t);
+  j = json_of(&s, 1, why);
+  if (!j)
+    return -1;
+  CHECK_INT(jint(j, "output", "writes"), 60);
+  CHECK_INT(jint(j, "output", "bytes"), 2167808);
+  json_decref(j);
+  stats_init(&s);
+  t = render(&s, 1, false, why);
+  if (!t)
+    return -1;
+  CHECK(!strstr(t, "output:"));
+  free(t);
+  j = json_of(&s, 1, why);
+  if (!j)
+    return -1;
+  CHECK(!json_object_get(j, "output"));
+  json_decref(j);
+  return 0;
+}
+
 /* A run that did not measure its loop says nothing of it. */
 static int loop_absent(char *why)
 {
@@ -974,6 +1010,8 @@ static const struct tap_case cases[] = {
   { "loop: not measured, not reported", loop_absent },
   { "crawl: memory of the visited set and frontier, text and JSON",
     crawl_memory_reported },
+  { "output: writes and bytes, text and JSON; none without a write",
+    output_writes_reported },
   { "stats_json: no samples gives null latencies", json_empty_latency_null },
   { "stats_json: a bad elapsed time gives 0, not NaN", json_bad_elapsed },
   { "stats_json: counts past 2^53 stay exact", json_big_counts },
