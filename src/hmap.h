@@ -22,6 +22,13 @@ struct hmap {
   uint32_t *vals; /* a value per slot once hmap_put() was used, or NULL */
 };
 
+/* Seed the hash of hmap_key_of() with "s1" and "s2", so that no one can
+ * choose strings whose keys collide: once, at start, before any key is
+ * made and before any thread runs. Keys never leave the process, so each
+ * run may have its own. Unseeded, or after hmap_seed(0, 0), the hash is
+ * fixed (tests, fuzzing). */
+void hmap_seed(uint64_t s1, uint64_t s2);
+
 /* The key of the pair ("s1", "s2"): a 128-bit hash of both. */
 void hmap_key_of(struct hmap_key *k, const char *s1, size_t n1, const char *s2,
                  size_t n2);

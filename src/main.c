@@ -4,14 +4,18 @@
 #include <fcntl.h>
 #include <locale.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <uv.h>
 
 #include "check.h"
 #include "cli.h"
+#include "hmap.h"
 #include "msg.h"
 #include "run.h"
 
@@ -26,6 +30,20 @@ static void ensure_std_fds(void)
   for (fd = 0; fd <= 2; fd++)
     if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDONLY) < 0)
       abort();
+}
+
+/* Keys of URLs that pages name (the crawl's seen set) must not be
+ * chosen to collide: the hash gets a random seed. Without the kernel's
+ * randomness, the time and the pid are still unknown to a page. */
+static void seed_hash(void)
+{
+  uint64_t s[2];
+
+  if (uv_random(NULL, NULL, s, sizeof(s), 0, NULL) < 0) {
+    s[0] = uv_hrtime();
+    s[1] = (uint64_t)uv_os_getpid() << 32 ^ (uint64_t)time(NULL);
+  }
+  hmap_seed(s[0], s[1]);
 }
 
 /* --check's result as an exit status. */
@@ -46,6 +64,7 @@ int main(int argc, char **argv)
   int status;
 
   ensure_std_fds();
+  seed_hash();
   /* A reader that goes away shows as EPIPE on the write, not a kill. */
   signal(SIGPIPE, SIG_IGN);
   /* libcurl 7.88 hands an IDN host to libidn2 in the locale's charset:

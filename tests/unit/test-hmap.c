@@ -77,6 +77,81 @@ static int many_keys_grow(char *why)
   return 0;
 }
 
+/* The largest distance of a key of "h" from its home slot: the longest
+ * probe any lookup of it makes. */
+static size_t longest_probe(const struct hmap *h)
+{
+  size_t i, worst = 0, mask = h->cap - 1;
+
+  for (i = 0; i < h->cap; i++)
+    if (h->slots[i].b != 0) {
+      size_t d = (i - ((size_t)h->slots[i].a & mask)) & mask;
+
+      worst = d > worst ? d : worst;
+    }
+  return worst;
+}
+
+/* Keys of URLs that pages name go in the crawl's seen set. With a known
+ * hash, strings whose keys share their low bits are found by trying
+ * (here 200 of them, one in 4,096 strings): they fill one run of slots,
+ * and every insertion probes the whole run. Seeded, the same strings
+ * scatter. */
+static int seed_scatters_chosen_keys(char *why)
+{
+  struct hmap h = { NULL, 0, 0, NULL };
+  struct hmap_key k;
+  static char chosen[200][24];
+  size_t n = 0, worst;
+  unsigned long i;
+
+  hmap_seed(0, 0);
+  for (i = 0; n < 200 && i < 100000000; i++) {
+    snprintf(chosen[n], sizeof(chosen[n]), "http://e/%lu", i);
+    key(&k, chosen[n], "");
+    if ((k.a & 0xfff) == 0)
+      n++;
+  }
+  CHECK_UINT(n, 200);
+  for (i = 0; i < n; i++) {
+    key(&k, chosen[i], "");
+    CHECK(hmap_add(&h, &k));
+  }
+  worst = longest_probe(&h);
+  CHECK(worst >= 199); /* one run: the attack works unseeded */
+  hmap_free(&h);
+
+  hmap_seed(0x0123456789abcdefULL, 0xfedcba9876543210ULL);
+  for (i = 0; i < n; i++) {
+    key(&k, chosen[i], "");
+    CHECK(hmap_add(&h, &k));
+  }
+  worst = longest_probe(&h);
+  hmap_free(&h);
+  hmap_seed(0, 0);
+  if (worst >= 20) {
+    snprintf(why, TAP_WHYLEN, "seeded, a probe still takes %zu slots", worst);
+    return -1;
+  }
+  return 0;
+}
+
+/* hmap_seed(0, 0) gives back the fixed hash; another seed, other keys. */
+static int seed_changes_keys(char *why)
+{
+  struct hmap_key fixed, seeded, again;
+
+  hmap_seed(0, 0);
+  key(&fixed, "1", "http://x/");
+  hmap_seed(1, 2);
+  key(&seeded, "1", "http://x/");
+  hmap_seed(0, 0);
+  key(&again, "1", "http://x/");
+  CHECK(fixed.a != seeded.a && fixed.b != seeded.b);
+  CHECK(fixed.a == again.a && fixed.b == again.b);
+  return 0;
+}
+
 static int map_put_get_replace(char *why)
 {
   struct hmap h = { NULL, 0, 0, NULL };
@@ -139,6 +214,9 @@ static const struct tap_case cases[] = {
     pair_boundary_matters },
   { "a key never looks like an empty slot", never_empty_marker },
   { "100,000 keys: the table grows and finds them all", many_keys_grow },
+  { "seeded: keys chosen to collide under the fixed hash scatter",
+    seed_scatters_chosen_keys },
+  { "hmap_seed: other keys; (0, 0) is the fixed hash", seed_changes_keys },
   { "hmap_put and hmap_get: values, replaced, kept as the table grows",
     map_put_get_replace },
   { "resume_key: no id means the line number in decimal",
