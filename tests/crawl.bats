@@ -67,6 +67,31 @@ teardown() {
         and .hits["/html/crawl-private"] == null'
 }
 
+@test "robots.txt: 300 origins, each fetched once and obeyed (the gate's table grows)" {
+    # Origins differ by port here; the gate's table starts at 64 buckets
+    # and doubles past 64, 128 and 256 origins.
+    local ports=$BATS_TEST_TMPDIR/ports robots=$BATS_TEST_TMPDIR/robots.txt
+    local in=$BATS_TEST_TMPDIR/seeds.txt p
+    printf 'User-agent: *\nDisallow: /html/crawl-private\n' >"$robots"
+    server_start_named MANY --robots-file "$robots" --extra-ports 299 \
+        --extra-portfile "$ports"
+    { echo "$MANY_PORT"; cat "$ports"; } | while read -r p; do
+        echo "http://127.0.0.1:$p/html/crawl-private"
+        echo "http://127.0.0.1:$p/status/200"
+    done >"$in"
+    run_volley 0 --crawl 0 -c 32 -i "$in"
+    curl -s "$MANY_URL/_stats" >"$BATS_TEST_TMPDIR/stats.json"
+    server_stop_named MANY
+    jq -es 'length == 600
+        and (map(select(.ok)) | length) == 300
+        and (map(select(.ok) | .url | endswith("/status/200")) | all)
+        and (map(select(.error.kind == "robots")) | length) == 300
+        and (map(select(.error.kind == "robots") | .url
+                 | endswith("/crawl-private")) | all)' <<<"$output"
+    jq -e '.hits["/robots.txt"] == 300 and .hits["/html/crawl-private"] == null' \
+        "$BATS_TEST_TMPDIR/stats.json"
+}
+
 @test "robots.txt: Crawl-delay spaces the host's starts" {
     stats_reset
     run_volley 0 --crawl 1 "$SERVER/html/crawl-index"
