@@ -41,14 +41,14 @@
 
 struct output {
   uv_loop_t *loop;
-  uv_prepare_t prepare; /* flushes "fill" before the loop blocks */
-  uv_timer_t timer;     /* starts a file's write that was held back */
-  uint64_t written_ms;  /* uv_now() when a file's last write began */
+  uv_prepare_t prepare;       /* flushes "fill" before the loop blocks */
+  uv_timer_t timer;           /* starts a file's write that was held back */
+  uint64_t written_ms;        /* uv_now() when a file's last write began */
   struct stats_output *count; /* output_count_into()'s, or NULL */
-  uv_stream_t *stream;  /* stdout as pipe or TTY; NULL for a file */
-  uv_file fd;           /* the file written with uv_fs_write, or -1 */
-  bool own_fd;          /* close "fd" at the end (-o FILE) */
-  bool is_regular;      /* fsync makes sense */
+  uv_stream_t *stream;        /* stdout as pipe or TTY; NULL for a file */
+  uv_file fd;                 /* the file written with uv_fs_write, or -1 */
+  bool own_fd;                /* close "fd" at the end (-o FILE) */
+  bool is_regular;            /* fsync makes sense */
   union {
     uv_write_t write;
     uv_fs_t fs;
