@@ -32,14 +32,26 @@ enum origin_state {
  * them. */
 #define GATE_BUCKETS 64
 
+/* Bytes the known origins may hold, their parsed rules included. A
+ * robots.txt of 500 KiB of one-byte rules parses to about 5 MB, and an
+ * --any-host crawl may meet thousands of origins: past the budget, the
+ * origins used least recently are dropped (their robots.txt is fetched
+ * again if a URL of theirs comes up later), but never one whose requests
+ * the gate still holds, nor the newest. Real files take a few KB. */
+#define GATE_BUDGET (32 * 1024 * 1024)
+
 struct origin {
-  struct origin *next;  /* in its bucket */
-  uint64_t hash;        /* of "name", hmap_key_of()'s (seeded) */
+  struct origin *next; /* in its bucket */
+  uint64_t hash;       /* of "name", hmap_key_of()'s (seeded) */
   enum origin_state state;
   struct robots *rules; /* NULL: everything allowed */
   bool deny_all;        /* robots.txt answered 5xx (RFC 9309 2.3.1.4) */
   struct queue parked;  /* REQUEST_QUEUE_ROBOTS, first in first out */
-  char name[];          /* the key of urlnorm_origin(): "http://host:port" */
+  size_t held;          /* its requests parked or in "released" */
+  size_t bytes;         /* this entry and its rules, for GATE_BUDGET */
+  /* Once READY: in the gate's list, most recently used first. */
+  struct origin *newer, *older;
+  char name[]; /* the key of urlnorm_origin(): "http://host:port" */
 };
 
 struct gate {
@@ -48,8 +60,11 @@ struct gate {
   struct origin **buckets; /* "nbuckets" chains */
   size_t nbuckets;         /* a power of two */
   size_t norigins;
-  struct queue released; /* REQUEST_QUEUE_RELEASED, in order */
-  size_t holding;        /* requests in "released" and all "parked" */
+  struct origin *newest, *oldest; /* READY origins by last use */
+  size_t bytes;                   /* held by READY origins */
+  struct stats_crawl *count;      /* gate_count_into()'s, or NULL */
+  struct queue released;          /* REQUEST_QUEUE_RELEASED, in order */
+  size_t holding;                 /* requests in "released" and all "parked" */
 };
 
 static uint64_t hash_of(const char *name)
@@ -89,6 +104,65 @@ static void grow(struct gate *g)
   free(g->buckets);
   g->buckets = b;
   g->nbuckets = n;
+}
+
+/* Take "o" out of its bucket. */
+static void unlink_bucket(struct gate *g, struct origin *o)
+{
+  struct origin **p = &g->buckets[o->hash & (g->nbuckets - 1)];
+
+  while (*p != o)
+    p = &(*p)->next;
+  *p = o->next;
+  g->norigins--;
+}
+
+/* Take READY "o" out of the list by last use. */
+static void unlink_use(struct gate *g, struct origin *o)
+{
+  if (o->newer)
+    o->newer->older = o->older;
+  else
+    g->newest = o->older;
+  if (o->older)
+    o->older->newer = o->newer;
+  else
+    g->oldest = o->newer;
+  o->newer = o->older = NULL;
+}
+
+/* Put READY "o" first in the list by last use. */
+static void push_use(struct gate *g, struct origin *o)
+{
+  o->older = g->newest;
+  o->newer = NULL;
+  if (g->newest)
+    g->newest->newer = o;
+  else
+    g->oldest = o;
+  g->newest = o;
+}
+
+/* Past GATE_BUDGET, drop the origins used least recently that hold no
+ * request, sparing "keep". Each one looked at is dropped or holds
+ * requests, which the gate hands on soon: few are skipped. */
+static void trim(struct gate *g, const struct origin *keep)
+{
+  struct origin *o = g->oldest, *newer;
+
+  while (g->bytes > GATE_BUDGET && o) {
+    newer = o->newer;
+    if (o != keep && o->held == 0) {
+      unlink_use(g, o);
+      unlink_bucket(g, o);
+      g->bytes -= o->bytes;
+      robots_free(o->rules);
+      free(o);
+      if (g->count)
+        g->count->robots_dropped++;
+    }
+    o = newer;
+  }
 }
 
 static void add(struct gate *g, struct origin *o)
@@ -147,10 +221,16 @@ enum gate_verdict gate_check(struct gate *g, struct request **reqp)
    * robots.txt: the key is the origin as urlnorm_origin() spells it. */
   (void)urlnorm_origin(req->url, &uo);
   o = find(g, name);
-  if (o && o->state == ORIGIN_READY)
+  if (o && o->state == ORIGIN_READY) {
+    if (g->newest != o) {
+      unlink_use(g, o);
+      push_use(g, o);
+    }
     return allowed(o, req->url) ? GATE_PASS : GATE_DENIED;
+  }
   if (o) {
     queue_push(&o->parked, &req->link);
+    o->held++;
     g->holding++;
     return GATE_PARKED;
   }
@@ -162,6 +242,7 @@ enum gate_verdict gate_check(struct gate *g, struct request **reqp)
   queue_init(&o->parked, REQUEST_QUEUE_ROBOTS);
   add(g, o);
   queue_push(&o->parked, &req->link);
+  o->held++;
   g->holding++;
 
   /* The robots.txt request: GET, no record, the body kept. */
@@ -197,6 +278,12 @@ double gate_fetched(struct gate *g, struct request *fetch, CURLcode code)
      * requests then meet their own errors). */
     o->deny_all = true;
   }
+  o->bytes = sizeof(*o) + strlen(o->name) + 1 + robots_size(o->rules);
+  g->bytes += o->bytes;
+  push_use(g, o);
+  if (g->count && g->bytes > g->count->robots_peak_bytes)
+    g->count->robots_peak_bytes = g->bytes;
+  trim(g, o);
   /* The parked requests go out in the order they came. */
   queue_move_all(&g->released, &o->parked);
   return crawl_delay;
@@ -213,8 +300,16 @@ struct request *gate_next(struct gate *g, bool *denied)
   g->holding--;
   (void)urlnorm_origin(req->url, &uo);
   o = find(g, uo.key);
+  if (o)
+    o->held--;
   *denied = o && !allowed(o, req->url);
   return req;
+}
+
+void gate_count_into(struct gate *g, struct stats_crawl *count)
+{
+  if (g)
+    g->count = count;
 }
 
 size_t gate_holding(const struct gate *g)
@@ -241,6 +336,7 @@ void gate_drain(struct gate *g, void (*fn)(struct request *, void *), void *ud)
   for (i = 0; i < g->nbuckets; i++)
     for (o = g->buckets[i]; o; o = o->next)
       while ((req = entry(queue_pop(&o->parked)))) {
+        o->held--;
         g->holding--;
         req->cancel_why = held_why;
         fn(req, ud);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "request.h"
+#include "stats.h"
 
 struct gate;
 
@@ -33,6 +34,12 @@ enum gate_verdict gate_check(struct gate *g, struct request **req);
  * (seconds, 0 if none). The origin's parked requests become available
  * from gate_next(). The caller still owns and frees "fetch". */
 double gate_fetched(struct gate *g, struct request *fetch, CURLcode code);
+
+/* Count into "count" (borrowed: it must outlive "g") the peak of the
+ * bytes the known origins held (robots_peak_bytes) and the origins
+ * dropped to stay within the gate's budget (robots_dropped). NULL "g"
+ * is fine. */
+void gate_count_into(struct gate *g, struct stats_crawl *count);
 
 /* A request released by robots.txt, with "*denied" telling whether it
  * may be fetched; NULL when none (or "g" is NULL). The caller owns it. */

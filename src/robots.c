@@ -488,6 +488,23 @@ double robots_crawl_delay(const struct robots *r)
   return r && r->kept.has_delay ? r->kept.delay_s : 0;
 }
 
+/* What malloc adds to each block, about: its header, and rounding. */
+#define ROBOTS_MALLOC_OVERHEAD 16
+
+size_t robots_size(const struct robots *r)
+{
+  size_t n, i;
+
+  if (!r)
+    return 0;
+  n = sizeof(*r) + ROBOTS_MALLOC_OVERHEAD;
+  if (r->kept.v)
+    n += r->kept.cap * sizeof(*r->kept.v) + ROBOTS_MALLOC_OVERHEAD;
+  for (i = 0; i < r->kept.n; i++)
+    n += r->kept.v[i].len + 1 + ROBOTS_MALLOC_OVERHEAD;
+  return n;
+}
+
 void robots_free(struct robots *r)
 {
   if (!r)

@@ -437,6 +437,7 @@ static int setup_scrape(struct run *r, char err[VL_ERRLEN])
   if (extract_spec_configure(&r->xspec, cfg, err) < 0 ||
       feed_init(&r->feed, cfg, &r->shared, err) < 0)
     return -1;
+  gate_count_into(r->feed.gate, &r->stats.crawl);
   r->shared.keep_body = cfg->want_body || extract_spec_active(&r->xspec);
   r->fin = finish_new(&r->loop, &r->xspec,
                       cfg->save_dir ? cfg->save_name : NULL, finished_cb, r);

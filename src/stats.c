@@ -340,12 +340,17 @@ static void text_crawl(const struct stats_crawl *c, struct buf *out)
            (unsigned long long)c->seen,
            (unsigned long long)(c->seen_bytes / 1024),
            (unsigned long long)(c->seen_bytes / c->seen));
-  buf_putf(out, " frontier peak %llu URLs (%llu KiB, %llu bytes each)\n",
+  buf_putf(out, " frontier peak %llu URLs (%llu KiB, %llu bytes each)",
            (unsigned long long)c->frontier_peak,
            (unsigned long long)(c->frontier_peak_bytes / 1024),
            (unsigned long long)(c->frontier_peak
                                     ? c->frontier_peak_bytes / c->frontier_peak
                                     : 0));
+  if (c->robots_peak_bytes)
+    buf_putf(out, ", robots.txt peak %llu KiB (%llu origins dropped)",
+             (unsigned long long)(c->robots_peak_bytes / 1024),
+             (unsigned long long)c->robots_dropped);
+  record_put_raw(out, "\n");
 }
 
 /* "output: 12 writes, 2117 KiB": nothing when nothing was written. */
@@ -474,6 +479,10 @@ void stats_json(const struct stats *s, double elapsed_s, struct buf *out)
     json_u64(out, "frontier_peak", s->crawl.frontier_peak);
     record_put_raw(out, ",");
     json_u64(out, "frontier_peak_bytes", s->crawl.frontier_peak_bytes);
+    record_put_raw(out, ",");
+    json_u64(out, "robots_peak_bytes", s->crawl.robots_peak_bytes);
+    record_put_raw(out, ",");
+    json_u64(out, "robots_dropped", s->crawl.robots_dropped);
     record_put_raw(out, "}");
   }
   if (s->output.writes > 0) {

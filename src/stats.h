@@ -51,12 +51,15 @@ struct stats_loop {
   uint64_t stalls;
 };
 
-/* The crawl's own memory (crawl.c fills it at the end of a run). */
+/* The crawl's own memory: crawl.c fills the first four fields at the end
+ * of a run, gate.c the robots.txt ones as it goes. */
 struct stats_crawl {
   uint64_t seen;                /* URLs in the visited set */
   uint64_t seen_bytes;          /* bytes of its table */
   uint64_t frontier_peak;       /* the most URLs queued at once */
   uint64_t frontier_peak_bytes; /* the most bytes the queue took */
+  uint64_t robots_peak_bytes;   /* the most robots.txt origins held */
+  uint64_t robots_dropped;      /* origins dropped for gate.c's budget */
 };
 
 /* The record writer's work (output.c counts it): the writes it started

@@ -194,6 +194,56 @@ with open(sys.argv[1], "w") as f:
     no_stalls "$s"
 }
 
+@test "robots.txt of 60,000 rules on 40 origins: the gate keeps 32 MiB of them, drops the oldest, verdicts right" {
+    # Each origin's file parses to about 3 MB: 40 would hold 120 MB.
+    local s=$BATS_TEST_TMPDIR/s.json robots=$BATS_TEST_TMPDIR/robots.txt
+    local ports=$BATS_TEST_TMPDIR/ports in=$BATS_TEST_TMPDIR/seeds.txt p kb
+    python3 -c '
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("User-agent: *\nDisallow: /html/crawl-private\n")
+    f.write("Allow:/\n" * (500 * 1024 // 8 - 8))
+' "$robots"
+    server_start_named MANY --robots-file "$robots" --extra-ports 39 \
+        --extra-portfile "$ports"
+    # The first origin comes back at the end, long after it was dropped:
+    # its robots.txt is fetched again, and obeyed again.
+    {
+        echo "http://127.0.0.1:$MANY_PORT/html/crawl-private"
+        while read -r p; do
+            echo "http://127.0.0.1:$p/html/crawl-private"
+            echo "http://127.0.0.1:$p/status/200"
+        done <"$ports"
+        echo "http://127.0.0.1:$MANY_PORT/status/200"
+        echo "http://127.0.0.1:$MANY_PORT/html/crawl-private"
+    } >"$in"
+    curl -s "$MANY_URL/_stats?reset=1" >/dev/null
+    run_volley 0 --crawl 0 -c 8 -t 20 --stats-json "$s" -i "$in"
+    jq -es 'length == 81
+        and (map(select(.ok)) | length == 40
+             and all(.url | endswith("/status/200")))
+        and (map(select(.error.kind == "robots")) | length == 41
+             and all(.url | endswith("/crawl-private")))' <<<"$output"
+    curl -s "$MANY_URL/_stats" | jq -e '.hits["/robots.txt"] == 41
+        and .hits["/html/crawl-private"] == null'
+    cat "$s"
+    jq -e '.crawl.robots_dropped >= 20
+        and .crawl.robots_peak_bytes > 30 * 1048576
+        and .crawl.robots_peak_bytes < 40 * 1048576' "$s"
+    if grep -q __asan_init "$VOLLEY"; then
+        server_stop_named MANY
+        skip "a sanitizer's allocator: its peak RSS says nothing of volley's"
+    fi
+    kb=$(python3 -c '
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' \
+        "$VOLLEY" --crawl 0 -c 8 -t 20 -i "$in")
+    server_stop_named MANY
+    echo "# peak RSS $kb KiB"
+    ((kb < 100 * 1024)) || fail "peak RSS $kb KiB: the budget did not hold"
+}
+
 # --- the crawl's own memory ----------------------------------------------
 
 @test "--crawl --max-urls 0 over a generated site of 3,000 pages: each fetched once; visited set and frontier under 200 bytes a URL" {

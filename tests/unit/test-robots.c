@@ -664,6 +664,33 @@ static int bytes_capped(char *why)
   return 0;
 }
 
+/* robots_size: grows with the rules kept, covers at least their bytes,
+ * and is about 5 MB at most for 500 KiB of the shortest rules. */
+static int size_counts_rules(char *why)
+{
+  size_t cap = ROBOTS_MAX_BYTES, len = 0, small, big;
+  char *t = malloc(cap + 64);
+  struct robots *r;
+
+  CHECK(t != NULL);
+  CHECK(robots_size(NULL) == 0);
+  r = robots_parse("User-agent: *\nDisallow: /a\n", 26, AGENT);
+  small = robots_size(r);
+  robots_free(r);
+  CHECK(small > 0 && small < 1024);
+  len = (size_t)sprintf(t, "User-agent: *\n");
+  while (len + 8 < cap)
+    len += (size_t)sprintf(t + len, "Allow:/\n");
+  r = robots_parse(t, len, AGENT);
+  big = robots_size(r);
+  robots_free(r);
+  free(t);
+  /* 64,000 rules: their vector and their strings, 2 bytes each. */
+  CHECK(big > 64000 * (2 + sizeof(void *)));
+  CHECK(big < 6 * 1024 * 1024);
+  return 0;
+}
+
 static const struct tap_case cases[] = {
   { "empty text allows everything, no crawl-delay", empty_allows_all },
   { "no file (NULL) allows everything", null_text_allows_all },
@@ -735,6 +762,8 @@ static const struct tap_case cases[] = {
     star_flood_disallowed },
   { "stars and '$': runs matched where they first occur", star_segments },
   { "only the first 500 KiB are read, to a line end", bytes_capped },
+  { "robots_size: counts the rules kept, about 5 MB at most",
+    size_counts_rules },
 };
 
 int main(void)

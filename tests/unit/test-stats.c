@@ -839,6 +839,23 @@ static int crawl_memory_reported(char *why)
   CHECK_INT(jint(j, "crawl", "seen_bytes"), 8388608);
   CHECK_INT(jint(j, "crawl", "frontier_peak"), 150000);
   CHECK_INT(jint(j, "crawl", "frontier_peak_bytes"), 7208960);
+  CHECK_INT(jint(j, "crawl", "robots_peak_bytes"), 0);
+  CHECK_INT(jint(j, "crawl", "robots_dropped"), 0);
+  json_decref(j);
+  /* robots.txt origins: on the same line when there were any. */
+  s.crawl.robots_peak_bytes = 33554432 + 4096;
+  s.crawl.robots_dropped = 12;
+  t = render(&s, 1, false, why);
+  if (!t)
+    return -1;
+  CHECK_HAS(t, "frontier peak 150000 URLs (7040 KiB, 48 bytes each), "
+               "robots.txt peak 32772 KiB (12 origins dropped)\n");
+  free(t);
+  j = json_of(&s, 1, why);
+  if (!j)
+    return -1;
+  CHECK_INT(jint(j, "crawl", "robots_peak_bytes"), 33558528);
+  CHECK_INT(jint(j, "crawl", "robots_dropped"), 12);
   json_decref(j);
   stats_init(&s);
   j = json_of(&s, 1, why);
