@@ -239,8 +239,10 @@ void outcome_for_retry(struct request *req, CURLcode code, uint64_t now_ns,
 long outcome_status(const struct request *req, CURLcode code)
 {
   long status = 0;
+  /* A robots.txt cut at ROBOTS_MAX_BYTES (request.c) is whole enough. */
+  bool cut = code == CURLE_WRITE_ERROR && req->internal && req->too_large;
 
-  if (code == CURLE_OK && req->easy && req->got_response)
+  if ((code == CURLE_OK || cut) && req->easy && req->got_response)
     (void)curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &status);
   return status;
 }

@@ -35,7 +35,8 @@ void outcome_retry_attempt(const struct request *req, CURLcode code,
                            struct retry_attempt *a);
 
 /* The final HTTP status of the attempt that ended with "code"; 0 when it
- * failed or no response came. */
+ * failed (but for a robots.txt cut at ROBOTS_MAX_BYTES on purpose) or no
+ * response came. */
 long outcome_status(const struct request *req, CURLcode code);
 
 /* Whether the last response was a 304 to the validators request_since()

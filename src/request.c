@@ -19,6 +19,7 @@
 
 #include "buf.h"
 #include "retry.h"
+#include "robots.h"
 #include "util.h"
 
 /* Set one easy option or leave through "fail" naming it. */
@@ -171,6 +172,15 @@ static size_t body_write_cb(char *ptr, size_t size, size_t nmemb, void *ud)
       req->paused = true;
       return CURL_WRITEFUNC_PAUSE;
     }
+  }
+  /* robots.txt: the parser reads ROBOTS_MAX_BYTES to a line end, so one
+   * byte past them is all it needs to know the file goes on; the rest is
+   * not fetched, whatever --max-body says. outcome_status() lets the cut
+   * file's status stand. */
+  if (req->internal && req->bodybuf.len + n > ROBOTS_MAX_BYTES + 1) {
+    buf_put(&req->bodybuf, ptr, ROBOTS_MAX_BYTES + 1 - req->bodybuf.len);
+    req->too_large = true;
+    return 0;
   }
   req->body_bytes += n;
   if (req->body_bytes > req->shared->cfg->max_body) {
@@ -454,6 +464,7 @@ static bool request_ca_bundle(CURL *easy)
 static bool request_plain(const struct request *req)
 {
   return !req->headers && !req->body && !req->method &&
+         !req->internal &&       /* robots.txt: no --max-body */
          !req->shared->save_dir; /* --save pauses transfers */
 }
 
@@ -610,7 +621,10 @@ int request_attach(struct request *req, struct request_pool *pool,
   SETOPT(CURLOPT_FOLLOWLOCATION, cfg->follow ? 1L : 0L);
   SETOPT(CURLOPT_MAXREDIRS, (long)cfg->max_redirs);
   SETOPT(CURLOPT_USERAGENT, cfg->user_agent);
-  SETOPT(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)cfg->max_body);
+  /* A robots.txt is cut at ROBOTS_MAX_BYTES instead (body_write_cb), and
+   * read: one past --max-body must not be refused whole. */
+  if (!req->internal)
+    SETOPT(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)cfg->max_body);
   if (req->headers || sh->headers)
     SETOPT(CURLOPT_HTTPHEADER, req->headers ? req->headers : sh->headers);
   if (cfg->compressed)

@@ -92,6 +92,28 @@ teardown() {
         "$BATS_TEST_TMPDIR/stats.json"
 }
 
+@test "robots.txt of 2 MB, past --max-body: its first 500 KiB are fetched and obeyed" {
+    # Only what the parser reads is fetched, and the cut file's rules
+    # hold: before, the file met --max-body, the fetch failed, and a failed
+    # fetch allows everything.
+    local robots=$BATS_TEST_TMPDIR/robots.txt
+    python3 -c '
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("User-agent: *\nDisallow: /html/crawl-private\n")
+    f.write(("#" + "x" * 99 + "\n") * 20000)
+' "$robots"
+    server_start_named BIG --robots-file "$robots"
+    run_volley 0 --crawl 0 --max-body 1M "$BIG_URL/html/crawl-private" \
+        "$BIG_URL/status/200"
+    curl -s "$BIG_URL/_stats" >"$BATS_TEST_TMPDIR/stats.json"
+    server_stop_named BIG
+    jq -es 'length == 2 and (sort_by(.id) | .[0].error.kind == "robots"
+        and .[1].ok)' <<<"$output"
+    jq -e '.hits["/robots.txt"] == 1 and .hits["/html/crawl-private"] == null' \
+        "$BATS_TEST_TMPDIR/stats.json"
+}
+
 @test "robots.txt: Crawl-delay spaces the host's starts" {
     stats_reset
     run_volley 0 --crawl 1 "$SERVER/html/crawl-index"
