@@ -1,5 +1,7 @@
 /* The robots.txt gate. One entry per origin (scheme, host, port): its
  * state, its parsed rules and the requests parked behind its fetch. A
+ * fetched file is parsed in the thread pool (up to 500 KiB of rules take
+ * tens of milliseconds), and the origin is ready when that job is back. A
  * crawl with --any-host meets as many origins as pages name, so they are
  * found through a hash table (chained, at most one entry a bucket on
  * average): a lookup per request costs the same at the ten-thousandth
@@ -16,6 +18,7 @@
 
 #include <uv.h>
 
+#include "buf.h"
 #include "hmap.h"
 #include "inputline.h"
 #include "outcome.h"
@@ -24,7 +27,7 @@
 #include "util.h"
 
 enum origin_state {
-  ORIGIN_FETCHING, /* robots.txt requested */
+  ORIGIN_FETCHING, /* robots.txt requested, or being parsed */
   ORIGIN_READY     /* "rules" known (NULL: allow all) */
 };
 
@@ -63,8 +66,22 @@ struct gate {
   struct origin *newest, *oldest; /* READY origins by last use */
   size_t bytes;                   /* held by READY origins */
   struct stats_crawl *count;      /* gate_count_into()'s, or NULL */
-  struct queue released;          /* REQUEST_QUEUE_RELEASED, in order */
-  size_t holding;                 /* requests in "released" and all "parked" */
+  gate_ready_fn *ready_cb;
+  void *ready_ud;
+  size_t parsing;        /* jobs in the thread pool */
+  struct queue released; /* REQUEST_QUEUE_RELEASED, in order */
+  size_t holding;        /* requests in "released" and all "parked" */
+};
+
+/* A robots.txt body parsed in the thread pool. */
+struct parse_job {
+  uv_work_t work;
+  struct gate *g;
+  struct origin *o; /* FETCHING until the job is back: never dropped */
+  struct buf body;  /* taken from the robots.txt request */
+  struct robots *rules;
+  size_t size; /* robots_size(rules) */
+  char *host;  /* for the ready callback's Crawl-delay */
 };
 
 static uint64_t hash_of(const char *name)
@@ -256,29 +273,15 @@ enum gate_verdict gate_check(struct gate *g, struct request **reqp)
   return GATE_PASS;
 }
 
-double gate_fetched(struct gate *g, struct request *fetch, CURLcode code)
+/* "o"'s robots.txt is known: account for it, release its requests and
+ * tell the caller its Crawl-delay for "host". */
+static void ready(struct gate *g, struct origin *o, size_t rules_size,
+                  const char *host)
 {
-  long status = outcome_status(fetch, code);
-  double crawl_delay = 0;
-  struct urlnorm_origin uo;
-  struct origin *o;
+  double crawl_delay = robots_crawl_delay(o->rules);
 
-  (void)urlnorm_origin(fetch->url, &uo);
-  o = find(g, uo.key);
-  if (!o)
-    return 0;
   o->state = ORIGIN_READY;
-  if (status >= 200 && status < 300) {
-    o->rules = robots_parse(fetch->bodybuf.p ? fetch->bodybuf.p : "",
-                            fetch->bodybuf.len, g->agent);
-    crawl_delay = robots_crawl_delay(o->rules);
-  } else if (status >= 500) {
-    /* The server is in trouble: RFC 9309 says assume everything is
-     * disallowed. 4xx, or no answer at all, allows everything (the
-     * requests then meet their own errors). */
-    o->deny_all = true;
-  }
-  o->bytes = sizeof(*o) + strlen(o->name) + 1 + robots_size(o->rules);
+  o->bytes = sizeof(*o) + strlen(o->name) + 1 + rules_size;
   g->bytes += o->bytes;
   push_use(g, o);
   if (g->count && g->bytes > g->count->robots_peak_bytes)
@@ -286,7 +289,77 @@ double gate_fetched(struct gate *g, struct request *fetch, CURLcode code)
   trim(g, o);
   /* The parked requests go out in the order they came. */
   queue_move_all(&g->released, &o->parked);
-  return crawl_delay;
+  if (g->ready_cb)
+    g->ready_cb(host, crawl_delay, g->ready_ud);
+}
+
+static void parse_work_cb(uv_work_t *w)
+{
+  struct parse_job *j = w->data;
+
+  j->rules =
+      robots_parse(j->body.p ? j->body.p : "", j->body.len, j->g->agent);
+  j->size = robots_size(j->rules);
+  buf_free(&j->body);
+}
+
+static void parse_after_cb(uv_work_t *w, int status)
+{
+  struct parse_job *j = w->data;
+  struct gate *g = j->g;
+
+  (void)status; /* never cancelled: the job is short */
+  g->parsing--;
+  j->o->rules = j->rules;
+  ready(g, j->o, j->size, j->host);
+  free(j->host);
+  buf_free(&j->body);
+  free(j);
+}
+
+void gate_on_ready(struct gate *g, gate_ready_fn *cb, void *ud)
+{
+  if (g) {
+    g->ready_cb = cb;
+    g->ready_ud = ud;
+  }
+}
+
+void gate_fetched(struct gate *g, struct request *fetch, CURLcode code)
+{
+  long status = outcome_status(fetch, code);
+  struct urlnorm_origin uo;
+  struct parse_job *j;
+  struct origin *o;
+
+  (void)urlnorm_origin(fetch->url, &uo);
+  o = find(g, uo.key);
+  if (!o)
+    return;
+  if (status >= 200 && status < 300) {
+    j = xcalloc(1, sizeof(*j));
+    j->g = g;
+    j->o = o;
+    j->body = fetch->bodybuf; /* taken: the request is freed next */
+    memset(&fetch->bodybuf, 0, sizeof(fetch->bodybuf));
+    j->host = xstrdup(fetch->host);
+    j->work.data = j;
+    g->parsing++;
+    if (uv_queue_work(g->shared->loop, &j->work, parse_work_cb,
+                      parse_after_cb) < 0) {
+      /* The pool refused (it does not once the loop runs): parse here. */
+      parse_work_cb(&j->work);
+      parse_after_cb(&j->work, 0);
+    }
+    return;
+  }
+  if (status >= 500) {
+    /* The server is in trouble: RFC 9309 says assume everything is
+     * disallowed. 4xx, or no answer at all, allows everything (the
+     * requests then meet their own errors). */
+    o->deny_all = true;
+  }
+  ready(g, o, 0, fetch->host);
 }
 
 struct request *gate_next(struct gate *g, bool *denied)
@@ -314,7 +387,7 @@ void gate_count_into(struct gate *g, struct stats_crawl *count)
 
 size_t gate_holding(const struct gate *g)
 {
-  return g ? g->holding : 0;
+  return g ? g->holding + g->parsing : 0;
 }
 
 /* The record of a request cancelled while the gate held it. */

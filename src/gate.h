@@ -29,11 +29,19 @@ struct gate *gate_new(const struct request_shared *shared, const char *agent);
 /* Decide for "*req"; a NULL "g" (no robots.txt gate) passes it. */
 enum gate_verdict gate_check(struct gate *g, struct request **req);
 
-/* The robots.txt request "fetch" ended with "code". Parses its body
- * and returns the Crawl-delay for the caller's spacing of fetch->host
- * (seconds, 0 if none). The origin's parked requests become available
- * from gate_next(). The caller still owns and frees "fetch". */
-double gate_fetched(struct gate *g, struct request *fetch, CURLcode code);
+/* An origin's robots.txt is known: its Crawl-delay for "host" (seconds,
+ * 0 if none; "host" is borrowed for the call), and its parked requests
+ * are available from gate_next(). Called from the loop. */
+typedef void gate_ready_fn(const char *host, double crawl_delay, void *ud);
+
+/* Where gate_fetched()'s results go. NULL "g" is fine. */
+void gate_on_ready(struct gate *g, gate_ready_fn *cb, void *ud);
+
+/* The robots.txt request "fetch" ended with "code". A 2xx body is taken
+ * from "fetch" and parsed in the thread pool of the loop of "shared",
+ * then the ready callback runs; for any other outcome it runs before
+ * this returns. The caller still owns and frees "fetch", at once. */
+void gate_fetched(struct gate *g, struct request *fetch, CURLcode code);
 
 /* Count into "count" (borrowed: it must outlive "g") the peak of the
  * bytes the known origins held (robots_peak_bytes) and the origins
@@ -45,7 +53,8 @@ void gate_count_into(struct gate *g, struct stats_crawl *count);
  * may be fetched; NULL when none (or "g" is NULL). The caller owns it. */
 struct request *gate_next(struct gate *g, bool *denied);
 
-/* Requests held (parked or released and not taken). */
+/* Requests held (parked or released and not taken), plus robots.txt
+ * files being parsed: the gate is done when this is 0. */
 size_t gate_holding(const struct gate *g);
 
 /* Cancel what the gate holds: hand every held request to "fn" (the

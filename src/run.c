@@ -197,19 +197,29 @@ static void pump(void *ud)
   end_if_over(r);
 }
 
-/* The robots.txt request of an origin ended: its rules release the
- * origin's requests, and a Crawl-delay spaces that host's starts. */
+/* The robots.txt request of an origin ended: the gate parses it, then
+ * robots_ready_cb. */
 static void robots_done(struct run *r, struct request *req, CURLcode code)
 {
-  double delay = gate_fetched(r->feed.gate, req, code);
-
-  if (delay > 0) {
-    sched_host_interval(&r->sched, req->host, delay);
-    msg_verbose(&r->msg, 1, "robots.txt of %s: Crawl-delay %.1fs", req->host,
-                delay);
-  }
+  gate_fetched(r->feed.gate, req, code);
   request_release(req, &r->pool);
   request_free(req);
+}
+
+/* gate.c's ready callback: an origin's rules release its requests, and a
+ * Crawl-delay spaces that host's starts. */
+static void robots_ready_cb(const char *host, double delay, void *ud)
+{
+  struct run *r = ud;
+
+  if (r->closing)
+    return;
+  if (delay > 0) {
+    sched_host_interval(&r->sched, host, delay);
+    msg_verbose(&r->msg, 1, "robots.txt of %s: Crawl-delay %.1fs", host,
+                delay);
+  }
+  pump(r);
 }
 
 /* The engine's done_cb: retry, or write the record. */
@@ -438,6 +448,7 @@ static int setup_scrape(struct run *r, char err[VL_ERRLEN])
       feed_init(&r->feed, cfg, &r->shared, err) < 0)
     return -1;
   gate_count_into(r->feed.gate, &r->stats.crawl);
+  gate_on_ready(r->feed.gate, robots_ready_cb, r);
   r->shared.keep_body = cfg->want_body || extract_spec_active(&r->xspec);
   r->fin = finish_new(&r->loop, &r->xspec,
                       cfg->save_dir ? cfg->save_name : NULL, finished_cb, r);

@@ -194,7 +194,7 @@ with open(sys.argv[1], "w") as f:
     no_stalls "$s"
 }
 
-@test "robots.txt of 60,000 rules on 40 origins: the gate keeps 32 MiB of them, drops the oldest, verdicts right" {
+@test "robots.txt of 60,000 rules on 40 origins: parsed off the loop; the gate keeps 32 MiB of them, drops the oldest, verdicts right" {
     # Each origin's file parses to about 3 MB: 40 would hold 120 MB.
     local s=$BATS_TEST_TMPDIR/s.json robots=$BATS_TEST_TMPDIR/robots.txt
     local ports=$BATS_TEST_TMPDIR/ports in=$BATS_TEST_TMPDIR/seeds.txt p kb
@@ -217,19 +217,26 @@ with open(sys.argv[1], "w") as f:
         echo "http://127.0.0.1:$MANY_PORT/status/200"
         echo "http://127.0.0.1:$MANY_PORT/html/crawl-private"
     } >"$in"
-    curl -s "$MANY_URL/_stats?reset=1" >/dev/null
+    # -c 8: files parsed at once. Each takes tens of milliseconds (40 ms
+    # here when quiet): in the thread pool, not the loop.
     run_volley 0 --crawl 0 -c 8 -t 20 --stats-json "$s" -i "$in"
     jq -es 'length == 81
         and (map(select(.ok)) | length == 40
              and all(.url | endswith("/status/200")))
         and (map(select(.error.kind == "robots")) | length == 41
              and all(.url | endswith("/crawl-private")))' <<<"$output"
+    no_stalls "$s"
+    # -c 2: the first origin's request is long gone when it comes back.
+    curl -s "$MANY_URL/_stats?reset=1" >/dev/null
+    run_volley 0 --crawl 0 -c 2 -t 20 --stats-json "$s" -i "$in"
+    jq -es 'length == 81
+        and (map(select(.error.kind == "robots")) | length == 41)' <<<"$output"
     curl -s "$MANY_URL/_stats" | jq -e '.hits["/robots.txt"] == 41
         and .hits["/html/crawl-private"] == null'
     cat "$s"
     jq -e '.crawl.robots_dropped >= 20
         and .crawl.robots_peak_bytes > 30 * 1048576
-        and .crawl.robots_peak_bytes < 40 * 1048576' "$s"
+        and .crawl.robots_peak_bytes < 48 * 1048576' "$s"
     if grep -q __asan_init "$VOLLEY"; then
         server_stop_named MANY
         skip "a sanitizer's allocator: its peak RSS says nothing of volley's"
@@ -238,10 +245,12 @@ with open(sys.argv[1], "w") as f:
 import resource, subprocess, sys
 subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)
 print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' \
-        "$VOLLEY" --crawl 0 -c 8 -t 20 -i "$in")
+        "$VOLLEY" --crawl 0 -c 2 -t 20 -i "$in")
     server_stop_named MANY
+    # 82 to 88 MB measured (the pool threads' malloc arenas keep some of
+    # what the loop frees), 155 MB and more without the budget.
     echo "# peak RSS $kb KiB"
-    ((kb < 100 * 1024)) || fail "peak RSS $kb KiB: the budget did not hold"
+    ((kb < 120 * 1024)) || fail "peak RSS $kb KiB: the budget did not hold"
 }
 
 # --- the crawl's own memory ----------------------------------------------

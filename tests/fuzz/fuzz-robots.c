@@ -123,6 +123,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   /* The scheduler turns it into integer milliseconds. */
   FUZZ_CHECK(isfinite(delay) && delay >= 0 && delay * 1000.0 < 9.2e18,
              "Crawl-delay %g s does not fit in milliseconds", delay);
+  /* The gate's budget trusts this: at least the bytes of the rules
+   * kept, which are at most three times the file's, and far less than
+   * what the whole file could be as one-byte rules. */
+  FUZZ_CHECK(robots_size(r) > 0 && robots_size(r) < 64 * tlen + 4096,
+             "robots_size %zu for a %zu-byte file", robots_size(r), tlen);
   empty = robots_parse("", 0, agent);
   FUZZ_CHECK(robots_allowed(empty, path), "an empty file disallows");
   robots_free(empty);
