@@ -47,14 +47,13 @@ struct origin {
   struct origin *next; /* in its bucket */
   uint64_t hash;       /* of "name", hmap_key_of()'s (seeded) */
   enum origin_state state;
-  struct robots *rules; /* NULL: everything allowed */
-  bool deny_all;        /* robots.txt answered 5xx (RFC 9309 2.3.1.4) */
-  struct queue parked;  /* REQUEST_QUEUE_ROBOTS, first in first out */
-  size_t held;          /* its requests parked or in "released" */
-  size_t bytes;         /* this entry and its rules, for GATE_BUDGET */
-  /* Once READY: in the gate's list, most recently used first. */
-  struct origin *newer, *older;
-  char name[]; /* the key of urlnorm_origin(): "http://host:port" */
+  struct robots *rules;  /* NULL: everything allowed */
+  bool deny_all;         /* robots.txt answered 5xx (RFC 9309 2.3.1.4) */
+  struct queue parked;   /* REQUEST_QUEUE_ROBOTS, first in first out */
+  size_t held;           /* its requests parked or in "released" */
+  size_t bytes;          /* this entry and its rules, for GATE_BUDGET */
+  struct queue_link use; /* once READY: in the gate's "used" */
+  char name[];           /* the key of urlnorm_origin(): "http://host:port" */
 };
 
 struct gate {
@@ -63,9 +62,9 @@ struct gate {
   struct origin **buckets; /* "nbuckets" chains */
   size_t nbuckets;         /* a power of two */
   size_t norigins;
-  struct origin *newest, *oldest; /* READY origins by last use */
-  size_t bytes;                   /* held by READY origins */
-  struct stats_crawl *count;      /* gate_count_into()'s, or NULL */
+  struct queue used;         /* READY origins, least recent first */
+  size_t bytes;              /* held by READY origins */
+  struct stats_crawl *count; /* gate_count_into()'s, or NULL */
   gate_ready_fn *ready_cb;
   void *ready_ud;
   size_t parsing;        /* jobs in the thread pool */
@@ -134,30 +133,13 @@ static void unlink_bucket(struct gate *g, struct origin *o)
   g->norigins--;
 }
 
-/* Take READY "o" out of the list by last use. */
-static void unlink_use(struct gate *g, struct origin *o)
-{
-  if (o->newer)
-    o->newer->older = o->older;
-  else
-    g->newest = o->older;
-  if (o->older)
-    o->older->newer = o->newer;
-  else
-    g->oldest = o->newer;
-  o->newer = o->older = NULL;
-}
+/* The id of the gate's queue of READY origins, the only queue an
+ * origin is ever in. */
+enum { GATE_USED = 1 };
 
-/* Put READY "o" first in the list by last use. */
-static void push_use(struct gate *g, struct origin *o)
+static struct origin *used_entry(struct queue_link *l)
 {
-  o->older = g->newest;
-  o->newer = NULL;
-  if (g->newest)
-    g->newest->newer = o;
-  else
-    g->oldest = o;
-  g->newest = o;
+  return l ? QUEUE_ENTRY(l, struct origin, use) : NULL;
 }
 
 /* Past GATE_BUDGET, drop the origins used least recently that hold no
@@ -165,12 +147,12 @@ static void push_use(struct gate *g, struct origin *o)
  * requests, which the gate hands on soon: few are skipped. */
 static void trim(struct gate *g, const struct origin *keep)
 {
-  struct origin *o = g->oldest, *newer;
+  struct origin *o = used_entry(g->used.head), *newer;
 
   while (g->bytes > GATE_BUDGET && o) {
-    newer = o->newer;
+    newer = used_entry(o->use.next);
     if (o != keep && o->held == 0) {
-      unlink_use(g, o);
+      queue_remove(&g->used, &o->use);
       unlink_bucket(g, o);
       g->bytes -= o->bytes;
       robots_free(o->rules);
@@ -202,6 +184,7 @@ struct gate *gate_new(const struct request_shared *shared, const char *agent)
   g->agent = xstrdup(agent);
   g->nbuckets = GATE_BUCKETS;
   g->buckets = xcalloc(g->nbuckets, sizeof(*g->buckets));
+  queue_init(&g->used, GATE_USED);
   queue_init(&g->released, REQUEST_QUEUE_RELEASED);
   return g;
 }
@@ -239,9 +222,9 @@ enum gate_verdict gate_check(struct gate *g, struct request **reqp)
   (void)urlnorm_origin(req->url, &uo);
   o = find(g, name);
   if (o && o->state == ORIGIN_READY) {
-    if (g->newest != o) {
-      unlink_use(g, o);
-      push_use(g, o);
+    if (g->used.tail != &o->use) {
+      queue_remove(&g->used, &o->use);
+      queue_push(&g->used, &o->use);
     }
     return allowed(o, req->url) ? GATE_PASS : GATE_DENIED;
   }
@@ -283,7 +266,7 @@ static void ready(struct gate *g, struct origin *o, size_t rules_size,
   o->state = ORIGIN_READY;
   o->bytes = sizeof(*o) + strlen(o->name) + 1 + rules_size;
   g->bytes += o->bytes;
-  push_use(g, o);
+  queue_push(&g->used, &o->use);
   if (g->count && g->bytes > g->count->robots_peak_bytes)
     g->count->robots_peak_bytes = g->bytes;
   trim(g, o);
