@@ -373,8 +373,9 @@ size_t gate_holding(const struct gate *g)
   return g ? g->holding + g->parsing : 0;
 }
 
-/* The record of a request cancelled while the gate held it. */
-static const char held_why[] = "cancelled while waiting for robots.txt";
+/* Where a request cancelled while the gate held it waited: its record's
+ * message follows the reason for the cancel with it (run.c). */
+static const char held_why[] = "while waiting for robots.txt";
 
 void gate_drain(struct gate *g, void (*fn)(struct request *, void *), void *ud)
 {

@@ -58,8 +58,8 @@ struct request *gate_next(struct gate *g, bool *denied);
 size_t gate_holding(const struct gate *g);
 
 /* Cancel what the gate holds: hand every held request to "fn" (the
- * callee owns it), its "cancel_why" saying it was cancelled while waiting
- * for robots.txt. */
+ * callee owns it), its "cancel_why" set to where it waited ("while
+ * waiting for robots.txt"), for "fn" to put after the reason. */
 void gate_drain(struct gate *g, void (*fn)(struct request *, void *),
                 void *ud);
 

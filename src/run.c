@@ -64,6 +64,15 @@ struct run {
   int setup_status;          /* exit status of a failed setup, 0 if none */
   struct stats stats;        /* every record written, by outcome */
   uint64_t started_ns;       /* uv_hrtime() at the start, for --stats */
+  /* The messages of requests cancelled before they ran: "why" (stop.c's
+   * reason), then where they waited. Kept till the end, since records
+   * point at them; a few reasons and three places make few. */
+  struct {
+    const char *why, *where;
+    char *text;
+  } waited[24];
+  size_t nwaited;
+  const char *cancel_reason; /* cancel_all()'s "why" while it runs */
 };
 
 static void end_if_over(void *ud);
@@ -270,15 +279,41 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
   pump(r);
 }
 
+/* "why, where", kept in "r" till the run ends. */
+static const char *waited_text(struct run *r, const char *why,
+                               const char *where)
+{
+  size_t i, n;
+  char *t;
+
+  for (i = 0; i < r->nwaited; i++)
+    if (r->waited[i].why == why && r->waited[i].where == where)
+      return r->waited[i].text;
+  if (r->nwaited == sizeof(r->waited) / sizeof(r->waited[0]))
+    return why; /* more reasons than stop.c has: say the reason alone */
+  n = strlen(why) + strlen(where) + 3;
+  t = xmalloc(n);
+  snprintf(t, n, "%s, %s", why, where);
+  r->waited[r->nwaited].why = why;
+  r->waited[r->nwaited].where = where;
+  r->waited[r->nwaited].text = t;
+  r->nwaited++;
+  return t;
+}
+
 /* A request waiting to retry or parked behind its host (sched_drain()),
- * or held by the robots.txt gate, whose gate_drain() gave it its
- * reason. */
+ * or held by the robots.txt gate, whose gate_drain() says so: its
+ * message gives the reason for the cancel, then where it waited
+ * ("cancelled: --deadline passed, before it started"). */
 static void cancel_waiting_cb(struct request *req, void *ud)
 {
   struct run *r = ud;
+  const char *where = req->cancel_why ? req->cancel_why
+                      : req->attempts ? "while waiting to retry"
+                                      : "before it started";
 
-  if (!req->cancel_why)
-    req->cancel_why = "cancelled while waiting to retry";
+  req->cancel_why =
+      waited_text(r, r->cancel_reason ? r->cancel_reason : "cancelled", where);
   after_transfer(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
 }
 
@@ -303,8 +338,10 @@ static void cancel_all(const char *why, void *ud)
     req->cancel_why = why;
     after_transfer(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
   }
+  r->cancel_reason = why;
   sched_drain(&r->sched, cancel_waiting_cb, r);
   gate_drain(r->feed.gate, cancel_waiting_cb, r);
+  r->cancel_reason = NULL;
   finish_cancel(r->fin, why);
 }
 
@@ -319,11 +356,15 @@ static void stop_admission(void *ud)
     input_stop(r->in);
 }
 
+/* stop.c's cancel_waiting, at a signal: retries waiting for their time
+ * would start after it. */
 static void cancel_waiting_all_cb(void *ud)
 {
   struct run *r = ud;
 
+  r->cancel_reason = "cancelled by a signal";
   sched_drain(&r->sched, cancel_waiting_cb, r);
+  r->cancel_reason = NULL;
 }
 
 static const struct stop_ops stop_ops = { stop_admission, cancel_all,
@@ -544,6 +585,7 @@ int run_main(const struct config *cfg)
   struct run *r = xcalloc(1, sizeof(*r));
   char err[VL_ERRLEN] = "";
   int status, rc;
+  size_t i;
 
   finish_size_pool();
   rc = uv_loop_init(&r->loop);
@@ -599,6 +641,8 @@ int run_main(const struct config *cfg)
   sink_free(&r->sink);
   request_shared_free(&r->shared);
   outfile_close(&r->of);
+  for (i = 0; i < r->nwaited; i++)
+    free(r->waited[i].text);
   rc = uv_loop_close(&r->loop);
   if (rc != 0) {
 #ifdef VOLLEY_DEBUG

@@ -242,7 +242,9 @@ with open(sys.argv[1], "w") as f:
     blackhole_start
     run_volley 1 --crawl 1 --deadline 0.5 --connect-timeout 20 \
         "http://127.0.0.1:$BH_PORT/page"
-    jq -es 'length == 1 and .[0].id == 1 and .[0].error.kind == "cancelled"' \
+    jq -es 'length == 1 and .[0].id == 1 and .[0].error.kind == "cancelled"
+        and .[0].error.message ==
+            "cancelled: --deadline passed, while waiting for robots.txt"' \
         <<<"$output"
 }
 

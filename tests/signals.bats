@@ -169,9 +169,21 @@ ndjson() {
     fless "$(since "$t0")" 3
     jq -es 'length == 2
             and (.[] | select(.id == 1)
-                 | .error.kind == "cancelled" and .attempts == 1)
+                 | .error.kind == "cancelled" and .attempts == 1
+                   and .error.message ==
+                       "cancelled by a signal, while waiting to retry")
             and (.[] | select(.id == 2) | .ok)' "$bg_out"
     [ "$(stats | jq '.hits["/retry-after-once/backoff/20"]')" -eq 1 ]
+}
+
+@test "--deadline: a request parked behind its host says it was cancelled before it started, and why" {
+    # --per-host 1: the second and third wait for the host's one slot.
+    run_volley 1 --per-host 1 --deadline 1 "$SERVER/hang?i=1" \
+        "$SERVER/status/200?i=2" "$SERVER/status/200?i=3"
+    jq -es 'length == 3 and (sort_by(.id) | map(.error.message) ==
+        ["cancelled: --deadline passed",
+         "cancelled: --deadline passed, before it started",
+         "cancelled: --deadline passed, before it started"])' <<<"$output"
 }
 
 @test "lines not yet read get no record; every request read gets exactly one" {
