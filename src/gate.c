@@ -36,7 +36,7 @@ enum origin_state {
 #define GATE_BUCKETS 64
 
 /* Bytes the known origins may hold, their parsed rules included. A
- * robots.txt of 500 KiB of one-byte rules parses to about 5 MB, and an
+ * robots.txt of 500 KiB of one-line rules parses to 3 or 4 MB, and an
  * --any-host crawl may meet thousands of origins: past the budget, the
  * origins used least recently are dropped (their robots.txt is fetched
  * again if a URL of theirs comes up later), but never one whose requests

@@ -48,7 +48,7 @@ bool robots_allowed(const struct robots *r, const char *path_and_query);
 double robots_crawl_delay(const struct robots *r);
 
 /* The bytes "r" holds, malloc's overhead estimated (0 for NULL): for
- * a budget across origins. Up to about 5 MB for ROBOTS_MAX_BYTES of
+ * a budget across origins. Up to about 4 MB for ROBOTS_MAX_BYTES of
  * one-byte rules. */
 size_t robots_size(const struct robots *r);
 
