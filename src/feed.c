@@ -287,6 +287,10 @@ enum feed_status feed_next(struct feed *f, const struct sink *sink,
     }
     if (sink && !sink_room(sink, f->next_seq))
       return FEED_WAIT;
+    /* A new request may be a new origin's robots.txt: not while files
+     * wait to be parsed. The gate's ready callback asks again. */
+    if (gate_busy(f->gate))
+      return FEED_WAIT;
     st = next_any(f, req, &f->bad, &line, seq);
     if (st == FEED_BAD)
       *prev = bad_result(f, &f->bad, line, rec);

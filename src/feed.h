@@ -62,7 +62,9 @@ enum feed_status {
   FEED_DENIED,  /* robots.txt disallows a request: likewise */
   FEED_FAILED,  /* reading the input failed (input_error() says why);
                    the crawl frontier may still follow */
-  FEED_WAIT,    /* nothing ready: the input calls back when it has more */
+  FEED_WAIT,    /* nothing ready: the input calls back when it has more,
+                   the sink when its --ordered window moves, the gate
+                   when a robots.txt is parsed */
   FEED_END      /* nothing more, unless fetched pages offer links */
 };
 

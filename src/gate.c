@@ -43,6 +43,12 @@ enum origin_state {
  * the gate still holds, nor the newest. Real files take a few KB. */
 #define GATE_BUDGET (32 * 1024 * 1024)
 
+/* robots.txt files parsed at once; past that, gate_busy() asks for no
+ * new request (which may be a new origin's fetch), so that fetched files
+ * do not pile up in the pool, and readied origins with them, faster than
+ * it parses them. */
+#define GATE_PARSING_MAX 2
+
 struct origin {
   struct origin *next; /* in its bucket */
   uint64_t hash;       /* of "name", hmap_key_of()'s (seeded) */
@@ -366,6 +372,11 @@ void gate_count_into(struct gate *g, struct stats_crawl *count)
 {
   if (g)
     g->count = count;
+}
+
+bool gate_busy(const struct gate *g)
+{
+  return g && g->parsing >= GATE_PARSING_MAX;
 }
 
 size_t gate_holding(const struct gate *g)

@@ -53,6 +53,11 @@ void gate_count_into(struct gate *g, struct stats_crawl *count);
  * may be fetched; NULL when none (or "g" is NULL). The caller owns it. */
 struct request *gate_next(struct gate *g, bool *denied);
 
+/* Whether the gate parses as many robots.txt files as it may: then the
+ * caller takes no new request until the ready callback. NULL "g" is
+ * never busy. */
+bool gate_busy(const struct gate *g);
+
 /* Requests held (parked or released and not taken), plus robots.txt
  * files being parsed: the gate is done when this is 0. */
 size_t gate_holding(const struct gate *g);
