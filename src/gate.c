@@ -302,8 +302,7 @@ static void parse_after_cb(uv_work_t *w, int status)
   j->o->rules = j->rules;
   ready(g, j->o, j->size, j->host);
   free(j->host);
-  buf_free(&j->body);
-  free(j);
+  free(j); /* its body went in parse_work_cb() */
 }
 
 void gate_on_ready(struct gate *g, gate_ready_fn *cb, void *ud)

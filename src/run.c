@@ -64,14 +64,6 @@ struct run {
   int setup_status;          /* exit status of a failed setup, 0 if none */
   struct stats stats;        /* every record written, by outcome */
   uint64_t started_ns;       /* uv_hrtime() at the start, for --stats */
-  /* The messages of requests cancelled before they ran: "why" (stop.c's
-   * reason), then where they waited. Kept till the end, since records
-   * point at them; a few reasons and three places make few. */
-  struct {
-    const char *why, *where;
-    char *text;
-  } waited[24];
-  size_t nwaited;
   const char *cancel_reason; /* cancel_all()'s "why" while it runs */
 };
 
@@ -279,32 +271,11 @@ static void done_cb(CURL *easy, CURLcode code, void *ud)
   pump(r);
 }
 
-/* "why, where", kept in "r" till the run ends. */
-static const char *waited_text(struct run *r, const char *why,
-                               const char *where)
-{
-  size_t i, n;
-  char *t;
-
-  for (i = 0; i < r->nwaited; i++)
-    if (r->waited[i].why == why && r->waited[i].where == where)
-      return r->waited[i].text;
-  if (r->nwaited == sizeof(r->waited) / sizeof(r->waited[0]))
-    return why; /* more reasons than stop.c has: say the reason alone */
-  n = strlen(why) + strlen(where) + 3;
-  t = xmalloc(n);
-  snprintf(t, n, "%s, %s", why, where);
-  r->waited[r->nwaited].why = why;
-  r->waited[r->nwaited].where = where;
-  r->waited[r->nwaited].text = t;
-  r->nwaited++;
-  return t;
-}
-
 /* A request waiting to retry or parked behind its host (sched_drain()),
  * or held by the robots.txt gate, whose gate_drain() says so: its
  * message gives the reason for the cancel, then where it waited
- * ("cancelled: --deadline passed, before it started"). */
+ * ("cancelled: --deadline passed, before it started"), written into the
+ * request's own message buffer, which no transfer uses while it waits. */
 static void cancel_waiting_cb(struct request *req, void *ud)
 {
   struct run *r = ud;
@@ -312,8 +283,9 @@ static void cancel_waiting_cb(struct request *req, void *ud)
                       : req->attempts ? "while waiting to retry"
                                       : "before it started";
 
-  req->cancel_why =
-      waited_text(r, r->cancel_reason ? r->cancel_reason : "cancelled", where);
+  snprintf(req->errbuf, sizeof(req->errbuf), "%s, %s",
+           r->cancel_reason ? r->cancel_reason : "cancelled", where);
+  req->cancel_why = req->errbuf;
   after_transfer(r, req, CURLE_ABORTED_BY_CALLBACK, NULL);
 }
 
@@ -585,7 +557,6 @@ int run_main(const struct config *cfg)
   struct run *r = xcalloc(1, sizeof(*r));
   char err[VL_ERRLEN] = "";
   int status, rc;
-  size_t i;
 
   finish_size_pool();
   rc = uv_loop_init(&r->loop);
@@ -641,8 +612,6 @@ int run_main(const struct config *cfg)
   sink_free(&r->sink);
   request_shared_free(&r->shared);
   outfile_close(&r->of);
-  for (i = 0; i < r->nwaited; i++)
-    free(r->waited[i].text);
   rc = uv_loop_close(&r->loop);
   if (rc != 0) {
 #ifdef VOLLEY_DEBUG
